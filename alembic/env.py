@@ -1,0 +1,62 @@
+"""Alembic environment: metadata from the models, URL from settings (or the caller)."""
+
+from __future__ import annotations
+
+from logging.config import fileConfig
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import khs_crm.models  # noqa: F401  (registers every table)
+from khs_crm.db import get_engine, make_engine
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logger", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = SQLModel.metadata
+
+
+def _engine():
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        return connection
+    url = config.attributes.get("url")
+    return make_engine(url) if url else get_engine()
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=str(_engine().url),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    target = _engine()
+    if hasattr(target, "connect"):
+        with target.connect() as connection:
+            _run(connection)
+    else:
+        _run(target)
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,41 @@
+"""The REST API, mounted under /api on the Reflex backend."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from starlette.routing import Match
+
+from khs_crm.api import health
+from khs_crm.api.envelope import ApiError, install_error_handlers
+
+
+def create_api() -> FastAPI:
+    """Build the FastAPI app that serves /api/* (and hands everything else to Reflex)."""
+    api = FastAPI(
+        title="KHS CRM API",
+        version="1.0",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_error_handlers(api)
+    routes = APIRouter(prefix="/api")
+    routes.include_router(health.router)
+    api.include_router(routes)
+
+    @api.api_route(
+        "/api/{path:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
+    async def _unknown(path: str, request: Request) -> None:
+        for route in api.router.routes:
+            if getattr(route, "name", None) == "_unknown":
+                continue
+            match, _ = route.matches(request.scope)
+            if match == Match.PARTIAL:
+                raise ApiError(405, "Method not allowed.")
+        raise ApiError(404, "Not found.")
+
+    return api
+

@@ -1,0 +1,1 @@
+"""Adapters to outside systems: Redis and file storage."""

@@ -1,0 +1,29 @@
+"""All tables, imported here so SQLModel.metadata knows every one of them."""
+
+from khs_crm.models.activity import ActivityLog
+from khs_crm.models.customer import Customer, CustomerBase
+from khs_crm.models.job import Job, JobAssignment, JobBase, JobNote, JobStatus
+from khs_crm.models.material import Material, MaterialBase
+from khs_crm.models.photo import Photo
+from khs_crm.models.sync import ChangeCounter, SyncOperation
+from khs_crm.models.user import Role, User, UserBase, UserPublic
+
+__all__ = [
+    "ActivityLog",
+    "ChangeCounter",
+    "Customer",
+    "CustomerBase",
+    "Job",
+    "JobAssignment",
+    "JobBase",
+    "JobNote",
+    "JobStatus",
+    "Material",
+    "MaterialBase",
+    "Photo",
+    "Role",
+    "SyncOperation",
+    "User",
+    "UserBase",
+    "UserPublic",
+]

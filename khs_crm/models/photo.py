@@ -1,0 +1,24 @@
+"""Photos taken on site; the file lives in storage, the row points at it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Field
+
+from khs_crm.models.base import Syncable, UTCDateTime
+
+
+class Photo(Syncable, table=True):
+    __tablename__ = "photos"
+
+    id: uuid.UUID = Field(primary_key=True)
+    job_id: uuid.UUID = Field(foreign_key="jobs.id", index=True)
+    storage_key: str = Field(max_length=300)
+    content_type: str = Field(max_length=60)
+    size: int = 0
+    caption: str = Field(default="", max_length=500)
+    tag: str = Field(default="progress", max_length=16)
+    taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    uploaded_by: uuid.UUID | None = Field(default=None, foreign_key="users.id")

@@ -1,0 +1,34 @@
+"""The global change counter: every syncable write takes the next number."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from khs_crm.models import ChangeCounter
+
+
+def next_version(session: Session) -> int:
+    """Take the next change number inside the caller's transaction.
+
+    The UPDATE locks the counter row until the transaction ends, so writers commit in
+    version order and a pull never sees version N+1 while N is still in flight.
+    """
+    result = session.execute(
+        update(ChangeCounter)
+        .where(ChangeCounter.id == 1)
+        .values(value=ChangeCounter.value + 1)
+        .returning(ChangeCounter.value)
+    )
+    value = result.scalar_one_or_none()
+    if value is None:
+        session.add(ChangeCounter(id=1, value=1))
+        session.flush()
+        return 1
+    return int(value)
+
+
+def current_version(session: Session) -> int:
+    """The last change number handed out (committed or not)."""
+    counter = session.get(ChangeCounter, 1)
+    return counter.value if counter else 0

@@ -1,0 +1,1 @@
+"""Reflex state: thin handlers that check the user and call one service."""

@@ -1,0 +1,117 @@
+"""Test set-up shared by every suite: an isolated data folder, fast bcrypt, a database per run."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_RUN_DIR = Path(tempfile.mkdtemp(prefix="khs-tests-"))
+os.environ.update(
+    {
+        "KHS_DATA_DIR": str(_RUN_DIR / "data"),
+        "KHS_BCRYPT_ROUNDS": "4",
+        "KHS_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+        "KHS_LOGIN_IP_ATTEMPTS_PER_MINUTE": "100000",
+        "KHS_API_CALLS_PER_MINUTE": "1000000",
+    }
+)
+os.environ.pop("KHS_DATABASE_URL", None)
+os.environ.pop("KHS_REDIS_URL", None)
+
+from sqlalchemy import Engine  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from tests.support import databases  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get("KHS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_TEST_URL = os.environ.get("KHS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session")
+def run_dir() -> Path:
+    return _RUN_DIR
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(run_dir: Path) -> str:
+    url = f"sqlite:///{run_dir / 'unit.db'}"
+    databases.migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    url = databases.create_pg_database(PG_ADMIN_URL, f"khs_test_{uuid.uuid4().hex[:10]}")
+    databases.migrate(url)
+    yield url
+    databases.drop_pg_database(PG_ADMIN_URL, url)
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The same data tests run on SQLite and on the real PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture
+def engine(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The app's engine pointed at a clean test database (tables emptied before each test)."""
+    monkeypatch.setenv("KHS_DATABASE_URL", db_url)
+    databases.reset_caches()
+    from khs_crm.db import get_engine
+
+    eng = get_engine()
+    databases.empty_tables(eng)
+    yield eng
+    databases.reset_caches()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The real Redis (database 15, flushed) configured for the app."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    client.flushdb()
+    monkeypatch.setenv("KHS_REDIS_URL", REDIS_TEST_URL)
+    databases.reset_caches()
+    yield REDIS_TEST_URL
+    client.flushdb()
+    databases.reset_caches()
+
+
+class _ErrorCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_reflex_error() -> Iterator[None]:
+    """Any ERROR logged by Reflex during a test fails that test."""
+    handler = _ErrorCollector()
+    logger = logging.getLogger("reflex")
+    logger.addHandler(handler)
+    yield
+    logger.removeHandler(handler)
+    if handler.records:
+        messages = "; ".join(r.getMessage() for r in handler.records)
+        pytest.fail(f"Reflex logged an error: {messages}")

@@ -1,0 +1,59 @@
+"""The production build serves the app, the API and its assets from one origin."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.e2e.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+BUILD = ROOT / ".web" / "build" / "client"
+BUDGETS_KB = {"/": 400}  # office pages 400 KB; field pages (once they exist) 250 KB
+
+
+def test_health_on_the_same_origin(app_server):
+    with urllib.request.urlopen(app_server["url"] + "/api/health") as response:  # noqa: S310
+        body = json.load(response)
+    assert body["data"]["status"] == "ok"
+
+
+def test_dashboard_renders_demo_numbers(page):
+    page.goto("/")
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="Customers").is_visible()
+    customers_card = page.locator(".card", has_text="Customers")
+    customers_card.get_by_text("50", exact=True).wait_for()
+
+
+def _first_load_gzip_bytes(page, path: str) -> int:
+    assets: set[str] = set()
+
+    def remember(response):
+        url = urlparse(response.url)
+        if url.path.startswith("/assets/") and url.path.endswith((".js", ".css")):
+            assets.add(url.path)
+
+    page.on("response", remember)
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    total = 0
+    for asset in sorted(assets):
+        gz = BUILD / (asset.lstrip("/") + ".gz")
+        plain = BUILD / asset.lstrip("/")
+        total += (gz if gz.exists() else plain).stat().st_size
+    assert assets, "no JS/CSS assets were loaded"
+    return total
+
+
+@pytest.mark.parametrize(("path", "budget_kb"), sorted(BUDGETS_KB.items()))
+def test_first_load_js_css_within_budget(page, path, budget_kb):
+    size = _first_load_gzip_bytes(page, path)
+    Path(ROOT / ".web" / "bundle-sizes.txt").open("a").write(f"{path}\t{size}\n")
+    assert size <= budget_kb * 1024, f"{path} loads {size / 1024:.1f} KB gzip > {budget_kb} KB"
