@@ -115,3 +115,11 @@ def fail_on_reflex_error() -> Iterator[None]:
     if handler.records:
         messages = "; ".join(r.getMessage() for r in handler.records)
         pytest.fail(f"Reflex logged an error: {messages}")
+
+
+@pytest.fixture
+def cast(session):
+    """owner, admin, worker_a (on cast.job), worker_b (on no job), a customer and a job."""
+    from tests.support.factories import make_cast
+
+    return make_cast(session)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from starlette.routing import Match
 
-from khs_crm.api import health
+from khs_crm.api import activity, auth, customers, health, jobs, materials, notes, users
 from khs_crm.api.envelope import ApiError, install_error_handlers
 
 
@@ -20,7 +20,8 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(api)
     routes = APIRouter(prefix="/api")
-    routes.include_router(health.router)
+    for module in (health, auth, customers, jobs, materials, notes, activity, users):
+        routes.include_router(module.router)
     api.include_router(routes)
 
     @api.api_route(
@@ -38,4 +39,3 @@ def create_api() -> FastAPI:
         raise ApiError(404, "Not found.")
 
     return api
-

@@ -12,6 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from khs_crm.services.errors import ServiceError
+
 log = logging.getLogger("khs_crm.api")
 
 STATUS_CODES = {
@@ -92,6 +94,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return error_response(
             exc.status, exc.message, code=exc.code, details=exc.details, headers=exc.headers
+        )
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+        retry = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry)} if retry else None
+        return error_response(
+            exc.status, exc.message, code=exc.code, details=exc.details, headers=headers
         )
 
     @app.exception_handler(RequestValidationError)

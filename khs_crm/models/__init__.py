@@ -1,6 +1,7 @@
 """All tables, imported here so SQLModel.metadata knows every one of them."""
 
 from khs_crm.models.activity import ActivityLog
+from khs_crm.models.auth import RefreshToken, UserSession
 from khs_crm.models.customer import Customer, CustomerBase
 from khs_crm.models.job import Job, JobAssignment, JobBase, JobNote, JobStatus
 from khs_crm.models.material import Material, MaterialBase
@@ -21,9 +22,11 @@ __all__ = [
     "Material",
     "MaterialBase",
     "Photo",
+    "RefreshToken",
     "Role",
     "SyncOperation",
     "User",
     "UserBase",
     "UserPublic",
+    "UserSession",
 ]

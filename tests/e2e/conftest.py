@@ -113,7 +113,9 @@ def browser() -> Iterator:
 
 @pytest.fixture
 def page(browser, app_server, server_log_clean) -> Iterator:
-    context = browser.new_context(base_url=app_server["url"], viewport={"width": 1440, "height": 900})
+    context = browser.new_context(
+        base_url=app_server["url"], viewport={"width": 1440, "height": 900}
+    )
     pg = context.new_page()
     yield pg
     context.close()

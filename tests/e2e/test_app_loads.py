@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -55,5 +54,6 @@ def _first_load_gzip_bytes(page, path: str) -> int:
 @pytest.mark.parametrize(("path", "budget_kb"), sorted(BUDGETS_KB.items()))
 def test_first_load_js_css_within_budget(page, path, budget_kb):
     size = _first_load_gzip_bytes(page, path)
-    Path(ROOT / ".web" / "bundle-sizes.txt").open("a").write(f"{path}\t{size}\n")
+    with (ROOT / ".web" / "bundle-sizes.txt").open("a") as record:
+        record.write(f"{path}\t{size}\n")
     assert size <= budget_kb * 1024, f"{path} loads {size / 1024:.1f} KB gzip > {budget_kb} KB"

@@ -3,13 +3,13 @@
 import uuid
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
+from alembic import command
 from khs_crm.cli import ROOT
 from khs_crm.db import make_engine
 from tests.conftest import PG_ADMIN_URL

@@ -1,0 +1,180 @@
+"""/api/auth: browser sessions (cookie) and API tokens (JWT + rotating refresh)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import Field
+
+from khs_crm.api.deps import (
+    SECURE_SESSION_COOKIE,
+    SESSION_COOKIE,
+    CurrentUser,
+    SessionDep,
+    client_ip,
+    session_cookie,
+)
+from khs_crm.api.envelope import ok
+from khs_crm.api.schemas import CamelModel
+from khs_crm.models import User
+from khs_crm.services import auth
+from khs_crm.settings import get_settings
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class Credentials(CamelModel):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class RefreshRequest(CamelModel):
+    refresh_token: str = Field(min_length=10, max_length=200)
+
+
+def user_json(user: User) -> dict:
+    return {
+        "id": str(user.id),
+        "email": user.email,
+        "name": user.name,
+        "role": str(user.role),
+        "active": user.active,
+    }
+
+
+def _tokens_json(pair: auth.TokenPair) -> dict:
+    return {
+        "accessToken": pair.access_token,
+        "refreshToken": pair.refresh_token,
+        "expiresIn": pair.expires_in,
+        "user": user_json(pair.user),
+    }
+
+
+def _set_session_cookie(request: Request, response: Response, raw: str) -> None:
+    https = request.url.scheme == "https"
+    response.set_cookie(
+        SECURE_SESSION_COOKIE if https else SESSION_COOKIE,
+        raw,
+        max_age=get_settings().session_days * 86400,
+        path="/",
+        secure=True,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def _clear_session_cookies(response: Response) -> None:
+    for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE):
+        response.delete_cookie(name, path="/", secure=True, httponly=True, samesite="strict")
+
+
+def _same_origin_form(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    allowed = {o.rstrip("/") for o in get_settings().allowed_origins}
+    allowed.add(f"{request.url.scheme}://{request.headers.get('host', '')}")
+    return origin.rstrip("/") in allowed
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths are followed after sign-in (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target:
+        return "/"
+    return target
+
+
+async def _sign_in(request: Request, session, email: str, password: str) -> User:
+    return await run_in_threadpool(
+        auth.authenticate, session, email=email, password=password, ip=client_ip(request)
+    )
+
+
+@router.post("/session")
+async def create_session(request: Request, body: Credentials, session: SessionDep) -> JSONResponse:
+    """Sign a browser in: sets the HttpOnly session cookie; the body carries only the user."""
+    user = await _sign_in(request, session, body.email, body.password)
+    raw = await run_in_threadpool(auth.create_session, session, user=user)
+    response = ok({"user": user_json(user)})
+    _set_session_cookie(request, response, raw)
+    return response
+
+
+@router.post("/session/form", include_in_schema=False)
+async def create_session_form(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
+) -> RedirectResponse:
+    """The sign-in page's plain HTML form: works before any JavaScript has loaded."""
+    target = safe_next(next)
+    back = f"/login?next={quote(target, safe='')}"
+    if not _same_origin_form(request):
+        return RedirectResponse(back + "&error=origin", status_code=303)
+    try:
+        user = await _sign_in(request, session, email, password)
+    except auth.RateLimited as exc:
+        return RedirectResponse(f"{back}&error=rate_limited&retry={exc.retry_after}", 303)
+    except auth.Unauthorized:
+        return RedirectResponse(back + "&error=invalid", status_code=303)
+    raw = await run_in_threadpool(auth.create_session, session, user=user)
+    response = RedirectResponse(target, status_code=303)
+    _set_session_cookie(request, response, raw)
+    return response
+
+
+@router.delete("/session")
+async def delete_session(request: Request, user: CurrentUser, session: SessionDep) -> JSONResponse:
+    """Sign the browser out (cookie-authenticated: needs the CSRF header)."""
+    await run_in_threadpool(auth.end_session, session, session_cookie(request))
+    response = ok({"signedOut": True})
+    _clear_session_cookies(response)
+    return response
+
+
+@router.post("/signout", include_in_schema=False)
+async def sign_out_form(request: Request, session: SessionDep) -> RedirectResponse:
+    """The app shell's sign-out button (a same-origin form post)."""
+    if _same_origin_form(request):
+        await run_in_threadpool(auth.end_session, session, session_cookie(request))
+    response = RedirectResponse("/login", status_code=303)
+    _clear_session_cookies(response)
+    return response
+
+
+@router.post("/login")
+async def login(request: Request, body: Credentials, session: SessionDep) -> JSONResponse:
+    """API clients: an access token (15 min) and a rotating refresh token (30 days)."""
+    user = await _sign_in(request, session, body.email, body.password)
+    pair = await run_in_threadpool(auth.issue_tokens, session, user=user)
+    return ok(_tokens_json(pair))
+
+
+@router.post("/refresh")
+async def refresh(body: RefreshRequest, session: SessionDep) -> JSONResponse:
+    """Rotate a refresh token; a used one revokes its whole family."""
+    pair = await run_in_threadpool(auth.refresh_tokens, session, refresh_token=body.refresh_token)
+    return ok(_tokens_json(pair))
+
+
+@router.post("/logout")
+async def logout(body: RefreshRequest, session: SessionDep) -> JSONResponse:
+    """Revoke the refresh token's family."""
+    await run_in_threadpool(auth.logout_tokens, session, refresh_token=body.refresh_token)
+    return ok({"loggedOut": True})
+
+
+@router.get("/me")
+async def me(user: CurrentUser) -> JSONResponse:
+    """The signed-in user, for either kind of authentication."""
+    return ok(user_json(user))

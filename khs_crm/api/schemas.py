@@ -1,0 +1,50 @@
+"""Shared API shapes: camelCase models, pagination."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+
+class CamelModel(BaseModel):
+    """JSON in camelCase, Python in snake_case; unknown fields are rejected (422)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", from_attributes=True
+    )
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class PageParams(BaseModel):
+    page: int
+    page_size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 25,
+) -> PageParams:
+    return PageParams(page=page, page_size=page_size)
+
+
+def paginated(items: list[dict[str, Any]], *, params: PageParams, total: int) -> dict[str, Any]:
+    """The one list shape: data + pagination."""
+    return {
+        "data": items,
+        "pagination": {
+            "page": params.page,
+            "pageSize": params.page_size,
+            "total": total,
+            "totalPages": math.ceil(total / params.page_size) if total else 0,
+        },
+    }
