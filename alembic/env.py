@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import khs_crm.models  # noqa: F401  (registers every table)
+from alembic import context
 from khs_crm.db import get_engine, make_engine
 
 config = context.config

@@ -12,13 +12,30 @@ from sqlmodel import Session
 from khs_crm.db import get_engine
 from khs_crm.models import Role, User
 from khs_crm.services import auth
-from khs_crm.services.errors import Forbidden, NotFound
+from khs_crm.services.errors import Forbidden, NotFound, ValidationFailed
 from khs_crm.settings import get_settings
 
 SESSION_COOKIE = "khs_session"
 SECURE_SESSION_COOKIE = "__Host-khs_session"
 CSRF_HEADER = "x-khs-csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def if_match(request: Request) -> int | None:
+    """The version in an optional ``If-Match`` header (quotes and W/ allowed); 422 if not a number."""
+    raw = request.headers.get("if-match")
+    if raw is None:
+        return None
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ValidationFailed(
+            "If-Match must be a record version number.",
+            details=[{"field": "If-Match", "message": "expected an integer version"}],
+        )
+    return int(value)
+
+
+IfMatch = Annotated[int | None, Depends(if_match)]
 
 
 def get_db() -> Iterator[Session]:
