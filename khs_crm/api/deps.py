@@ -22,7 +22,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def if_match(request: Request) -> int | None:
-    """The version in an optional ``If-Match`` header (quotes and W/ allowed); 422 if not a number."""
+    """The version in an optional ``If-Match`` header; 422 when it is not a number."""
     raw = request.headers.get("if-match")
     if raw is None:
         return None
