@@ -56,7 +56,8 @@ def checkbox(label: str, **props: Any) -> rx.Component:
 
 def card(*children: Any, title: str = "", **props: Any) -> rx.Component:
     heading = [rx.el.h2(title, class_name="card-title")] if title else []
-    return rx.el.section(*heading, *children, class_name="card", **props)
+    extra = props.pop("class_name", "")
+    return rx.el.section(*heading, *children, class_name=f"card {extra}".strip(), **props)
 
 
 def banner(message: Any, kind: str = "info", **props: Any) -> rx.Component:

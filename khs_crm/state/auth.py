@@ -1,0 +1,88 @@
+"""Who is signed in, read from the HttpOnly session cookie on the websocket handshake."""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import quote
+
+import reflex as rx
+
+from khs_crm.db import session_scope
+from khs_crm.models import User
+from khs_crm.services import auth
+from khs_crm.services.access import is_office
+
+COOKIE_NAMES = ("__Host-khs_session", "khs_session")
+
+
+def session_id_from_cookie_header(header: str) -> str | None:
+    """The session id from a raw Cookie header, or None."""
+    jar = SimpleCookie()
+    try:
+        jar.load(header or "")
+    except CookieError:
+        return None
+    for name in COOKIE_NAMES:
+        if name in jar:
+            return jar[name].value
+    return None
+
+
+class AuthState(rx.State):
+    """The signed-in user's public face. The session id itself never enters state."""
+
+    user_name: str = ""
+    user_role: str = ""
+    _user_id: str = ""
+
+    def _current_user(self) -> User | None:
+        """Check the session on every call, so a deactivated user is stopped mid-session."""
+        raw = session_id_from_cookie_header(self.router.headers.cookie)
+        with session_scope() as session:
+            user = auth.user_for_session(session, raw)
+        if user is None:
+            self.user_name, self.user_role, self._user_id = "", "", ""
+            return None
+        self.user_name, self.user_role, self._user_id = user.name, str(user.role), str(user.id)
+        return user
+
+    def _here(self) -> str:
+        url = self.router.url
+        return url.path + (f"?{url.query}" if url.query else "")
+
+    def _to_login(self):
+        return rx.redirect(f"/login?next={quote(self._here(), safe='')}")
+
+    def _office_user(self) -> User | None:
+        user = self._current_user()
+        return user if user is not None and is_office(user) else None
+
+    def _gate(self, *, office: bool) -> tuple[User | None, object]:
+        """(user, None) when allowed; (None, redirect) for a signed-out or wrong-role visitor."""
+        user = self._current_user()
+        if user is None:
+            return None, self._to_login()
+        if office and not is_office(user):
+            return None, rx.redirect("/field")
+        return user, None
+
+    @rx.event
+    def require_user(self):
+        """on_load of every signed-in page: send a signed-out visitor to /login and back."""
+        if self._current_user() is None:
+            return self._to_login()
+        return None
+
+    @rx.event
+    def require_office(self):
+        """on_load of office pages: workers go to their Today screen instead."""
+        user = self._current_user()
+        if user is None:
+            return self._to_login()
+        if not is_office(user):
+            return rx.redirect("/field")
+        return None
+
+    @rx.var
+    def is_office(self) -> bool:
+        return self.user_role in ("owner", "admin")
