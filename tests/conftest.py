@@ -95,6 +95,15 @@ def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     databases.reset_caches()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    from khs_crm.integrations.limits import clear_all_local
+
+    clear_all_local()
+    yield
+    clear_all_local()
+
+
 class _ErrorCollector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)

@@ -73,7 +73,7 @@ def day_bounds(tz_name: str, now: datetime | None = None) -> tuple[datetime, dat
 def todays_jobs(session: Session, *, user: User, tz_name: str) -> list[TodayJob]:
     """The user's jobs scheduled to be worked today (assigned jobs only, for a worker)."""
     start, end = day_bounds(tz_name)
-    rows = session.exec(
+    rows = session.execute(
         visible_jobs(user)
         .add_columns(Customer.name, Customer.phone)
         .join(Customer, Customer.id == Job.customer_id)
