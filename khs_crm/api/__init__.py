@@ -5,7 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from starlette.routing import Match
 
-from khs_crm.api import activity, auth, customers, health, jobs, materials, notes, users
+from khs_crm.api import (
+    activity,
+    auth,
+    customers,
+    health,
+    jobs,
+    materials,
+    middleware,
+    notes,
+    photos,
+    sync,
+    users,
+)
 from khs_crm.api.envelope import ApiError, install_error_handlers
 
 
@@ -19,8 +31,9 @@ def create_api() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(api)
+    middleware.install(api)
     routes = APIRouter(prefix="/api")
-    for module in (health, auth, customers, jobs, materials, notes, activity, users):
+    for module in (health, auth, customers, jobs, materials, notes, activity, users, sync, photos):
         routes.include_router(module.router)
     api.include_router(routes)
 

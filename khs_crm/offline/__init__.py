@@ -1,0 +1,1 @@
+"""Python side of the local-first field views: client state + bindings to the JS store."""
