@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     api_calls_per_minute: int = 100
     trusted_proxies: list[str] = Field(default_factory=list)
     bcrypt_rounds: int = 12
+    sentry_dsn: str = ""
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

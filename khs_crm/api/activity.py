@@ -1,7 +1,53 @@
-"""/api routes for activity."""
+"""/api/activity: who changed what, newest first (office only)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+from pydantic.alias_generators import to_camel
+
+from khs_crm.api.deps import OfficeUser, SessionDep
+from khs_crm.api.jobs import page_response
+from khs_crm.api.schemas import CamelModel, PageParams, page_params
+from khs_crm.models import ActivityLog
+from khs_crm.services import activity as activity_service
 
 router = APIRouter(tags=["activity"])
+
+
+class ActivityOut(CamelModel):
+    id: uuid.UUID
+    actor_id: uuid.UUID | None
+    actor_name: str | None = None
+    entity: str
+    entity_id: uuid.UUID
+    action: str
+    changes: dict[str, Any]
+    created_at: datetime
+
+
+def activity_json(row: ActivityLog, actor_name: str | None) -> dict[str, Any]:
+    out = ActivityOut.model_validate(row)
+    out.actor_name = actor_name
+    out.changes = {to_camel(field): value for field, value in row.changes.items()}
+    return out.dump()
+
+
+@router.get("/activity")
+def list_activity(
+    user: OfficeUser,
+    session: SessionDep,
+    params: Annotated[PageParams, Depends(page_params)],
+    entity: Annotated[str | None, Query(max_length=32)] = None,
+    entity_id: Annotated[uuid.UUID | None, Query(alias="entityId")] = None,
+) -> JSONResponse:
+    """The activity log, newest first; filter by ``entity`` and ``entityId``."""
+    rows, total = activity_service.list_activity(
+        session, entity=entity, entity_id=entity_id, offset=params.offset, limit=params.page_size
+    )
+    items = [activity_json(row, name) for row, name in rows]
+    return page_response(items, params=params, total=total)

@@ -1,7 +1,212 @@
-"""/api routes for jobs."""
+"""/api/jobs: list, read, create, change, delete, move through the workflow, crew."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from khs_crm.api.deps import CurrentUser, IfMatch, SessionDep
+from khs_crm.api.envelope import meta, ok
+from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
+from khs_crm.models import Job, JobStatus
+from khs_crm.services import jobs as job_service
+from khs_crm.services import workflow
+from khs_crm.services.errors import ValidationFailed
+from khs_crm.settings import get_settings
 
 router = APIRouter(tags=["jobs"])
+Page = Annotated[PageParams, Depends(page_params)]
+
+
+class Resource(CamelModel):
+    id: uuid.UUID
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class JobOut(Resource):
+    customer_id: uuid.UUID
+    title: str
+    description: str
+    status: JobStatus
+    site_address: str
+    scheduled_start: datetime | None
+    scheduled_end: datetime | None
+    assigned_user_ids: list[uuid.UUID] = []
+
+
+class CustomerSummary(CamelModel):
+    id: uuid.UUID
+    name: str
+    phone: str
+    email: str
+    address: str
+
+
+class CrewMember(CamelModel):
+    id: uuid.UUID
+    name: str
+    email: str
+
+
+class MaterialsSummary(CamelModel):
+    total: int
+    purchased: int
+    to_buy: int
+
+
+class JobDetailOut(JobOut):
+    customer: CustomerSummary
+    crew: list[CrewMember]
+    materials_summary: MaterialsSummary
+
+
+class StatusChange(CamelModel):
+    status: JobStatus
+
+
+class CrewChange(CamelModel):
+    user_ids: list[uuid.UUID] = Field(max_length=100)
+
+
+def page_response(items: list[dict[str, Any]], *, params: PageParams, total: int) -> JSONResponse:
+    """A page of results in the one list shape, with the usual meta."""
+    return JSONResponse({**paginated(items, params=params, total=total), "meta": meta()})
+
+
+def job_json(job: Job, crew: list[uuid.UUID]) -> dict[str, Any]:
+    out = JobOut.model_validate(job)
+    out.assigned_user_ids = crew
+    return out.dump()
+
+
+def deleted_json(row: Any) -> dict[str, Any]:
+    return {"id": str(row.id), "version": row.version, "deletedAt": row.deleted_at.isoformat()}
+
+
+def _one(session, job: Job, status: int = 200) -> JSONResponse:
+    return ok(job_json(job, workflow.crew_ids(session, [job.id])[job.id]), status)
+
+
+def _bound(raw: str | None, name: str, *, end: bool) -> datetime | None:
+    """An ISO date (a whole day in the company's time zone) or datetime (UTC if no zone)."""
+    if raw is None:
+        return None
+    try:
+        if len(raw) <= 10:
+            day = date.fromisoformat(raw) + timedelta(days=1 if end else 0)
+            moment = datetime.combine(day, time(), ZoneInfo(get_settings().timezone))
+            return moment - timedelta(microseconds=1) if end else moment
+        moment = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"'{name}' must be an ISO date or date-time.",
+            details=[{"field": name, "message": "expected YYYY-MM-DD or an ISO date-time"}],
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
+
+
+@router.get("/jobs")
+def list_jobs(
+    user: CurrentUser,
+    session: SessionDep,
+    params: Page,
+    status: JobStatus | None = None,
+    customer_id: Annotated[uuid.UUID | None, Query(alias="customerId")] = None,
+    assigned_to: Annotated[uuid.UUID | None, Query(alias="assignedTo")] = None,
+    start_from: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+    start_to: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+) -> JSONResponse:
+    """Jobs the user may see, newest first; ``from``/``to`` bound the scheduled start."""
+    filters = job_service.JobFilters(
+        status=status,
+        customer_id=customer_id,
+        assigned_to=assigned_to,
+        start_from=_bound(start_from, "from", end=False),
+        start_to=_bound(start_to, "to", end=True),
+    )
+    rows, total = job_service.list_jobs(
+        session, user=user, filters=filters, offset=params.offset, limit=params.page_size
+    )
+    crews = workflow.crew_ids(session, [job.id for job in rows])
+    items = [job_json(job, crews[job.id]) for job in rows]
+    return page_response(items, params=params, total=total)
+
+
+@router.get("/jobs/{job_id}")
+def get_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> JSONResponse:
+    """One job with its customer, crew and how many materials are bought."""
+    detail = job_service.job_detail(session, job_id=job_id, user=user)
+    out = JobDetailOut.model_validate(
+        {
+            **job_json(detail.job, [member.id for member in detail.crew]),
+            "customer": CustomerSummary.model_validate(detail.customer).dump(),
+            "crew": [CrewMember.model_validate(member).dump() for member in detail.crew],
+            "materialsSummary": {
+                "total": detail.materials_total,
+                "purchased": detail.materials_purchased,
+                "toBuy": detail.materials_total - detail.materials_purchased,
+            },
+        }
+    )
+    return ok(out.dump())
+
+
+@router.post("/jobs")
+def create_job(body: job_service.JobCreate, user: CurrentUser, session: SessionDep) -> JSONResponse:
+    """A new job (office only); it starts as a lead."""
+    job = job_service.create_job(session, data=body, actor=user)
+    return _one(session, job, 201)
+
+
+@router.put("/jobs/{job_id}")
+def update_job(
+    job_id: uuid.UUID,
+    body: job_service.JobUpdate,
+    user: CurrentUser,
+    session: SessionDep,
+    expected: IfMatch,
+) -> JSONResponse:
+    """Change some of a job's fields (office only); the status has its own route."""
+    job = job_service.update_job(
+        session, job_id=job_id, data=body, actor=user, expected_version=expected
+    )
+    return _one(session, job)
+
+
+@router.delete("/jobs/{job_id}")
+def delete_job(
+    job_id: uuid.UUID, user: CurrentUser, session: SessionDep, expected: IfMatch
+) -> JSONResponse:
+    """Soft-delete a job (office only)."""
+    job = job_service.delete_job(session, job_id=job_id, actor=user, expected_version=expected)
+    return ok(deleted_json(job))
+
+
+@router.put("/jobs/{job_id}/status")
+def change_status(
+    job_id: uuid.UUID, body: StatusChange, user: CurrentUser, session: SessionDep, expected: IfMatch
+) -> JSONResponse:
+    """Move a job through the workflow; 409 lists the moves allowed from here."""
+    job = workflow.change_status(
+        session, job_id=job_id, status=body.status, actor=user, expected_version=expected
+    )
+    return _one(session, job)
+
+
+@router.post("/jobs/{job_id}/assign")
+def assign(
+    job_id: uuid.UUID, body: CrewChange, user: CurrentUser, session: SessionDep, expected: IfMatch
+) -> JSONResponse:
+    """Replace the job's crew with these active workers (office only)."""
+    job = workflow.assign_crew(
+        session, job_id=job_id, user_ids=body.user_ids, actor=user, expected_version=expected
+    )
+    return _one(session, job)

@@ -1,7 +1,273 @@
-"""/api routes for sync."""
+"""/api/sync: push device operations, pull changes, status and the conflict review."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated, Any, Literal
 
-router = APIRouter(tags=["sync"])
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import Field, ValidationError
+from sqlmodel import Session, col, select
+
+from khs_crm.api.customers import customer_json
+from khs_crm.api.deps import CurrentUser, OfficeUser, SessionDep
+from khs_crm.api.envelope import ApiError, meta, ok
+from khs_crm.api.jobs import job_json
+from khs_crm.api.materials import material_json
+from khs_crm.api.notes import note_json
+from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
+from khs_crm.models import Customer, Job, JobNote, Material, SyncConflict, User
+from khs_crm.models.base import utcnow
+from khs_crm.services import sync as sync_service
+from khs_crm.services import sync_conflicts, sync_pull, workflow
+from khs_crm.services.sync_apply import Operation
+from khs_crm.settings import get_settings
+
+router = APIRouter(prefix="/sync", tags=["sync"])
+
+MAX_PUSH_BYTES = 5 * 1024 * 1024
+MAX_OPERATIONS = 500
+
+
+class PushOperation(CamelModel):
+    op_id: uuid.UUID
+    seq: int = Field(ge=0, le=2**53)
+    entity: Literal["customer", "job", "material", "note", "photo"]
+    entity_id: uuid.UUID
+    action: Literal["create", "update", "delete"]
+    changes: dict[str, Any] = Field(default_factory=dict)
+    base_version: int | None = Field(default=None, ge=0)
+    client_timestamp: str | None = Field(default=None, max_length=64)
+
+
+class PushBody(CamelModel):
+    client_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    operations: list[dict[str, Any]] = Field(max_length=MAX_OPERATIONS)
+
+
+class Resolution(CamelModel):
+    keep: Literal["server", "client"]
+
+
+def row_json(session: Session, entity: str, row: Any) -> dict[str, Any] | None:
+    """A row as the REST API shows it (tombstones too)."""
+    if row is None:
+        return None
+    if entity == "customer":
+        return customer_json(row)
+    if entity == "job":
+        return job_json(row, workflow.crew_ids(session, [row.id])[row.id])
+    if entity == "material":
+        return material_json(row)
+    if entity == "note":
+        author = session.get(User, row.author_id) if row.author_id else None
+        return note_json(row, author.name if author else None)
+    return {
+        "id": str(row.id),
+        "jobId": str(row.job_id),
+        "version": row.version,
+        "caption": row.caption,
+        "tag": row.tag,
+    }
+
+
+def _with_deleted(data: dict[str, Any], row: Any) -> dict[str, Any]:
+    deleted = getattr(row, "deleted_at", None)
+    data["deletedAt"] = deleted.isoformat() if deleted else None
+    return data
+
+
+def _result_json(session: Session, result: sync_service.OpResult) -> dict[str, Any]:
+    server_row = None
+    if result.status != "applied" and result.row is not None:
+        server_row = _with_deleted(row_json(session, result.entity, result.row), result.row)
+    return {
+        "opId": str(result.op_id),
+        "status": result.status,
+        "version": result.version,
+        "conflicts": result.conflicts,
+        "serverRow": server_row,
+        "error": result.error,
+    }
+
+
+def _parse_operations(raw_ops: list[dict[str, Any]]) -> tuple[list[Operation], list[dict]]:
+    parsed, bad = [], []
+    for index, raw in enumerate(raw_ops):
+        try:
+            op = PushOperation.model_validate(raw)
+        except ValidationError as exc:
+            op_id = raw.get("opId") if isinstance(raw, dict) else None
+            details = [
+                {
+                    "field": f"operations[{index}]." + ".".join(map(str, e["loc"])),
+                    "message": e["msg"],
+                }
+                for e in exc.errors()
+            ]
+            bad.append(
+                {
+                    "opId": op_id,
+                    "status": "rejected",
+                    "version": None,
+                    "conflicts": [],
+                    "serverRow": None,
+                    "error": {
+                        "code": "VALIDATION_ERROR",
+                        "message": "This operation is not valid.",
+                        "details": details,
+                    },
+                }
+            )
+            continue
+        parsed.append(
+            Operation(
+                op.op_id,
+                op.seq,
+                op.entity,
+                op.entity_id,
+                op.action,
+                op.changes,
+                op.base_version,
+                raw,
+            )
+        )
+    return parsed, bad
+
+
+@router.post("/push")
+async def push(request: Request, user: CurrentUser, session: SessionDep) -> JSONResponse:
+    """Apply a device's operations exactly once; one result per operation."""
+    body = await request.body()
+    if len(body) > MAX_PUSH_BYTES:
+        raise ApiError(413, "A push may carry at most 5 MB; send fewer operations at a time.")
+    try:
+        data = PushBody.model_validate_json(body)
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
+        ]
+        raise ApiError(422, "The push is not valid.", details=details) from exc
+    operations, bad = _parse_operations(data.operations)
+
+    def work() -> list[dict[str, Any]]:
+        results = sync_service.push(
+            session, user=user, client_id=data.client_id, operations=operations
+        )
+        return [_result_json(session, r) for r in results]
+
+    results = await run_in_threadpool(work)
+    status = await run_in_threadpool(
+        sync_service.client_status, session, user=user, client_id=data.client_id
+    )
+    return ok({"results": results + bad, "cursor": status.cursor, "seqGaps": status.gaps})
+
+
+@router.get("/pull")
+def pull(
+    user: CurrentUser,
+    session: SessionDep,
+    cursor: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    scope: Annotated[Literal["week", "all"], Query()] = "week",
+) -> JSONResponse:
+    """Every change the user may see after ``cursor``, in version order."""
+    page = sync_pull.pull(
+        session, user=user, cursor=cursor, limit=limit, scope=scope, tz_name=get_settings().timezone
+    )
+    changes = []
+    for change in page.changes:
+        row = row_json(session, change.entity, change.row) if change.row is not None else None
+        if row is not None:
+            _with_deleted(row, change.row)
+        changes.append(
+            {
+                "entity": change.entity,
+                "entityId": str(change.entity_id),
+                "action": change.action,
+                "version": change.version,
+                "row": row,
+            }
+        )
+    return ok({"changes": changes, "cursor": page.cursor, "hasMore": page.has_more})
+
+
+@router.get("/status")
+def status(
+    user: CurrentUser,
+    session: SessionDep,
+    client_id: Annotated[str, Query(alias="clientId", max_length=64)] = "",
+) -> JSONResponse:
+    """Server cursor and time, this client's last acknowledged seq, open conflicts."""
+    info = sync_service.client_status(session, user=user, client_id=client_id)
+    return ok(
+        {
+            "cursor": info.cursor,
+            "serverTime": utcnow().isoformat(),
+            "lastAckedSeq": info.last_seq,
+            "seqGaps": info.gaps,
+            "openConflicts": sync_conflicts.open_count(session, user=user),
+        }
+    )
+
+
+def conflict_json(session: Session, c: SyncConflict) -> dict[str, Any]:
+    names = _names(session, [c.server_user_id, c.client_user_id, c.resolved_by])
+    return {
+        "id": str(c.id),
+        "entity": c.entity,
+        "entityId": str(c.entity_id),
+        "field": c.field,
+        "kind": c.kind,
+        "serverValue": c.server_value,
+        "clientValue": c.client_value,
+        "serverVersion": c.server_version,
+        "serverUserId": str(c.server_user_id) if c.server_user_id else None,
+        "serverUserName": names.get(c.server_user_id),
+        "clientUserId": str(c.client_user_id),
+        "clientUserName": names.get(c.client_user_id),
+        "opId": str(c.op_id),
+        "createdAt": c.created_at.isoformat(),
+        "resolvedAt": c.resolved_at.isoformat() if c.resolved_at else None,
+        "resolution": c.resolution or None,
+        "label": _label(session, c),
+    }
+
+
+def _names(session: Session, ids: list[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return dict(session.exec(select(User.id, User.name).where(col(User.id).in_(wanted))).all())
+
+
+def _label(session: Session, c: SyncConflict) -> str:
+    model = {"customer": Customer, "job": Job, "material": Material, "note": JobNote}.get(c.entity)
+    row = session.get(model, c.entity_id) if model else None
+    return getattr(row, "name", None) or getattr(row, "title", None) or c.entity
+
+
+@router.get("/conflicts")
+def conflicts(
+    user: CurrentUser,
+    session: SessionDep,
+    params: Annotated[PageParams, Depends(page_params)],
+    state: Annotated[Literal["open", "all"], Query()] = "open",
+) -> JSONResponse:
+    """Sync conflicts for review (office: all of them; a worker: their own)."""
+    rows, total = sync_conflicts.list_conflicts(
+        session, user=user, open_only=state == "open", offset=params.offset, limit=params.page_size
+    )
+    items = [conflict_json(session, c) for c in rows]
+    return JSONResponse({**paginated(items, params=params, total=total), "meta": meta()})
+
+
+@router.post("/conflicts/{conflict_id}/resolve")
+def resolve(
+    conflict_id: uuid.UUID, body: Resolution, user: OfficeUser, session: SessionDep
+) -> JSONResponse:
+    """Keep the server's or the device's value."""
+    row = sync_conflicts.resolve(session, conflict_id=conflict_id, keep=body.keep, actor=user)
+    return ok(conflict_json(session, row))

@@ -7,11 +7,13 @@ from khs_crm.models.job import Job, JobAssignment, JobBase, JobNote, JobStatus
 from khs_crm.models.material import Material, MaterialBase
 from khs_crm.models.photo import Photo
 from khs_crm.models.sync import ChangeCounter, SyncOperation
+from khs_crm.models.sync_conflict import CrewRemoval, SyncConflict
 from khs_crm.models.user import Role, User, UserBase, UserPublic
 
 __all__ = [
     "ActivityLog",
     "ChangeCounter",
+    "CrewRemoval",
     "Customer",
     "CustomerBase",
     "Job",
@@ -24,6 +26,7 @@ __all__ = [
     "Photo",
     "RefreshToken",
     "Role",
+    "SyncConflict",
     "SyncOperation",
     "User",
     "UserBase",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, TypeDecorator
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -61,3 +63,8 @@ class Syncable(Timestamped):
 
     version: int = Field(default=0, index=True)
     deleted_at: datetime | None = ts_field(nullable=True, default_now=False)
+    # {field: version of its last change}: lets sync tell which fields changed on the
+    # server after a device's base version (field-level merge).
+    field_versions: dict[str, Any] = Field(
+        default_factory=dict, sa_type=JSON, sa_column_kwargs={"nullable": False}
+    )

@@ -1,10 +1,56 @@
-"""What every page's <head> carries for the installable app."""
+"""What every page's <head> carries for the installable, offline-first app.
+
+The manifest and icons, the field app's scripts (IndexedDB store, sync loop, views, glue;
+``defer`` so they run before React hydrates, in order) and one JSON block of settings the
+scripts need: the company's time zone, the job workflow table (generated from
+``khs_crm.services.workflow``, never copied by hand) and the service worker's URL.
+"""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import reflex as rx
+
+from khs_crm.services.workflow import LABELS, WORKFLOW
+from khs_crm.settings import get_settings
+
+THEME_COLOUR = "#b45309"
+SW_URL = "/api/pwa/sw.js"
+SCRIPTS = ("/khs_db.js", "/khs_store.js", "/khs_views.js", "/khs_sync.js", "/khs_app.js")
+
+
+def workflow_table() -> dict[str, dict[str, list[str]]]:
+    """The workflow as JSON: for each status, the moves office staff and workers may make."""
+    return {
+        status.value: {"office": [s.value for s in office], "worker": [s.value for s in worker]}
+        for status, (office, worker) in WORKFLOW.items()
+    }
+
+
+def client_config() -> dict[str, Any]:
+    """Settings the browser-side scripts read from ``<script id="khs-config">``."""
+    return {
+        "timezone": get_settings().timezone,
+        "workflow": workflow_table(),
+        "labels": {status.value: label for status, label in LABELS.items()},
+        "swUrl": SW_URL,
+    }
+
+
+def config_json() -> str:
+    """The config as JSON that is safe inside a <script> element."""
+    return json.dumps(client_config(), separators=(",", ":")).replace("<", "\\u003c")
 
 
 def head_components() -> list[rx.Component]:
-    """Theme colour (manifest, icons and the service worker join here)."""
-    return [rx.el.meta(name="theme-color", content="#b45309")]
+    """Manifest, icons, theme colour, the config block and the field app's scripts."""
+    return [
+        rx.el.meta(name="theme-color", content=THEME_COLOUR),
+        rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+        rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png", sizes="192x192"),
+        rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
+        rx.el.script(config_json(), id="khs-config", type="application/json"),
+        *[rx.el.script(src=src, defer=True) for src in SCRIPTS],
+    ]

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from khs_crm.models import ActivityLog, User
 
@@ -43,3 +44,29 @@ def record(
     )
     session.add(row)
     return row
+
+
+def list_activity(
+    session: Session,
+    *,
+    entity: str | None = None,
+    entity_id: uuid.UUID | None = None,
+    offset: int = 0,
+    limit: int = 25,
+) -> tuple[list[tuple[ActivityLog, str | None]], int]:
+    """One page of the log, newest first, each row with its actor's name (None: the system)."""
+    conditions = []
+    if entity:
+        conditions.append(ActivityLog.entity == entity)
+    if entity_id is not None:
+        conditions.append(ActivityLog.entity_id == entity_id)
+    total = session.exec(select(func.count()).select_from(ActivityLog).where(*conditions)).one()
+    rows = session.exec(
+        select(ActivityLog, User.name)
+        .outerjoin(User, col(User.id) == ActivityLog.actor_id)
+        .where(*conditions)
+        .order_by(col(ActivityLog.created_at).desc(), col(ActivityLog.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [(row, name) for row, name in rows], total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session, SQLModel
@@ -44,6 +45,7 @@ def apply_changes(
     if not changed:
         return changed
     mark_written(session, row)
+    stamp_fields(row, changed)
     activity.record(
         session, actor=actor, entity=entity, entity_id=row.id, action=action, changes=changed
     )
@@ -55,6 +57,12 @@ def mark_written(session: Session, row: SQLModel) -> None:
     row.version = next_version(session)
     row.updated_at = utcnow()
     session.add(row)
+
+
+def stamp_fields(row: SQLModel, fields: Iterable[str]) -> None:
+    """Remember that these fields changed at the row's current version (for sync merges)."""
+    if hasattr(row, "field_versions"):
+        row.field_versions = {**(row.field_versions or {}), **dict.fromkeys(fields, row.version)}
 
 
 def soft_delete(session: Session, row: SQLModel, *, actor: User | None, entity: str) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from khs_crm.models import Role, User
 from khs_crm.models.base import utcnow
 from khs_crm.security import WeakPasswordError, check_password_rules, hash_password
 from khs_crm.services import activity
-from khs_crm.services.errors import Conflict, NotFound, ValidationFailed
+from khs_crm.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 def normalise_email(email: str) -> str:
@@ -52,6 +52,32 @@ def get_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed(
+            "Enter a name of at most 120 characters.",
+            details=[{"field": "name", "message": "1 to 120 characters"}],
+        )
+    return name
+
+
+def check_may_manage(actor: User | None, target: User | None, new_role: Role | None) -> None:
+    """Owners (and the command line, actor None) may do anything; admins, not to owners.
+
+    Raises Forbidden when an admin creates an owner, grants the owner role, or changes an
+    owner in any way; and when anyone but the office tries to manage users.
+    """
+    if actor is None or actor.role == Role.owner:
+        return
+    if actor.role != Role.admin:
+        raise Forbidden("Only the office can manage users.")
+    if target is not None and target.role == Role.owner:
+        raise Forbidden("Only an owner can change an owner.")
+    if new_role == Role.owner:
+        raise Forbidden("Only an owner can create owners or grant the owner role.")
+
+
 def create_user(
     session: Session,
     *,
@@ -61,14 +87,11 @@ def create_user(
     password: str,
     actor: User | None,
 ) -> User:
-    """Create a user; commits. Raises Conflict on a duplicate email."""
+    """Create a user; commits. Raises Conflict on a duplicate email, Forbidden (see above)."""
     email = normalise_email(email)
     role_value = parse_role(role)
-    name = name.strip()
-    if not name:
-        raise ValidationFailed(
-            "Enter a name.", details=[{"field": "name", "message": "Name is required."}]
-        )
+    check_may_manage(actor, None, role_value)
+    name = _check_name(name)
     if get_by_email(session, email) is not None:
         raise Conflict(
             f"A user with the email {email} already exists.",
@@ -91,32 +114,95 @@ def create_user(
     return user
 
 
-def active_owner_count(session: Session) -> int:
-    """How many active owners there are."""
-    return session.exec(
-        select(func.count()).select_from(User).where(User.role == Role.owner, User.active)
-    ).one()
+def list_users(session: Session, *, offset: int = 0, limit: int = 25) -> tuple[list[User], int]:
+    """One page of every user, active or not, by name; and how many there are."""
+    total = session.exec(select(func.count()).select_from(User)).one()
+    users = session.exec(
+        select(User).order_by(col(User.name), col(User.email)).offset(offset).limit(limit)
+    ).all()
+    return list(users), total
+
+
+def active_owner_count(session: Session, *, lock: bool = False) -> int:
+    """How many active owners there are (``lock``: hold their rows until the commit)."""
+    query = select(User.id).where(User.role == Role.owner, col(User.active).is_(True))
+    return len(session.exec(query.with_for_update() if lock else query).all())
+
+
+def _get(session: Session, user_id: uuid.UUID) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found.")
+    return user
+
+
+def _check_last_owner(session: Session, user: User, role: Role, active: bool) -> None:
+    losing_owner = user.role == Role.owner and user.active and not (role == Role.owner and active)
+    if losing_owner and active_owner_count(session, lock=True) <= 1:
+        action = "deactivated" if not active else "demoted"
+        raise Conflict(
+            f"The last active owner cannot be {action}.",
+            details=[{"field": "role" if active else "active", "message": "last owner"}],
+        )
+
+
+def update_user(
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    actor: User | None,
+    name: str | None = None,
+    role: str | None = None,
+    active: bool | None = None,
+) -> User:
+    """Change a user's name, role or active flag (None: leave as is); commits.
+
+    Deactivating bumps ``auth_epoch``: every session and token they hold stops working.
+    Raises NotFound, Forbidden (see ``check_may_manage``), Conflict for the last owner.
+    """
+    user = _get(session, user_id)
+    new_role = parse_role(role) if role is not None else None
+    check_may_manage(actor, user, new_role)
+    wanted = {
+        "name": _check_name(name) if name is not None else user.name,
+        "role": new_role or Role(user.role),
+        "active": user.active if active is None else active,
+    }
+    _check_last_owner(session, user, wanted["role"], wanted["active"])
+    changed = {f: [getattr(user, f), v] for f, v in wanted.items() if getattr(user, f) != v}
+    if not changed:
+        return user
+    if "active" in changed and not wanted["active"]:
+        user.auth_epoch += 1
+    for field, (_old, value) in changed.items():
+        setattr(user, field, value)
+    user.updated_at = utcnow()
+    session.add(user)
+    action = "deactivate" if changed.get("active") == [True, False] else "update"
+    activity.record(
+        session, actor=actor, entity="user", entity_id=user.id, action=action, changes=changed
+    )
+    session.commit()
+    session.refresh(user)
+    return user
 
 
 def deactivate_user(session: Session, *, user_id: uuid.UUID, actor: User | None) -> User:
     """Deactivate a user and end every session and token they hold; commits."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("User not found.")
-    if user.role == Role.owner and user.active and active_owner_count(session) <= 1:
-        raise Conflict("The last active owner cannot be deactivated.")
-    user.active = False
+    return update_user(session, user_id=user_id, actor=actor, active=False)
+
+
+def reset_password(
+    session: Session, *, user_id: uuid.UUID, password: str, actor: User | None
+) -> User:
+    """Set a new password and end every session and token the user holds; commits."""
+    user = _get(session, user_id)
+    check_may_manage(actor, user, None)
+    user.password_hash = validated_password_hash(password)
     user.auth_epoch += 1
     user.updated_at = utcnow()
     session.add(user)
-    activity.record(
-        session,
-        actor=actor,
-        entity="user",
-        entity_id=user.id,
-        action="deactivate",
-        changes={"active": False},
-    )
+    activity.record(session, actor=actor, entity="user", entity_id=user.id, action="reset_password")
     session.commit()
     session.refresh(user)
     return user

@@ -1,13 +1,26 @@
-"""The field app (crews, phone first): every route under /field."""
+"""The field app (crews, phone first): every route under /field, rendered from the phone's data."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from khs_crm.pages.field.job import job
+from khs_crm.pages.field.jobs import jobs
+from khs_crm.pages.field.supply import supply
+from khs_crm.pages.field.sync import sync
 from khs_crm.pages.field.today import today
-from khs_crm.state.field import TodayState
+from khs_crm.state.field import FieldState
+
+PAGES = (
+    ("/field", today, "Today"),
+    ("/field/jobs", jobs, "Jobs"),
+    ("/field/job", job, "Job"),
+    ("/field/supply", supply, "Supply run"),
+    ("/field/sync", sync, "Sync"),
+)
 
 
 def register(app: rx.App) -> None:
-    """Add the field pages to the app."""
-    app.add_page(today, route="/field", title="Today · KHS CRM", on_load=TodayState.load)
+    """Add the field pages to the app; the server only checks the session (when reachable)."""
+    for route, page, title in PAGES:
+        app.add_page(page, route=route, title=f"{title} · KHS CRM", on_load=FieldState.check)

@@ -1,43 +1,26 @@
-"""/field : the crew's Today screen."""
+"""/field : the crew's Today screen, rendered from the phone's own data."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.layout import field_shell
 from khs_crm.components.ui import empty_state
-from khs_crm.state.field import TodayState
-
-
-def _job(job: rx.Var) -> rx.Component:
-    return rx.el.article(
-        rx.el.h2(job.title),
-        rx.el.div(job.customer_name, " · ", job.starts, " · ", job.status),
-        rx.el.div(
-            rx.el.a(
-                "Call ",
-                job.customer_name,
-                href="tel:" + job.customer_phone.to(str),
-                aria_label="Call " + job.customer_name.to(str),
-            ),
-            rx.el.a(
-                job.site_address,
-                href="https://maps.google.com/?q=" + job.site_address.to(str),
-                target="_blank",
-                rel="noopener",
-            ),
-            class_name="job-meta",
-        ),
-        class_name="job-item",
-    )
+from khs_crm.offline.shell import local_shell
+from khs_crm.offline.views import bind, items
+from khs_crm.pages.field.cards import job_card
 
 
 def today() -> rx.Component:
-    return field_shell(
+    jobs = items("today")
+    return local_shell(
         "Today",
-        rx.cond(
-            TodayState.jobs.length() > 0,
-            rx.foreach(TodayState.jobs, _job),
-            empty_state("No jobs scheduled for you today."),
+        rx.el.section(
+            rx.cond(
+                jobs.length() > 0,
+                rx.foreach(jobs, job_card),
+                empty_state("No jobs scheduled for you today."),
+            ),
+            aria_label="Today's jobs",
+            on_mount=bind("today"),
         ),
     )

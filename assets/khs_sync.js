@@ -1,0 +1,173 @@
+/* KHS CRM field app: the sync loop. Pushes the outbox in seq order, then pulls changes.
+ * Debounced triggers; network errors, 5xx and 429 retry with exponential backoff + jitter,
+ * at most `maxRetries` times per cycle, then the loop is "stalled" until the next trigger.
+ * A failed push keeps the whole queue. One tab syncs at a time (Web Locks). */
+(function (root, factory) {
+  const lib = factory();
+  if (typeof module === "object" && module.exports) module.exports = lib;
+  else (root.khsLib = root.khsLib || {}).sync = lib;
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  class SyncError extends Error {
+    constructor(message, { retry = false, kind = "error", status = 0 } = {}) {
+      super(message);
+      this.retry = retry;
+      this.kind = kind;
+      this.status = status;
+    }
+  }
+
+  async function errorMessage(res) {
+    try {
+      return (await res.json()).error.message;
+    } catch {
+      return `The server answered ${res.status}.`;
+    }
+  }
+
+  function createSync({
+    store,
+    fetch,
+    scope = "all",
+    locks = null,
+    lockName = "khs-sync",
+    isOnline = () => true,
+    onUnauthorized = () => {},
+    onState = () => {},
+    sleep = (ms) => new Promise((r) => setTimeout(r, ms)),
+    random = Math.random,
+    now = () => new Date(),
+    debounceMs = 300,
+    baseDelayMs = 1000,
+    maxRetries = 3,
+    batchSize = 100,
+    pageSize = 500,
+  }) {
+    let state = "idle";
+    let detail = "";
+    let timer = null;
+    let running = null;
+    let again = false;
+
+    function setState(next, text = "") {
+      state = next;
+      detail = text;
+      onState(state, detail);
+    }
+
+    async function call(method, url, body) {
+      let res;
+      try {
+        res = await fetch(url, {
+          method,
+          credentials: "same-origin",
+          headers: body ? { "Content-Type": "application/json", "X-KHS-CSRF": "1" } : { "X-KHS-CSRF": "1" },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+      } catch {
+        throw new SyncError("No connection to the office.", { retry: true, kind: "network" });
+      }
+      const { status } = res;
+      if (status === 401) throw new SyncError("Signed out.", { kind: "unauthorized", status });
+      if (status === 413) throw new SyncError("Too many changes at once.", { retry: true, kind: "size", status });
+      if (status >= 500 || status === 429 || status === 408) {
+        throw new SyncError(`The office server is not answering (${status}).`, { retry: true, status });
+      }
+      if (!res.ok) throw new SyncError(await errorMessage(res), { status });
+      return (await res.json()).data;
+    }
+
+    function backoff(attempt) {
+      return Math.min(30000, baseDelayMs * 2 ** attempt) * (0.5 + random() / 2);
+    }
+
+    async function retrying(step) {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await step();
+        } catch (err) {
+          if (!err.retry || attempt >= maxRetries) throw err;
+          if (err.kind === "size") batchSize = Math.max(1, Math.floor(batchSize / 2));
+          await sleep(backoff(attempt));
+        }
+      }
+    }
+
+    async function push() {
+      for (;;) {
+        const ops = (await store.outbox()).slice(0, batchSize);
+        if (!ops.length) return;
+        const clientId = store.mem.meta.clientId;
+        const data = await call("POST", "/api/sync/push", { clientId, operations: ops.map(store.wire) });
+        const settled = await store.applyPushResults(ops, (data && data.results) || []);
+        if (!settled) throw new SyncError("The office did not accept these changes yet.");
+      }
+    }
+
+    async function pull() {
+      for (;;) {
+        const cursor = store.mem.meta.cursor || 0;
+        const query = `cursor=${encodeURIComponent(cursor)}&limit=${pageSize}&scope=${scope}`;
+        const data = await call("GET", `/api/sync/pull?${query}`);
+        await store.applyPull(data.changes || [], data.cursor ?? cursor);
+        if (!data.hasMore) return;
+      }
+    }
+
+    async function cycle() {
+      if (!isOnline()) return setState("offline");
+      setState("syncing");
+      try {
+        await retrying(push);
+        await retrying(pull);
+        await store.setMeta("lastSyncAt", now().toISOString());
+        setState("idle");
+      } catch (err) {
+        if (err.kind === "unauthorized") {
+          setState("signedOut");
+          onUnauthorized();
+        } else if (err.kind === "network" && !isOnline()) setState("offline");
+        else setState("stalled", err.message);
+      }
+    }
+
+    function withLock(fn) {
+      if (!locks) return fn();
+      return locks.request(lockName, { ifAvailable: true }, (lock) => (lock ? fn() : null));
+    }
+
+    /** Sync now (a sync already running goes round once more instead). */
+    function run() {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = (async () => {
+        do {
+          again = false;
+          await withLock(cycle);
+        } while (again);
+      })().finally(() => (running = null));
+      return running;
+    }
+
+    /** Ask for a sync soon: several triggers in a row make one run. */
+    function trigger() {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        run();
+      }, debounceMs);
+    }
+
+    function stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    }
+
+    return { run, trigger, stop, state: () => state, detail: () => detail };
+  }
+
+  return { createSync, SyncError };
+});

@@ -1,0 +1,217 @@
+/* KHS CRM field app: what each screen shows, computed from the store's rows.
+ * Pure functions: plain data in, plain data out (the Python pages render it). */
+(function (root, factory) {
+  const lib = factory();
+  if (typeof module === "object" && module.exports) module.exports = lib;
+  else (root.khsLib = root.khsLib || {}).views = lib;
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  const CLOSED = new Set(["completed", "cancelled"]);
+  const UPCOMING = new Set(["scheduled", "in_progress", "on_hold"]);
+
+  function createViews({ timezone, workflow, labels }) {
+    const dayFmt = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
+    const timeFmt = new Intl.DateTimeFormat("en-US", { timeZone: timezone, hour: "numeric", minute: "2-digit" });
+    const dateFmt = new Intl.DateTimeFormat("en-US", { timeZone: timezone, weekday: "short", month: "short", day: "numeric" });
+
+    const day = (iso) => (iso ? dayFmt.format(new Date(iso)) : "");
+    const time = (iso) => (iso ? timeFmt.format(new Date(iso)) : "");
+    const date = (iso) => (iso ? dateFmt.format(new Date(iso)) : "");
+    const label = (status) => {
+      const text = labels[status] || status || "";
+      return text.charAt(0).toUpperCase() + text.slice(1);
+    };
+    const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+    function pendingIds(data) {
+      return new Set(data.queue.map((op) => op.entityId));
+    }
+
+    function mine(job, ctx) {
+      if (ctx.user && ctx.user.role === "worker" && Array.isArray(job.assignedUserIds)) {
+        return job.assignedUserIds.includes(ctx.user.id);
+      }
+      return true;
+    }
+
+    function byStart(a, b) {
+      return (a.scheduledStart || "9999").localeCompare(b.scheduledStart || "9999") || a.title.localeCompare(b.title);
+    }
+
+    function jobCard(job, data, pending) {
+      const customer = data.customers.get(job.customerId) || {};
+      const address = job.siteAddress || customer.address || "";
+      const phone = customer.phone || "";
+      const toBuy = [...data.materials.values()].filter((m) => m.jobId === job.id && !m.purchased).length;
+      return {
+        id: job.id,
+        title: job.title,
+        status: job.status,
+        statusLabel: label(job.status),
+        customerName: customer.name || "",
+        phone,
+        telHref: phone ? "tel:" + phone.replace(/[^0-9+]/g, "") : "",
+        callLabel: `Call ${customer.name || "the customer"}`,
+        address,
+        mapHref: address ? "https://maps.google.com/?q=" + encodeURIComponent(address) : "",
+        mapLabel: `Map: ${address}`,
+        when: job.scheduledStart ? `${date(job.scheduledStart)} · ${time(job.scheduledStart)}` : "Not scheduled",
+        href: "/field/job?id=" + encodeURIComponent(job.id),
+        toBuy: toBuy ? `${toBuy} to buy` : "",
+        pending: pending.has(job.id),
+      };
+    }
+
+    function today(data, ctx) {
+      const key = day(ctx.now.toISOString());
+      const pending = pendingIds(data);
+      return [...data.jobs.values()]
+        .filter((j) => j.scheduledStart && !CLOSED.has(j.status) && mine(j, ctx))
+        .filter((j) => day(j.scheduledStart) <= key && key <= day(j.scheduledEnd || j.scheduledStart))
+        .sort(byStart)
+        .map((j) => jobCard(j, data, pending));
+    }
+
+    function jobs(data, ctx) {
+      const pending = pendingIds(data);
+      return [...data.jobs.values()]
+        .filter((j) => !CLOSED.has(j.status) && mine(j, ctx))
+        .sort(byStart)
+        .map((j) => jobCard(j, data, pending));
+    }
+
+    function material(m, pending, jobTitle) {
+      const qty = [m.quantity ?? "", m.unit || ""].join(" ").trim();
+      return {
+        id: m.id,
+        name: m.name,
+        qty,
+        supplier: m.supplier || "",
+        jobTitle: jobTitle || "",
+        purchased: !!m.purchased,
+        label: `${m.name}${qty ? ` (${qty})` : ""}`,
+        pending: pending.has(m.id),
+      };
+    }
+
+    function job(data, ctx) {
+      const row = ctx.jobId ? data.jobs.get(ctx.jobId) : null;
+      if (!row) return { found: false, id: ctx.jobId || "", moves: [], materials: [], notes: [] };
+      const pending = pendingIds(data);
+      const role = ctx.user && ctx.user.role !== "worker" ? "office" : "worker";
+      const moves = ((workflow[row.status] || {})[role] || []).map((value) => ({
+        value,
+        label: label(value),
+        ariaLabel: `Set status to ${label(value)}`,
+      }));
+      const materials = [...data.materials.values()]
+        .filter((m) => m.jobId === row.id)
+        .sort((a, b) => (a.createdAt || "").localeCompare(b.createdAt || "") || a.name.localeCompare(b.name))
+        .map((m) => material(m, pending, row.title));
+      const notes = [...data.notes.values()]
+        .filter((n) => n.jobId === row.id)
+        .sort((a, b) => (b.createdAt || "").localeCompare(a.createdAt || ""))
+        .map((n) => ({ id: n.id, body: n.body, author: n.authorName || "", when: n.createdAt ? `${date(n.createdAt)} ${time(n.createdAt)}` : "", pending: pending.has(n.id) }));
+      return { ...jobCard(row, data, pending), found: true, description: row.description || "", moves, materials, notes };
+    }
+
+    function supply(data, ctx) {
+      const key = day(ctx.now.toISOString());
+      const pending = pendingIds(data);
+      const upcoming = new Map();
+      for (const j of data.jobs.values()) {
+        if (UPCOMING.has(j.status) && mine(j, ctx) && (!j.scheduledEnd || day(j.scheduledEnd) >= key)) upcoming.set(j.id, j);
+      }
+      const groups = new Map();
+      const items = [...data.materials.values()]
+        .filter((m) => upcoming.has(m.jobId) && (!m.purchased || ctx.ticked.has(m.id)))
+        .sort((a, b) => byStart(upcoming.get(a.jobId), upcoming.get(b.jobId)) || a.name.localeCompare(b.name));
+      for (const m of items) {
+        const supplier = m.supplier || "Any supplier";
+        if (!groups.has(supplier)) groups.set(supplier, []);
+        groups.get(supplier).push(material(m, pending, upcoming.get(m.jobId).title));
+      }
+      return [...groups.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([supplier, list]) => ({ supplier, count: `${list.filter((i) => !i.purchased).length} to buy`, items: list }));
+    }
+
+    function describe(op, data) {
+      const changes = op.changes || {};
+      if (op.entity === "material") {
+        const name = (data.materials.get(op.entityId) || changes).name || "a material";
+        if (op.action === "create") return `Add material “${name}”`;
+        if ("purchased" in changes) return changes.purchased ? `Tick “${name}” as bought` : `Untick “${name}”`;
+        return `Change material “${name}”`;
+      }
+      if (op.entity === "job") {
+        const title = (data.jobs.get(op.entityId) || {}).title || "a job";
+        if ("status" in changes) return `Move “${title}” to ${label(changes.status)}`;
+        return `Change job “${title}”`;
+      }
+      if (op.entity === "note") {
+        const title = (data.jobs.get(changes.jobId) || {}).title || "a job";
+        const body = (changes.body || "").slice(0, 40);
+        return `Note on “${title}”: ${body}`;
+      }
+      return `${op.action} ${op.entity}`;
+    }
+
+    function issue(item, data) {
+      const what = describe(item.op, data);
+      if (item.kind === "rejected") {
+        return { id: item.id, kind: "Not accepted", text: `${what} — ${item.error} It was undone on this phone.`, when: time(item.at) };
+      }
+      const fields = (item.conflicts || []).map((c) => c.field || c).filter((f) => typeof f === "string");
+      const which = fields.length ? ` (${fields.join(", ")})` : "";
+      return { id: item.id, kind: "Conflict", text: `${what} — the office changed this too${which}. The office's version is shown; the office can see both.`, when: time(item.at) };
+    }
+
+    const STATE_TEXT = {
+      idle: "Up to date",
+      syncing: "Syncing…",
+      offline: "Offline",
+      stalled: "Can't reach the office — will try again",
+      signedOut: "Signed out — sign in to send your changes",
+    };
+
+    function sync(data, ctx) {
+      const ops = data.queue.map((op, i) => ({ key: op.opId || String(i), text: describe(op, data), when: time(op.clientTimestamp) }));
+      const issues = (data.meta.issues || []).map((item) => issue(item, data));
+      const last = data.meta.lastSyncAt;
+      return {
+        pending: ops.length,
+        pendingText: ops.length ? `${plural(ops.length, "change")} waiting to be sent` : "Nothing waiting to be sent",
+        stateText: ctx.online ? STATE_TEXT[ctx.syncState] || "" : STATE_TEXT.offline,
+        detail: ctx.syncState === "stalled" ? ctx.syncDetail || "" : "",
+        lastSyncText: last ? `Last synced ${date(last)} ${time(last)}` : "Not synced yet",
+        ops,
+        issues,
+      };
+    }
+
+    function status(data, ctx) {
+      const n = data.queue.length;
+      const saved = `${plural(n, "change")} saved on this phone`;
+      const issues = (data.meta.issues || []).length;
+      let bannerText = "";
+      if (!ctx.online) bannerText = `Offline — ${saved}`;
+      else if (ctx.syncState === "stalled" && n) bannerText = `Can't reach the office — ${saved}`;
+      else if (issues) bannerText = `${plural(issues, "change")} not accepted or in conflict — see Sync`;
+      return {
+        ready: !!ctx.ready,
+        signedIn: !!ctx.user,
+        userName: ctx.user ? ctx.user.name : "",
+        pending: n,
+        showBanner: !!bannerText,
+        bannerText,
+        updateReady: !!ctx.updateReady,
+      };
+    }
+
+    return { today, jobs, job, supply, sync, status, describe };
+  }
+
+  return { createViews };
+});

@@ -1,0 +1,125 @@
+/* KHS CRM service worker. Served by khs_crm/api/pwa.py, which fills in the build version and
+ * the precache list (the hashed file names exist only after the frontend build).
+ * - the app shell (pages, hashed JS/CSS, icons) is precached per build version, cache-first;
+ * - navigations: network first, the cached page (or the field shell) when offline;
+ * - read-only API GETs: stale-while-revalidate for 5 minutes, one cache per user;
+ * - never cached: /_event, /api/sync/*, /api/auth/*, and anything not a GET. */
+"use strict";
+
+const VERSION = "__KHS_VERSION__";
+const PRECACHE = /*__KHS_PRECACHE__*/ [];
+const SHELL = "khs-shell-" + VERSION;
+const API_PREFIX = "khs-api-";
+const META = "khs-meta";
+const API_TTL_MS = 5 * 60 * 1000;
+const NAV_TIMEOUT_MS = 4000;
+const NEVER = [/^\/_event/, /^\/api\/sync\//, /^\/api\/auth\//, /^\/api\/pwa\//, /^\/api\/health/];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) {
+        if (key.startsWith("khs-shell-") && key !== SHELL) await caches.delete(key);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+// The signed-in user (for the per-user API cache) survives the worker being stopped.
+async function currentUser() {
+  const hit = await (await caches.open(META)).match("/__khs/user");
+  return hit ? hit.text() : "";
+}
+
+async function setUser(id) {
+  await (await caches.open(META)).put("/__khs/user", new Response(id || ""));
+}
+
+async function purgeApi() {
+  for (const key of await caches.keys()) if (key.startsWith(API_PREFIX)) await caches.delete(key);
+  await setUser("");
+}
+
+self.addEventListener("message", (event) => {
+  const msg = event.data || {};
+  if (msg.type === "SKIP_WAITING") self.skipWaiting();
+  if (msg.type === "user") event.waitUntil(setUser(msg.id));
+  if (msg.type === "signout") event.waitUntil(purgeApi());
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "khs-sync") return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window" }).then((list) => list.forEach((c) => c.postMessage({ type: "khs-sync" }))),
+  );
+});
+
+async function fromShell(request) {
+  const cache = await caches.open(SHELL);
+  const hit = await cache.match(request, { ignoreVary: true });
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok && new URL(request.url).pathname.startsWith("/assets/")) cache.put(request, response.clone());
+  return response;
+}
+
+async function navigate(request) {
+  const cache = await caches.open(SHELL);
+  const path = new URL(request.url).pathname.replace(/\/$/, "") || "/";
+  const cached = async () => (await cache.match(path)) || (await cache.match("/field"));
+  try {
+    const network = fetch(request);
+    const timeout = new Promise((resolve) => setTimeout(resolve, NAV_TIMEOUT_MS));
+    const response = await Promise.race([network, timeout]);
+    if (response) return response;
+    return (await cached()) || (await network);
+  } catch (err) {
+    const fallback = await cached();
+    if (fallback) return fallback;
+    throw err;
+  }
+}
+
+async function staleWhileRevalidate(event, user) {
+  const cache = await caches.open(API_PREFIX + user);
+  const hit = await cache.match(event.request);
+  const network = fetch(event.request).then((response) => {
+    if (response.ok) {
+      const headers = new Headers(response.headers);
+      headers.set("X-KHS-Cached-At", String(Date.now()));
+      response
+        .clone()
+        .blob()
+        .then((body) => cache.put(event.request, new Response(body, { status: response.status, headers })));
+    }
+    return response;
+  });
+  const fresh = hit && Date.now() - Number(hit.headers.get("X-KHS-Cached-At") || 0) < API_TTL_MS;
+  if (fresh) {
+    event.waitUntil(network.catch(() => {}));
+    return hit;
+  }
+  return network.catch((err) => hit || Promise.reject(err));
+}
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (NEVER.some((pattern) => pattern.test(url.pathname))) return;
+  if (request.mode === "navigate") return event.respondWith(navigate(request));
+  if (url.pathname.startsWith("/api/")) {
+    event.respondWith(
+      currentUser().then((user) => (user ? staleWhileRevalidate(event, user) : fetch(request))),
+    );
+    return;
+  }
+  event.respondWith(fromShell(request));
+});

@@ -1,0 +1,91 @@
+"""The field app's page frame, rendered from the device's data (works with no connection).
+
+Unlike ``components.layout.field_shell`` it reads nothing from server state: the user's
+name, the offline banner and the "new version" notice come from the ``status`` view.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from khs_crm.components.layout import FIELD_NAV, sign_out
+from khs_crm.components.ui import nav_link
+from khs_crm.offline.views import bind, field, khs_call
+
+
+def loading() -> rx.Component:
+    return rx.el.p("Loading…", class_name="empty", role="status")
+
+
+def signed_out_notice() -> rx.Component:
+    return rx.el.div(
+        rx.el.p("Nothing is saved on this phone yet."),
+        rx.el.p("Sign in while you have a connection to download your jobs."),
+        rx.el.a("Sign in", href="/login?next=/field", class_name="btn btn-primary"),
+        class_name="empty",
+        role="status",
+    )
+
+
+def _user_box() -> rx.Component:
+    return rx.el.div(
+        rx.el.span(field("status", "userName"), class_name="user-name"),
+        sign_out(),
+        class_name="user-box",
+    )
+
+
+def _update_notice() -> rx.Component:
+    return rx.cond(
+        field("status", "updateReady"),
+        rx.el.div(
+            rx.el.span("A new version of the app is ready."),
+            rx.el.button(
+                "Reload",
+                type="button",
+                class_name="btn btn-primary",
+                on_click=khs_call("applyUpdate"),
+            ),
+            class_name="update-banner",
+            role="status",
+        ),
+    )
+
+
+def _banner() -> rx.Component:
+    return rx.cond(
+        field("status", "showBanner"),
+        rx.el.div(
+            field("status", "bannerText"),
+            class_name="offline-banner field-banner",
+            role="status",
+        ),
+    )
+
+
+def local_shell(title: str, *children: rx.Component) -> rx.Component:
+    """Header, content (once the device data is loaded), banner, bottom navigation."""
+    return rx.el.div(
+        rx.el.header(
+            rx.el.h1(title),
+            rx.cond(field("status", "signedIn"), _user_box()),
+            class_name="field-header",
+        ),
+        _update_notice(),
+        rx.el.main(
+            rx.cond(
+                field("status", "ready"),
+                rx.cond(field("status", "signedIn"), rx.fragment(*children), signed_out_notice()),
+                loading(),
+            ),
+            class_name="field-main",
+        ),
+        _banner(),
+        rx.el.nav(
+            *[nav_link(text, href) for text, href in FIELD_NAV],
+            class_name="bottom-nav",
+            aria_label="Field",
+        ),
+        class_name="field-shell",
+        on_mount=bind("status"),
+    )

@@ -1,0 +1,82 @@
+"""Client state the field screens render from, and the JS calls their controls make.
+
+Each view is a ``ClientStateVar`` that the JS store (``assets/khs_app.js``) fills: a screen
+binds it on mount with ``window.khs.bind(name, setter)`` and the store calls the setter with
+fresh data whenever the rows change. Controls call ``window.khs.*`` through plain JS function
+Vars, so they work with the backend unreachable (no Reflex event, no ``eval``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reflex.experimental.client_state import ClientStateVar
+from reflex_base.vars.base import Var
+from reflex_base.vars.function import ArgsFunctionOperation, FunctionStringVar
+
+STATUS = ClientStateVar.create(
+    "khsStatus",
+    default={
+        "ready": False,
+        "signedIn": False,
+        "userName": "",
+        "pending": 0,
+        "showBanner": False,
+        "bannerText": "",
+        "updateReady": False,
+    },
+)
+TODAY = ClientStateVar.create("khsToday", default=[])
+JOBS = ClientStateVar.create("khsJobs", default=[])
+JOB = ClientStateVar.create(
+    "khsJob", default={"found": False, "id": "", "moves": [], "materials": [], "notes": []}
+)
+SUPPLY = ClientStateVar.create("khsSupply", default=[])
+SYNC = ClientStateVar.create(
+    "khsSync",
+    default={
+        "pending": 0,
+        "pendingText": "",
+        "stateText": "",
+        "detail": "",
+        "lastSyncText": "",
+        "ops": [],
+        "issues": [],
+    },
+)
+
+VIEWS: dict[str, ClientStateVar] = {
+    "status": STATUS,
+    "today": TODAY,
+    "jobs": JOBS,
+    "job": JOB,
+    "supply": SUPPLY,
+    "sync": SYNC,
+}
+
+
+def khs_call(name: str, *args: Any, params: tuple[str, ...] = ()) -> Var:
+    """A JS function Var ``(params) => window.khs.<name>(*args)`` for an event trigger."""
+    call = FunctionStringVar.create(f"window.khs.{name}").call(*args)
+    return ArgsFunctionOperation.create(params, call)
+
+
+def bind(view: str) -> Var:
+    """An on_mount trigger that subscribes this screen to one of the store's views."""
+    return khs_call("bind", view, VIEWS[view].set)
+
+
+def obj(view: str) -> Var:
+    """An object view (status, job, sync) as a dict Var."""
+    return VIEWS[view].value.to(dict)
+
+
+def field(view: str, key: str) -> Var:
+    """One field of an object view."""
+    return obj(view)[key]
+
+
+def items(view: str, key: str | None = None) -> Var:
+    """A list view (or a list inside an object view) for ``rx.foreach``."""
+    base = VIEWS[view].value
+    return (base.to(dict)[key] if key else base).to(list[dict])

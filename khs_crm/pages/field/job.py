@@ -1,0 +1,149 @@
+"""/field/job?id=… : one job: details, status, materials checklist, notes. Works offline."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_base.vars.base import Var
+
+from khs_crm.components.ui import empty_state, field, text_input
+from khs_crm.offline.shell import local_shell
+from khs_crm.offline.views import bind, items, khs_call, obj
+from khs_crm.offline.views import field as view
+from khs_crm.pages.field.cards import contact_links, pending_tag
+
+
+def _form(kind: str, *children: rx.Component, label: str) -> rx.Component:
+    """A form whose submit goes to window.khs.submit (read and reset in the browser)."""
+    return rx.el.form(
+        *children,
+        on_submit=khs_call("submit", Var("ev"), params=("ev",)),
+        reset_on_submit=True,
+        aria_label=label,
+        class_name=f"field-form {kind}-form",
+        custom_attrs={"data-kind": kind, "data-job": view("job", "id")},
+    )
+
+
+def _details() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(view("job", "title")),
+        rx.el.div(view("job", "customerName"), " · ", view("job", "when"), class_name="job-sub"),
+        contact_links(obj("job")),
+        rx.el.p(view("job", "description"), class_name="job-description"),
+        class_name="card",
+    )
+
+
+def _move(move: Var) -> rx.Component:
+    return rx.el.button(
+        move["label"],
+        type="button",
+        aria_label=move["ariaLabel"],
+        on_click=khs_call("setStatus", view("job", "id"), move["value"]),
+        class_name="btn btn-primary",
+    )
+
+
+def _status() -> rx.Component:
+    moves = items("job", "moves")
+    return rx.el.section(
+        rx.el.h2("Status"),
+        rx.el.p("Now: ", rx.el.strong(view("job", "statusLabel")), class_name="job-status"),
+        rx.cond(
+            moves.length() > 0,
+            rx.el.div(rx.foreach(moves, _move), class_name="moves"),
+            rx.el.p("Only the office can change the status of this job.", class_name="hint"),
+        ),
+        pending_tag(obj("job")),
+        class_name="card",
+        aria_label="Status",
+    )
+
+
+def material_row(item: Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                checked=item["purchased"].to(bool),
+                on_change=khs_call("toggle", item["id"]),
+                aria_label=item["label"],
+                class_name="checkbox",
+            ),
+            rx.el.span(item["label"], class_name="material-name"),
+            rx.cond(item["supplier"] != "", rx.el.span(item["supplier"], class_name="muted")),
+            pending_tag(item),
+            class_name="check material-row",
+        ),
+    )
+
+
+def _add_material() -> rx.Component:
+    return _form(
+        "material",
+        field("Material", text_input("name", required=True, max_length=200)),
+        rx.el.div(
+            field("Quantity", text_input("quantity", type="number", min="0", step="any")),
+            field("Unit", text_input("unit", max_length=40)),
+            class_name="form-row",
+        ),
+        field("Supplier", text_input("supplier", max_length=200)),
+        rx.el.button("Add material", type="submit", class_name="btn btn-secondary btn-block"),
+        label="Add a material",
+    )
+
+
+def _materials() -> rx.Component:
+    rows = items("job", "materials")
+    return rx.el.section(
+        rx.el.h2("Materials"),
+        rx.cond(
+            rows.length() > 0,
+            rx.el.ul(rx.foreach(rows, material_row), class_name="checklist"),
+            empty_state("No materials yet."),
+        ),
+        _add_material(),
+        class_name="card",
+        aria_label="Materials",
+    )
+
+
+def _note(note: Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.p(note["body"], class_name="note-body"),
+        rx.el.span(note["author"], " · ", note["when"], class_name="muted"),
+        pending_tag(note),
+        class_name="note",
+    )
+
+
+def _notes() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2("Notes"),
+        _form(
+            "note",
+            field(
+                "New note",
+                rx.el.textarea(name="body", id="body", required=True, rows=3, class_name="input"),
+            ),
+            rx.el.button("Add note", type="submit", class_name="btn btn-secondary btn-block"),
+            label="Add a note",
+        ),
+        rx.el.ul(rx.foreach(items("job", "notes"), _note), class_name="notes"),
+        class_name="card",
+        aria_label="Notes",
+    )
+
+
+def job() -> rx.Component:
+    return local_shell(
+        "Job",
+        rx.el.div(
+            rx.cond(
+                view("job", "found"),
+                rx.fragment(_details(), _status(), _materials(), _notes()),
+                empty_state("This job is not on this phone. Open it from Today or Jobs."),
+            ),
+            on_mount=bind("job"),
+        ),
+    )

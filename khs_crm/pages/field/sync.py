@@ -1,0 +1,75 @@
+"""/field/sync : what is waiting on this phone, when it last synced, what needs attention."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_base.vars.base import Var
+
+from khs_crm.components.ui import empty_state
+from khs_crm.offline.shell import local_shell
+from khs_crm.offline.views import bind, field, items, khs_call
+
+
+def _op(op: Var) -> rx.Component:
+    return rx.el.li(rx.el.span(op["text"]), " ", rx.el.span(op["when"], class_name="muted"))
+
+
+def _issue(issue: Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.strong(issue["kind"]),
+        rx.el.p(issue["text"]),
+        rx.el.button(
+            "Dismiss",
+            type="button",
+            aria_label="Dismiss: " + issue["text"].to(str),
+            on_click=khs_call("dismiss", issue["id"]),
+            class_name="btn btn-secondary",
+        ),
+        class_name="issue",
+    )
+
+
+def _summary() -> rx.Component:
+    return rx.el.section(
+        rx.el.p(rx.el.strong(field("sync", "stateText")), role="status", class_name="sync-state"),
+        rx.cond(field("sync", "detail") != "", rx.el.p(field("sync", "detail"), class_name="muted")),
+        rx.el.p(field("sync", "lastSyncText")),
+        rx.el.p(field("sync", "pendingText")),
+        rx.el.button(
+            "Sync now", type="button", on_click=khs_call("syncNow"), class_name="btn btn-primary"
+        ),
+        class_name="card",
+        aria_label="Sync status",
+    )
+
+
+def sync() -> rx.Component:
+    ops = items("sync", "ops")
+    issues = items("sync", "issues")
+    return local_shell(
+        "Sync",
+        rx.el.div(
+            _summary(),
+            rx.el.section(
+                rx.el.h2("Needs your attention"),
+                rx.cond(
+                    issues.length() > 0,
+                    rx.el.ul(rx.foreach(issues, _issue), class_name="issues"),
+                    empty_state("No rejected changes or conflicts."),
+                ),
+                class_name="card",
+                aria_label="Needs your attention",
+            ),
+            rx.el.section(
+                rx.el.h2("Waiting to be sent"),
+                rx.cond(
+                    ops.length() > 0,
+                    rx.el.ol(rx.foreach(ops, _op), class_name="ops"),
+                    empty_state("Every change has reached the office."),
+                ),
+                class_name="card",
+                aria_label="Waiting to be sent",
+            ),
+            on_mount=bind("sync"),
+        ),
+    )

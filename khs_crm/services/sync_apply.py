@@ -1,0 +1,285 @@
+"""Apply one device operation through the same domain services the REST API uses."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session, col, select
+
+from khs_crm.models import ActivityLog, Customer, Job, JobNote, Material, Photo, SyncConflict, User
+from khs_crm.services import customers, jobs, materials, notes, workflow
+from khs_crm.services.access import is_office
+from khs_crm.services.customer_rules import CustomerCreate, CustomerUpdate
+from khs_crm.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from khs_crm.services.sync_merge import FieldConflict, merge_fields, worker_status_refused
+
+MODELS: dict[str, type] = {
+    "customer": Customer,
+    "job": Job,
+    "material": Material,
+    "note": JobNote,
+    "photo": Photo,
+}
+
+
+@dataclass
+class Operation:
+    op_id: uuid.UUID
+    seq: int
+    entity: str
+    entity_id: uuid.UUID
+    action: str
+    changes: dict[str, Any]
+    base_version: int | None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    """A rule refused the operation (status ``conflict``); ``row`` is what stands.
+
+    ``field``/``client_value`` name a refused field change kept for the office's review.
+    """
+
+    def __init__(self, message: str, row: Any, field: str = "", client_value: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.row = row
+        self.field = field
+        self.client_value = client_value
+
+
+def _parse(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+        ]
+        raise ValidationFailed("The change is not valid.", details=details) from exc
+
+
+def _existing(session: Session, op: Operation) -> Any:
+    """The row the operation targets (tombstones included); refuses edits to deleted rows."""
+    row = session.get(MODELS[op.entity], op.entity_id)
+    if row is None:
+        raise NotFound(f"This {op.entity} does not exist.")
+    if row.deleted_at is not None:
+        raise Refused(f"This {op.entity} was deleted; the change was not applied.", row)
+    return row
+
+
+def _merge(session: Session, op: Operation, row: Any, changes: dict[str, Any], user: User):
+    current = {name: getattr(row, name) for name in changes}
+    to_apply, conflicts = merge_fields(
+        changes=changes,
+        current=current,
+        field_versions=row.field_versions or {},
+        base_version=op.base_version,
+    )
+    for conflict in conflicts:
+        session.add(_conflict_row(session, op, conflict, user))
+    return to_apply, conflicts
+
+
+def refused_conflict(session: Session, op: Operation, refused: Refused, user: User) -> SyncConflict:
+    """The record of a refused field change, both values kept."""
+    row = refused.row
+    server_value = getattr(row, refused.field)
+    version = (row.field_versions or {}).get(refused.field, row.version)
+    conflict = FieldConflict(refused.field, server_value, refused.client_value, version)
+    record = _conflict_row(session, op, conflict, user)
+    record.kind = "refused"
+    return record
+
+
+def _conflict_row(session: Session, op: Operation, c: FieldConflict, user: User) -> SyncConflict:
+    return SyncConflict(
+        entity=op.entity,
+        entity_id=op.entity_id,
+        field=c.field,
+        server_value=_jsonable(c.server_value),
+        client_value=_jsonable(c.client_value),
+        server_version=c.server_version,
+        server_user_id=_last_writer(session, op.entity, op.entity_id, c.field),
+        client_user_id=user.id,
+        op_id=op.op_id,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _last_writer(session: Session, entity: str, entity_id: uuid.UUID, name: str):
+    rows = session.exec(
+        select(ActivityLog.actor_id, ActivityLog.changes)
+        .where(ActivityLog.entity == entity, ActivityLog.entity_id == entity_id)
+        .order_by(col(ActivityLog.created_at).desc())
+        .limit(50)
+    ).all()
+    return next((actor for actor, changes in rows if name in (changes or {})), None)
+
+
+# Customers --------------------------------------------------------------------------------
+
+
+def _customer_create(session: Session, op: Operation, user: User):
+    data = _parse(CustomerCreate, {**op.changes, "id": str(op.entity_id)})
+    return customers.create_customer(session, data=data, actor=user), []
+
+
+def _customer_update(session: Session, op: Operation, user: User):
+    row = _existing(session, op)
+    data = _parse(CustomerUpdate, op.changes).model_dump(exclude_unset=True)
+    to_apply, conflicts = _merge(session, op, row, data, user)
+    row = customers.update_customer(
+        session, customer_id=row.id, changes=CustomerUpdate(**to_apply), actor=user
+    )
+    return row, conflicts
+
+
+def _customer_delete(session: Session, op: Operation, user: User):
+    return customers.delete_customer(session, customer_id=op.entity_id, actor=user), []
+
+
+# Jobs -------------------------------------------------------------------------------------
+
+
+def _job_create(session: Session, op: Operation, user: User):
+    data = _parse(jobs.JobCreate, {**op.changes, "id": str(op.entity_id)})
+    return jobs.create_job(session, data=data, actor=user), []
+
+
+def _job_update(session: Session, op: Operation, user: User):
+    row = _existing(session, op)
+    changes = dict(op.changes)
+    status = changes.pop("status", None)
+    data = _parse(jobs.JobUpdate, changes).model_dump(exclude_unset=True)
+    if status is not None:
+        _check_status(op, row, status, user)
+    to_apply, conflicts = _merge(session, op, row, data, user)
+    if to_apply:
+        row = jobs.update_job(session, job_id=row.id, data=jobs.JobUpdate(**to_apply), actor=user)
+    if status is not None and status != row.status:
+        row = workflow.change_status(session, job_id=row.id, status=status, actor=user)
+    return row, conflicts
+
+
+def _check_status(op: Operation, job: Job, status: Any, user: User) -> None:
+    if worker_status_refused(
+        actor_is_office=is_office(user),
+        base_version=op.base_version,
+        status_version=job.status_version,
+        status_changed_by_office=job.status_changed_by_office,
+    ):
+        raise Refused(
+            "The office changed this job's status after you did; theirs stands.",
+            job,
+            "status",
+            status,
+        )
+    if status == job.status:
+        return
+    try:
+        workflow.check_move(job.status, status, user.role)
+    except Conflict as exc:
+        raise Refused(exc.message, job, "status", status) from exc
+
+
+def _job_delete(session: Session, op: Operation, user: User):
+    return jobs.delete_job(session, job_id=op.entity_id, actor=user), []
+
+
+# Materials and notes ----------------------------------------------------------------------
+
+
+def _material_create(session: Session, op: Operation, user: User):
+    changes = dict(op.changes)
+    job_id = changes.pop("jobId", None)
+    if job_id is None:
+        raise ValidationFailed(
+            "jobId is required.", details=[{"field": "jobId", "message": "required"}]
+        )
+    item = _parse(materials.MaterialCreate, {**changes, "id": str(op.entity_id)})
+    (row,) = materials.add_materials(session, job_id=_uuid(job_id), items=[item], actor=user)
+    return row, []
+
+
+def _material_update(session: Session, op: Operation, user: User):
+    row = _existing(session, op)
+    data = _parse(materials.MaterialChanges, op.changes).model_dump(exclude_unset=True)
+    to_apply, conflicts = _merge(session, op, row, data, user)
+    row = materials.update_material(
+        session, material_id=row.id, data=materials.MaterialChanges(**to_apply), actor=user
+    )
+    return row, conflicts
+
+
+def _material_delete(session: Session, op: Operation, user: User):
+    return materials.delete_material(session, material_id=op.entity_id, actor=user), []
+
+
+def _note_create(session: Session, op: Operation, user: User):
+    changes = dict(op.changes)
+    job_id = changes.pop("jobId", None)
+    if job_id is None:
+        raise ValidationFailed(
+            "jobId is required.", details=[{"field": "jobId", "message": "required"}]
+        )
+    data = _parse(notes.NoteCreate, {**changes, "id": str(op.entity_id)})
+    return notes.add_note(session, job_id=_uuid(job_id), data=data, actor=user), []
+
+
+def _not_supported(session: Session, op: Operation, user: User):
+    raise ValidationFailed(f"A device cannot {op.action} a {op.entity}.")
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationFailed(
+            "jobId must be a UUID.", details=[{"field": "jobId", "message": "not a UUID"}]
+        ) from exc
+
+
+Handler = Callable[[Session, Operation, User], tuple[Any, list[FieldConflict]]]
+
+HANDLERS: dict[tuple[str, str], Handler] = {
+    ("customer", "create"): _customer_create,
+    ("customer", "update"): _customer_update,
+    ("customer", "delete"): _customer_delete,
+    ("job", "create"): _job_create,
+    ("job", "update"): _job_update,
+    ("job", "delete"): _job_delete,
+    ("material", "create"): _material_create,
+    ("material", "update"): _material_update,
+    ("material", "delete"): _material_delete,
+    ("note", "create"): _note_create,
+}
+
+
+def handler_for(op: Operation) -> Handler:
+    """The function that applies this kind of operation."""
+    return HANDLERS.get((op.entity, op.action), _not_supported)
+
+
+def reason_for_not_found(session: Session, op: Operation, user: User, error: ServiceError) -> str:
+    """A worker removed from a job while offline learns why, not just "not found"."""
+    if is_office(user) or not isinstance(error, NotFound):
+        return error.message
+    job_id = op.entity_id if op.entity == "job" else op.changes.get("jobId")
+    if op.entity in ("material", "note", "photo") and job_id is None:
+        row = session.get(MODELS[op.entity], op.entity_id)
+        job_id = getattr(row, "job_id", None)
+    if job_id is not None and session.get(Job, _uuid(job_id)) is not None:
+        return "You are no longer assigned to this job, so this change was not applied."
+    return error.message

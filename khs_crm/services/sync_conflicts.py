@@ -1,0 +1,87 @@
+"""The office's review of sync conflicts: list them, keep one side."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from khs_crm.models import SyncConflict, User
+from khs_crm.models.base import utcnow
+from khs_crm.services import customers, jobs, materials, workflow
+from khs_crm.services.access import is_office, require_office
+from khs_crm.services.customer_rules import CustomerUpdate
+from khs_crm.services.errors import Conflict, NotFound, ValidationFailed
+
+
+def list_conflicts(
+    session: Session, *, user: User, open_only: bool, offset: int, limit: int
+) -> tuple[list[SyncConflict], int]:
+    """Conflicts newest first: the office sees all, a worker only those of their own changes."""
+    query = select(SyncConflict)
+    if not is_office(user):
+        query = query.where(SyncConflict.client_user_id == user.id)
+    if open_only:
+        query = query.where(col(SyncConflict.resolved_at).is_(None))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(SyncConflict.created_at).desc()).offset(offset).limit(limit)
+    ).all()
+    return list(rows), total
+
+
+def open_count(session: Session, *, user: User) -> int:
+    """How many unresolved conflicts the user can see."""
+    return list_conflicts(session, user=user, open_only=True, offset=0, limit=1)[1]
+
+
+def resolve(session: Session, *, conflict_id: uuid.UUID, keep: str, actor: User) -> SyncConflict:
+    """Keep the server's or the device's value; the chosen value is written if it is not
+    the one standing. Office only; commits."""
+    require_office(actor, "resolve sync conflicts")
+    if keep not in ("server", "client"):
+        raise ValidationFailed(
+            'keep must be "server" or "client".',
+            details=[{"field": "keep", "message": "server | client"}],
+        )
+    conflict = session.get(SyncConflict, conflict_id)
+    if conflict is None:
+        raise NotFound("Conflict not found.")
+    if conflict.resolved_at is not None:
+        raise Conflict("This conflict was already resolved.")
+    overwritten = conflict.kind == "overwritten"
+    # An overwritten field holds the device's value; a refused change left the server's.
+    if (keep == "server") == overwritten:
+        value = conflict.server_value if keep == "server" else conflict.client_value
+        _write(session, conflict, value, actor)
+    conflict.resolved_at = utcnow()
+    conflict.resolved_by = actor.id
+    conflict.resolution = keep
+    session.add(conflict)
+    session.commit()
+    session.refresh(conflict)
+    return conflict
+
+
+def _write(session: Session, conflict: SyncConflict, value: Any, actor: User) -> None:
+    changes = {conflict.field: value}
+    if conflict.entity == "customer":
+        customers.update_customer(
+            session, customer_id=conflict.entity_id, changes=CustomerUpdate(**changes), actor=actor
+        )
+    elif conflict.entity == "job" and conflict.field == "status":
+        workflow.change_status(session, job_id=conflict.entity_id, status=value, actor=actor)
+    elif conflict.entity == "job":
+        jobs.update_job(
+            session, job_id=conflict.entity_id, data=jobs.JobUpdate(**changes), actor=actor
+        )
+    elif conflict.entity == "material":
+        materials.update_material(
+            session,
+            material_id=conflict.entity_id,
+            data=materials.MaterialChanges(**changes),
+            actor=actor,
+        )
+    else:
+        raise ValidationFailed(f"Conflicts on a {conflict.entity} cannot be resolved here.")
