@@ -23,6 +23,7 @@ from khs_crm.models.base import utcnow
 from khs_crm.services import sync as sync_service
 from khs_crm.services import sync_conflicts, sync_pull, workflow
 from khs_crm.services.sync_apply import Operation
+from khs_crm.services.versioning import current_version
 from khs_crm.settings import get_settings
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -159,10 +160,8 @@ async def push(request: Request, user: CurrentUser, session: SessionDep) -> JSON
         return [_result_json(session, r) for r in results]
 
     results = await run_in_threadpool(work)
-    status = await run_in_threadpool(
-        sync_service.client_status, session, user=user, client_id=data.client_id
-    )
-    return ok({"results": results + bad, "cursor": status.cursor, "seqGaps": status.gaps})
+    cursor = await run_in_threadpool(current_version, session)
+    return ok({"results": results + bad, "cursor": cursor})
 
 
 @router.get("/pull")
@@ -170,7 +169,7 @@ def pull(
     user: CurrentUser,
     session: SessionDep,
     cursor: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 500,
     scope: Annotated[Literal["week", "all"], Query()] = "week",
 ) -> JSONResponse:
     """Every change the user may see after ``cursor``, in version order."""

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -27,7 +28,7 @@ from khs_crm.services.sync_apply import (
     reason_for_not_found,
     refused_conflict,
 )
-from khs_crm.services.sync_merge import payload_hash, seq_gaps
+from khs_crm.services.sync_merge import payload_hash
 from khs_crm.services.versioning import current_version
 
 log = logging.getLogger("khs_crm.sync")
@@ -79,6 +80,8 @@ def apply_one(session: Session, *, user: User, client_id: str, op: Operation) ->
         status="applied",
     )
     session.add(ledger)
+    fill = _ledger_filler(ledger, op)
+    event.listen(session, "before_commit", fill)
     try:
         row, conflicts = handler_for(op)(session, op, user)
         result = OpResult(
@@ -123,10 +126,31 @@ def apply_one(session: Session, *, user: User, client_id: str, op: Operation) ->
             None,
             _error("CONFLICT", "This change clashes with existing data."),
         )
+    finally:
+        event.remove(session, "before_commit", fill)
     return _record(session, ledger, result, user, client_id, op, digest)
 
 
+def _ledger_filler(ledger: SyncOperation, op: Operation):
+    """Write the applied result into the ledger row in the service's own commit."""
+    model = MODELS.get(op.entity)
+
+    def fill(session) -> None:
+        for row in list(session.new) + list(session.dirty):
+            if model is not None and isinstance(row, model) and row.id == op.entity_id:
+                ledger.result = {
+                    "status": "applied",
+                    "version": row.version,
+                    "conflicts": _conflicts_json(op.conflicts),
+                    "error": None,
+                }
+
+    return fill
+
+
 def _record(session, ledger, result, user, client_id, op, digest) -> OpResult:
+    if result.status == "applied" and (ledger.result or {}).get("version") == result.version:
+        return result  # already committed together with the change
     if result.status == "applied":
         ledger = session.get(SyncOperation, op.op_id) or ledger
     else:
@@ -203,12 +227,21 @@ class ClientStatus:
 
 def client_status(session: Session, *, user: User, client_id: str) -> ClientStatus:
     """The server cursor, this client's last acknowledged seq and any gaps in its seqs."""
-    seqs = session.exec(
-        select(SyncOperation.seq).where(
-            SyncOperation.client_id == client_id, SyncOperation.user_id == user.id
+    ordered = (
+        select(
+            SyncOperation.seq,
+            func.lag(SyncOperation.seq).over(order_by=SyncOperation.seq).label("prev"),
         )
+        .where(SyncOperation.client_id == client_id, SyncOperation.user_id == user.id)
+        .subquery()
+    )
+    jumps = session.exec(
+        select(ordered.c.prev, ordered.c.seq).where(ordered.c.seq > ordered.c.prev + 1)
     ).all()
     last = session.exec(
-        select(func.max(col(SyncOperation.seq))).where(SyncOperation.client_id == client_id)
+        select(func.max(col(SyncOperation.seq))).where(
+            SyncOperation.client_id == client_id, SyncOperation.user_id == user.id
+        )
     ).one()
-    return ClientStatus(current_version(session), last, seq_gaps(list(seqs)))
+    gaps = [[prev + 1, seq - 1] for prev, seq in jumps]
+    return ClientStatus(current_version(session), last, gaps)

@@ -36,6 +36,7 @@ class Operation:
     changes: dict[str, Any]
     base_version: int | None
     raw: dict[str, Any] = field(default_factory=dict)
+    conflicts: list[FieldConflict] = field(default_factory=list)
 
 
 class Refused(Exception):
@@ -82,6 +83,7 @@ def _merge(session: Session, op: Operation, row: Any, changes: dict[str, Any], u
     )
     for conflict in conflicts:
         session.add(_conflict_row(session, op, conflict, user))
+    op.conflicts = conflicts
     return to_apply, conflicts
 
 
@@ -283,3 +285,28 @@ def reason_for_not_found(session: Session, op: Operation, user: User, error: Ser
     if job_id is not None and session.get(Job, _uuid(job_id)) is not None:
         return "You are no longer assigned to this job, so this change was not applied."
     return error.message
+
+
+# Photos: a device changes captions and tags, the office deletes; files go through /api ----
+
+
+def _photo_update(session: Session, op: Operation, user: User):
+    from khs_crm.services import photos
+
+    row = _existing(session, op)
+    data = _parse(photos.PhotoChanges, op.changes).model_dump(exclude_unset=True)
+    to_apply, conflicts = _merge(session, op, row, data, user)
+    row = photos.update_photo(
+        session, photo_id=row.id, data=photos.PhotoChanges(**to_apply), actor=user
+    )
+    return row, conflicts
+
+
+def _photo_delete(session: Session, op: Operation, user: User):
+    from khs_crm.services import photos
+
+    return photos.delete_photo(session, photo_id=op.entity_id, actor=user), []
+
+
+HANDLERS[("photo", "update")] = _photo_update
+HANDLERS[("photo", "delete")] = _photo_delete

@@ -63,13 +63,3 @@ def worker_status_refused(
     if actor_is_office or not status_changed_by_office:
         return False
     return base_version is None or status_version > base_version
-
-
-def seq_gaps(acknowledged: list[int]) -> list[list[int]]:
-    """Missing runs in a client's sequence numbers, as [first, last] pairs."""
-    gaps: list[list[int]] = []
-    seen = sorted(set(acknowledged))
-    for before, after in zip(seen, seen[1:], strict=False):
-        if after > before + 1:
-            gaps.append([before + 1, after - 1])
-    return gaps

@@ -6,7 +6,6 @@ from khs_crm.services.sync_merge import (
     FieldConflict,
     merge_fields,
     payload_hash,
-    seq_gaps,
     worker_status_refused,
 )
 
@@ -45,7 +44,10 @@ def test_same_value_on_both_sides_is_neither_written_nor_a_conflict():
 
 def test_fields_not_sent_are_never_touched():
     to_apply, _ = merge_fields(
-        changes={"name": "B"}, current={"name": "A", "phone": "1"}, field_versions={}, base_version=1
+        changes={"name": "B"},
+        current={"name": "A", "phone": "1"},
+        field_versions={},
+        base_version=1,
     )
     assert "phone" not in to_apply
 
@@ -76,9 +78,3 @@ def test_payload_hash_ignores_key_order_but_not_values():
     a = {"opId": "1", "changes": {"a": 1, "b": 2}}
     assert payload_hash(a) == payload_hash({"changes": {"b": 2, "a": 1}, "opId": "1"})
     assert payload_hash(a) != payload_hash({"opId": "1", "changes": {"a": 1, "b": 3}})
-
-
-def test_seq_gaps():
-    assert seq_gaps([1, 2, 3]) == []
-    assert seq_gaps([1, 2, 5, 6, 9]) == [[3, 4], [7, 8]]
-    assert seq_gaps([]) == []
