@@ -14,7 +14,13 @@ from khs_crm.models import ActivityLog, Customer, Job, JobNote, Material, Photo,
 from khs_crm.services import customers, jobs, materials, notes, workflow
 from khs_crm.services.access import is_office
 from khs_crm.services.customer_rules import CustomerCreate, CustomerUpdate
-from khs_crm.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from khs_crm.services.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ServiceError,
+    ValidationFailed,
+)
 from khs_crm.services.sync_merge import FieldConflict, merge_fields, worker_status_refused
 
 MODELS: dict[str, type] = {
@@ -192,7 +198,7 @@ def _check_status(op: Operation, job: Job, status: Any, user: User) -> None:
         return
     try:
         workflow.check_move(job.status, status, user.role)
-    except Conflict as exc:
+    except (Conflict, Forbidden) as exc:
         raise Refused(exc.message, job, "status", status) from exc
 
 

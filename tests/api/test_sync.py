@@ -383,3 +383,16 @@ def test_sync_routes_need_a_user_and_resolve_needs_the_office(client, cast, user
             ).status_code
             == 401
         )
+
+
+def test_worker_move_from_a_status_with_no_worker_moves_is_refused(client, session, cast):
+    for status in ("in_progress", "completed"):
+        moved = client.put(
+            f"/api/jobs/{cast.job.id}/status", json={"status": status}, headers=bearer(cast.owner)
+        )
+        assert moved.status_code == 200
+    job = client.get(f"/api/jobs/{cast.job.id}", headers=bearer(cast.owner)).json()["data"]
+    change = op("job", "update", cast.job.id, {"status": "on_hold"}, base=job["version"])
+    result = push(client, cast.worker_a, change)["results"][0]
+    assert result["status"] == "conflict"
+    assert result["serverRow"]["status"] == "completed"

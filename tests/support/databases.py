@@ -21,6 +21,9 @@ def reset_caches() -> None:
     from khs_crm import db, security, settings
     from khs_crm.integrations import redis, storage
 
+    if db.get_engine.cache_info().currsize:
+        db.get_engine().dispose()  # close the pool now, not at garbage collection
+
     for cached in (
         settings.get_settings,
         db.get_engine,
