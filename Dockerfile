@@ -26,7 +26,8 @@ RUN mkdir khs_crm && touch khs_crm/__init__.py \
     && python -m venv /venv && /venv/bin/pip install . \
     && /venv/bin/pip uninstall -y khs-crm && rm -rf khs_crm build
 COPY khs_crm ./khs_crm
-RUN /venv/bin/pip install --no-deps . && rm -rf build
+# Editable: the code stays in /app, where `khs-crm migrate` finds alembic.ini beside it.
+RUN /venv/bin/pip install --no-deps -e . && rm -rf build
 ENV PATH=/tools/node_modules/.bin:/venv/bin:$PATH
 COPY rxconfig.py alembic.ini ./
 COPY alembic ./alembic
@@ -48,11 +49,14 @@ ENV PATH=/venv/bin:$PATH \
     REFLEX_LOG_JSON=true
 RUN useradd --create-home --uid 10001 --user-group khs \
     && mkdir -p /data /app/.web /app/.states \
-    && chown -R khs:khs /data /app
+    && chown khs:khs /data /app/.web /app/.states
 WORKDIR /app
+# Code and migrations belong to root (read-only for the app); only .web, .states and /data
+# (Reflex's work folders, local uploads) are the app user's.
 COPY --from=build /venv /venv
-COPY --from=build --chown=khs:khs /app/rxconfig.py /app/alembic.ini ./
-COPY --from=build --chown=khs:khs /app/alembic ./alembic
+COPY --from=build /app/rxconfig.py /app/alembic.ini /app/pyproject.toml ./
+COPY --from=build /app/alembic ./alembic
+COPY --from=build /app/khs_crm ./khs_crm
 USER khs
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \

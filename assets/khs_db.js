@@ -46,7 +46,7 @@
   function done(tx) {
     return new Promise((resolve, reject) => {
       tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
+      tx.onerror = (event) => reject(event.target.error || tx.error);
       tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
     });
   }

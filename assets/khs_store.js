@@ -27,6 +27,12 @@
     return row;
   }
 
+  /** The server's error ({code, message, details} or a plain string) as one sentence. */
+  function errorText(error) {
+    if (!error) return "";
+    return typeof error === "string" ? error : error.message || "";
+  }
+
   /** The fields of an outbox operation that travel to POST /api/sync/push. */
   function wire(op) {
     const { opId, seq, entity, entityId, action, changes, baseVersion, clientTimestamp } = op;
@@ -126,7 +132,7 @@
     }
 
     function putRow(tx, storeName, id, row) {
-      if (row) tx.objectStore(storeName).put(stored(storeName, row));
+      if (row && !row.deletedAt) tx.objectStore(storeName).put(stored(storeName, row));
       else tx.objectStore(storeName).delete(id);
     }
 
@@ -134,18 +140,22 @@
       const storeName = STORES[op.entity];
       if (!storeName) return;
       const server = result.serverRow;
+      const error = errorText(result.error);
       if (result.status === "rejected") {
         let row = null;
         if (server) row = rebase(server, pending);
         else if (op.action === "update" && current) row = rebase({ ...current, ...op.before }, pending);
         else if (op.action === "delete" && current) row = current;
         if (row || op.action === "create") putRow(tx, storeName, op.entityId, row);
-        issues.push({ kind: "rejected", error: result.error || "Not accepted." });
-      } else if (server) {
-        putRow(tx, storeName, op.entityId, rebase(server, pending));
-        if (result.status === "conflict") issues.push({ kind: "conflict", conflicts: result.conflicts || [] });
-      } else if (current && result.version != null && (current.version ?? 0) < result.version) {
+        issues.push({ kind: "rejected", error: error || "The office did not accept this change." });
+        return;
+      }
+      if (server) putRow(tx, storeName, op.entityId, rebase(server, pending));
+      else if (current && result.version != null && (current.version ?? 0) < result.version) {
         putRow(tx, storeName, op.entityId, { ...current, version: result.version });
+      }
+      if (result.status === "conflict" || (result.conflicts || []).length) {
+        issues.push({ kind: "conflict", error, conflicts: result.conflicts || [] });
       }
     }
 

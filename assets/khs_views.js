@@ -165,7 +165,8 @@
       }
       const fields = (item.conflicts || []).map((c) => c.field || c).filter((f) => typeof f === "string");
       const which = fields.length ? ` (${fields.join(", ")})` : "";
-      return { id: item.id, kind: "Conflict", text: `${what} — the office changed this too${which}. The office's version is shown; the office can see both.`, when: time(item.at) };
+      const why = item.error ? ` ${item.error}` : "";
+      return { id: item.id, kind: "Conflict", text: `${what} — the office changed this too${which}.${why} The office's version is shown; the office can see both.`, when: time(item.at) };
     }
 
     const STATE_TEXT = {
@@ -199,8 +200,11 @@
       if (!ctx.online) bannerText = `Offline — ${saved}`;
       else if (ctx.syncState === "stalled" && n) bannerText = `Can't reach the office — ${saved}`;
       else if (issues) bannerText = `${plural(issues, "change")} not accepted or in conflict — see Sync`;
+      // The first download: say so, rather than "no jobs", until the first pull has finished.
+      const downloading = !data.meta.lastSyncAt && (ctx.syncState === "idle" || ctx.syncState === "syncing") && ctx.online;
       return {
-        ready: !!ctx.ready,
+        ready: !!ctx.ready && !downloading,
+        loadingText: downloading && ctx.ready ? "Downloading your jobs to this phone…" : "Loading…",
         signedIn: !!ctx.user,
         userName: ctx.user ? ctx.user.name : "",
         pending: n,

@@ -15,9 +15,15 @@ const API_TTL_MS = 5 * 60 * 1000;
 const NAV_TIMEOUT_MS = 4000;
 const NEVER = [/^\/_event/, /^\/api\/sync\//, /^\/api\/auth\//, /^\/api\/pwa\//, /^\/api\/health/];
 
+// One missing file (say, a build replaced mid-install) must not leave the app with no worker:
+// what could not be fetched now is cached the first time it is used.
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(SHELL).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))),
+    caches.open(SHELL).then(async (cache) => {
+      const results = await Promise.allSettled(PRECACHE.map((url) => cache.add(new Request(url, { cache: "reload" }))));
+      const failed = PRECACHE.filter((_, i) => results[i].status === "rejected");
+      if (failed.length) console.warn("khs: not precached", failed);
+    }),
   );
 });
 
@@ -50,6 +56,7 @@ async function purgeApi() {
 self.addEventListener("message", (event) => {
   const msg = event.data || {};
   if (msg.type === "SKIP_WAITING") self.skipWaiting();
+  if (msg.type === "CLAIM") event.waitUntil(self.clients.claim()); // a page loaded mid-activation
   if (msg.type === "user") event.waitUntil(setUser(msg.id));
   if (msg.type === "signout") event.waitUntil(purgeApi());
 });
@@ -70,18 +77,25 @@ async function fromShell(request) {
   return response;
 }
 
-async function navigate(request) {
+// Pages are cached under their directory URL ("/field/"): the server redirects "/field" there.
+async function cachedPage(url) {
   const cache = await caches.open(SHELL);
-  const path = new URL(request.url).pathname.replace(/\/$/, "") || "/";
-  const cached = async () => (await cache.match(path)) || (await cache.match("/field"));
+  const path = url.pathname.endsWith("/") ? url.pathname : url.pathname + "/";
+  const hit = (await cache.match(path, { ignoreVary: true })) || (await cache.match("/field/", { ignoreVary: true }));
+  // A navigation cannot be answered with a redirected response: copy it into a plain one.
+  return hit && hit.redirected ? new Response(hit.body, { status: hit.status, headers: hit.headers }) : hit;
+}
+
+async function navigate(request) {
+  const network = fetch(request);
+  network.catch(() => {}); // a late failure after the timeout is not an error
   try {
-    const network = fetch(request);
     const timeout = new Promise((resolve) => setTimeout(resolve, NAV_TIMEOUT_MS));
     const response = await Promise.race([network, timeout]);
     if (response) return response;
-    return (await cached()) || (await network);
+    return (await cachedPage(new URL(request.url))) || (await network);
   } catch (err) {
-    const fallback = await cached();
+    const fallback = await cachedPage(new URL(request.url));
     if (fallback) return fallback;
     throw err;
   }

@@ -17,6 +17,7 @@ import statistics
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,7 +101,8 @@ class ServiceCalls:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         with Session(self.engine, expire_on_commit=False) as session:
-            self.user = User(email="bench@example.com", name="Bench", role=Role.owner)
+            email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+            self.user = User(email=email, name="Bench", role=Role.owner)
             self.user.password_hash = "-"  # noqa: S105 (never signs in with a password)
             session.add(self.user)
             session.commit()
@@ -180,7 +182,7 @@ def report(rows: int, timings: dict[str, float], results: list[tuple], version: 
     lines = [
         f"rows: {rows:,} | {version.split(' on ')[0]} | {os.cpu_count()} CPUs | "
         f"Python {platform.python_version()} | load average before: {LOAD_BEFORE}",
-        "load: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()),
+        "load: " + (", ".join(f"{k} {v:.1f} s" for k, v in timings.items()) or "(reused)"),
         "",
         "| measurement | level | p50 ms | p95 ms | matches (median) |",
         "| --- | --- | ---: | ---: | ---: |",
@@ -202,16 +204,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--http-workers", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--database-url", help="measure a database loaded (--keep) by an earlier run instead"
+    )
     args = parser.parse_args()
     os.environ["KHS_DATA_DIR"] = str(Path(tempfile.mkdtemp(prefix="khs-bench-")))
-    url = search_data.create_database(ADMIN_URL)
+    url = args.database_url or search_data.create_database(ADMIN_URL)
     try:
-        timings = search_data.load(url, args.rows)
+        timings = {} if args.database_url else search_data.load(url, args.rows)
+        if args.keep or args.database_url:
+            print(f"database: {url}")
         with make_engine(url).connect() as conn:
             version = conn.execute(text("SELECT version()")).scalar_one()
         print(report(args.rows, timings, measure(url, args.rows, args), version))
     finally:
-        if not args.keep:
+        if not (args.keep or args.database_url):
             search_data.drop_database(ADMIN_URL, url)
 
 

@@ -36,6 +36,11 @@ def _seed_materials(session, job_id, n: int) -> None:
     session.commit()
 
 
+def _row(name: str, times: list[float]) -> None:
+    runs = ", ".join(f"{t:.2f}" for t in times)
+    print(f"| {name} | {runs} | {statistics.median(times):.2f} | < 1 s |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
@@ -87,12 +92,8 @@ def main() -> None:
             assert len(response.json()["data"]["changes"]) >= 10_000
         print("| measurement | runs (s) | median (s) | goal |")
         print("| --- | --- | --- | --- |")
-        print(
-            f"| push of 1,000 operations as 2 × 500 (HTTP, PostgreSQL) | {', '.join(f'{t:.2f}' for t in push_times)} | {statistics.median(push_times):.2f} | < 1 s |"
-        )
-        print(
-            f"| pull of 10,000 changes (HTTP, PostgreSQL) | {', '.join(f'{t:.2f}' for t in pull_times)} | {statistics.median(pull_times):.2f} | < 1 s |"
-        )
+        _row("push of 1,000 operations as 2 x 500 (HTTP, PostgreSQL)", push_times)
+        _row("pull of 10,000 changes (HTTP, PostgreSQL)", pull_times)
     finally:
         get_engine().dispose()
         databases.drop_pg_database(args.pg, url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from khs_crm.api import create_api
+from khs_crm.lifespan import background_jobs
 from khs_crm.offline.pwa import head_components
 from khs_crm.pages import field, office
 from khs_crm.pages.login import login
@@ -19,6 +20,8 @@ app = rx.App(
 # Reflex's default overlay pulls in a toast library and says "Cannot connect to server";
 # every shell shows a calm offline banner of our own instead.
 app.app_wraps[(5, "Overlay")] = lambda stateful: None
+
+app.register_lifespan_task(background_jobs)
 
 app.add_page(login, route="/login", title="Sign in · KHS CRM", on_load=LoginState.load)
 office.register(app)

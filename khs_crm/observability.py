@@ -85,8 +85,9 @@ class JsonFormatter(logging.Formatter):
     """
 
     def format(self, record: logging.LogRecord) -> str:
+        created = datetime.fromtimestamp(record.created, tz=UTC)
         payload: dict[str, Any] = {
-            "timestamp": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
+            "timestamp": created.isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -188,15 +189,18 @@ class RequestContextMiddleware:
                 sent["complete"] = True
             await send(message)
 
+        failed = False
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
+            failed = True
             # The 500 envelope has gone out and the error is logged with this request id:
             # re-raising would only make the server print the traceback a second time.
             if not sent["complete"]:
                 raise
         finally:
-            self._log(scope, sent["status"] or 500, started)
+            # no answer at all: 500 after an error, else the client went away (nginx's 499)
+            self._log(scope, sent["status"] or (500 if failed else 499), started)
 
     @staticmethod
     def _log(scope: Scope, status: int, started: float) -> None:

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_endpoint_url: str = ""
     s3_prefix: str = ""
+    keep_photo_gps: bool = False  # serve photos with their EXIF/XMP GPS position
 
     jwt_private_key_path: Path | None = None
     jwt_public_key_path: Path | None = None

@@ -8,6 +8,7 @@ from starlette.routing import Match
 from khs_crm.api import (
     activity,
     auth,
+    calendar,
     customers,
     health,
     jobs,
@@ -15,6 +16,7 @@ from khs_crm.api import (
     middleware,
     notes,
     photos,
+    pwa,
     sync,
     users,
 )
@@ -33,7 +35,20 @@ def create_api() -> FastAPI:
     install_error_handlers(api)
     middleware.install(api)
     routes = APIRouter(prefix="/api")
-    for module in (health, auth, customers, jobs, materials, notes, activity, users, sync, photos):
+    for module in (
+        health,
+        auth,
+        customers,
+        jobs,
+        materials,
+        notes,
+        activity,
+        users,
+        sync,
+        photos,
+        pwa,
+        calendar,
+    ):
         routes.include_router(module.router)
     api.include_router(routes)
 

@@ -4,14 +4,16 @@ The FastAPI app given to ``rx.App(api_transformer=...)`` wraps Reflex's own app,
 installed here sees every request: ``/api``, the built pages and the ``/_event`` websocket.
 All of it is pure ASGI; websocket scopes pass through untouched.
 
-From the outside in: request id + access log, security headers, (Reflex's CORS), request
-body limits, gzip, then FastAPI's exception handlers (database or Redis unreachable -> 503).
+From the outside in: X-Forwarded-Proto from trusted proxies, request id + access log,
+security headers, (Reflex's CORS), request body limits, gzip, then FastAPI's exception
+handlers (database or Redis unreachable -> 503).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import logging
 import re
 from collections.abc import Iterable
@@ -136,21 +138,8 @@ def security_headers(settings: Settings, policy: str) -> list[tuple[bytes, bytes
     return [(k.lower().encode(), v.encode()) for k, v in headers.items()]
 
 
-def _foreign_origin(scope: Scope, settings: Settings) -> bool:
-    origin = dict(scope.get("headers", ())).get(b"origin")
-    if origin is None:
-        return False
-    allowed = {o.rstrip("/") for o in settings.allowed_origins}
-    return origin.decode("latin-1").rstrip("/") not in allowed
-
-
 class SecurityHeadersMiddleware:
-    """Add the security headers to every HTTP response; ``/api`` answers are not cached.
-
-    An Origin outside KHS_ALLOWED_ORIGINS gets no ``Access-Control-*`` header at all (the CORS
-    layers below would still say ``Allow-Credentials``, which tells a foreign site nothing
-    useful but is better not said).
-    """
+    """Add the security headers to every HTTP response; ``/api`` answers are not cached."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -163,21 +152,44 @@ class SecurityHeadersMiddleware:
         added = security_headers(settings, current_policy(settings))
         if scope["path"].startswith("/api"):
             added.append((b"cache-control", b"no-store"))
-        strip_cors = _foreign_origin(scope, settings)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", ())
-                    if not (strip_cors and k.lower().startswith(b"access-control-"))
-                ]
+                headers = list(message.get("headers", ()))
                 present = {key.lower() for key, _ in headers}
                 headers.extend((k, v) for k, v in added if k not in present)
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# Behind a proxy ------------------------------------------------------------------------------
+
+
+def _trusted(peer: str, proxies: list[str]) -> bool:
+    try:
+        address = ipaddress.ip_address(peer)
+        return any(address in ipaddress.ip_network(p, strict=False) for p in proxies)
+    except ValueError:
+        return False
+
+
+class ForwardedProtoMiddleware:
+    """Believe X-Forwarded-Proto from KHS_TRUSTED_PROXIES: behind TLS-terminating nginx the
+    app then sees https (``__Host-`` session cookie, correct same-origin checks)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            proto = dict(scope.get("headers", ())).get(b"x-forwarded-proto", b"").lower()
+            client = scope.get("client")
+            proxies = get_settings().trusted_proxies
+            if proto == b"https" and client and proxies and _trusted(client[0], proxies):
+                scope["scheme"] = "https" if scope["type"] == "http" else "wss"
+        await self.app(scope, receive, send)
 
 
 # Request body limits ------------------------------------------------------------------------
@@ -267,6 +279,7 @@ def install(api: FastAPI) -> None:
     build_stack = api.build_middleware_stack
 
     def outermost() -> ASGIApp:
-        return RequestContextMiddleware(SecurityHeadersMiddleware(build_stack()))
+        inner = SecurityHeadersMiddleware(build_stack())
+        return ForwardedProtoMiddleware(RequestContextMiddleware(inner))
 
     api.build_middleware_stack = outermost  # type: ignore[method-assign]

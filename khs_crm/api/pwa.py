@@ -41,11 +41,13 @@ def build_dir() -> Path:
 
 
 def page_url(relative: str) -> str | None:
-    """The URL of a prerendered page (``field/jobs/index.html`` → ``/field/jobs``), else None."""
-    if relative == "index.html":
-        return "/"
-    if relative.endswith("/index.html"):
-        return "/" + relative.removesuffix("/index.html")
+    """The URL of a prerendered page (``field/jobs/index.html`` → ``/field/jobs/``), else None.
+
+    With the slash: the static server redirects ``/field`` to ``/field/``, and a cached
+    redirect cannot answer a navigation.
+    """
+    if relative == "index.html" or relative.endswith("/index.html"):
+        return "/" + relative.removesuffix("index.html")
     return None
 
 

@@ -17,6 +17,7 @@ from khs_crm.api.envelope import ApiError, meta, ok
 from khs_crm.api.jobs import job_json
 from khs_crm.api.materials import material_json
 from khs_crm.api.notes import note_json
+from khs_crm.api.photos import photo_json
 from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
 from khs_crm.models import Customer, Job, JobNote, Material, SyncConflict, User
 from khs_crm.models.base import utcnow
@@ -65,13 +66,7 @@ def row_json(session: Session, entity: str, row: Any) -> dict[str, Any] | None:
     if entity == "note":
         author = session.get(User, row.author_id) if row.author_id else None
         return note_json(row, author.name if author else None)
-    return {
-        "id": str(row.id),
-        "jobId": str(row.job_id),
-        "version": row.version,
-        "caption": row.caption,
-        "tag": row.tag,
-    }
+    return photo_json(row)
 
 
 def _with_deleted(data: dict[str, Any], row: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from khs_crm.components.links import nav_item
 from khs_crm.components.native_form import native_form
 from khs_crm.components.ui import nav_link, offline_banner
 from khs_crm.state.auth import AuthState
@@ -53,7 +54,7 @@ def office_shell(title: str, *children: rx.Component) -> rx.Component:
             rx.el.div("KHS CRM", class_name="brand"),
             rx.cond(
                 AuthState.is_office,
-                rx.fragment(*[nav_link(text, href) for text, href in OFFICE_NAV]),
+                rx.fragment(*[nav_item(text, href) for text, href in OFFICE_NAV]),
             ),
             class_name="sidebar",
             aria_label="Main",

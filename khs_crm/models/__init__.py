@@ -2,6 +2,7 @@
 
 from khs_crm.models.activity import ActivityLog
 from khs_crm.models.auth import RefreshToken, UserSession
+from khs_crm.models.calendar import CalendarToken
 from khs_crm.models.customer import Customer, CustomerBase
 from khs_crm.models.job import Job, JobAssignment, JobBase, JobNote, JobStatus
 from khs_crm.models.material import Material, MaterialBase
@@ -12,6 +13,7 @@ from khs_crm.models.user import Role, User, UserBase, UserPublic
 
 __all__ = [
     "ActivityLog",
+    "CalendarToken",
     "ChangeCounter",
     "CrewRemoval",
     "Customer",

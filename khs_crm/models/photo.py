@@ -1,4 +1,8 @@
-"""Photos taken on site; the file lives in storage, the row points at it."""
+"""Photos taken on site; the file lives in storage, the row points at it.
+
+A row exists only once its file is stored and checked, so no row points at a missing file.
+``thumbnail_status``: pending (queued), ready, failed, unavailable (HEIC without a decoder).
+"""
 
 from __future__ import annotations
 
@@ -22,3 +26,10 @@ class Photo(Syncable, table=True):
     tag: str = Field(default="progress", max_length=16)
     taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     uploaded_by: uuid.UUID | None = Field(default=None, foreign_key="users.id")
+    width: int | None = None
+    height: int | None = None
+    # SHA-256 of the bytes the client sent: the same id sent again with the same bytes is a
+    # retry (answered with this photo); with other bytes it is a conflict.
+    content_sha256: str = Field(default="", max_length=64)
+    thumbnail_key: str | None = Field(default=None, max_length=300)
+    thumbnail_status: str = Field(default="pending", max_length=16)

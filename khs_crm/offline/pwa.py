@@ -1,9 +1,10 @@
 """What every page's <head> carries for the installable, offline-first app.
 
-The manifest and icons, the field app's scripts (IndexedDB store, sync loop, views, glue;
-``defer`` so they run before React hydrates, in order) and one JSON block of settings the
-scripts need: the company's time zone, the job workflow table (generated from
-``khs_crm.services.workflow``, never copied by hand) and the service worker's URL.
+The manifest and icons, the scripts (IndexedDB store, views, sync loop, the device glue
+every page needs, the field app; ``defer`` so they run in order before React hydrates) and
+one JSON block of settings the scripts need: the company's time zone, the job workflow
+table (generated from ``khs_crm.services.workflow``, never copied by hand) and the service
+worker's URL.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from khs_crm.settings import get_settings
 
 THEME_COLOUR = "#b45309"
 SW_URL = "/api/pwa/sw.js"
-SCRIPTS = ("/khs_db.js", "/khs_store.js", "/khs_views.js", "/khs_sync.js", "/khs_app.js")
+SCRIPTS = (
+    "/khs_db.js",
+    "/khs_store.js",
+    "/khs_views.js",
+    "/khs_sync.js",
+    "/khs_device.js",
+    "/khs_app.js",
+)
 
 
 def workflow_table() -> dict[str, dict[str, list[str]]]:

@@ -14,7 +14,7 @@ from khs_crm.offline.views import bind, field, khs_call
 
 
 def loading() -> rx.Component:
-    return rx.el.p("Loading…", class_name="empty", role="status")
+    return rx.el.p(field("status", "loadingText"), class_name="empty", role="status")
 
 
 def signed_out_notice() -> rx.Component:

@@ -18,6 +18,7 @@ STATUS = ClientStateVar.create(
     "khsStatus",
     default={
         "ready": False,
+        "loadingText": "Loading…",
         "signedIn": False,
         "userName": "",
         "pending": 0,
@@ -55,15 +56,20 @@ VIEWS: dict[str, ClientStateVar] = {
 }
 
 
+# Queues the call when a screen mounts before assets/khs_app.js has run (it drains the queue).
+_BIND = "((...a) => (window.khs ? window.khs.bind(...a) : (window.khsQueue ??= []).push(a)))"
+
+
 def khs_call(name: str, *args: Any, params: tuple[str, ...] = ()) -> Var:
-    """A JS function Var ``(params) => window.khs.<name>(*args)`` for an event trigger."""
-    call = FunctionStringVar.create(f"window.khs.{name}").call(*args)
+    """A JS function Var ``(params) => window.khs?.<name>(*args)`` for an event trigger."""
+    call = FunctionStringVar.create(f"window.khs?.{name}").call(*args)
     return ArgsFunctionOperation.create(params, call)
 
 
 def bind(view: str) -> Var:
     """An on_mount trigger that subscribes this screen to one of the store's views."""
-    return khs_call("bind", view, VIEWS[view].set)
+    call = FunctionStringVar.create(_BIND).call(view, VIEWS[view].set)
+    return ArgsFunctionOperation.create((), call)
 
 
 def obj(view: str) -> Var:

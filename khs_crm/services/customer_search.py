@@ -128,18 +128,70 @@ def page_of(
     page: int,
     page_size: int,
 ) -> tuple[list[Customer], int]:
-    """One page of customers matching ``where`` and how many match in all."""
+    """One page of customers matching ``where`` and how many match in all.
+
+    The page's ids are picked first (index-only on the sort indexes of migration 0003),
+    then only those rows are read: a deep page does not read every row it skips.
+    """
     total = session.exec(select(func.count()).select_from(Customer).where(*where)).one()
     if not total or (page - 1) * page_size >= total:
         return [], total
-    rows = session.exec(
-        select(Customer)
+    ids = (
+        select(Customer.id)
         .where(*where)
         .order_by(*order)
         .offset((page - 1) * page_size)
         .limit(page_size)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Customer).join(ids, col(Customer.id) == ids.c.id).order_by(*order)
     ).all()
     return list(rows), total
+
+
+def search_page(
+    session: Session, *, where: list[ColumnElement[bool]], page: int, page_size: int
+) -> tuple[list[Customer], int]:
+    """One page of matches sorted by name, and their total, in one statement.
+
+    The matches are found once, into a MATERIALIZED CTE of (id, sort key): the trigram or
+    FTS indexes do that work. The total counts the CTE, the page sorts it, and only the
+    page's rows are read in full. Without the fence PostgreSQL 15 may walk the whole
+    name-order index instead, filtering every row (seconds at a million customers).
+    """
+    matches = (
+        select(col(Customer.id).label("id"), func.lower(Customer.name).label("sort_key"))
+        .where(*where)
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
+    )
+    total = select(func.count()).select_from(matches).scalar_subquery()
+    picked = (
+        select(matches.c.id, matches.c.sort_key)
+        .order_by(matches.c.sort_key, matches.c.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .subquery("picked")
+    )
+    rows = session.exec(
+        select(Customer, total.label("total"))
+        .join(picked, col(Customer.id) == picked.c.id)
+        .order_by(picked.c.sort_key, picked.c.id)
+    ).all()
+    if rows:
+        return [customer for customer, _ in rows], int(rows[0][1])
+    if page == 1:
+        return [], 0
+    return [], session.exec(select(func.count()).select_from(Customer).where(*where)).one()
+
+
+def _plan_each_search(session: Session) -> None:
+    # psycopg prepares a statement after 5 runs and PostgreSQL may then reuse a generic
+    # plan that cannot see the LIKE pattern (so cannot judge the trigram index). Plan
+    # every search with its real pattern; it costs well under a millisecond.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def _check_paging(page: int, page_size: int) -> None:
@@ -174,10 +226,11 @@ def search_customers(
 ) -> tuple[list[Customer], int]:
     """The customers the user may see that match every word of ``q``, sorted by name."""
     _check_paging(page, page_size)
-    return page_of(
+    condition = search_condition(session, q)
+    _plan_each_search(session)
+    return search_page(
         session,
-        where=[visible_customer_condition(user), search_condition(session, q)],
-        order=SORTS["name"],
+        where=[visible_customer_condition(user), condition],
         page=page,
         page_size=page_size,
     )

@@ -39,6 +39,10 @@ def _test_app() -> FastAPI:
     def big():
         return ok({"text": "x" * 5000})
 
+    @api.get("/api/scheme")
+    def scheme(request: Request):
+        return ok({"scheme": request.url.scheme})
+
     @api.get("/api/boom")
     def boom():
         raise RuntimeError("kaboom")
@@ -144,14 +148,33 @@ def test_s3_photos_are_allowed_as_images_and_fetches():
 # CORS -----------------------------------------------------------------------------------------
 
 
-def test_a_listed_origin_gets_cors_headers_an_unlisted_one_gets_none(client):
+def test_a_listed_origin_gets_cors_headers_an_unlisted_one_no_grant(client):
     listed = client.get("/api/big", headers={"Origin": ORIGIN})
     assert listed.headers["access-control-allow-origin"] == ORIGIN
     for method, extra in (("GET", {}), ("OPTIONS", {"Access-Control-Request-Method": "POST"})):
         foreign = client.request(
             method, "/api/big", headers={"Origin": "https://evil.example", **extra}
         )
-        assert not [h for h in foreign.headers if h.lower().startswith("access-control-")]
+        assert "access-control-allow-origin" not in foreign.headers
+
+
+# Behind a proxy ---------------------------------------------------------------------------------
+
+
+def test_forwarded_proto_is_believed_only_from_trusted_proxies(monkeypatch):
+    monkeypatch.setenv("KHS_TRUSTED_PROXIES", '["10.0.0.0/8"]')
+    get_settings.cache_clear()
+    app = _test_app()
+    https = {"X-Forwarded-Proto": "https"}
+    try:
+        with TestClient(app, client=("10.1.2.3", 5000)) as proxied:
+            assert proxied.get("/api/scheme", headers=https).json()["data"]["scheme"] == "https"
+            assert proxied.get("/api/scheme").json()["data"]["scheme"] == "http"
+        with TestClient(app, client=("192.0.2.7", 5000)) as direct:
+            assert direct.get("/api/scheme", headers=https).json()["data"]["scheme"] == "http"
+    finally:
+        monkeypatch.delenv("KHS_TRUSTED_PROXIES")
+        get_settings.cache_clear()
 
 
 # Body limits ----------------------------------------------------------------------------------

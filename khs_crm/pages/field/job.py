@@ -12,15 +12,14 @@ from khs_crm.offline.views import field as view
 from khs_crm.pages.field.cards import contact_links, pending_tag
 
 
-def _form(kind: str, *children: rx.Component, label: str) -> rx.Component:
-    """A form whose submit goes to window.khs.submit (read and reset in the browser)."""
+def _form(action: str, *children: rx.Component, label: str) -> rx.Component:
+    """A form whose values go to ``window.khs.<action>(jobId, values)``, then it resets."""
     return rx.el.form(
         *children,
-        on_submit=khs_call("submit", Var("ev"), params=("ev",)),
+        on_submit=khs_call(action, view("job", "id"), Var("values"), params=("values",)),
         reset_on_submit=True,
         aria_label=label,
-        class_name=f"field-form {kind}-form",
-        custom_attrs={"data-kind": kind, "data-job": view("job", "id")},
+        class_name="field-form",
     )
 
 
@@ -80,7 +79,7 @@ def material_row(item: Var) -> rx.Component:
 
 def _add_material() -> rx.Component:
     return _form(
-        "material",
+        "addMaterial",
         field("Material", text_input("name", required=True, max_length=200)),
         rx.el.div(
             field("Quantity", text_input("quantity", type="number", min="0", step="any")),
@@ -121,7 +120,7 @@ def _notes() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Notes"),
         _form(
-            "note",
+            "addNote",
             field(
                 "New note",
                 rx.el.textarea(name="body", id="body", required=True, rows=3, class_name="input"),

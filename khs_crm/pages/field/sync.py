@@ -32,7 +32,9 @@ def _issue(issue: Var) -> rx.Component:
 def _summary() -> rx.Component:
     return rx.el.section(
         rx.el.p(rx.el.strong(field("sync", "stateText")), role="status", class_name="sync-state"),
-        rx.cond(field("sync", "detail") != "", rx.el.p(field("sync", "detail"), class_name="muted")),
+        rx.cond(
+            field("sync", "detail") != "", rx.el.p(field("sync", "detail"), class_name="muted")
+        ),
         rx.el.p(field("sync", "lastSyncText")),
         rx.el.p(field("sync", "pendingText")),
         rx.el.button(

@@ -4,10 +4,48 @@ from __future__ import annotations
 
 import reflex as rx
 
+from khs_crm.pages.office.activity import activity
+from khs_crm.pages.office.conflicts import conflicts
+from khs_crm.pages.office.customer import customer
+from khs_crm.pages.office.customers import customers
 from khs_crm.pages.office.dashboard import dashboard
-from khs_crm.state.dashboard import DashboardState
+from khs_crm.pages.office.job import job
+from khs_crm.pages.office.jobs import jobs_board
+from khs_crm.pages.office.jobs_list import jobs_list
+from khs_crm.pages.office.people import people
+from khs_crm.pages.office.schedule import schedule
+from khs_crm.state.office.customer import CustomerState
+from khs_crm.state.office.customers import CustomersState
+from khs_crm.state.office.dashboard import DashboardState
+from khs_crm.state.office.job import JobState
+from khs_crm.state.office.job_activity import JobActivityState
+from khs_crm.state.office.job_materials import JobMaterialsState
+from khs_crm.state.office.job_photos import JobPhotosState
+from khs_crm.state.office.jobs import BoardState, JobListState
+from khs_crm.state.office.people import PeopleState
+from khs_crm.state.office.review import ActivityState, ConflictsState
+from khs_crm.state.office.schedule import ScheduleState
+
+PAGES = (
+    ("/", dashboard, "Dashboard", DashboardState.load),
+    ("/customers", customers, "Customers", CustomersState.load),
+    ("/customers/[customer_id]", customer, "Customer", CustomerState.load),
+    ("/jobs", jobs_board, "Jobs", BoardState.load),
+    ("/jobs/list", jobs_list, "Job list", JobListState.load),
+    (
+        "/jobs/[job_id]",
+        job,
+        "Job",
+        [JobState.load, JobMaterialsState.load, JobActivityState.load, JobPhotosState.load],
+    ),
+    ("/schedule", schedule, "Schedule", ScheduleState.load),
+    ("/people", people, "People", PeopleState.load),
+    ("/conflicts", conflicts, "Sync conflicts", ConflictsState.load),
+    ("/activity", activity, "Activity", ActivityState.load),
+)
 
 
 def register(app: rx.App) -> None:
-    """Add the office pages to the app."""
-    app.add_page(dashboard, route="/", title="Dashboard · KHS CRM", on_load=DashboardState.load)
+    """Add the office pages; every load checks the session and the office role first."""
+    for route, page, title, on_load in PAGES:
+        app.add_page(page, route=route, title=f"{title} · KHS CRM", on_load=on_load)

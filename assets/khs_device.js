@@ -1,0 +1,135 @@
+/* KHS CRM, every page: the service worker (registration, "new version" notice) and sign-out,
+ * which warns about changes still on the phone and clears the device before the form posts.
+ * The field app (khs_app.js) plugs into `khsDevice.hooks` when it runs. */
+(function () {
+  "use strict";
+  const lib = self.khsLib;
+  const cfg = JSON.parse((document.getElementById("khs-config") || {}).textContent || "{}");
+  const USER_KEY = "khs.lastUser";
+  const DB_PREFIX = "khs-user-";
+  const channel = "BroadcastChannel" in self ? new BroadcastChannel("khs") : null;
+  const hooks = {
+    pending: null, // () => number of unsent changes, while the field app runs
+    stop: () => {}, // close the field app's database before it is deleted
+    update: null, // () => show the field app's own "new version" notice
+    sync: () => {}, // Background Sync fired: sync now
+  };
+  let waiting = null;
+  let reloadOnUpdate = false;
+
+  function lastUser() {
+    try {
+      return JSON.parse(localStorage.getItem(USER_KEY) || "null");
+    } catch {
+      return null;
+    }
+  }
+
+  function tellWorker(message) {
+    const sw = navigator.serviceWorker;
+    if (sw) sw.ready.then((reg) => reg.active && reg.active.postMessage(message)).catch(() => {});
+  }
+
+  async function pendingOnDevice() {
+    if (hooks.pending) return hooks.pending();
+    const last = lastUser();
+    if (!last) return 0;
+    const db = await lib.db.open(last.id, indexedDB);
+    const count = await lib.db.req(db.transaction("syncQueue").objectStore("syncQueue").count());
+    db.close();
+    return count;
+  }
+
+  /** Every user's database, the last-user pointer and the cached API answers. */
+  async function clearDevice() {
+    const ids = new Set([lastUser()].filter(Boolean).map((u) => u.id));
+    hooks.stop();
+    if (indexedDB.databases) {
+      for (const { name } of await indexedDB.databases()) {
+        if (name && name.startsWith(DB_PREFIX)) ids.add(name.slice(DB_PREFIX.length));
+      }
+    }
+    for (const id of ids) await lib.db.remove(id, indexedDB);
+    localStorage.removeItem(USER_KEY);
+    if (self.caches) {
+      for (const key of await caches.keys()) if (key.startsWith("khs-api-")) await caches.delete(key);
+    }
+    tellWorker({ type: "signout" });
+    if (channel) channel.postMessage({ type: "signout" });
+  }
+
+  function signOutQuestion(n) {
+    const has = n === 1 ? "1 change has" : `${n} changes have`;
+    return `${has} not reached the office yet. Signing out deletes ${n === 1 ? "it" : "them"} from this phone. Sign out anyway?`;
+  }
+
+  // The sign-out button is a plain form post: stop it, warn, clear, then let it go.
+  document.addEventListener(
+    "submit",
+    async (ev) => {
+      const form = ev.target;
+      if (!(form instanceof HTMLFormElement) || !form.classList.contains("signout")) return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      const pending = await pendingOnDevice().catch(() => 0);
+      if (pending && !confirm(signOutQuestion(pending))) return;
+      await clearDevice().catch((err) => console.error("khs: clear", err));
+      HTMLFormElement.prototype.submit.call(form);
+    },
+    true,
+  );
+
+  function applyUpdate() {
+    reloadOnUpdate = true;
+    if (waiting) waiting.postMessage({ type: "SKIP_WAITING" });
+    else location.reload();
+  }
+
+  function showNotice() {
+    if (document.getElementById("khs-update")) return;
+    const box = document.createElement("div");
+    box.id = "khs-update";
+    box.className = "update-banner";
+    box.setAttribute("role", "status");
+    box.textContent = "A new version of KHS CRM is ready. ";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-primary";
+    button.textContent = "Reload";
+    button.onclick = applyUpdate;
+    box.appendChild(button);
+    document.body.appendChild(box);
+  }
+
+  // A new version installs in the background and waits: the page offers a reload rather
+  // than running the old bundle against the new server.
+  function offerUpdate(reg) {
+    if (!navigator.serviceWorker.controller || !reg.waiting) return;
+    waiting = reg.waiting;
+    if (hooks.update) hooks.update();
+    else showNotice();
+  }
+
+  function registerWorker() {
+    const sw = navigator.serviceWorker;
+    if (!sw || !cfg.swUrl) return;
+    sw.register(cfg.swUrl, { scope: "/" })
+      .then((reg) => {
+        offerUpdate(reg);
+        reg.addEventListener("updatefound", () => {
+          const next = reg.installing;
+          if (next) next.addEventListener("statechange", () => next.state === "installed" && offerUpdate(reg));
+        });
+      })
+      .catch((err) => console.warn("khs: service worker", err));
+    // A page whose navigation started while the worker was activating is not controlled yet.
+    sw.ready.then((reg) => !sw.controller && reg.active && reg.active.postMessage({ type: "CLAIM" }));
+    sw.addEventListener("controllerchange", () => reloadOnUpdate && location.reload());
+    sw.addEventListener("message", (ev) => ev.data && ev.data.type === "khs-sync" && hooks.sync());
+  }
+
+  if (document.readyState === "complete") registerWorker();
+  else addEventListener("load", registerWorker);
+
+  self.khsDevice = { hooks, channel, lastUser, USER_KEY, tellWorker, applyUpdate };
+})();

@@ -1,0 +1,128 @@
+"""Form pieces for the office screens: inputs with their messages, dialogs, confirmations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex_base.event import EventChain, EventHandler
+from reflex_base.vars.base import Var
+from reflex_base.vars.function import ArgsFunctionOperation
+
+from khs_crm.components.ui import banner, button, field
+
+
+def error_for(errors: Var, name: str) -> Var:
+    """The message for one field from a state's ``field_errors`` ("" when none)."""
+    return errors.to(dict[str, str]).get(name, "")
+
+
+def input_field(
+    label: str, name: str, errors: Var | None = None, *, hint: str = "", **props: Any
+) -> rx.Component:
+    """A labelled input; the field's message (from the services) sits under it."""
+    props.setdefault("type", "text")
+    error = error_for(errors, name) if errors is not None else ""
+    control_id = props.pop("id", f"f-{name}")
+    control = rx.el.input(
+        name=name,
+        id=control_id,
+        class_name="input",
+        aria_invalid=rx.cond(error != "", "true", "false") if errors is not None else None,
+        **props,
+    )
+    return field(label, control, error=error, hint=hint)
+
+
+def textarea_field(
+    label: str, name: str, errors: Var | None = None, *, hint: str = "", **props: Any
+) -> rx.Component:
+    error = error_for(errors, name) if errors is not None else ""
+    control = rx.el.textarea(
+        name=name, id=props.pop("id", f"f-{name}"), class_name="input", **props
+    )
+    return field(label, control, error=error, hint=hint)
+
+
+def select_field(
+    label: str, name: str, options: Var | list[tuple[str, str]], **props: Any
+) -> rx.Component:
+    """A labelled select from (value, label) pairs or a Var list of Option rows."""
+    if isinstance(options, list):
+        children = [rx.el.option(text, value=value) for value, text in options]
+    else:
+        children = [rx.foreach(options, lambda o: rx.el.option(o.label, value=o.value))]
+    control = rx.el.select(
+        *children, name=name, id=props.pop("id", f"f-{name}"), class_name="input", **props
+    )
+    return field(label, control)
+
+
+def messages(state: Any) -> rx.Component:
+    """The screen's error (role=alert) and notice (role=status), when there are any."""
+    return rx.fragment(
+        rx.cond(state.error != "", banner(state.error, kind="error")),
+        rx.cond(state.notice != "", banner(state.notice, kind="ok")),
+    )
+
+
+def on_escape(event: Any) -> Var:
+    """A keydown handler that runs ``event`` for the Escape key only (no event per key)."""
+    spec = event() if isinstance(event, EventHandler) else event
+    chain = Var.create(EventChain(events=[spec], args_spec=lambda: ()))
+    body = Var(
+        f"(e.key === 'Escape' ? ({chain})() : undefined)", _var_data=chain._get_all_var_data()
+    )
+    return ArgsFunctionOperation.create(("e",), body)
+
+
+def modal(title: str, *children: Any, open: Any, on_close: Any, wide: bool = False) -> rx.Component:
+    """A dialog with a heading, closed by its Cancel button or the Escape key."""
+    return rx.cond(
+        open,
+        rx.el.div(
+            rx.el.div(
+                rx.el.h2(title, class_name="card-title", id="dialog-title"),
+                *children,
+                class_name="dialog dialog-wide" if wide else "dialog",
+                role="dialog",
+                aria_modal="true",
+                aria_labelledby="dialog-title",
+                custom_attrs={"onKeyDown": on_escape(on_close)},
+            ),
+            class_name="dialog-backdrop",
+        ),
+    )
+
+
+def form_actions(submit: str, on_cancel: Any, *, danger: bool = False) -> rx.Component:
+    return rx.el.div(
+        button("Cancel", variant="secondary", on_click=on_cancel),
+        rx.el.button(
+            submit, type="submit", class_name=f"btn btn-{'danger' if danger else 'primary'}"
+        ),
+        class_name="dialog-actions",
+    )
+
+
+def confirm(
+    title: str,
+    message: Any,
+    *,
+    open: Any,
+    confirm_text: str,
+    on_confirm: Any,
+    on_cancel: Any,
+) -> rx.Component:
+    """Ask before something that cannot be undone; Cancel has the focus."""
+    return modal(
+        title,
+        rx.el.p(message),
+        rx.el.div(
+            button("Cancel", variant="secondary", on_click=on_cancel, auto_focus=True),
+            button(confirm_text, variant="danger", on_click=on_confirm),
+            class_name="dialog-actions",
+        ),
+        open=open,
+        on_close=on_cancel,
+    )

@@ -1,0 +1,36 @@
+"""Links inside the app: client-side navigation (no page reload), plain <a> underneath."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex_base.components.component import field
+from reflex_base.vars.base import Var
+from reflex_components_core.react_router.dom import ReactRouterLink
+
+
+class ReactRouterNavLink(ReactRouterLink):
+    """React Router's NavLink: sets aria-current="page" while its route is showing."""
+
+    tag = "NavLink"
+
+    alias = "ReactRouterNavLink"
+
+    end: Var[bool] = field(doc="Match the whole path only (for /, which prefixes every route).")
+
+
+def link(*children: Any, href: Any, class_name: str = "link", **props: Any) -> rx.Component:
+    return ReactRouterLink.create(*children, to=href, class_name=class_name, **props)
+
+
+def nav_item(text: str, href: str) -> rx.Component:
+    """A sidebar entry; the one for the screen showing is marked aria-current="page"."""
+    return ReactRouterNavLink.create(
+        rx.el.span(text), to=href, end=href == "/", class_name="nav-link"
+    )
+
+
+def external(text: Any, href: Any, **props: Any) -> rx.Component:
+    """A link that leaves the app (maps): a new tab, no referrer details."""
+    return rx.el.a(text, href=href, target="_blank", rel="noopener noreferrer", **props)

@@ -1,0 +1,40 @@
+"""Previous / next paging for long lists: the page holds one page of rows, never more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from khs_crm.components.ui import button
+
+
+def pager(page: Any, pages: Any, on_go: Any, *, label: str, total: Any = None) -> rx.Component:
+    """ "Page 2 of 40" between Previous and Next; hidden when everything fits on one page."""
+    summary = (
+        rx.el.span("Page ", page, " of ", pages, " · ", total, " in all", class_name="pager-text")
+        if total is not None
+        else rx.el.span("Page ", page, " of ", pages, class_name="pager-text")
+    )
+    return rx.cond(
+        pages > 1,
+        rx.el.nav(
+            button(
+                "← Previous",
+                variant="secondary",
+                on_click=on_go(page - 1),
+                disabled=page <= 1,
+                aria_label=f"Previous page of {label}",
+            ),
+            summary,
+            button(
+                "Next →",
+                variant="secondary",
+                on_click=on_go(page + 1),
+                disabled=page >= pages,
+                aria_label=f"Next page of {label}",
+            ),
+            class_name="pager",
+            aria_label=f"Pages of {label}",
+        ),
+    )

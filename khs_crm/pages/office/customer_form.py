@@ -1,0 +1,62 @@
+"""The customer form, for adding (on /customers) and editing (on a customer's page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from khs_crm.components.forms import form_actions, input_field, modal, textarea_field
+
+
+def customer_form(
+    *,
+    title: str,
+    open: Any,
+    on_submit: Any,
+    on_cancel: Any,
+    errors: rx.Var,
+    error: rx.Var,
+    values: Any = None,
+    submit: str = "Save customer",
+) -> rx.Component:
+    """Name, phone, email, address and notes; each field shows the rule it broke."""
+
+    def value(name: str) -> Any:
+        return getattr(values, name) if values is not None else ""
+
+    return modal(
+        title,
+        rx.el.form(
+            rx.cond(error != "", rx.el.p(error, class_name="form-error", role="alert")),
+            input_field(
+                "Name",
+                "name",
+                errors,
+                default_value=value("name"),
+                auto_focus=True,
+                auto_complete="off",
+                max_length=200,
+            ),
+            rx.el.div(
+                input_field(
+                    "Phone",
+                    "phone",
+                    errors,
+                    type="tel",
+                    default_value=value("phone"),
+                    hint="Any format, e.g. (512) 555-0101",
+                ),
+                input_field("Email", "email", errors, type="text", default_value=value("email")),
+                class_name="form-row",
+            ),
+            input_field("Address", "address", errors, default_value=value("address")),
+            textarea_field("Notes", "notes", errors, rows=3, default_value=value("notes")),
+            form_actions(submit, on_cancel),
+            on_submit=on_submit,
+            aria_label=title,
+            class_name="form",
+        ),
+        open=open,
+        on_close=on_cancel,
+    )

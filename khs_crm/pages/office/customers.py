@@ -1,0 +1,173 @@
+"""/customers : the customer list with instant search, sort, paging and CSV in and out."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from khs_crm.components.forms import messages
+from khs_crm.components.layout import loading, office_shell
+from khs_crm.components.links import link
+from khs_crm.components.pager import pager
+from khs_crm.components.ui import button, card, empty_state
+from khs_crm.pages.office.customer_form import customer_form
+from khs_crm.state.office.customers import CustomersState
+
+S = CustomersState
+SEARCH_DELAY_MS = 250
+
+
+def _sort_header(label: str, key: str) -> rx.Component:
+    """A column header that sorts; a second press reverses the order."""
+    ascending = S.sort == key
+    descending = S.sort == "-" + key
+    return rx.el.th(
+        rx.el.button(
+            label,
+            rx.cond(ascending, " ↑", rx.cond(descending, " ↓", "")),
+            type="button",
+            class_name="sort",
+            on_click=S.sort_by(rx.cond(ascending, "-" + key, key)),
+            aria_label=f"Sort by {label.lower()}",
+        ),
+        scope="col",
+        aria_sort=rx.cond(ascending, "ascending", rx.cond(descending, "descending", "none")),
+    )
+
+
+def _row(c: rx.Var) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(link(c.name, href="/customers/" + c.id, class_name="link strong")),
+        rx.el.td(
+            rx.cond(
+                c.phone != "",
+                rx.el.a(c.phone, href="tel:" + c.phone, class_name="link plain nowrap"),
+                "—",
+            )
+        ),
+        rx.el.td(c.email, class_name="wrap"),
+        rx.el.td(c.address, class_name="wrap"),
+        rx.el.td(c.updated, class_name="muted nowrap"),
+        key=c.id,
+    )
+
+
+def _table() -> rx.Component:
+    return rx.el.div(
+        rx.el.table(
+            rx.el.caption("Customers", class_name="sr-only"),
+            rx.el.thead(
+                rx.el.tr(
+                    _sort_header("Name", "name"),
+                    rx.el.th("Phone", scope="col"),
+                    rx.el.th("Email", scope="col"),
+                    rx.el.th("Address", scope="col"),
+                    _sort_header("Updated", "updated_at"),
+                )
+            ),
+            rx.el.tbody(rx.foreach(S.rows, _row)),
+            class_name="table",
+        ),
+        class_name="table-wrap",
+    )
+
+
+def _import() -> rx.Component:
+    return rx.upload.root(
+        rx.el.span("Import CSV…", class_name="btn btn-secondary", aria_hidden="true"),
+        id="customers-csv",
+        accept={"text/csv": [".csv"], "application/vnd.ms-excel": [".csv"]},
+        multiple=False,
+        max_files=1,
+        max_size=5 * 1024 * 1024,
+        no_drag=False,
+        on_drop=S.import_csv(rx.upload_files(upload_id="customers-csv")),
+        on_drop_rejected=S.rejected,
+        class_name="upload",
+        role="button",
+        aria_label="Import customers from a CSV file",
+    )
+
+
+def _report_line(p: rx.Var) -> rx.Component:
+    return rx.el.li(rx.el.strong(p.where), ": ", p.problem)
+
+
+def _import_report() -> rx.Component:
+    return rx.cond(
+        S.import_report.length() > 0,
+        card(
+            rx.el.p("Fix these rows in the file, then import it again. Nothing was imported."),
+            rx.el.ul(rx.foreach(S.import_report, _report_line), class_name="report"),
+            title="Import problems",
+            class_name="card-error",
+        ),
+    )
+
+
+def _toolbar() -> rx.Component:
+    return rx.el.div(
+        rx.el.div(
+            rx.el.label("Search customers", html_for="customer-search", class_name="sr-only"),
+            rx.el.input(
+                id="customer-search",
+                type="search",
+                placeholder="Search by name, phone, email or address",
+                default_value=S.query,
+                on_change=S.search.debounce(SEARCH_DELAY_MS),
+                class_name="input search",
+                auto_complete="off",
+                max_length=200,
+            ),
+            class_name="search-box",
+        ),
+        button("New customer", on_click=S.open_create),
+        rx.el.a("Export CSV", href="/api/customers/export.csv", class_name="btn btn-secondary"),
+        _import(),
+        class_name="toolbar",
+    )
+
+
+def _results() -> rx.Component:
+    return rx.cond(
+        S.rows.length() > 0,
+        rx.fragment(
+            _table(),
+            pager(S.page, S.pages, S.go, label="customers", total=S.total),
+        ),
+        empty_state(
+            rx.cond(
+                S.query != "",
+                "No customer matches “" + S.query + "”. Try part of a name or phone number.",
+                "No customers yet. Add the first one, or import a CSV file.",
+            )
+        ),
+    )
+
+
+def _content() -> rx.Component:
+    return rx.fragment(
+        messages(S),
+        _toolbar(),
+        _import_report(),
+        rx.el.p(
+            rx.cond(S.query != "", "Matches: ", "Customers: "),
+            S.total,
+            class_name="muted",
+            role="status",
+            aria_live="polite",
+        ),
+        card(_results(), class_name="card-flush"),
+        customer_form(
+            title="New customer",
+            open=S.creating,
+            on_submit=S.create,
+            on_cancel=S.close_create,
+            errors=S.field_errors,
+            error=S.error,
+            submit="Add customer",
+        ),
+    )
+
+
+def customers() -> rx.Component:
+    return office_shell("Customers", rx.cond(S.loaded, _content(), loading()))

@@ -1,0 +1,247 @@
+"""/jobs/[job_id] : one job: customer, site, schedule, workflow, crew, materials, notes,
+photos and what happened to it."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from khs_crm.components.forms import confirm, form_actions, messages, modal
+from khs_crm.components.layout import loading, office_shell
+from khs_crm.components.links import external, link
+from khs_crm.components.pager import pager
+from khs_crm.components.photo_gallery import photo_gallery
+from khs_crm.components.status import status_tag
+from khs_crm.components.ui import button, card, empty_state
+from khs_crm.pages.office.activity import activity_list
+from khs_crm.pages.office.job_form import job_fields
+from khs_crm.pages.office.job_materials import materials_card
+from khs_crm.state.office.job import JobState
+from khs_crm.state.office.job_activity import JobActivityState
+from khs_crm.state.office.job_photos import JobPhotosState
+
+S = JobState
+A = JobActivityState
+P = JobPhotosState
+
+
+def _site() -> rx.Component:
+    j = S.job
+    return card(
+        rx.el.dl(
+            rx.el.dt("Customer"),
+            rx.el.dd(
+                link(j.customer, href="/customers/" + j.customer_id, class_name="link strong")
+            ),
+            rx.el.dt("Phone"),
+            rx.el.dd(
+                rx.cond(
+                    j.phone_href != "",
+                    rx.el.a(j.phone, href=j.phone_href, aria_label="Call " + j.customer),
+                    "No phone",
+                )
+            ),
+            rx.el.dt("Site"),
+            rx.el.dd(
+                rx.cond(
+                    j.map_href != "",
+                    external(j.site_address, j.map_href, aria_label="Map of " + j.site_address),
+                    "No site address",
+                )
+            ),
+            rx.el.dt("Schedule"),
+            rx.el.dd(j.schedule),
+            class_name="facts",
+        ),
+        rx.cond(j.description != "", rx.el.p(j.description, class_name="note-body")),
+        title="Job",
+    )
+
+
+def _move_button(move: rx.Var) -> rx.Component:
+    return rx.el.button(
+        move.label,
+        type="button",
+        class_name=rx.cond(move.allowed, "btn btn-secondary", "btn btn-secondary btn-off"),
+        disabled=~move.allowed,
+        title=move.reason,
+        on_click=S.move(move.status),
+        aria_describedby="why-not",
+    )
+
+
+def _reason(move: rx.Var) -> rx.Component:
+    return rx.cond(~move.allowed, rx.el.li(move.reason))
+
+
+def _workflow() -> rx.Component:
+    return card(
+        rx.el.p("Now: ", status_tag(S.job.status, S.job.status_label)),
+        rx.el.div(rx.foreach(S.moves, _move_button), class_name="moves", aria_label="Move to"),
+        rx.el.details(
+            rx.el.summary("Why are some moves off?"),
+            rx.el.ul(rx.foreach(S.moves, _reason), class_name="reasons"),
+            id="why-not",
+        ),
+        title="Status",
+    )
+
+
+def _crew_member(member: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.span(member.label),
+        button(
+            "Remove",
+            variant="link",
+            on_click=S.unassign(member.value),
+            aria_label="Take " + member.label + " off this job",
+        ),
+        class_name="crew-member",
+    )
+
+
+def _crew() -> rx.Component:
+    return card(
+        rx.cond(
+            S.crew.length() > 0,
+            rx.el.ul(rx.foreach(S.crew, _crew_member), class_name="crew-list"),
+            empty_state("Nobody is on this job yet."),
+        ),
+        rx.cond(
+            S.workers.length() > 0,
+            rx.el.form(
+                rx.el.label("Worker to assign", html_for="assign-worker", class_name="sr-only"),
+                rx.el.select(
+                    rx.el.option("Choose a worker…", value=""),
+                    rx.foreach(S.workers, lambda w: rx.el.option(w.label, value=w.value)),
+                    name="worker",
+                    id="assign-worker",
+                    class_name="input",
+                ),
+                rx.el.button("Assign", type="submit", class_name="btn btn-primary"),
+                on_submit=S.assign,
+                reset_on_submit=True,
+                class_name="inline-form",
+                aria_label="Assign a worker",
+            ),
+        ),
+        title="Crew",
+    )
+
+
+def _note(n: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.p(n.body, class_name="note-body"),
+        rx.el.div(n.author, " · ", n.when, class_name="muted small"),
+        class_name="note",
+    )
+
+
+def _notes() -> rx.Component:
+    return card(
+        rx.el.form(
+            rx.el.label("New note", html_for="note-body", class_name="field-label"),
+            rx.el.textarea(name="body", id="note-body", rows=2, class_name="input", required=True),
+            rx.el.button("Add note", type="submit", class_name="btn btn-secondary"),
+            on_submit=A.add_note,
+            reset_on_submit=True,
+            class_name="stack-form",
+            aria_label="Add a note",
+        ),
+        messages(A),
+        rx.cond(
+            A.notes.length() > 0,
+            rx.el.ul(rx.foreach(A.notes, _note), class_name="notes"),
+            empty_state("No notes yet."),
+        ),
+        pager(A.notes_page, A.notes_pages, A.go_notes, label="notes"),
+        title="Notes",
+    )
+
+
+def _photos() -> rx.Component:
+    return card(
+        messages(P),
+        photo_gallery(
+            P.photos,
+            confirm_id=P.confirm_id,
+            on_ask_delete=P.ask_delete,
+            on_confirm_delete=P.delete,
+            on_cancel_delete=P.cancel_delete,
+            pairs=P.pairs,
+        ),
+        pager(P.page, P.pages, P.go, label="photos", total=P.total),
+        title="Photos",
+    )
+
+
+def _edit() -> rx.Component:
+    return modal(
+        "Edit job",
+        rx.el.form(
+            rx.cond(S.error != "", rx.el.p(S.error, class_name="form-error", role="alert")),
+            job_fields(S.field_errors, values=S.job),
+            form_actions("Save job", S.close_edit),
+            on_submit=S.save,
+            aria_label="Edit job",
+            class_name="form",
+        ),
+        open=S.editing,
+        on_close=S.close_edit,
+        wide=True,
+    )
+
+
+def _found() -> rx.Component:
+    return rx.fragment(
+        rx.el.div(
+            rx.el.p(
+                status_tag(S.job.status, S.job.status_label),
+                rx.el.span(" for ", S.job.customer, class_name="muted"),
+                class_name="page-subtitle",
+            ),
+            rx.el.div(
+                button("Edit job", variant="secondary", on_click=S.open_edit),
+                button("Delete job", variant="danger-outline", on_click=S.ask_delete),
+                class_name="actions",
+            ),
+            class_name="page-head",
+        ),
+        messages(S),
+        rx.el.div(_site(), rx.el.div(_workflow(), _crew()), class_name="two-col"),
+        materials_card(),
+        rx.el.div(
+            _notes(),
+            card(
+                activity_list(A.timeline),
+                pager(A.timeline_page, A.timeline_pages, A.go_timeline, label="activity"),
+                title="Activity",
+            ),
+            class_name="two-col",
+        ),
+        _photos(),
+        _edit(),
+        confirm(
+            "Delete this job?",
+            "“" + S.job.title + "” and its materials, notes and photos leave every list. "
+            "The history stays in the activity log.",
+            open=S.confirming_delete,
+            confirm_text="Delete job",
+            on_confirm=S.delete,
+            on_cancel=S.cancel_delete,
+        ),
+    )
+
+
+def _missing() -> rx.Component:
+    return card(
+        rx.el.p("This job does not exist or was deleted."),
+        link("Back to jobs", href="/jobs"),
+    )
+
+
+def job() -> rx.Component:
+    return office_shell(
+        rx.cond(S.loaded & ~S.missing, S.job.title, "Job"),
+        rx.el.p(link("← Jobs", href="/jobs"), class_name="crumbs"),
+        rx.cond(S.loaded, rx.cond(S.missing, _missing(), _found()), loading()),
+    )

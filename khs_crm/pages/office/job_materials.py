@@ -1,0 +1,192 @@
+"""The job page's materials checklist: tick, edit in place, add fast, mark in bulk."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from khs_crm.components.forms import confirm, messages
+from khs_crm.components.pager import pager
+from khs_crm.components.ui import button, card, empty_state
+from khs_crm.state.office.job_materials import JobMaterialsState
+
+M = JobMaterialsState
+
+
+def _input(item: rx.Var, field: str, label: str, width: str = "") -> rx.Component:
+    """An input that saves when you leave it (Tab or click away)."""
+    return rx.el.input(
+        default_value=getattr(item, field),
+        on_blur=lambda value: M.edit(item.id, field, value),
+        aria_label=label + " of " + item.name,
+        class_name=f"input input-cell {width}".strip(),
+        key=item.key + "-" + field,
+        input_mode="decimal" if field == "quantity" else None,
+    )
+
+
+def _cell(item: rx.Var, field: str, label: str, width: str = "") -> rx.Component:
+    return rx.el.td(_input(item, field, label, width))
+
+
+def _row(item: rx.Var) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(
+            rx.cond(
+                ~item.purchased,
+                rx.el.input(
+                    type="checkbox",
+                    checked=M.selected.contains(item.id),
+                    on_change=lambda chosen: M.select(item.id, chosen),
+                    aria_label="Select " + item.name,
+                    class_name="checkbox",
+                ),
+            )
+        ),
+        rx.el.td(
+            rx.el.input(
+                type="checkbox",
+                checked=item.purchased,
+                on_change=lambda bought: M.set_purchased(item.id, bought),
+                aria_label="Purchased: " + item.name,
+                class_name="checkbox",
+            )
+        ),
+        rx.el.td(
+            _input(item, "name", "Name"),
+            rx.cond(item.bought != "", rx.el.div(item.bought, class_name="small muted")),
+        ),
+        _cell(item, "quantity", "Quantity", "narrow"),
+        _cell(item, "unit", "Unit", "narrow"),
+        _cell(item, "supplier", "Supplier"),
+        rx.el.td(
+            button(
+                "Remove",
+                variant="link",
+                on_click=M.ask_remove(item.id, item.name),
+                aria_label="Remove " + item.name,
+            ),
+        ),
+        class_name=rx.cond(item.purchased, "bought", ""),
+        key=item.id,
+    )
+
+
+def _table() -> rx.Component:
+    return rx.el.div(
+        rx.el.table(
+            rx.el.caption("Materials", class_name="sr-only"),
+            rx.el.thead(
+                rx.el.tr(
+                    rx.el.th(rx.el.span("Select", class_name="sr-only"), scope="col"),
+                    *[
+                        rx.el.th(h, scope="col")
+                        for h in ("Bought", "Material", "Qty", "Unit", "Supplier")
+                    ],
+                    rx.el.th(rx.el.span("Remove", class_name="sr-only"), scope="col"),
+                )
+            ),
+            rx.el.tbody(rx.foreach(M.items, _row)),
+            class_name="table table-compact",
+        ),
+        class_name="table-wrap",
+    )
+
+
+def _bulk_bar() -> rx.Component:
+    return rx.el.div(
+        rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                checked=(M.selected.length() > 0) & (M.selected.length() == M.page_to_buy),
+                on_change=M.select_all,
+                class_name="checkbox",
+            ),
+            rx.el.span("Select all to buy"),
+            class_name="check",
+        ),
+        button(
+            "Mark selected purchased (",
+            M.selected.length(),
+            ")",
+            on_click=M.mark_selected,
+            disabled=M.selected.length() == 0,
+        ),
+        class_name="bulk-bar",
+    )
+
+
+def _quick_add() -> rx.Component:
+    def box(label: str, name: str, **props) -> rx.Component:
+        return rx.el.label(
+            rx.el.span(label, class_name="field-label"),
+            rx.el.input(name=name, class_name="input", auto_complete="off", **props),
+            class_name="field",
+        )
+
+    return rx.el.form(
+        box("Material", "name", required=True, max_length=200, id="material-name"),
+        box("Qty", "quantity", input_mode="decimal", placeholder="1"),
+        box("Unit", "unit", placeholder="pcs"),
+        box("Supplier", "supplier"),
+        rx.el.button("Add", type="submit", class_name="btn btn-primary"),
+        on_submit=M.add,
+        reset_on_submit=True,
+        class_name="quick-add",
+        aria_label="Add a material",
+    )
+
+
+def _lines() -> rx.Component:
+    return rx.el.details(
+        rx.el.summary("Add several at once"),
+        rx.el.form(
+            rx.el.label(
+                rx.el.span(
+                    "One material per line: name, quantity, unit, supplier",
+                    class_name="field-label",
+                ),
+                rx.el.textarea(
+                    name="lines",
+                    id="material-lines",
+                    rows=4,
+                    class_name="input",
+                    placeholder="Drywall 4x8, 12, sheets, Lowe's\nDeck screws, 2, box",
+                ),
+                class_name="field",
+            ),
+            rx.el.button("Add all", type="submit", class_name="btn btn-secondary"),
+            on_submit=M.add_lines,
+            reset_on_submit=True,
+            aria_label="Add several materials",
+        ),
+        class_name="lines-add",
+    )
+
+
+def materials_card() -> rx.Component:
+    return card(
+        rx.el.p(
+            M.to_buy,
+            " to buy · ",
+            M.total - M.to_buy,
+            " bought",
+            class_name="muted",
+        ),
+        messages(M),
+        rx.cond(
+            M.items.length() > 0,
+            rx.fragment(_bulk_bar(), _table(), pager(M.page, M.pages, M.go, label="materials")),
+            empty_state("No materials yet. Add what this job needs below."),
+        ),
+        _quick_add(),
+        _lines(),
+        confirm(
+            "Remove this material?",
+            "“" + M.removing_name + "” leaves the checklist on every device.",
+            open=M.removing_id != "",
+            confirm_text="Remove",
+            on_confirm=M.remove,
+            on_cancel=M.cancel_remove,
+        ),
+        title="Materials",
+    )

@@ -1,0 +1,188 @@
+"""/people : everyone who signs in: add, change role, deactivate, reset password."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from khs_crm.components.forms import confirm, form_actions, input_field, messages, modal
+from khs_crm.components.layout import loading, office_shell
+from khs_crm.components.pager import pager
+from khs_crm.components.status import pill
+from khs_crm.components.ui import button, card, field
+from khs_crm.pages.office.calendar_link import link_buttons, link_dialogs
+from khs_crm.state.office.people import PeopleState
+
+S = PeopleState
+
+
+def _role(u: rx.Var) -> rx.Component:
+    """A role picker, or the plain role where the rules say this user cannot change it."""
+    return rx.cond(
+        u.manageable & ~u.is_self,
+        rx.el.select(
+            rx.foreach(S.roles, lambda r: rx.el.option(r.label, value=r.value)),
+            value=u.role,
+            on_change=lambda role: S.change_role(u.id, role),
+            aria_label="Role of " + u.name,
+            class_name="input input-small",
+        ),
+        pill(u.role, "pill-role"),
+    )
+
+
+def _actions(u: rx.Var) -> rx.Component:
+    return rx.cond(
+        u.manageable,
+        rx.el.div(
+            rx.cond(
+                u.active,
+                rx.cond(
+                    ~u.is_self,
+                    button(
+                        "Deactivate",
+                        variant="link",
+                        on_click=S.ask("deactivate", u.id, u.name),
+                        aria_label="Deactivate " + u.name,
+                    ),
+                ),
+                button(
+                    "Reactivate",
+                    variant="link",
+                    on_click=S.reactivate(u.id),
+                    aria_label="Reactivate " + u.name,
+                ),
+            ),
+            button(
+                "Reset password",
+                variant="link",
+                on_click=S.ask("password", u.id, u.name),
+                aria_label="Reset the password of " + u.name,
+            ),
+            rx.cond(u.active, link_buttons(S, u.id, u.name, u.has_feed)),
+            class_name="row-actions",
+        ),
+        rx.el.span("Only an owner can change an owner.", class_name="small muted"),
+    )
+
+
+def _row(u: rx.Var) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(
+            rx.el.div(
+                u.name,
+                rx.cond(u.is_self, rx.el.span(" (you)", class_name="you")),
+                class_name="strong",
+            ),
+            rx.el.div(u.email, class_name="small"),
+        ),
+        rx.el.td(_role(u)),
+        rx.el.td(rx.cond(u.active, pill("Active", "pill-ok"), pill("Deactivated", "pill-off"))),
+        rx.el.td(_actions(u)),
+        key=u.id,
+        class_name=rx.cond(u.active, "", "inactive"),
+    )
+
+
+def _table() -> rx.Component:
+    return rx.el.div(
+        rx.el.table(
+            rx.el.caption("People", class_name="sr-only"),
+            rx.el.thead(
+                rx.el.tr(*[rx.el.th(h, scope="col") for h in ("Person", "Role", "Sign-in", "")])
+            ),
+            rx.el.tbody(rx.foreach(S.rows, _row)),
+            class_name="table",
+        ),
+        class_name="table-wrap",
+    )
+
+
+def _add_form() -> rx.Component:
+    return modal(
+        "Add a person",
+        rx.el.form(
+            rx.cond(S.error != "", rx.el.p(S.error, class_name="form-error", role="alert")),
+            input_field("Name", "name", S.field_errors, auto_focus=True, required=True),
+            input_field("Email", "email", S.field_errors, auto_complete="off", required=True),
+            field(
+                "Role",
+                rx.el.select(
+                    rx.foreach(S.roles, lambda r: rx.el.option(r.label, value=r.value)),
+                    name="role",
+                    id="f-role",
+                    class_name="input",
+                ),
+            ),
+            input_field(
+                "First password",
+                "password",
+                S.field_errors,
+                type="password",
+                auto_complete="new-password",
+                hint="Tell them in person; they can keep it or ask you for a new one.",
+            ),
+            form_actions("Add person", S.close_add),
+            on_submit=S.add,
+            aria_label="Add a person",
+            class_name="form",
+        ),
+        open=S.adding,
+        on_close=S.close_add,
+    )
+
+
+def _password_form() -> rx.Component:
+    return modal(
+        "Reset password",
+        rx.el.form(
+            rx.el.p(
+                "Set a new password for ",
+                rx.el.strong(S.target_name),
+                ". They are signed out on every device.",
+            ),
+            rx.cond(S.error != "", rx.el.p(S.error, class_name="form-error", role="alert")),
+            input_field(
+                "New password",
+                "password",
+                S.field_errors,
+                type="password",
+                auto_complete="new-password",
+                auto_focus=True,
+                id="f-new-password",
+            ),
+            form_actions("Set password", S.close_dialog),
+            on_submit=S.reset_password,
+            aria_label="Reset password",
+            class_name="form",
+        ),
+        open=S.dialog == "password",
+        on_close=S.close_dialog,
+    )
+
+
+def _content() -> rx.Component:
+    return rx.fragment(
+        rx.el.div(
+            button("Add a person", on_click=S.open_add),
+            rx.el.p(S.total, " people", class_name="muted"),
+            class_name="toolbar",
+        ),
+        messages(S),
+        card(_table(), pager(S.page, S.pages, S.go, label="people"), class_name="card-flush"),
+        _add_form(),
+        _password_form(),
+        confirm(
+            "Deactivate this person?",
+            S.target_name + " is signed out everywhere at once and cannot sign in until "
+            "reactivated. Their jobs and history stay.",
+            open=S.dialog == "deactivate",
+            confirm_text="Deactivate",
+            on_confirm=S.deactivate,
+            on_cancel=S.close_dialog,
+        ),
+        link_dialogs(S),
+    )
+
+
+def people() -> rx.Component:
+    return office_shell("People", rx.cond(S.loaded, _content(), loading()))

@@ -1,0 +1,161 @@
+"""Photo files: what they are (by magic bytes, never by name or declared type), whether they
+are whole images within the limits, and their thumbnails.
+
+Only JPEG, PNG, WebP and HEIC are accepted. HEIC is decoded with pillow-heif when it is
+installed; without it a HEIC is still accepted by its magic bytes, but its size in pixels is
+unknown and no thumbnail can be made.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps
+
+from khs_crm.services.errors import ServiceError, ValidationFailed
+
+try:  # optional: HEIC decoding
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_AVAILABLE = True
+except ImportError:  # pragma: no cover - depends on the installation
+    HEIF_AVAILABLE = False
+
+MB = 1024 * 1024
+MAX_PHOTO_BYTES = 15 * MB
+MAX_PIXELS = 40_000_000
+THUMBNAIL_EDGE = 400
+THUMBNAIL_TYPE = "image/webp"
+
+ALLOWED = "JPEG, PNG, WebP or HEIC"
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+
+
+class PayloadTooLarge(ServiceError):
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+@dataclass(frozen=True)
+class ImageKind:
+    content_type: str
+    ext: str
+    pil_formats: tuple[str, ...]
+
+
+JPEG = ImageKind("image/jpeg", "jpg", ("JPEG", "MPO"))
+PNG = ImageKind("image/png", "png", ("PNG",))
+WEBP = ImageKind("image/webp", "webp", ("WEBP",))
+HEIC = ImageKind("image/heic", "heic", ("HEIF",))
+KINDS = {kind.content_type: kind for kind in (JPEG, PNG, WEBP, HEIC)}
+CONTENT_TYPES = {**KINDS, "image/heif": HEIC}
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """A checked image: its kind and its size in pixels (None: HEIC without a decoder)."""
+
+    kind: ImageKind
+    width: int | None
+    height: int | None
+
+
+def sniff(data: bytes) -> ImageKind | None:
+    """The image kind by magic bytes, or None for anything else."""
+    if data[:3] == b"\xff\xd8\xff":
+        return JPEG
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return PNG
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return WEBP
+    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+        return HEIC
+    return None
+
+
+def kind_for_content_type(content_type: str) -> ImageKind:
+    """The kind a client declares (presigned uploads); 422 for anything not allowed."""
+    kind = CONTENT_TYPES.get(content_type.split(";")[0].strip().lower())
+    if kind is None:
+        raise ValidationFailed(
+            f"Only {ALLOWED} photos can be uploaded.",
+            details=[{"field": "contentType", "message": f"must be one of {', '.join(KINDS)}"}],
+        )
+    return kind
+
+
+def check_size(size: int, *, field: str = "file") -> None:
+    """422 for an empty file, 413 PAYLOAD_TOO_LARGE above 15 MB."""
+    if size <= 0:
+        raise ValidationFailed("The file is empty.", details=[{"field": field, "message": "empty"}])
+    if size > MAX_PHOTO_BYTES:
+        raise PayloadTooLarge(
+            f"A photo may be at most {MAX_PHOTO_BYTES // MB} MB.",
+            details=[{"field": field, "message": f"larger than {MAX_PHOTO_BYTES} bytes"}],
+        )
+
+
+def _invalid(message: str) -> ValidationFailed:
+    return ValidationFailed(message, details=[{"field": "file", "message": message}])
+
+
+def _check_pixels(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise _invalid(
+            f"The image is {width}×{height} pixels; at most {MAX_PIXELS // 1_000_000} "
+            "megapixels are accepted."
+        )
+
+
+def inspect_image(data: bytes) -> ImageInfo:
+    """Check that ``data`` is one whole JPEG/PNG/WebP/HEIC image within the limits.
+
+    413 above 15 MB; 422 (with a clear message) for an empty file, another file type, a
+    broken image, or more than 40 megapixels — a decompression bomb included, never a 500.
+    """
+    check_size(len(data))
+    kind = sniff(data)
+    if kind is None:
+        raise _invalid(f"This file is not a photo: only {ALLOWED} images are accepted.")
+    if kind is HEIC and not HEIF_AVAILABLE:
+        return ImageInfo(kind, None, None)
+    try:
+        with Image.open(io.BytesIO(data), formats=[kind.pil_formats[0]]) as image:
+            if image.format not in kind.pil_formats:
+                raise _invalid(f"This file is not a valid {kind.ext.upper()} image.")
+            width, height = image.size
+            _check_pixels(width, height)
+            if kind is JPEG:
+                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+            image.load()
+    except ValidationFailed:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise _invalid(
+            f"The image is too large in pixels; at most {MAX_PIXELS // 1_000_000} megapixels "
+            "are accepted."
+        ) from exc
+    except Exception as exc:  # any decoder failure on untrusted bytes is the file's fault
+        raise _invalid(f"This file is not a valid {kind.ext.upper()} image.") from exc
+    return ImageInfo(kind, width, height)
+
+
+def can_thumbnail(kind: ImageKind) -> bool:
+    """False for HEIC when pillow-heif is not installed."""
+    return kind is not HEIC or HEIF_AVAILABLE
+
+
+def make_thumbnail(data: bytes, kind: ImageKind, edge: int = THUMBNAIL_EDGE) -> bytes:
+    """A WebP at most ``edge`` pixels on its long side, turned upright, with no metadata."""
+    with Image.open(io.BytesIO(data), formats=[kind.pil_formats[0]]) as image:
+        if kind is JPEG:
+            image.draft("RGB", (edge, edge))
+        upright = ImageOps.exif_transpose(image)
+        upright.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+        has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+        converted = upright.convert("RGBA" if has_alpha else "RGB")
+        out = io.BytesIO()
+        converted.save(out, "WEBP", quality=78, method=4)
+        return out.getvalue()

@@ -1,0 +1,262 @@
+"""The activity log and the sync conflicts, written as sentences a person can read."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from khs_crm.models import (
+    ActivityLog,
+    Customer,
+    Job,
+    JobNote,
+    JobStatus,
+    Material,
+    Photo,
+    User,
+)
+from khs_crm.services import activity as activity_service
+from khs_crm.services.office_views import Page, page_info, parse_id, status_label, when
+
+ENTITIES = ("customer", "job", "material", "note", "photo", "user")
+FIELD_NAMES = {
+    "scheduled_start": "start",
+    "scheduled_end": "end",
+    "site_address": "site address",
+    "assigned_user_ids": "crew",
+    "customer_id": "customer",
+}
+SHORT = 40
+
+
+class ActivityRow(BaseModel):
+    id: str
+    when: str
+    who: str
+    summary: str
+    href: str
+
+
+@dataclass
+class Labels:
+    """Names of everything a page of activity mentions, loaded in a few queries."""
+
+    names: dict[uuid.UUID, str] = field(default_factory=dict)
+    job_of: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
+    users: dict[uuid.UUID, str] = field(default_factory=dict)
+
+    def of(self, entity_id: uuid.UUID) -> str:
+        return self.names.get(entity_id, "")
+
+
+def _load(session: Session, model, columns, ids: set[uuid.UUID]) -> list[tuple]:
+    if not ids:
+        return []
+    return list(session.exec(select(*columns).where(col(model.id).in_(list(ids)))).all())
+
+
+def load_labels(session: Session, refs: list[tuple[str, uuid.UUID]], user_ids: set) -> Labels:
+    by_kind: dict[str, set[uuid.UUID]] = {kind: set() for kind in ENTITIES}
+    for kind, entity_id in refs:
+        by_kind.setdefault(kind, set()).add(entity_id)
+    labels = Labels()
+    for row_id, name in _load(session, Customer, (Customer.id, Customer.name), by_kind["customer"]):
+        labels.names[row_id] = name
+    for kind, model in (("material", Material), ("note", JobNote), ("photo", Photo)):
+        for row in _load(session, model, (model.id, model.job_id), by_kind[kind]):
+            labels.job_of[row[0]] = row[1]
+    for row_id, name in _load(session, Material, (Material.id, Material.name), by_kind["material"]):
+        labels.names[row_id] = name
+    job_ids = by_kind["job"] | set(labels.job_of.values())
+    for row_id, title in _load(session, Job, (Job.id, Job.title), job_ids):
+        labels.names[row_id] = title
+    people = by_kind["user"] | {u for u in user_ids if u}
+    for row_id, name in _load(session, User, (User.id, User.name), people):
+        labels.users[row_id] = name
+        labels.names.setdefault(row_id, name)
+    return labels
+
+
+DATE_FIELDS = ("scheduled_start", "scheduled_end", "purchased_at", "taken_at")
+
+
+def display(field_name: str, value: Any, limit: int = 300) -> str:
+    """A stored value as a person reads it: dates in the company's zone, statuses named."""
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    if field_name in DATE_FIELDS and isinstance(value, str):
+        try:
+            return when(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if field_name == "status" and isinstance(value, str) and value in JobStatus.__members__:
+        return status_label(value)
+    text = str(value)
+    return text[:limit] + "…" if len(text) > limit else text
+
+
+def _short(field_name: str, value: Any) -> str:
+    text = display(field_name, value, SHORT)
+    bare = text == "(empty)" or field_name in DATE_FIELDS or isinstance(value, int | float)
+    return text if bare else f"“{text}”"
+
+
+def _crew_ids(changes: dict[str, Any]) -> set[uuid.UUID]:
+    pair = changes.get("assigned_user_ids")
+    if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(s, list) for s in pair)):
+        return set()
+    return {uuid.UUID(str(u)) for side in pair for u in side}
+
+
+def _crew_change(change: list, labels: Labels) -> str:
+    before, after = ({uuid.UUID(str(u)) for u in side or []} for side in change)
+    added = ", ".join(sorted(labels.users.get(u, "someone") for u in after - before))
+    removed = ", ".join(sorted(labels.users.get(u, "someone") for u in before - after))
+    parts = [f"put {added} on" if added else "", f"took {removed} off" if removed else ""]
+    return " and ".join(p for p in parts if p)
+
+
+def _update(kind: str, name: str, changes: dict[str, Any], labels: Labels) -> str:
+    if "purchased" in changes and set(changes) <= {"purchased", "purchased_at", "purchased_by"}:
+        bought = changes["purchased"][1]
+        return f"marked {name} {'purchased' if bought else 'not purchased'}"
+    if set(changes) == {"assigned_user_ids"} and _crew_ids(changes):
+        return f"{_crew_change(changes['assigned_user_ids'], labels)} {kind} {name}"
+    if len(changes) == 1:
+        ((key, pair),) = changes.items()
+        if isinstance(pair, list) and len(pair) == 2 and key not in ("notes", "description"):
+            label = FIELD_NAMES.get(key, key.replace("_", " "))
+            old, new = _short(key, pair[0]), _short(key, pair[1])
+            return f"changed the {label} of {kind} {name} from {old} to {new}"
+    fields = [FIELD_NAMES.get(k, k.replace("_", " ")) for k in changes if k != "phone_digits"]
+    return f"changed the {', '.join(fields)} of {kind} {name}"
+
+
+def _user_sentence(action: str, name: str, changes: dict[str, Any]) -> str:
+    sentences = {
+        "create": f"added {name} as {changes.get('role', 'a user')}",
+        "deactivate": f"deactivated {name}",
+        "reset_password": f"reset the password of {name}",
+        "calendar_issue": f"issued a calendar link for {name}",
+        "calendar_revoke": f"turned off the calendar link of {name}",
+    }
+    if action in sentences:
+        return sentences[action]
+    if changes.get("active") == [False, True]:
+        return f"reactivated {name}"
+    if "role" in changes:
+        old, new = changes["role"]
+        return f"changed the role of {name} from {old} to {new}"
+    return f"changed the details of {name}"
+
+
+def sentence(row: ActivityLog, labels: Labels) -> str:
+    """What happened, e.g. "moved job “Deck build” from Lead to Quoted"."""
+    kind, action, changes = row.entity, row.action, row.changes or {}
+    name = f"“{labels.of(row.entity_id) or changes.get('name') or changes.get('title') or '…'}”"
+    job_id = labels.job_of.get(row.entity_id)
+    on_job = f" on job “{labels.of(job_id)}”" if job_id else ""
+    if kind == "user":
+        return _user_sentence(action, name, changes)
+    if kind == "note" and action == "create":
+        return f"added a note{on_job}: {_short('body', changes.get('body', ''))}"
+    if kind == "photo" and action == "create":
+        return f"added a photo{on_job}"
+    if action == "status" and "status" in changes:
+        old, new = changes["status"]
+        return f"moved job {name} from {status_label(old)} to {status_label(new)}"
+    if action == "assign" and _crew_ids(changes):
+        return f"{_crew_change(changes['assigned_user_ids'], labels)} job {name}"
+    verbs = {"create": "added", "import": "imported", "delete": "deleted"}
+    if action in verbs:
+        return f"{verbs[action]} {kind} {name}{on_job}"
+    return _update(kind, name, changes, labels) + on_job
+
+
+def href(row: ActivityLog, labels: Labels) -> str:
+    if row.entity == "customer":
+        return f"/customers/{row.entity_id}"
+    if row.entity == "job":
+        return f"/jobs/{row.entity_id}"
+    if row.entity == "user":
+        return "/people"
+    job_id = labels.job_of.get(row.entity_id)
+    return f"/jobs/{job_id}" if job_id else ""
+
+
+def activity_rows(
+    session: Session, rows: list[tuple[ActivityLog, str | None]]
+) -> list[ActivityRow]:
+    """Sentences for a page of activity rows."""
+    refs = [(row.entity, row.entity_id) for row, _ in rows]
+    crew_ids = {u for row, _ in rows for u in _crew_ids(row.changes or {})}
+    labels = load_labels(session, refs, crew_ids)
+    return [
+        ActivityRow(
+            id=str(row.id),
+            when=when(row.created_at),
+            who=name or "The system",
+            summary=sentence(row, labels),
+            href=href(row, labels),
+        )
+        for row, name in rows
+    ]
+
+
+def activity_page(
+    session: Session, *, entity: str, page: int, page_size: int
+) -> tuple[list[ActivityRow], Page]:
+    """One page of the whole log, newest first, optionally one kind of thing only."""
+    rows, total = activity_service.list_activity(
+        session,
+        entity=entity if entity in ENTITIES else None,
+        offset=(page - 1) * page_size,
+        limit=page_size,
+    )
+    return activity_rows(session, rows), page_info(page, page_size, total)
+
+
+def _timeline(
+    session: Session, ids: list[uuid.UUID], page: int, page_size: int
+) -> tuple[list[ActivityRow], Page]:
+    where = col(ActivityLog.entity_id).in_(ids)
+    total = session.exec(select(func.count()).select_from(ActivityLog).where(where)).one()
+    rows = session.exec(
+        select(ActivityLog, User.name)
+        .outerjoin(User, col(User.id) == ActivityLog.actor_id)
+        .where(where)
+        .order_by(col(ActivityLog.created_at).desc(), col(ActivityLog.id))
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return activity_rows(session, [(r, n) for r, n in rows]), page_info(page, page_size, total)
+
+
+def job_timeline(
+    session: Session, *, job_id: str, page: int, page_size: int
+) -> tuple[list[ActivityRow], Page]:
+    """What happened to a job, its materials, notes and photos (caller checked access)."""
+    job = parse_id(job_id, "job")
+    ids = [job]
+    for model in (Material, JobNote, Photo):
+        ids += session.exec(select(model.id).where(model.job_id == job)).all()
+    return _timeline(session, ids, page, page_size)
+
+
+def customer_timeline(
+    session: Session, *, customer_id: str, page: int, page_size: int
+) -> tuple[list[ActivityRow], Page]:
+    """What happened to a customer and their jobs (caller checked access)."""
+    customer = parse_id(customer_id, "customer")
+    ids = [customer, *session.exec(select(Job.id).where(Job.customer_id == customer)).all()]
+    return _timeline(session, ids, page, page_size)

@@ -1,0 +1,227 @@
+"""Who works where, when: the dashboard's lists and the schedule's week grid."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from khs_crm.models import Customer, Job, JobStatus, Material, Role, User
+from khs_crm.services.calendar_feed import users_with_feeds
+from khs_crm.services.office_jobs import crews, quantity_text
+from khs_crm.services.office_views import (
+    Page,
+    company_tz,
+    day_label,
+    local,
+    page_info,
+    status_label,
+    time_label,
+)
+from khs_crm.services.reports import DashboardSummary, dashboard_summary
+from khs_crm.services.workflow import crew_ids
+
+DONE = (JobStatus.cancelled, JobStatus.completed)
+
+
+class ScheduledJob(BaseModel):
+    id: str
+    title: str
+    customer: str
+    day: str
+    time: str
+    crew: str
+    status_label: str
+
+
+class ToBuy(BaseModel):
+    id: str
+    name: str
+    amount: str
+    supplier: str
+    job: str
+    job_id: str
+
+
+class ScheduleItem(BaseModel):
+    job_id: str
+    title: str
+    customer: str
+    time: str
+
+
+class ScheduleCell(BaseModel):
+    slots: list[ScheduleItem]
+
+
+class ScheduleRow(BaseModel):
+    worker_id: str
+    worker: str
+    has_feed: bool
+    days: list[ScheduleCell]
+
+
+class DayHeader(BaseModel):
+    label: str
+    today: bool
+
+
+def today() -> date:
+    return datetime.now(company_tz()).date()
+
+
+def week_of(day: date) -> date:
+    """The Monday of the week holding ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def _bounds(first: date, days: int) -> tuple[datetime, datetime]:
+    start = datetime.combine(first, time(), company_tz())
+    return start, start + timedelta(days=days)
+
+
+def scheduled_between(session: Session, start: datetime, end: datetime, limit: int) -> list:
+    """Live, not finished jobs whose scheduled time overlaps [start, end), with customers."""
+    finish = func.coalesce(Job.scheduled_end, Job.scheduled_start)
+    return list(
+        session.exec(
+            select(Job, Customer.name)
+            .join(Customer, col(Customer.id) == Job.customer_id)
+            .where(
+                col(Job.deleted_at).is_(None),
+                col(Job.scheduled_start) < end,
+                finish >= start,
+                col(Job.status).not_in(DONE),
+            )
+            .order_by(col(Job.scheduled_start), col(Job.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def _window(span: tuple[datetime | None, datetime | None]) -> str:
+    start, end = span
+    if start is None:
+        return ""
+    return f"{time_label(start)} – {time_label(end)}" if end else time_label(start)
+
+
+def scheduled_jobs(session: Session, *, first: date, days: int, limit: int) -> list[ScheduledJob]:
+    """The jobs scheduled in ``days`` days from ``first``, each with its crew."""
+    rows = scheduled_between(session, *_bounds(first, days), limit)
+    crew = crews(session, [job.id for job, _ in rows])
+    return [
+        ScheduledJob(
+            id=str(job.id),
+            title=job.title,
+            customer=name,
+            day=day_label(job.scheduled_start),
+            time=_window((job.scheduled_start, job.scheduled_end)),
+            crew=", ".join(crew[job.id]) or "No crew yet",
+            status_label=status_label(job.status),
+        )
+        for job, name in rows
+    ]
+
+
+def materials_to_buy(session: Session, *, limit: int) -> list[ToBuy]:
+    """Unbought materials of live, open jobs: the soonest scheduled first."""
+    rows = session.exec(
+        select(Material, Job.title)
+        .join(Job, col(Job.id) == Material.job_id)
+        .where(
+            col(Material.deleted_at).is_(None),
+            col(Material.purchased).is_(False),
+            col(Job.deleted_at).is_(None),
+            col(Job.status).not_in(DONE),
+        )
+        .order_by(col(Job.scheduled_start).is_(None), col(Job.scheduled_start), col(Material.id))
+        .limit(limit)
+    ).all()
+    return [
+        ToBuy(
+            id=str(m.id),
+            name=m.name,
+            amount=f"{quantity_text(m.quantity)} {m.unit}".strip(),
+            supplier=m.supplier,
+            job=title,
+            job_id=str(m.job_id),
+        )
+        for m, title in rows
+    ]
+
+
+def summary(session: Session) -> DashboardSummary:
+    """The dashboard's counts (see services.reports)."""
+    return dashboard_summary(session)
+
+
+# The week grid -----------------------------------------------------------------------------
+
+
+def _workers(session: Session, page: int, page_size: int) -> tuple[list[User], int]:
+    where = (User.role == Role.worker, col(User.active).is_(True))
+    total = session.exec(select(func.count()).select_from(User).where(*where)).one()
+    rows = session.exec(
+        select(User)
+        .where(*where)
+        .order_by(col(User.name), col(User.id))
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return list(rows), total
+
+
+def _days_covered(job: Job, first: date) -> list[int]:
+    start = local(job.scheduled_start).date()
+    end = local(job.scheduled_end).date() if job.scheduled_end else start
+    return [i for i in range(7) if start <= first + timedelta(days=i) <= end]
+
+
+def week_grid(
+    session: Session, *, first: date, page: int, page_size: int
+) -> tuple[list[DayHeader], list[ScheduleRow], Page]:
+    """Rows of active workers (one page of them), a column per day, and a "no crew" row."""
+    workers, total = _workers(session, page, page_size)
+    rows = scheduled_between(session, *_bounds(first, 7), limit=2000)
+    crew_of = crew_ids(session, [job.id for job, _ in rows])
+    cells: dict[uuid.UUID | None, list[list[ScheduleItem]]] = {
+        w.id: [[] for _ in range(7)] for w in workers
+    }
+    cells[None] = [[] for _ in range(7)]
+    for job, customer in rows:
+        item = ScheduleItem(
+            job_id=str(job.id),
+            title=job.title,
+            customer=customer,
+            time=_window((job.scheduled_start, job.scheduled_end)),
+        )
+        for person in crew_of.get(job.id) or [None]:
+            if person in cells:
+                for i in _days_covered(job, first):
+                    cells[person][i].append(item)
+    feeds = users_with_feeds(session, [w.id for w in workers])
+    grid = [_row(str(w.id), w.name, w.id in feeds, cells[w.id]) for w in workers]
+    if any(cells[None]):
+        grid.append(_row("", "No crew yet", False, cells[None]))
+    now = today()
+    headers = [
+        DayHeader(label=f"{d:%a} {d.day}", today=d == now)
+        for d in (first + timedelta(days=i) for i in range(7))
+    ]
+    return headers, grid, page_info(page, page_size, total)
+
+
+def _row(worker_id: str, name: str, feed: bool, days: list[list[ScheduleItem]]) -> ScheduleRow:
+    cells = [ScheduleCell(slots=items) for items in days]
+    return ScheduleRow(worker_id=worker_id, worker=name, has_feed=feed, days=cells)
+
+
+def week_title(first: date) -> str:
+    last = first + timedelta(days=6)
+    if first.month == last.month:
+        return f"{first:%B} {first.day} – {last.day}, {last.year}"
+    return f"{first:%b} {first.day} – {last:%b} {last.day}, {last.year}"

@@ -1,0 +1,61 @@
+"""What every office screen's state shares: the office gate and messages for people."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from khs_crm.db import session_scope
+from khs_crm.services.errors import ServiceError
+
+PAGE_SIZE = 25
+
+
+def clean_page(raw: Any) -> int:
+    """A page number from a URL or a button: 1 or more."""
+    try:
+        return max(int(raw), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def path_id(state: rx.State) -> str:
+    """The id at the end of the page's address: /jobs/<id>, /customers/<id>."""
+    return state.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+
+
+class Feedback(rx.State, mixin=True):
+    """A screen's own messages: copied into each state that mixes it in, never shared."""
+
+    error: str = ""
+    notice: str = ""
+    field_errors: dict[str, str] = {}
+
+    def _clear(self) -> None:
+        self.error, self.notice, self.field_errors = "", "", {}
+
+    def _fail(self, exc: ServiceError) -> None:
+        """Show a rule's message, and each field's next to that field."""
+        self.error = exc.message
+        self.field_errors = {
+            str(d.get("field", "")).split(".")[-1]: str(d.get("message", "")) for d in exc.details
+        }
+
+    def _run(self, work: Callable[..., Any], *args: Any) -> Any:
+        """Check the office user on every event, then ``work(session, user, *args)``.
+
+        A signed-out visitor goes to /login, a worker to /field: nothing runs. A rule
+        that says no (ServiceError) becomes the screen's message.
+        """
+        user, redirect = self._gate(office=True)  # type: ignore[attr-defined]
+        if user is None:
+            return redirect
+        self._clear()
+        try:
+            with session_scope() as session:
+                return work(session, user, *args)
+        except ServiceError as exc:
+            self._fail(exc)
+            return None

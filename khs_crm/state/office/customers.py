@@ -1,0 +1,110 @@
+"""State behind /customers: one page of the list or the search, create and CSV import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from khs_crm.services import customer_csv, customers
+from khs_crm.services.errors import ServiceError
+from khs_crm.services.office_views import CustomerRow, Problem, customers_page
+from khs_crm.state.auth import AuthState
+from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
+
+SORTS = ("name", "-name", "-updated_at", "updated_at")
+MAX_REPORT = 50
+
+
+class CustomersState(Feedback, AuthState):
+    rows: list[CustomerRow] = []
+    page: int = 1
+    pages: int = 0
+    total: int = 0
+    query: str = ""
+    sort: str = "name"
+    loaded: bool = False
+    creating: bool = False
+    import_report: list[Problem] = []
+
+    @rx.event
+    def load(self):
+        deleted = self.router.url.query_parameters.get("deleted") == "1"
+        result = self._run(self._fetch)
+        if deleted:
+            self.notice = "The customer was deleted. Their jobs are kept."
+        return result
+
+    def _fetch(self, session, user) -> None:
+        rows, info = customers_page(
+            session, user=user, q=self.query, sort=self.sort, page=self.page, page_size=PAGE_SIZE
+        )
+        self.rows, self.page, self.pages, self.total = rows, info.page, info.pages, info.total
+        self.loaded = True
+
+    @rx.event
+    def search(self, text: str):
+        self.query, self.page = text[:200], 1
+        return self._run(self._fetch)
+
+    @rx.event
+    def sort_by(self, sort: str):
+        if sort in SORTS:
+            self.sort, self.page = sort, 1
+        return self._run(self._fetch)
+
+    @rx.event
+    def go(self, page: int):
+        self.page = clean_page(page)
+        return self._run(self._fetch)
+
+    @rx.event
+    def open_create(self):
+        self._clear()
+        self.creating = True
+
+    @rx.event
+    def close_create(self):
+        self._clear()
+        self.creating = False
+
+    @rx.event
+    def create(self, form: dict[str, Any]):
+        return self._run(self._create, form)
+
+    def _create(self, session, user, form: dict[str, Any]):
+        customer = customers.create_customer(session, data=_fields(form), actor=user)
+        self.creating = False
+        return rx.redirect(f"/customers/{customer.id}")
+
+    @rx.event
+    async def import_csv(self, files: list[rx.UploadFile]):
+        content = await files[0].read() if files else b""
+        self.import_report = []
+        return self._run(self._import, content)
+
+    def _import(self, session, user, content: bytes) -> None:
+        if not content:
+            self.error = "Choose a CSV file to import."
+            return
+        try:
+            count = customer_csv.import_customers_csv(session, content=content, actor=user)
+        except ServiceError as exc:
+            self._fail(exc)
+            self.field_errors = {}
+            self.import_report = [
+                Problem(where=d.get("field", ""), problem=d.get("message", ""))
+                for d in exc.details[:MAX_REPORT]
+            ]
+            return
+        self.notice = f"Imported {count:,} customer{'s' if count != 1 else ''}."
+        self.page = 1
+        self._fetch(session, user)
+
+    @rx.event
+    def rejected(self, _files: list[dict[str, Any]]):
+        self.error = "That file can't be imported: choose one .csv file of at most 5 MB."
+
+
+def _fields(form: dict[str, Any]) -> dict[str, str]:
+    return {k: str(form.get(k, "")) for k in ("name", "phone", "email", "address", "notes")}

@@ -1,0 +1,109 @@
+"""State behind /people: who signs in, their roles, passwords and calendar links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from khs_crm.services import users
+from khs_crm.services.office_views import Option, UserRow, parse_id, role_options, users_page
+from khs_crm.state.auth import AuthState
+from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
+from khs_crm.state.office.calendar_links import CalendarLinks
+
+
+class PeopleState(CalendarLinks, Feedback, AuthState):
+    rows: list[UserRow] = []
+    roles: list[Option] = []
+    page: int = 1
+    pages: int = 0
+    total: int = 0
+    loaded: bool = False
+    adding: bool = False
+    target_id: str = ""
+    target_name: str = ""
+    dialog: str = ""  # "" | "password" | "deactivate"
+
+    @rx.event
+    def load(self):
+        self.adding, self.dialog = False, ""
+        return self._run(self._refresh)
+
+    def _refresh(self, session, user) -> None:
+        self.rows, info = users_page(session, actor=user, page=self.page, page_size=PAGE_SIZE)
+        self.page, self.pages, self.total = info.page, info.pages, info.total
+        self.roles = role_options(user)
+        self.loaded = True
+
+    @rx.event
+    def go(self, page: int):
+        self.page = clean_page(page)
+        return self._run(self._refresh)
+
+    @rx.event
+    def open_add(self):
+        self._clear()
+        self.adding = True
+
+    @rx.event
+    def close_add(self):
+        self._clear()
+        self.adding = False
+
+    @rx.event
+    def add(self, form: dict[str, Any]):
+        return self._run(self._add, form)
+
+    def _add(self, session, user, form: dict[str, Any]) -> None:
+        created = users.create_user(
+            session,
+            email=str(form.get("email", "")),
+            name=str(form.get("name", "")),
+            role=str(form.get("role", "")),
+            password=str(form.get("password", "")),
+            actor=user,
+        )
+        self.adding = False
+        self._refresh(session, user)
+        self.notice = f"{created.name} can now sign in as {created.email}."
+
+    @rx.event
+    def change_role(self, user_id: str, role: str):
+        return self._run(self._update, user_id, {"role": role}, "Role changed.")
+
+    @rx.event
+    def reactivate(self, user_id: str):
+        return self._run(self._update, user_id, {"active": True}, "Reactivated.")
+
+    @rx.event
+    def ask(self, dialog: str, user_id: str, name: str):
+        self._clear()
+        self.dialog, self.target_id, self.target_name = dialog, user_id, name
+
+    @rx.event
+    def close_dialog(self):
+        self._clear()
+        self.dialog = ""
+
+    @rx.event
+    def deactivate(self):
+        note = f"{self.target_name} is deactivated and signed out everywhere."
+        return self._run(self._update, self.target_id, {"active": False}, note)
+
+    def _update(self, session, user, user_id: str, change: dict[str, Any], note: str) -> None:
+        users.update_user(session, user_id=parse_id(user_id, "person"), actor=user, **change)
+        self.dialog = ""
+        self._refresh(session, user)
+        self.notice = note
+
+    @rx.event
+    def reset_password(self, form: dict[str, Any]):
+        return self._run(self._reset, str(form.get("password", "")))
+
+    def _reset(self, session, user, password: str) -> None:
+        users.reset_password(
+            session, user_id=parse_id(self.target_id, "person"), password=password, actor=user
+        )
+        self.dialog = ""
+        self.notice = f"New password set; {self.target_name} is signed out everywhere."

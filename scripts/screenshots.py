@@ -1,0 +1,126 @@
+"""Sign in to a running app and save each office screen at 1440x900 into docs/screenshots/.
+
+    .venv/bin/python scripts/screenshots.py [--url http://localhost:3500] [--out docs/screenshots]
+
+Run it against a production build with the demo data (khs-crm migrate && khs-crm seed-demo).
+When the demo has no sync conflicts yet, it makes two real ones through the API first: the
+office changes a material, then a crew phone sends an older edit of the same fields.
+"""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import APIRequestContext, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
+PASSWORD = "demo-password-2026"  # noqa: S105 (the demo's published password)
+OWNER = "owner@demo.khs-crm.test"
+WORKER = "alex@demo.khs-crm.test"
+SIZE = {"width": 1440, "height": 900}
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def api_session(request: APIRequestContext, email: str) -> None:
+    response = request.post("/api/auth/session", data={"email": email, "password": PASSWORD})
+    assert response.ok, response.text()
+
+
+def _data(response) -> dict:
+    assert response.ok, response.text()
+    return response.json()
+
+
+def make_conflicts(office: APIRequestContext, phone: APIRequestContext, url: str) -> None:
+    """The office edits a material; the phone then pushes an edit made before it saw that."""
+    headers = {"X-KHS-CSRF": "1", "Origin": url}
+    if _data(office.get("/api/sync/conflicts?state=all"))["pagination"]["total"]:
+        return
+    jobs = _data(phone.get("/api/jobs?status=in_progress&pageSize=5"))["data"]
+    job = jobs[0]
+    items = _data(phone.get(f"/api/jobs/{job['id']}/materials"))["data"][:2]
+    operations = []
+    for seq, (item, field, office_value, phone_value) in enumerate(
+        [
+            (items[0], "quantity", 24, 30),
+            (items[-1], "supplier", "Lowe's (Pro desk)", "Home Depot on 5th"),
+        ],
+        start=1,
+    ):
+        _data(
+            office.put(f"/api/materials/{item['id']}", data={field: office_value}, headers=headers)
+        )
+        operations.append(
+            {
+                "opId": str(uuid.uuid4()),
+                "seq": seq,
+                "entity": "material",
+                "entityId": item["id"],
+                "action": "update",
+                "changes": {field: phone_value},
+                "baseVersion": item["version"],
+            }
+        )
+    body = {"clientId": "screenshots-phone", "operations": operations}
+    _data(phone.post("/api/sync/push", data=body, headers=headers))
+
+
+def shoot(page: Page, out: Path, name: str, path: str, ready: str) -> None:
+    page.goto(path)
+    page.get_by_role("heading", name=ready, exact=True).first.wait_for()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(out / f"{name}.png"))
+    print(f"saved {name}.png")
+
+
+def first_href(page: Page, path: str, selector: str) -> str:
+    page.goto(path)
+    link = page.locator(selector).first
+    link.wait_for()
+    return link.get_attribute("href") or "/"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="http://localhost:3500")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        office = browser.new_context(base_url=args.url, viewport=SIZE)
+        phone = browser.new_context(base_url=args.url)
+        api_session(phone.request, WORKER)
+        page = office.new_page()
+        sign_in(page, OWNER)
+        make_conflicts(office.request, phone.request, args.url)
+        shoot(page, out, "dashboard", "/", "Dashboard")
+        shoot(page, out, "customers", "/customers", "Customers")
+        customer = first_href(page, "/customers", "table a[href^='/customers/']")
+        shoot(page, out, "customer", customer, "Contact")
+        shoot(page, out, "jobs-board", "/jobs", "Jobs")
+        shoot(page, out, "jobs-list", "/jobs/list?status=in_progress", "Jobs")
+        job = first_href(page, "/jobs/list?status=in_progress", "table a[href^='/jobs/']")
+        shoot(page, out, "job", job, "Materials")
+        shoot(page, out, "schedule", "/schedule", "Schedule")
+        shoot(page, out, "people", "/people", "People")
+        shoot(page, out, "conflicts", "/conflicts", "Sync conflicts")
+        shoot(page, out, "activity", "/activity", "Activity")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""Each remaining office screen's main path: board, list, CSV, schedule, people, conflicts."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def go(page: Page, screen: str) -> None:
+    """Open a screen from the sidebar (client-side navigation, like a person would)."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=screen).click()
+
+
+def test_board_moves_only_along_the_workflow(page: Page):
+    sign_in(page, OWNER, start="/jobs")
+    lead = page.get_by_role("region", name="Lead jobs")
+    card = lead.get_by_role("listitem").first
+    title = card.get_by_role("link").first.inner_text()
+    move = card.get_by_role("combobox")
+    expect(move.locator("option[value=completed]")).to_be_disabled()
+    expect(move.locator("option[value=quoted]")).to_be_enabled()
+    expect(lead.get_by_text("Can move to: Quoted, Cancelled")).to_be_visible()
+    move.select_option("quoted")
+    expect(page.get_by_text(f"Moved “{title}” to Quoted.")).to_be_visible()
+
+    page.get_by_role("link", name="List").click()
+    page.get_by_label("Status").select_option("in_progress")
+    page.get_by_label("Crew member").select_option(label="Alex Rivera")
+    rows = page.get_by_role("table", name="Jobs").get_by_role("row")
+    expect(rows.filter(has_not_text="Alex Rivera")).to_have_count(1)  # the header row only
+    expect(rows.filter(has_not_text="In progress")).to_have_count(1)
+    page.get_by_label("Starts from").fill("2099-01-01")
+    expect(page.get_by_text("No jobs match these filters.")).to_be_visible()
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page.get_by_role("navigation", name="Pages of jobs")).to_be_visible()
+    page.get_by_role("button", name="Next page of jobs").click()
+    expect(page.get_by_text(re.compile(r"Page 2 of \d+"))).to_be_visible()
+
+
+def test_csv_import_reports_bad_rows_then_imports_and_exports(page: Page):
+    sign_in(page, OWNER, start="/customers")
+    tag = uuid.uuid4().hex[:6]
+    upload = page.locator("input[type=file]")
+    bad = f"name,email\nGood {tag},good@example.com\n,nobody@example.com\n".encode()
+    upload.set_input_files([{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad}])
+    report = page.locator(".card", has=page.get_by_role("heading", name="Import problems"))
+    expect(report.get_by_text("row 3.name")).to_be_visible()
+    good = f"name,phone\nImported {tag},(512) 555-7788\n".encode()
+    upload.set_input_files([{"name": "good.csv", "mimeType": "text/csv", "buffer": good}])
+    expect(page.get_by_text("Imported 1 customer.")).to_be_visible()
+    page.get_by_label("Search customers").fill(f"Imported {tag}")
+    expect(page.get_by_role("link", name=f"Imported {tag}")).to_be_visible()
+    export = page.request.get(page.get_by_role("link", name="Export CSV").get_attribute("href"))
+    assert export.ok and f"Imported {tag}" in export.text()
+
+
+def test_schedule_weeks_and_a_private_calendar_link(page: Page):
+    sign_in(page, OWNER, start="/schedule")
+    title = page.locator(".week-title")
+    this_week = title.inner_text()
+    page.get_by_role("button", name="Next week →").click()
+    expect(title).not_to_have_text(this_week)
+    page.get_by_role("button", name="This week").click()
+    expect(title).to_have_text(this_week)
+    expect(page.get_by_role("rowheader", name=re.compile("Alex Rivera"))).to_be_visible()
+
+    go(page, "People")
+    page.get_by_role("button", name=re.compile(r"^(New c|C)alendar link for Alex Rivera$")).click()
+    url = (
+        page.get_by_role("dialog", name="Calendar link").get_by_label("Feed address").input_value()
+    )
+    page.get_by_role("button", name="Done").click()
+    feed = page.context.request.get(url)  # any calendar app: no session needed
+    assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
+    assert feed.text().startswith("BEGIN:VCALENDAR")
+    page.get_by_role("button", name="Turn off the calendar link of Alex Rivera").click()
+    page.get_by_role("dialog").get_by_role("button", name="Turn off").click()
+    expect(page.get_by_text("Alex Rivera's calendar link no longer works.")).to_be_visible()
+    gone = page.context.request.get(url)
+    assert gone.status == 404 and gone.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_people_add_change_role_deactivate_with_confirmation(page: Page):
+    sign_in(page, OWNER, start="/people")
+    name = f"Pat Crew{uuid.uuid4().hex[:6]}"
+    page.get_by_role("button", name="Add a person").click()
+    form = page.get_by_role("dialog", name="Add a person")
+    form.get_by_label("Name").fill(name)
+    form.get_by_label("Email").fill(f"{name.split()[-1].lower()}@example.com")
+    form.get_by_label("First password").fill("short")
+    form.get_by_role("button", name="Add person").click()
+    expect(form.get_by_role("alert").first).to_contain_text("at least")
+    form.get_by_label("First password").fill("a-long-first-password")
+    form.get_by_role("button", name="Add person").click()
+    expect(page.get_by_text(f"{name} can now sign in")).to_be_visible()
+
+    page.get_by_label(f"Role of {name}").select_option("admin")
+    expect(page.get_by_text("Role changed.")).to_be_visible()
+    page.get_by_role("button", name=f"Deactivate {name}").click()
+    dialog = page.get_by_role("dialog", name="Deactivate this person?")
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    dialog.get_by_role("button", name="Deactivate").click()
+    expect(page.get_by_role("button", name=f"Reactivate {name}")).to_be_visible()
+
+
+def _conflict(page: Page, url: str) -> str:
+    """The office edits a material; a phone then sends an edit made before it saw that."""
+    phone = page.context.browser.new_context(base_url=url)
+    try:
+        assert phone.request.post(
+            "/api/auth/session", data={"email": WORKER, "password": DEMO_PASSWORD}
+        ).ok
+        job = phone.request.get("/api/jobs?status=in_progress&pageSize=1").json()["data"][0]
+        item = phone.request.get(f"/api/jobs/{job['id']}/materials").json()["data"][0]
+        headers = {"X-KHS-CSRF": "1", "Origin": url}
+        office_value = f"Office {uuid.uuid4().hex[:6]}"
+        phone_value = f"Phone {uuid.uuid4().hex[:6]}"
+        changed = page.request.put(
+            f"/api/materials/{item['id']}", data={"supplier": office_value}, headers=headers
+        )
+        assert changed.ok, changed.text()
+        op = {
+            "opId": str(uuid.uuid4()),
+            "seq": 1,
+            "entity": "material",
+            "entityId": item["id"],
+            "action": "update",
+            "changes": {"supplier": phone_value},
+            "baseVersion": item["version"],
+        }
+        body = {"clientId": f"e2e-{uuid.uuid4().hex[:8]}", "operations": [op]}
+        assert phone.request.post("/api/sync/push", data=body, headers=headers).ok
+        return office_value
+    finally:
+        phone.close()
+
+
+def test_conflicts_show_both_values_and_settle(page: Page, app_server):
+    sign_in(page, OWNER)
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    office_value = _conflict(page, app_server["url"])
+    go(page, "Conflicts")
+    conflict = page.locator(".conflict", has_text=office_value)
+    expect(conflict.get_by_text("Written by Alex Rivera")).to_be_visible()
+    conflict.get_by_role("button", name=f"Keep office value: {office_value}").click()
+    expect(page.get_by_text("Settled.")).to_be_visible()
+    expect(page.locator(".conflict", has_text=office_value)).to_have_count(0)
+
+    go(page, "Activity")
+    page.get_by_label("Show").select_option("material")
+    expect(page.get_by_text(f"to “{office_value}”").first).to_be_visible()

@@ -1,0 +1,228 @@
+"""Two backend-only app processes behind nginx keep a signed-in browser session working.
+
+The production shape on loopback: the shipped deploy/nginx.conf (TLS, HTTP->HTTPS, the built
+frontend, /api and /_event proxied round-robin), two ``reflex run --env prod --backend-only``
+processes (two workers each) sharing PostgreSQL and a Redis of their own (Reflex's Redis
+state manager, sessions, limits), KHS_ENV=production. The browser reaches it as
+https://khs.test:<port> (Chromium maps the name to 127.0.0.1; the certificate is self-signed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import PG_ADMIN_URL
+from tests.e2e.helpers import DEMO_PASSWORD, OWNER, sign_in
+from tests.integration.test_deploy_files import (
+    NGINX,
+    localize_nginx_conf,
+    nginx_headers,
+    self_signed_cert,
+)
+from tests.security.prod_stack import (
+    BIN,
+    Process,
+    Redis,
+    app_copy,
+    app_env,
+    export_frontend,
+    free_port,
+    http_status,
+    redis_available,
+    run_cli,
+    spawn,
+    start_backend,
+    wait_until,
+)
+from tests.security.test_browser_policy import CHROMIUM, CHROMIUM_ARGS, assert_no_violations
+from tests.security.test_browser_policy import watched_page as csp_watched_page
+from tests.support import databases
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx missing (apt-get install nginx)"),
+    pytest.mark.skipif(not redis_available(), reason="redis-server missing"),
+]
+HOST = "khs.test"
+
+
+def _jwt_keys(folder: Path) -> dict[str, str]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    folder.mkdir(parents=True, exist_ok=True)
+    private, public = folder / "jwt.pem", folder / "jwt.pub"
+    private.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    public.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    return {"KHS_JWT_PRIVATE_KEY_PATH": str(private), "KHS_JWT_PUBLIC_KEY_PATH": str(public)}
+
+
+def _start_nginx(folder: Path, build: Path, upstreams: list[str], ports: tuple[int, int]):
+    edge = folder / "edge"
+    self_signed_cert(edge / "tls", HOST)
+    conf = localize_nginx_conf(
+        edge, web_root=build, upstreams=upstreams, http_port=ports[0], https_port=ports[1]
+    )
+    (edge / "khs" / "security_headers.conf").write_text(
+        nginx_headers.render(build, nginx_headers.Settings(env="production"))
+    )
+    args = [NGINX, "-c", str(conf), "-p", str(edge), "-e", "stderr", "-g", "daemon off;"]
+    nginx = spawn("nginx", args, edge, dict(os.environ), edge / "nginx.log")
+    health = f"http://127.0.0.1:{ports[0]}/nginx-health"
+    wait_until(lambda: http_status(health) == 200, 20, "nginx")
+    return nginx
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[dict]:
+    folder = Path(tempfile.mkdtemp(prefix="khs-scale-"))
+    folder.chmod(0o755)  # nginx workers (nobody) read the build from here
+    http_port, https_port = free_port(), free_port()
+    public = f"https://{HOST}:{https_port}"
+    db_url = databases.create_pg_database(PG_ADMIN_URL, f"khs_scale_{uuid.uuid4().hex[:8]}")
+    redis = Redis(folder / "redis")
+    processes: list[Process] = []
+    try:
+        databases.migrate(db_url)
+        redis.start()
+        workdir = app_copy(folder / "app", with_web=True)
+        env = app_env(
+            folder / "data",
+            KHS_ENV="production",
+            KHS_DATABASE_URL=db_url,
+            KHS_REDIS_URL=redis.url,
+            KHS_PUBLIC_URL=public,
+            KHS_ALLOWED_ORIGINS=json.dumps([public]),
+            KHS_TRUSTED_PROXIES='["127.0.0.1/32"]',
+            KHS_APP_PROCESSES="2",
+            GRANIAN_WORKERS="2",
+            **_jwt_keys(folder / "keys"),
+        )
+        run_cli([str(BIN / "khs-crm"), "seed-demo"], workdir, env)
+        build = export_frontend(workdir, {**env, "REFLEX_API_URL": public})
+        for _ in range(2):
+            processes.append(start_backend(workdir, env, free_port()))
+        upstreams = [p.url.removeprefix("http://") for p in processes]
+        processes.append(_start_nginx(folder, build, upstreams, (http_port, https_port)))
+        yield {
+            "public": public,
+            "http_port": http_port,
+            "apps": processes[:2],
+            "nginx": processes[2],
+        }
+    finally:
+        for process in reversed(processes):
+            process.stop()
+        redis.stop()
+        databases.drop_pg_database(PG_ADMIN_URL, db_url)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _nginx_lines(nginx: Process) -> list[dict]:
+    return [json.loads(line) for line in nginx.output().splitlines() if line.startswith("{")]
+
+
+def _dashboard_ok(page) -> None:
+    page.get_by_role("heading", name="Dashboard").wait_for(timeout=20_000)
+    page.locator(".card", has_text="Customers").get_by_text("50", exact=True).wait_for()
+    assert page.evaluate("fetch('/api/auth/me').then(r => r.status)") == 200
+
+
+def test_http_redirects_to_https_and_pages_carry_the_headers(stack):
+    redirect = httpx.get(
+        f"http://127.0.0.1:{stack['http_port']}/login?next=%2F", headers={"Host": HOST}
+    )
+    assert redirect.status_code == 301
+    assert redirect.headers["location"] == f"https://{HOST}/login?next=%2F"
+    port = stack["public"].rsplit(":", 1)[1]
+    headers = {"Host": f"{HOST}:{port}"}
+    with httpx.Client(base_url=f"https://127.0.0.1:{port}", headers=headers, verify=False) as c:  # noqa: S501
+        page = c.get("/login")
+        api = c.get("/api/health")
+    assert page.status_code == 200 and "<html" in page.text
+    for response in (page, api):
+        assert "'sha256-" in response.headers["content-security-policy"]
+        assert response.headers["strict-transport-security"].startswith("max-age=")
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert api.json()["data"] == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "ok",
+        "storage": "ok",
+    }
+
+
+def test_signed_in_session_survives_round_robin_and_a_killed_replica(stack):
+    from playwright.sync_api import sync_playwright
+
+    apps, nginx = stack["apps"], stack["nginx"]
+    addresses = {app.url.removeprefix("http://") for app in apps}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1"],
+        )
+        context = browser.new_context(base_url=stack["public"], ignore_https_errors=True)
+        page = csp_watched_page(context)
+        sign_in(page, OWNER)
+        _dashboard_ok(page)
+        for turn in range(6):
+            page.reload()
+            _dashboard_ok(page)
+            if turn % 2:  # shift the round-robin so the next websocket lands on the other one
+                assert page.evaluate("fetch('/api/auth/me').then(r => r.status)") == 200
+        assert_no_violations(page)
+
+        victim, survivor = apps
+        victim.stop(signal.SIGKILL)
+        page.wait_for_timeout(1000)  # nginx logs the websocket the kill cut off
+        before_kill = len(_nginx_lines(nginx))
+        for _ in range(4):
+            page.reload()
+            _dashboard_ok(page)
+        page.goto("/field")  # an owner may open the field app; its websocket reconnects too
+        page.get_by_role("heading", name="Today").wait_for()
+        cookies = [c["value"] for c in context.cookies() if "session" in c["name"]]
+        browser.close()
+
+    lines = _nginx_lines(nginx)
+    events = [line for line in lines[:before_kill] if line["uri"].startswith("/_event")]
+    api = [line for line in lines[:before_kill] if line["uri"] == "/api/auth/me"]
+    # the tab's websocket and its API calls were served by both replicas in turn
+    assert {line["upstream"] for line in events} == addresses
+    assert {line["upstream"] for line in api} == addresses
+    # after the kill every request ended on the survivor (a retry may list the victim first)
+    later = [line for line in lines[before_kill:] if line["uri"].startswith(("/api", "/_event"))]
+    survivor_address = survivor.url.removeprefix("http://")
+    assert later and all(line["upstream"].endswith(survivor_address) for line in later)
+    session_calls = [line for line in later if line["uri"] in ("/api/auth/me", "/_event/")]
+    assert session_calls and all(line["status"] in (101, 200) for line in session_calls)
+    # the session and the password never reached a log line
+    logs = "".join(p.output() for p in (*apps, nginx))
+    assert cookies and not any(value in logs for value in cookies)
+    assert DEMO_PASSWORD not in logs
+    assert re.search(r'"route":"/api/auth/me".*"user_id":"[0-9a-f-]{36}"', survivor.output())

@@ -1,0 +1,62 @@
+// Shared set-up for the store and sync tests: the real assets/khs_*.js files (CommonJS/UMD),
+// a fresh fake IndexedDB per test and a tiny in-memory sync server.
+import { createRequire } from "node:module";
+import { IDBFactory } from "fake-indexeddb";
+
+const require = createRequire(import.meta.url);
+export const dbLib = require("../../assets/khs_db.js");
+export const { createStore, rebase } = require("../../assets/khs_store.js");
+export const { createSync } = require("../../assets/khs_sync.js");
+export const { createViews } = require("../../assets/khs_views.js");
+
+export const USER = { id: "u-alex", name: "Alex Rivera", role: "worker" };
+
+let counter = 0;
+export const uuid = () => `id-${++counter}`;
+
+export async function openStore({ idb = new IDBFactory(), user = USER, ids = uuid } = {}) {
+  const db = await dbLib.open(user.id, idb);
+  const store = createStore({ db, dbLib, user, uuid: ids });
+  await store.load();
+  return { store, db, idb };
+}
+
+/** Rows already on the device, as a pull would have left them. */
+export async function seed(store, rows) {
+  const changes = rows.map(([entity, row]) => ({ entity, entityId: row.id, action: "upsert", version: row.version, row }));
+  await store.applyPull(changes, 10);
+}
+
+export const JOB = { id: "job-1", customerId: "cust-1", title: "Deck build", status: "scheduled", version: 3, assignedUserIds: ["u-alex"] };
+export const CUSTOMER = { id: "cust-1", name: "Maria Garcia", phone: "(512) 555-0001", address: "1 Oak St", version: 1 };
+export const STUDS = { id: "mat-1", jobId: "job-1", name: "2x4 stud", quantity: 12, unit: "pcs", supplier: "Home Depot", purchased: false, version: 4 };
+
+/** What a response from fetch looks like to the sync loop. */
+export function reply(status, body) {
+  return { status, ok: status >= 200 && status < 300, json: async () => body };
+}
+
+/** A server that applies each opId once (a repeat answers "duplicate") and serves pulls. */
+export function fakeServer() {
+  const server = { applied: new Map(), pushes: [], pulls: [], version: 100, changes: [] };
+  server.push = (body) => {
+    server.pushes.push(body);
+    const results = body.operations.map((op) => {
+      if (server.applied.has(op.opId)) return { ...server.applied.get(op.opId), status: "duplicate" };
+      const result = { opId: op.opId, status: "applied", version: ++server.version, conflicts: [], serverRow: null, error: null };
+      server.applied.set(op.opId, result);
+      return result;
+    });
+    return reply(200, { data: { results, cursor: server.version } });
+  };
+  server.pull = (url) => {
+    server.pulls.push(url);
+    const cursor = Number(new URL(url, "http://x").searchParams.get("cursor"));
+    const page = server.changes.filter((c) => c.version > cursor).slice(0, 2);
+    const last = page.length ? page[page.length - 1].version : cursor;
+    const hasMore = server.changes.some((c) => c.version > last);
+    return reply(200, { data: { changes: page, cursor: last, hasMore } });
+  };
+  server.fetch = async (url, init = {}) => (init.method === "POST" ? server.push(JSON.parse(init.body)) : server.pull(url));
+  return server;
+}

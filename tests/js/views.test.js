@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { CUSTOMER, JOB, STUDS, USER, createViews } from "./helpers.js";
+
+const WORKFLOW = {
+  scheduled: { office: ["in_progress", "on_hold", "quoted", "cancelled"], worker: ["in_progress"] },
+  in_progress: { office: ["on_hold", "completed", "cancelled"], worker: ["on_hold", "completed"] },
+};
+const LABELS = { scheduled: "scheduled", in_progress: "in progress", on_hold: "on hold", completed: "completed" };
+const views = createViews({ timezone: "America/Chicago", workflow: WORKFLOW, labels: LABELS });
+
+function data({ jobs = [], materials = [], queue = [], meta = {} } = {}) {
+  const map = (rows) => new Map(rows.map((r) => [r.id, r]));
+  return { jobs: map(jobs), customers: map([CUSTOMER]), materials: map(materials), notes: new Map(), queue, meta };
+}
+
+// 2026-03-10 09:00 in Chicago (CDT, UTC-5)
+const NOW = new Date("2026-03-10T14:00:00Z");
+const ctx = (extra = {}) => ({ now: NOW, user: USER, online: true, syncState: "idle", ticked: new Set(), ready: true, ...extra });
+const TODAY_JOB = { ...JOB, scheduledStart: "2026-03-10T13:00:00Z", scheduledEnd: "2026-03-10T21:00:00Z", siteAddress: "1 Oak St, Austin" };
+
+describe("views", () => {
+  it("Today lists my jobs for today in the company's time zone, with call and map links", () => {
+    const late = { ...TODAY_JOB, id: "job-late", scheduledStart: "2026-03-11T04:30:00Z", scheduledEnd: null }; // 11:30 PM on the 10th in Chicago
+    const tomorrow = { ...TODAY_JOB, id: "job-2", scheduledStart: "2026-03-11T14:00:00Z", scheduledEnd: "2026-03-11T20:00:00Z" };
+    const other = { ...TODAY_JOB, id: "job-3", assignedUserIds: ["someone-else"] };
+    const list = views.today(data({ jobs: [TODAY_JOB, late, tomorrow, other] }), ctx());
+    expect(list.map((j) => j.id)).toEqual(["job-1", "job-late"]);
+    expect(list[0]).toMatchObject({
+      customerName: "Maria Garcia",
+      telHref: "tel:5125550001",
+      callLabel: "Call Maria Garcia",
+      mapHref: "https://maps.google.com/?q=1%20Oak%20St%2C%20Austin",
+      statusLabel: "Scheduled",
+      href: "/field/job?id=job-1",
+    });
+    expect(list[0].when).toContain("8:00 AM");
+  });
+
+  it("the job screen offers only the moves the workflow allows for my role", () => {
+    const d = data({ jobs: [TODAY_JOB], materials: [STUDS] });
+    expect(views.job(d, ctx({ jobId: "job-1" })).moves.map((m) => m.value)).toEqual(["in_progress"]);
+    const office = views.job(d, ctx({ jobId: "job-1", user: { ...USER, role: "owner" } }));
+    expect(office.moves.map((m) => m.ariaLabel)).toContain("Set status to On hold");
+    expect(views.job(d, ctx({ jobId: "nope" })).found).toBe(false);
+  });
+
+  it("the supply run groups what is left to buy by supplier, keeping this visit's ticks", () => {
+    const bought = { ...STUDS, id: "mat-2", name: "Screws", supplier: "Lowe's", purchased: true };
+    const nails = { ...STUDS, id: "mat-3", name: "Nails", supplier: "" };
+    const groups = views.supply(data({ jobs: [TODAY_JOB], materials: [STUDS, bought, nails] }), ctx());
+    expect(groups.map((g) => [g.supplier, g.items.map((i) => i.name)])).toEqual([
+      ["Any supplier", ["Nails"]],
+      ["Home Depot", ["2x4 stud"]],
+    ]);
+    const ticked = views.supply(data({ jobs: [TODAY_JOB], materials: [bought] }), ctx({ ticked: new Set(["mat-2"]) }));
+    expect(ticked[0]).toMatchObject({ supplier: "Lowe's", count: "0 to buy" });
+  });
+
+  it("the banner counts the changes saved on the phone while offline and clears when synced", () => {
+    const queue = [{ opId: "a", entity: "material", entityId: "mat-1", action: "update", changes: { purchased: true } }];
+    const d = data({ jobs: [TODAY_JOB], materials: [STUDS], queue: [...queue, { ...queue[0], opId: "b" }] });
+    expect(views.status(d, ctx({ online: false })).bannerText).toBe("Offline — 2 changes saved on this phone");
+    expect(views.status(data(), ctx({ online: false })).bannerText).toBe("Offline — 0 changes saved on this phone");
+    expect(views.status(data(), ctx()).showBanner).toBe(false);
+    const sync = views.sync(d, ctx({ online: false }));
+    expect(sync.ops.map((o) => o.text)).toEqual(["Tick “2x4 stud” as bought", "Tick “2x4 stud” as bought"]);
+    expect(sync.stateText).toBe("Offline");
+  });
+
+  it("says it is downloading, not that there are no jobs, until the first pull is done", () => {
+    const first = views.status(data(), ctx({ syncState: "syncing" }));
+    expect(first).toMatchObject({ ready: false, loadingText: "Downloading your jobs to this phone…" });
+    expect(views.status(data({ meta: { lastSyncAt: NOW.toISOString() } }), ctx()).ready).toBe(true);
+    expect(views.status(data(), ctx({ online: false })).ready).toBe(true); // offline: show what is here
+    expect(views.status(data(), ctx({ syncState: "stalled" })).ready).toBe(true);
+  });
+
+  it("the sync screen explains rejected changes and conflicts", () => {
+    const issues = [
+      { id: "a", kind: "rejected", error: "Job is closed.", op: { entity: "job", entityId: "job-1", action: "update", changes: { status: "in_progress" } }, at: NOW.toISOString() },
+      { id: "b", kind: "conflict", conflicts: [{ field: "quantity" }], op: { entity: "material", entityId: "mat-1", action: "update", changes: { quantity: 3 } }, at: NOW.toISOString() },
+    ];
+    const d = data({ jobs: [TODAY_JOB], materials: [STUDS], meta: { issues } });
+    const items = views.sync(d, ctx()).issues;
+    expect(items[0]).toMatchObject({ kind: "Not accepted" });
+    expect(items[0].text).toContain("Move “Deck build” to In progress — Job is closed.");
+    expect(items[1].text).toContain("(quantity)");
+    expect(views.status(d, ctx()).bannerText).toBe("2 changes not accepted or in conflict — see Sync");
+  });
+});
