@@ -1,5 +1,7 @@
 """Reflex configuration, read from khs_crm.settings (KHS_* variables)."""
 
+import os
+
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
@@ -7,12 +9,17 @@ from khs_crm.settings import get_settings
 
 _settings = get_settings()
 
+# A backend-only replica (behind a proxy) must not name a frontend port: Reflex refuses it.
+_backend_only = os.environ.get("REFLEX_BACKEND_ONLY", "").lower() in ("1", "true", "yes")
+_ports = {"backend_port": _settings.port}
+if not _backend_only:
+    _ports["frontend_port"] = _settings.port
+
 config = rx.Config(
     app_name="khs_crm",
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    frontend_port=_settings.port,
-    backend_port=_settings.port,
+    **_ports,
     redis_url=_settings.redis_url or None,
     cors_allowed_origins=_settings.allowed_origins,
     disable_plugins=[SitemapPlugin],

@@ -43,6 +43,7 @@
     maxRetries = 3,
     batchSize = 100,
     pageSize = 500,
+    lockWaitMs = 10000,
   }) {
     let state = "idle";
     let detail = "";
@@ -132,9 +133,17 @@
       }
     }
 
-    function withLock(fn) {
+    // One tab syncs at a time: wait for the lock; a holder that does not let go (a frozen
+    // background tab, a page kept in the back/forward cache) loses it. Two tabs pushing the
+    // same ops would still be safe: the server answers a repeated opId "duplicate".
+    async function withLock(fn) {
       if (!locks) return fn();
-      return locks.request(lockName, { ifAvailable: true }, (lock) => (lock ? fn() : null));
+      try {
+        return await locks.request(lockName, { signal: AbortSignal.timeout(lockWaitMs) }, fn);
+      } catch (err) {
+        if (err.name !== "TimeoutError" && err.name !== "AbortError") throw err;
+        return locks.request(lockName, { steal: true }, fn);
+      }
     }
 
     /** Sync now (a sync already running goes round once more instead). */

@@ -66,19 +66,21 @@
     function today(data, ctx) {
       const key = day(ctx.now.toISOString());
       const pending = pendingIds(data);
-      return [...data.jobs.values()]
+      const items = [...data.jobs.values()]
         .filter((j) => j.scheduledStart && !CLOSED.has(j.status) && mine(j, ctx))
         .filter((j) => day(j.scheduledStart) <= key && key <= day(j.scheduledEnd || j.scheduledStart))
         .sort(byStart)
         .map((j) => jobCard(j, data, pending));
+      return { bound: true, items };
     }
 
     function jobs(data, ctx) {
       const pending = pendingIds(data);
-      return [...data.jobs.values()]
+      const items = [...data.jobs.values()]
         .filter((j) => !CLOSED.has(j.status) && mine(j, ctx))
         .sort(byStart)
         .map((j) => jobCard(j, data, pending));
+      return { bound: true, items };
     }
 
     function material(m, pending, jobTitle) {
@@ -97,7 +99,7 @@
 
     function job(data, ctx) {
       const row = ctx.jobId ? data.jobs.get(ctx.jobId) : null;
-      if (!row) return { found: false, id: ctx.jobId || "", moves: [], materials: [], notes: [] };
+      if (!row) return { bound: true, found: false, id: ctx.jobId || "", moves: [], materials: [], notes: [] };
       const pending = pendingIds(data);
       const role = ctx.user && ctx.user.role !== "worker" ? "office" : "worker";
       const moves = ((workflow[row.status] || {})[role] || []).map((value) => ({
@@ -113,7 +115,7 @@
         .filter((n) => n.jobId === row.id)
         .sort((a, b) => (b.createdAt || "").localeCompare(a.createdAt || ""))
         .map((n) => ({ id: n.id, body: n.body, author: n.authorName || "", when: n.createdAt ? `${date(n.createdAt)} ${time(n.createdAt)}` : "", pending: pending.has(n.id) }));
-      return { ...jobCard(row, data, pending), found: true, description: row.description || "", moves, materials, notes };
+      return { ...jobCard(row, data, pending), bound: true, found: true, description: row.description || "", moves, materials, notes };
     }
 
     function supply(data, ctx) {
@@ -132,9 +134,10 @@
         if (!groups.has(supplier)) groups.set(supplier, []);
         groups.get(supplier).push(material(m, pending, upcoming.get(m.jobId).title));
       }
-      return [...groups.entries()]
+      const list = [...groups.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([supplier, list]) => ({ supplier, count: `${list.filter((i) => !i.purchased).length} to buy`, items: list }));
+        .map(([supplier, rows]) => ({ supplier, count: `${rows.filter((i) => !i.purchased).length} to buy`, items: rows }));
+      return { bound: true, groups: list };
     }
 
     function describe(op, data) {
@@ -182,6 +185,7 @@
       const issues = (data.meta.issues || []).map((item) => issue(item, data));
       const last = data.meta.lastSyncAt;
       return {
+        bound: true,
         pending: ops.length,
         pendingText: ops.length ? `${plural(ops.length, "change")} waiting to be sent` : "Nothing waiting to be sent",
         stateText: ctx.online ? STATE_TEXT[ctx.syncState] || "" : STATE_TEXT.offline,

@@ -18,6 +18,13 @@ const NEVER = [/^\/_event/, /^\/api\/sync\//, /^\/api\/auth\//, /^\/api\/pwa\//,
 // One missing file (say, a build replaced mid-install) must not leave the app with no worker:
 // what could not be fetched now is cached the first time it is used.
 self.addEventListener("install", (event) => {
+  // Where supported, these never even wake the worker: straight to the network.
+  if (event.addRoutes) {
+    const direct = ["/_event*", "/api/sync/*", "/api/auth/*"];
+    event.waitUntil(
+      event.addRoutes(direct.map((urlPattern) => ({ condition: { urlPattern }, source: "network" }))).catch(() => {}),
+    );
+  }
   event.waitUntil(
     caches.open(SHELL).then(async (cache) => {
       const results = await Promise.allSettled(PRECACHE.map((url) => cache.add(new Request(url, { cache: "reload" }))));

@@ -270,15 +270,16 @@ def state_size(redis_url: str, tokens: list[str]) -> dict:
 # Set-up and report -------------------------------------------------------------------------
 
 
-def start_stack(folder: Path, args) -> tuple:
-    db_url = search_data.create_database(ADMIN_URL)
-    timings = search_data.load(db_url, args.customers)
-    store = Redis(folder / "redis")
+def start_stack(folder: Path, args, started: dict) -> None:
+    """Database, Redis and the app; each goes into ``started`` as soon as it exists."""
+    started["db_url"] = search_data.create_database(ADMIN_URL)
+    search_data.load(started["db_url"], args.customers)
+    started["store"] = store = Redis(folder / "redis")
     store.start()
     port = free_port()
     env = app_env(
         folder / "data",
-        KHS_DATABASE_URL=db_url,
+        KHS_DATABASE_URL=started["db_url"],
         KHS_REDIS_URL=store.url,
         KHS_API_CALLS_PER_MINUTE="100000000",
         KHS_PORT=str(port),
@@ -287,8 +288,7 @@ def start_stack(folder: Path, args) -> tuple:
         env["GRANIAN_WORKERS"] = str(args.workers)
     workdir = app_copy(folder / "app", with_web=True)
     run_cli([str(BIN / "khs-crm"), "seed-demo"], workdir, env)
-    app = start_backend(workdir, env, port, single_port=True)
-    return db_url, store, app, timings
+    started["app"] = start_backend(workdir, env, port, single_port=True)
 
 
 async def measure(url: str, port: int, redis_url: str, args) -> list[dict]:
@@ -351,28 +351,28 @@ def main() -> None:
     )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="khs-load-"))
-    db_url = store = app = None
+    started: dict = {}
     try:
-        db_url, store, app, _ = start_stack(folder, args)
+        start_stack(folder, args, started)
+        app, store = started["app"], started["store"]
         url = app.url.replace("127.0.0.1", "localhost")
         port = int(app.url.rsplit(":", 1)[1])
-        args.meter = CpuMeter(app.popen.pid, db_url)  # the server leads its process group
+        args.meter = CpuMeter(app.popen.pid, started["db_url"])  # the server leads its group
         before = f"{os.getloadavg()[0]:.1f}"
         results = asyncio.run(measure(url, port, store.url, args))
         workers = str(args.workers or "Reflex default")
         print(report(results, args, workers, (before, f"{os.getloadavg()[0]:.1f}")))
         errors = [line for line in app.output().splitlines() if _is_error(line)]
-        print(
-            f"\nserver log: {len(errors)} error lines"
-            + "".join(f"\n  {e[:200]}" for e in errors[:5])
-        )
+        print(f"\nserver log: {len(errors)} error lines")
+        for line in errors[:5]:
+            print(f"  {line[:200]}")
     finally:
-        if app is not None:
-            app.stop()
-        if store is not None:
-            store.stop()
-        if db_url is not None:
-            search_data.drop_database(ADMIN_URL, db_url)
+        if "app" in started:
+            started["app"].stop()
+        if "store" in started:
+            started["store"].stop()
+        if "db_url" in started:
+            search_data.drop_database(ADMIN_URL, started["db_url"])
         shutil.rmtree(folder, ignore_errors=True)
 
 

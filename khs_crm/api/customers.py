@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -43,7 +43,7 @@ class CustomerPublic(CamelModel):
     updated_at: datetime
 
 
-def customer_json(customer: Customer) -> dict:
+def customer_json(customer: Customer) -> dict[str, Any]:
     return CustomerPublic.model_validate(customer).dump()
 
 

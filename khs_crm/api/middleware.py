@@ -42,6 +42,8 @@ UPLOAD_PATHS = (
     re.compile(r"^/api/jobs/[^/]+/photos/?$"),
     re.compile(r"^/api/customers/import/?$"),
 )
+SYNC_PUSH_LIMIT = 5 * MB  # a device's batch of up to 500 operations
+SYNC_PUSH_PATH = re.compile(r"^/api/sync/push/?$")
 GZIP_MIN_BYTES = 1024
 HSTS = "max-age=63072000; includeSubDomains"
 _INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S | re.I)
@@ -71,13 +73,14 @@ def _origin(url: str) -> str | None:
 
 
 def storage_origins(settings: Settings) -> list[str]:
-    """Where the browser may load photos from besides the app itself (S3, when used)."""
+    """The S3 origins a browser may reach (presigned uploads, when S3 is used)."""
     if settings.storage_backend != "s3":
         return []
     if settings.s3_endpoint_url:
         origin = _origin(settings.s3_endpoint_url)
         return [origin] if origin else []
-    return [f"https://{settings.s3_bucket}.s3.{settings.s3_region}.amazonaws.com"]
+    bucket, region = settings.s3_bucket, settings.s3_region
+    return [f"https://{bucket}.s3.amazonaws.com", f"https://{bucket}.s3.{region}.amazonaws.com"]
 
 
 def content_security_policy(script_hashes: Iterable[str], extra_origins: Iterable[str] = ()) -> str:
@@ -196,8 +199,10 @@ class ForwardedProtoMiddleware:
 
 
 def body_limit(path: str) -> int:
-    """16 MB for photo uploads and customer imports, 1 MB for everything else."""
-    return UPLOAD_LIMIT if any(p.match(path) for p in UPLOAD_PATHS) else BODY_LIMIT
+    """16 MB for photo uploads and customer imports, 5 MB for a sync push, 1 MB otherwise."""
+    if any(p.match(path) for p in UPLOAD_PATHS):
+        return UPLOAD_LIMIT
+    return SYNC_PUSH_LIMIT if SYNC_PUSH_PATH.match(path) else BODY_LIMIT
 
 
 def _too_large(limit: int) -> str:

@@ -17,6 +17,11 @@ def loading() -> rx.Component:
     return rx.el.p(field("status", "loadingText"), class_name="empty", role="status")
 
 
+def once_bound(view: str, *children: rx.Component) -> rx.Component:
+    """The screen's content once the store has filled ``view``; "Loading…" until then."""
+    return rx.cond(field(view, "bound"), rx.fragment(*children), loading())
+
+
 def signed_out_notice() -> rx.Component:
     return rx.el.div(
         rx.el.p("Nothing is saved on this phone yet."),

@@ -27,15 +27,19 @@ STATUS = ClientStateVar.create(
         "updateReady": False,
     },
 )
-TODAY = ClientStateVar.create("khsToday", default=[])
-JOBS = ClientStateVar.create("khsJobs", default=[])
+# Every view says "bound" once the store has filled it: until then a screen shows
+# "Loading…", never the empty default ("No jobs", "Every change has reached the office").
+TODAY = ClientStateVar.create("khsToday", default={"bound": False, "items": []})
+JOBS = ClientStateVar.create("khsJobs", default={"bound": False, "items": []})
 JOB = ClientStateVar.create(
-    "khsJob", default={"found": False, "id": "", "moves": [], "materials": [], "notes": []}
+    "khsJob",
+    default={"bound": False, "found": False, "id": "", "moves": [], "materials": [], "notes": []},
 )
-SUPPLY = ClientStateVar.create("khsSupply", default=[])
+SUPPLY = ClientStateVar.create("khsSupply", default={"bound": False, "groups": []})
 SYNC = ClientStateVar.create(
     "khsSync",
     default={
+        "bound": False,
         "pending": 0,
         "pendingText": "",
         "stateText": "",
@@ -73,7 +77,7 @@ def bind(view: str) -> Var:
 
 
 def obj(view: str) -> Var:
-    """An object view (status, job, sync) as a dict Var."""
+    """A view's value as a dict Var."""
     return VIEWS[view].value.to(dict)
 
 
@@ -82,7 +86,6 @@ def field(view: str, key: str) -> Var:
     return obj(view)[key]
 
 
-def items(view: str, key: str | None = None) -> Var:
-    """A list view (or a list inside an object view) for ``rx.foreach``."""
-    base = VIEWS[view].value
-    return (base.to(dict)[key] if key else base).to(list[dict])
+def items(view: str, key: str = "items") -> Var:
+    """A list inside a view, for ``rx.foreach``."""
+    return obj(view)[key].to(list[dict])

@@ -118,7 +118,9 @@ def create_customer(
     return customer
 
 
-def _writable(session: Session, customer_id: uuid.UUID, actor: User, expected: int | None):
+def _writable(
+    session: Session, customer_id: uuid.UUID, actor: User, expected: int | None
+) -> Customer:
     """The customer, locked for this transaction, once every rule allows the write."""
     customer = get_visible_customer(session, customer_id=customer_id, user=actor)
     require_office(actor, "change customers")

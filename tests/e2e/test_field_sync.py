@@ -83,8 +83,9 @@ def wait_synced(page) -> None:
     """Back online: the banner goes and the Sync screen says nothing is waiting."""
     page.get_by_role("navigation", name="Field").get_by_role("link", name="Sync").click()
     page.get_by_text("Every change has reached the office.").wait_for(timeout=30_000)
-    page.get_by_text("Up to date").wait_for()
+    expect(page.locator(".sync-state")).to_have_text("Up to date")
     assert banner(page).count() == 0
+    assert page.evaluate(QUEUED_ON_DEVICE) == 0
 
 
 def tap_to_frame_ms(page, name: str) -> float:
@@ -159,9 +160,10 @@ def test_a_push_whose_answer_is_lost_is_retried_without_duplicates(phone, crew_j
         else:
             route.continue_()
 
-    phone.route("**/api/sync/push", lose_first_answer)
+    phone.context.route("**/api/sync/push", lose_first_answer)
     open_job(phone, job)
     add_material(phone, "Rebar ties")
+    checkbox(phone, "Rebar ties (3 bag)").wait_for()
     wait_synced(phone)
     assert len(pushes) >= 2
     assert pushes[0][0]["opId"] == pushes[1][0]["opId"]
@@ -190,7 +192,7 @@ def test_a_rejected_change_reverts_and_is_shown_to_the_user(phone, crew_job):
         ]
         route.fulfill(json={"data": {"results": results, "cursor": 0}})
 
-    phone.route("**/api/sync/push", reject)
+    phone.context.route("**/api/sync/push", reject)
     open_job(phone, job)
     phone.get_by_role("button", name="Set status to In progress").click()
     status = phone.locator(".job-status")
@@ -213,7 +215,7 @@ def test_sign_out_warns_about_unsent_changes_and_clears_the_phone(phone, crew_jo
     phone.context.set_offline(True)
     open_job(phone, job)
     add_note(phone, "Unsent note")
-    phone.route("**/api/sync/push", lambda route: route.abort())  # keep it unsent
+    phone.context.route("**/api/sync/push", lambda route: route.abort())  # keep it unsent
     phone.context.set_offline(False)
     messages = []
 

@@ -154,5 +154,63 @@ def test_conflicts_show_both_values_and_settle(page: Page, app_server):
     expect(page.locator(".conflict", has_text=office_value)).to_have_count(0)
 
     go(page, "Activity")
-    page.get_by_label("Show").select_option("material")
+    page.get_by_label("Show", exact=True).select_option("material")
     expect(page.get_by_text(f"to “{office_value}”").first).to_be_visible()
+
+
+def test_new_job_from_the_board_edit_and_delete_with_confirmation(page: Page):
+    sign_in(page, OWNER, start="/jobs")
+    title = f"Fence {uuid.uuid4().hex[:6]}"
+    page.get_by_role("button", name="New job").click()
+    form = page.get_by_role("dialog", name="New job")
+    form.get_by_label("Title").fill(title)
+    form.get_by_role("button", name="Create job").click()
+    expect(form.get_by_role("alert").first).to_contain_text("Choose the customer")
+    form.get_by_role("searchbox", name="Customer").fill("555-0001")
+    form.get_by_role("list", name="Matching customers").get_by_role("button").first.click()
+    expect(form.get_by_text(re.compile(r"^Customer: "))).to_be_visible()
+    form.get_by_label("Casey Nguyen").check()
+    form.get_by_role("button", name="Create job").click()
+    page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}$"))
+    expect(page.get_by_role("button", name="Take Casey Nguyen off this job")).to_be_visible()
+
+    page.get_by_role("button", name="Edit job").click()
+    edit = page.get_by_role("dialog", name="Edit job")
+    edit.get_by_label("Starts").fill("2030-07-01T09:00")
+    edit.get_by_label("Ends").fill("2030-07-01T08:00")
+    edit.get_by_role("button", name="Save job").click()
+    expect(edit.get_by_role("alert").first).to_contain_text("end cannot be before the start")
+    edit.get_by_label("Ends").fill("2030-07-01T15:00")
+    edit.get_by_role("button", name="Save job").click()
+    expect(page.get_by_text("Mon, Jul 1 2030, 9:00 AM – 3:00 PM")).to_be_visible()
+
+    page.get_by_role("button", name="Delete job").click()
+    confirm = page.get_by_role("dialog", name="Delete this job?")
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.get_by_role("button", name="Delete job").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete job").click()
+    page.wait_for_url(re.compile(r"/jobs/list"))
+    expect(page.get_by_text("The job was deleted.")).to_be_visible()
+
+
+def test_edit_a_customer_then_delete_with_confirmation(page: Page):
+    sign_in(page, OWNER, start="/customers")
+    name = f"Temp Person{uuid.uuid4().hex[:6]}"
+    page.get_by_role("button", name="New customer").click()
+    page.get_by_role("dialog").get_by_label("Name").fill(name)
+    page.get_by_role("dialog").get_by_role("button", name="Add customer").click()
+    page.wait_for_url(re.compile(r"/customers/[0-9a-f-]{36}$"))
+    page.get_by_role("button", name="Edit", exact=True).click()
+    edit = page.get_by_role("dialog", name="Edit customer")
+    edit.get_by_label("Notes").fill("Prefers texts, not calls")
+    edit.get_by_role("button", name="Save customer").click()
+    expect(page.get_by_text("Prefers texts, not calls")).to_be_visible()
+    page.get_by_role("button", name="Delete customer").click()
+    page.get_by_role("dialog", name="Delete this customer?").get_by_role(
+        "button", name="Delete customer"
+    ).click()
+    page.wait_for_url(re.compile(r"/customers\?deleted=1$"))
+    expect(page.get_by_text("The customer was deleted.")).to_be_visible()
+    page.get_by_label("Search customers").fill(name)
+    expect(page.get_by_text(f"No customer matches “{name}”")).to_be_visible()

@@ -180,15 +180,46 @@ describe("when it runs", () => {
     expect(sync.state()).toBe("offline");
   });
 
-  it("lets only the tab holding the Web Lock sync", async () => {
-    const held = { request: async (name, options, fn) => fn(null) };
-    const { store, server, sync } = await setup({ locks: held });
+  it("lets one tab sync at a time: a second tab waits for the lock", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const server = fakeServer();
+    const fetch = async (url, init) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return server.fetch(url, init);
+    };
+    let tail = Promise.resolve();
+    const locks = {
+      request(name, options, fn) {
+        const run = tail.then(() => fn({ name }));
+        tail = run.catch(() => {});
+        return run;
+      },
+    };
+    const { store, sync } = await setup({ fetch, locks });
+    const otherTab = createSync({ store, fetch, locks });
+    await store.edit("material", "mat-1", "update", { purchased: true });
+    await Promise.all([sync.run(), otherTab.run()]);
+    expect(most).toBe(1);
+    expect(server.applied.size).toBe(1);
+    expect(store.pendingCount()).toBe(0);
+  });
+
+  it("takes the lock from a tab that never lets go (frozen, or kept in the back/forward cache)", async () => {
+    const asked = [];
+    const frozen = {
+      request(name, options, fn) {
+        asked.push(options.steal ? "steal" : "wait");
+        if (options.steal) return fn({ name });
+        return new Promise((_, reject) => options.signal.addEventListener("abort", () => reject(options.signal.reason)));
+      },
+    };
+    const { store, server, sync } = await setup({ locks: frozen, lockWaitMs: 20 });
     await store.edit("material", "mat-1", "update", { purchased: true });
     await sync.run();
-    expect(server.pushes).toHaveLength(0);
-    const free = { request: async (name, options, fn) => (expect(options).toEqual({ ifAvailable: true }), fn({ name })) };
-    const other = createSync({ store, fetch: server.fetch, locks: free });
-    await other.run();
-    expect(server.pushes).toHaveLength(1);
+    expect(asked).toEqual(["wait", "steal"]);
+    expect(server.applied.size).toBe(1);
   });
 });

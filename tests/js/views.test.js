@@ -23,7 +23,7 @@ describe("views", () => {
     const late = { ...TODAY_JOB, id: "job-late", scheduledStart: "2026-03-11T04:30:00Z", scheduledEnd: null }; // 11:30 PM on the 10th in Chicago
     const tomorrow = { ...TODAY_JOB, id: "job-2", scheduledStart: "2026-03-11T14:00:00Z", scheduledEnd: "2026-03-11T20:00:00Z" };
     const other = { ...TODAY_JOB, id: "job-3", assignedUserIds: ["someone-else"] };
-    const list = views.today(data({ jobs: [TODAY_JOB, late, tomorrow, other] }), ctx());
+    const list = views.today(data({ jobs: [TODAY_JOB, late, tomorrow, other] }), ctx()).items;
     expect(list.map((j) => j.id)).toEqual(["job-1", "job-late"]);
     expect(list[0]).toMatchObject({
       customerName: "Maria Garcia",
@@ -47,12 +47,12 @@ describe("views", () => {
   it("the supply run groups what is left to buy by supplier, keeping this visit's ticks", () => {
     const bought = { ...STUDS, id: "mat-2", name: "Screws", supplier: "Lowe's", purchased: true };
     const nails = { ...STUDS, id: "mat-3", name: "Nails", supplier: "" };
-    const groups = views.supply(data({ jobs: [TODAY_JOB], materials: [STUDS, bought, nails] }), ctx());
+    const { groups } = views.supply(data({ jobs: [TODAY_JOB], materials: [STUDS, bought, nails] }), ctx());
     expect(groups.map((g) => [g.supplier, g.items.map((i) => i.name)])).toEqual([
       ["Any supplier", ["Nails"]],
       ["Home Depot", ["2x4 stud"]],
     ]);
-    const ticked = views.supply(data({ jobs: [TODAY_JOB], materials: [bought] }), ctx({ ticked: new Set(["mat-2"]) }));
+    const ticked = views.supply(data({ jobs: [TODAY_JOB], materials: [bought] }), ctx({ ticked: new Set(["mat-2"]) })).groups;
     expect(ticked[0]).toMatchObject({ supplier: "Lowe's", count: "0 to buy" });
   });
 

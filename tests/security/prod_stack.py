@@ -163,7 +163,11 @@ def start_backend(workdir: Path, env: dict[str, str], port: int, *, single_port=
             raise RuntimeError(f"{name} exited:\n{proc.output()[-4000:]}")
         return http_status(proc.url + "/api/health") is not None
 
-    wait_until(up, 600 if single_port else 120, f"{name} to answer")
+    try:
+        wait_until(up, 600 if single_port else 120, f"{name} to answer")
+    except BaseException:
+        proc.stop()
+        raise
     return proc
 
 
@@ -237,7 +241,11 @@ class Redis:
         args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
         args += ["--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.folder)]
         self.process = spawn("redis", args, self.folder, dict(os.environ), self.folder / "log")
-        wait_until(self.ping, 20, "redis to answer")
+        try:
+            wait_until(self.ping, 20, "redis to answer")
+        except BaseException:
+            self.stop()
+            raise
 
     def ping(self) -> bool:
         try:

@@ -136,13 +136,18 @@ def test_csp_hashes_every_inline_script_of_the_build_and_nothing_else(tmp_path):
     assert "'unsafe-eval'" not in policy
 
 
-def test_s3_photos_are_allowed_as_images_and_fetches():
+def test_the_s3_origin_is_allowed_for_presigned_uploads():
     settings = Settings(
         storage_backend="s3", s3_bucket="b", s3_endpoint_url="https://minio.internal:9000/x"
     )
     policy = middleware.content_security_policy([], middleware.storage_origins(settings))
     assert "img-src 'self' data: blob: https://minio.internal:9000;" in policy
     assert "connect-src 'self' https://minio.internal:9000;" in policy
+    aws = middleware.storage_origins(
+        Settings(storage_backend="s3", s3_bucket="khs", s3_region="us-west-2")
+    )
+    assert aws == ["https://khs.s3.amazonaws.com", "https://khs.s3.us-west-2.amazonaws.com"]
+    assert middleware.storage_origins(Settings(storage_backend="local")) == []
 
 
 # CORS -----------------------------------------------------------------------------------------

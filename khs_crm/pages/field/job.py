@@ -6,7 +6,7 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from khs_crm.components.ui import empty_state, field, text_input
-from khs_crm.offline.shell import local_shell
+from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items, khs_call, obj
 from khs_crm.offline.views import field as view
 from khs_crm.pages.field.cards import contact_links, pending_tag
@@ -138,10 +138,13 @@ def job() -> rx.Component:
     return local_shell(
         "Job",
         rx.el.div(
-            rx.cond(
-                view("job", "found"),
-                rx.fragment(_details(), _status(), _materials(), _notes()),
-                empty_state("This job is not on this phone. Open it from Today or Jobs."),
+            once_bound(
+                "job",
+                rx.cond(
+                    view("job", "found"),
+                    rx.fragment(_details(), _status(), _materials(), _notes()),
+                    empty_state("This job is not on this phone. Open it from Today or Jobs."),
+                ),
             ),
             on_mount=bind("job"),
         ),

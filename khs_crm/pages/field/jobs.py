@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from khs_crm.components.ui import empty_state
-from khs_crm.offline.shell import local_shell
+from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items
 from khs_crm.pages.field.cards import job_card
 
@@ -15,10 +15,13 @@ def jobs() -> rx.Component:
     return local_shell(
         "Jobs",
         rx.el.section(
-            rx.cond(
-                rows.length() > 0,
-                rx.foreach(rows, job_card),
-                empty_state("No open jobs."),
+            once_bound(
+                "jobs",
+                rx.cond(
+                    rows.length() > 0,
+                    rx.foreach(rows, job_card),
+                    empty_state("No open jobs."),
+                ),
             ),
             aria_label="My jobs",
             on_mount=bind("jobs"),

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from khs_crm.components.ui import empty_state
-from khs_crm.offline.shell import local_shell
+from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items, khs_call
 from khs_crm.pages.field.cards import pending_tag, tag
 
@@ -42,14 +42,17 @@ def _group(group: Var) -> rx.Component:
 
 
 def supply() -> rx.Component:
-    groups = items("supply")
+    groups = items("supply", "groups")
     return local_shell(
         "Supply run",
         rx.el.div(
-            rx.cond(
-                groups.length() > 0,
-                rx.foreach(groups, _group),
-                empty_state("Nothing left to buy for your upcoming jobs."),
+            once_bound(
+                "supply",
+                rx.cond(
+                    groups.length() > 0,
+                    rx.foreach(groups, _group),
+                    empty_state("Nothing left to buy for your upcoming jobs."),
+                ),
             ),
             on_mount=bind("supply"),
         ),

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from khs_crm.components.ui import empty_state
-from khs_crm.offline.shell import local_shell
+from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, field, items, khs_call
 
 
@@ -45,33 +45,38 @@ def _summary() -> rx.Component:
     )
 
 
+def _lists(ops: Var, issues: Var) -> rx.Component:
+    return rx.fragment(
+        rx.el.section(
+            rx.el.h2("Needs your attention"),
+            rx.cond(
+                issues.length() > 0,
+                rx.el.ul(rx.foreach(issues, _issue), class_name="issues"),
+                empty_state("No rejected changes or conflicts."),
+            ),
+            class_name="card",
+            aria_label="Needs your attention",
+        ),
+        rx.el.section(
+            rx.el.h2("Waiting to be sent"),
+            rx.cond(
+                ops.length() > 0,
+                rx.el.ol(rx.foreach(ops, _op), class_name="ops"),
+                empty_state("Every change has reached the office."),
+            ),
+            class_name="card",
+            aria_label="Waiting to be sent",
+        ),
+    )
+
+
 def sync() -> rx.Component:
     ops = items("sync", "ops")
     issues = items("sync", "issues")
     return local_shell(
         "Sync",
         rx.el.div(
-            _summary(),
-            rx.el.section(
-                rx.el.h2("Needs your attention"),
-                rx.cond(
-                    issues.length() > 0,
-                    rx.el.ul(rx.foreach(issues, _issue), class_name="issues"),
-                    empty_state("No rejected changes or conflicts."),
-                ),
-                class_name="card",
-                aria_label="Needs your attention",
-            ),
-            rx.el.section(
-                rx.el.h2("Waiting to be sent"),
-                rx.cond(
-                    ops.length() > 0,
-                    rx.el.ol(rx.foreach(ops, _op), class_name="ops"),
-                    empty_state("Every change has reached the office."),
-                ),
-                class_name="card",
-                aria_label="Waiting to be sent",
-            ),
+            once_bound("sync", _summary(), _lists(ops, issues)),
             on_mount=bind("sync"),
         ),
     )

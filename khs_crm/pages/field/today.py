@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from khs_crm.components.ui import empty_state
-from khs_crm.offline.shell import local_shell
+from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items
 from khs_crm.pages.field.cards import job_card
 
@@ -15,10 +15,13 @@ def today() -> rx.Component:
     return local_shell(
         "Today",
         rx.el.section(
-            rx.cond(
-                jobs.length() > 0,
-                rx.foreach(jobs, job_card),
-                empty_state("No jobs scheduled for you today."),
+            once_bound(
+                "today",
+                rx.cond(
+                    jobs.length() > 0,
+                    rx.foreach(jobs, job_card),
+                    empty_state("No jobs scheduled for you today."),
+                ),
             ),
             aria_label="Today's jobs",
             on_mount=bind("today"),

@@ -52,8 +52,8 @@ def _content() -> rx.Component:
     return rx.fragment(
         messages(s),
         rx.el.div(
-            rx.el.label(
-                "Show",
+            rx.el.div(
+                rx.el.label("Show", html_for="activity-kind"),
                 rx.el.select(
                     *[rx.el.option(text, value=value) for value, text in KINDS],
                     value=s.entity,

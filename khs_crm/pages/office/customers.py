@@ -72,19 +72,23 @@ def _table() -> rx.Component:
 
 
 def _import() -> rx.Component:
+    """A real button inside the drop zone: its click (or Enter) opens the file picker."""
     return rx.upload.root(
-        rx.el.span("Import CSV…", class_name="btn btn-secondary", aria_hidden="true"),
+        rx.el.button(
+            "Import CSV…",
+            type="button",
+            class_name="btn btn-secondary",
+            aria_label="Import customers from a CSV file",
+        ),
         id="customers-csv",
         accept={"text/csv": [".csv"], "application/vnd.ms-excel": [".csv"]},
         multiple=False,
         max_files=1,
         max_size=5 * 1024 * 1024,
-        no_drag=False,
+        no_keyboard=True,
         on_drop=S.import_csv(rx.upload_files(upload_id="customers-csv")),
         on_drop_rejected=S.rejected,
         class_name="upload",
-        role="button",
-        aria_label="Import customers from a CSV file",
     )
 
 

@@ -13,10 +13,10 @@ from khs_crm.pages.office.activity import activity_list
 from khs_crm.state.office.dashboard import DashboardState
 
 
-def _stat(label: str, value: rx.Var, href: str) -> rx.Component:
+def _stat(label: str, value: rx.Var, href: str = "") -> rx.Component:
     return card(
         rx.el.div(value, class_name="stat"),
-        rx.el.div(link(label, href=href), class_name="stat-label"),
+        rx.el.div(link(label, href=href) if href else label, class_name="stat-label"),
     )
 
 
@@ -77,7 +77,7 @@ def _content() -> rx.Component:
         rx.el.div(
             _stat("Customers", s.customers, "/customers"),
             _stat("Open jobs", s.open_jobs, "/jobs"),
-            _stat("Materials to buy", s.materials_to_buy, "/jobs/list"),
+            _stat("Materials to buy", s.materials_to_buy),
             class_name="grid",
         ),
         card(

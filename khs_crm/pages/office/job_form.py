@@ -26,9 +26,7 @@ def job_fields(errors: rx.Var, values: Any = None, address: Any = "") -> rx.Comp
         return getattr(values, name) if values is not None else default
 
     return rx.fragment(
-        input_field(
-            "Title", "title", errors, default_value=value("title"), max_length=200, required=True
-        ),
+        input_field("Title", "title", errors, default_value=value("title"), max_length=200),
         input_field(
             "Site address", "site_address", errors, default_value=value("site_address", address)
         ),

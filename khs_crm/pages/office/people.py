@@ -102,8 +102,8 @@ def _add_form() -> rx.Component:
         "Add a person",
         rx.el.form(
             rx.cond(S.error != "", rx.el.p(S.error, class_name="form-error", role="alert")),
-            input_field("Name", "name", S.field_errors, auto_focus=True, required=True),
-            input_field("Email", "email", S.field_errors, auto_complete="off", required=True),
+            input_field("Name", "name", S.field_errors, auto_focus=True),
+            input_field("Email", "email", S.field_errors, auto_complete="off"),
             field(
                 "Role",
                 rx.el.select(

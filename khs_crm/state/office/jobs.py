@@ -55,10 +55,13 @@ class JobListState(Feedback, AuthState):
 
     @rx.event
     def load(self):
-        wanted = self.router.url.query_parameters.get("status", "")
-        if wanted in STATUSES:
-            self.status, self.page = wanted, 1
-        return self._run(self._fetch_all)
+        params = self.router.url.query_parameters
+        if params.get("status", "") in STATUSES:
+            self.status, self.page = params["status"], 1
+        result = self._run(self._fetch_all)
+        if params.get("deleted") == "1":
+            self.notice = "The job was deleted. Its history stays in the activity log."
+        return result
 
     def _fetch_all(self, session, user) -> None:
         self.workers = worker_options(session)
