@@ -13,3 +13,16 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD, start: str = "/") -
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def shown_customer_count(page) -> int:
+    """The dashboard's customer count, once loaded, checked against the API's total."""
+    stat = page.locator(".card", has_text="Customers").locator(".stat").first
+    stat.wait_for()
+    page.wait_for_function(
+        "el => /^[1-9][0-9]*$/.test(el.textContent.trim())", arg=stat.element_handle()
+    )
+    shown = int(stat.text_content().strip())
+    total = page.request.get("/api/customers?pageSize=1").json()["pagination"]["total"]
+    assert shown == total
+    return shown

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.e2e.conftest import ROOT
-from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, sign_in
+from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, shown_customer_count, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -34,8 +34,7 @@ def test_dashboard_renders_demo_numbers(page):
     page.get_by_role("heading", name="Dashboard").wait_for()
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Customers").wait_for()
-    customers_card = page.locator(".card", has_text="Customers")
-    customers_card.get_by_text("50", exact=True).wait_for()
+    assert shown_customer_count(page) >= 50  # the demo company, plus what other tests added
 
 
 def _first_load_gzip_bytes(page, path: str) -> int:
