@@ -106,7 +106,9 @@
     const last = device.lastUser();
     if (last) await start(last).catch((err) => console.error("khs: local data", err));
     const me = await asking;
-    if (me === "signed-out") return toLogin();
+    // Signed out while the server answers: the page's own session check (Reflex on_load)
+    // redirects to /login in-app; this is the fallback should that not happen.
+    if (me === "signed-out") return setTimeout(() => /^\/field(\/|$)/.test(location.pathname) && toLogin(), 3000);
     if (me) {
       const user = { id: me.id, name: me.name, role: me.role };
       if (!app.user || app.user.id !== user.id) {

@@ -107,12 +107,12 @@
       else mem[storeName].delete(entityId);
       mem.queue.push(op);
       emit();
-      const tx = db.transaction([storeName, "syncQueue"], "readwrite");
-      if (row) tx.objectStore(storeName).put(stored(storeName, row));
-      else tx.objectStore(storeName).delete(entityId);
-      const added = tx.objectStore("syncQueue").add(op);
-      added.onsuccess = () => (op.seq = added.result);
       try {
+        const tx = db.transaction([storeName, "syncQueue"], "readwrite");
+        if (row) tx.objectStore(storeName).put(stored(storeName, row));
+        else tx.objectStore(storeName).delete(entityId);
+        const added = tx.objectStore("syncQueue").add(op);
+        added.onsuccess = () => (op.seq = added.result);
         await done(tx);
       } catch (err) {
         if (current) mem[storeName].set(entityId, current);

@@ -2,8 +2,9 @@
  * the precache list (the hashed file names exist only after the frontend build).
  * - the app shell (pages, hashed JS/CSS, icons) is precached per build version, cache-first;
  * - navigations: network first, the cached page (or the field shell) when offline;
- * - read-only API GETs: stale-while-revalidate for 5 minutes, one cache per user;
- * - never cached: /_event, /api/sync/*, /api/auth/*, and anything not a GET. */
+ * - read-only API GETs: stale-while-revalidate for 5 minutes, one cache per user, purged at
+ *   sign-out;
+ * - never cached: /_event, /api/sync/*, /api/auth/*, downloads, and anything not a GET. */
 "use strict";
 
 const VERSION = "__KHS_VERSION__";
@@ -13,18 +14,23 @@ const API_PREFIX = "khs-api-";
 const META = "khs-meta";
 const API_TTL_MS = 5 * 60 * 1000;
 const NAV_TIMEOUT_MS = 4000;
-const NEVER = [/^\/_event/, /^\/api\/sync\//, /^\/api\/auth\//, /^\/api\/pwa\//, /^\/api\/health/];
+// Never answered by the worker: the event socket, sync, sign-in, health, and downloads
+// (an export must be what the server has now).
+const NEVER = [/^\/_event/, /^\/api\/sync\//, /^\/api\/auth\//, /^\/api\/pwa\//, /^\/api\/health/, /\.(csv|ics)$/];
 
-// One missing file (say, a build replaced mid-install) must not leave the app with no worker:
-// what could not be fetched now is cached the first time it is used.
 self.addEventListener("install", (event) => {
-  // Where supported, these never even wake the worker: straight to the network.
+  // Where supported (static routing), these do not even wake the worker.
   if (event.addRoutes) {
     const direct = ["/_event*", "/api/sync/*", "/api/auth/*"];
-    event.waitUntil(
-      event.addRoutes(direct.map((urlPattern) => ({ condition: { urlPattern }, source: "network" }))).catch(() => {}),
-    );
+    try {
+      const routes = direct.map((urlPattern) => ({ condition: { urlPattern }, source: "network" }));
+      event.waitUntil(event.addRoutes(routes).catch(() => {}));
+    } catch {
+      // the fetch handler below skips them anyway
+    }
   }
+  // One missing file (say, a build replaced mid-install) must not leave the app with no
+  // worker: what could not be fetched now is cached the first time it is used.
   event.waitUntil(
     caches.open(SHELL).then(async (cache) => {
       const results = await Promise.allSettled(PRECACHE.map((url) => cache.add(new Request(url, { cache: "reload" }))));

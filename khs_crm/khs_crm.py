@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from khs_crm.api import create_api
-from khs_crm.lifespan import background_jobs
+from khs_crm.lifespan import background_jobs, log_backend_error
 from khs_crm.offline.pwa import head_components
 from khs_crm.pages import field, office
 from khs_crm.pages.login import login
@@ -16,6 +16,8 @@ app = rx.App(
     api_transformer=create_api(),
     html_lang="en",
     head_components=head_components(),
+    toaster=None,
+    backend_exception_handler=log_backend_error,
 )
 # Reflex's default overlay pulls in a toast library and says "Cannot connect to server";
 # every shell shows a calm offline banner of our own instead.

@@ -31,3 +31,12 @@ async def background_jobs() -> AsyncIterator[None]:
         yield
     finally:
         jobqueue.stop_all()
+
+
+def log_backend_error(exception: Exception) -> None:
+    """An event handler failed unexpectedly: log it with its traceback.
+
+    Reflex's default shows a toast through code the Content-Security-Policy blocks (eval);
+    screens report expected problems themselves, and this records the unexpected ones.
+    """
+    log.error("event handler failed", exc_info=exception)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
@@ -92,6 +92,14 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def _next_from_referer(request: Request) -> str:
+    """The sign-in page's own ?next= (a quick submit can beat the page filling its field)."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.headers.get("host", ""):
+        return "/"
+    return parse_qs(referer.query).get("next", ["/"])[0]
+
+
 async def _sign_in(request: Request, session, email: str, password: str) -> User:
     return await run_in_threadpool(
         auth.authenticate, session, email=email, password=password, ip=client_ip(request)
@@ -117,7 +125,7 @@ async def create_session_form(
     next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
 ) -> RedirectResponse:
     """The sign-in page's plain HTML form: works before any JavaScript has loaded."""
-    target = safe_next(next)
+    target = safe_next(next if next not in ("", "/") else _next_from_referer(request))
     back = f"/login?next={quote(target, safe='')}"
     if not _same_origin_form(request):
         return RedirectResponse(back + "&error=origin", status_code=303)

@@ -41,6 +41,7 @@ UPLOAD_LIMIT = 16 * MB
 UPLOAD_PATHS = (
     re.compile(r"^/api/jobs/[^/]+/photos/?$"),
     re.compile(r"^/api/customers/import/?$"),
+    re.compile(r"^/_upload/?$"),  # Reflex uploads (the office's CSV import)
 )
 SYNC_PUSH_LIMIT = 5 * MB  # a device's batch of up to 500 operations
 SYNC_PUSH_PATH = re.compile(r"^/api/sync/push/?$")

@@ -58,11 +58,29 @@ def select_field(
     return field(label, control)
 
 
-def messages(state: Any) -> rx.Component:
-    """The screen's error (role=alert) and notice (role=status), when there are any."""
+def messages(state: Any, unless: Any = False) -> rx.Component:
+    """The screen's error (role=alert) and notice (role=status), when there are any.
+
+    ``unless``: while it is true (a dialog is open and shows the error itself) the error
+    is not repeated behind the dialog.
+    """
     return rx.fragment(
-        rx.cond(state.error != "", banner(state.error, kind="error")),
+        rx.cond((state.error != "") & ~Var.create(unless), banner(state.error, kind="error")),
         rx.cond(state.notice != "", banner(state.notice, kind="ok")),
+    )
+
+
+def form_error(state: Any) -> rx.Component:
+    """At the top of a form: what went wrong; with fields to fix, a pointer to them."""
+    fields = state.field_errors.to(dict[str, str]).length() > 0
+    return rx.cond(
+        state.error != "",
+        rx.el.p(
+            state.error,
+            rx.cond(fields, " Fix the fields marked in red.", ""),
+            class_name="form-error",
+            role="alert",
+        ),
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
 from khs_crm.models import Customer, Job, JobAssignment, JobNote, JobStatus, Material, Role, User
 from khs_crm.security import hash_password
 from khs_crm.services.versioning import next_version
+from khs_crm.settings import get_settings
 
 DEMO_OWNER_EMAIL = "owner@demo.khs-crm.test"
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed for the demo; never in production)
@@ -143,9 +145,8 @@ def _customer(session: Session, rng: random.Random, i: int) -> Customer:
 
 
 def _job(session, rng, now, customer, status, workers, author) -> None:
-    start = (now + timedelta(days=rng.randint(-20, 20))).replace(
-        hour=8, minute=0, second=0, microsecond=0
-    )
+    day = (now + timedelta(days=rng.randint(-20, 20))).astimezone(ZoneInfo(get_settings().timezone))
+    start = day.replace(hour=8, minute=0, second=0, microsecond=0)  # 8 AM company time
     scheduled = status not in (JobStatus.lead, JobStatus.quoted)
     job = Job(
         customer_id=customer.id,

@@ -203,11 +203,24 @@ def quantity_text(value: float) -> str:
     return f"{value:g}"
 
 
-def customer_matches(session: Session, *, user: User, q: str, limit: int = 6) -> list[Option]:
+class CustomerMatch(BaseModel):
+    value: str
+    label: str
+    address: str
+
+
+def customer_matches(
+    session: Session, *, user: User, q: str, limit: int = 6
+) -> list[CustomerMatch]:
     """Customers to pick for a new job, found by the customer search."""
     if not q.strip():
         return []
     rows, _total = customer_service.search_customers(
         session, user=user, q=q, page=1, page_size=limit
     )
-    return [Option(value=str(c.id), label=f"{c.name} · {c.phone or c.address}") for c in rows]
+    return [
+        CustomerMatch(
+            value=str(c.id), label=f"{c.name} · {c.phone or c.address}", address=c.address
+        )
+        for c in rows
+    ]

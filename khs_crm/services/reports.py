@@ -40,7 +40,10 @@ def dashboard_summary(session: Session) -> DashboardSummary:
     to_buy = session.exec(
         select(func.count())
         .select_from(Material)
+        .join(Job, Job.id == Material.job_id)
         .where(Material.deleted_at.is_(None), Material.purchased.is_(False))
+        .where(Job.deleted_at.is_(None))
+        .where(Job.status.not_in([JobStatus.completed, JobStatus.cancelled]))
     ).one()
     return DashboardSummary(
         customers=customers,

@@ -365,3 +365,20 @@ def test_forwarded_for_is_only_trusted_from_configured_proxies(monkeypatch):
     _set_limit(monkeypatch, "KHS_TRUSTED_PROXIES", '["10.0.0.0/8"]')
     assert client_ip(request("10.0.0.5")) == "203.0.113.9"
     assert client_ip(request("192.0.2.1")) == "192.0.2.1"
+
+
+def test_form_sign_in_takes_next_from_the_login_page_url_when_the_field_is_empty(
+    https_client, session
+):
+    user = make_user(session)
+    form = {"email": user.email, "password": PASSWORD, "next": "/"}
+    headers = {"Origin": ORIGIN, "Referer": f"{ORIGIN}/login?next=%2Fjobs%2Flist"}
+    response = https_client.post(
+        "/api/auth/session/form", data=form, headers=headers, follow_redirects=False
+    )
+    assert response.headers["location"] == "/jobs/list"
+    foreign = {"Origin": ORIGIN, "Referer": "https://evil.example/login?next=%2Fjobs"}
+    response = https_client.post(
+        "/api/auth/session/form", data=form, headers=foreign, follow_redirects=False
+    )
+    assert response.headers["location"] == "/"

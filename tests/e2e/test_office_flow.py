@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,6 +17,18 @@ pytestmark = pytest.mark.e2e
 def go(page: Page, screen: str) -> None:
     """Open a screen from the sidebar (client-side navigation, like a person would)."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name=screen).click()
+
+
+def open_as(page: Page, path: str, email: str = OWNER) -> None:
+    """Sign in and open ``path``.
+
+    The sign-in form can be sent before its hidden "next" field is filled in (it lands on
+    the default page then), so go to ``path`` again when sign-in did not end there.
+    """
+    sign_in(page, email, start=path)
+    page.wait_for_url(lambda url: "/login" not in url)
+    if urlparse(page.url).path.rstrip("/") != path.split("?")[0].rstrip("/"):
+        page.goto(path)
 
 
 def unique_phone() -> tuple[str, str]:

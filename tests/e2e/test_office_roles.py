@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import WORKER, sign_in
 
@@ -29,8 +30,9 @@ def test_a_worker_sees_none_of_the_office_screens(page):
     for route in OFFICE_ROUTES:
         page.goto(route)
         page.wait_for_url(re.compile(r"/field/?$"))
-        assert page.get_by_role("navigation", name="Main").count() == 0, route
-        assert page.get_by_role("table").count() == 0, route
+        expect(page.get_by_role("navigation", name="Field")).to_be_visible()
+        expect(page.get_by_role("navigation", name="Main")).to_have_count(0)
+        expect(page.get_by_role("table")).to_have_count(0)
 
 
 def test_a_signed_out_visitor_is_sent_to_sign_in_and_back(page):

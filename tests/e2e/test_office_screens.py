@@ -9,17 +9,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, sign_in
+from tests.e2e.test_office_flow import go, open_as
 
 pytestmark = pytest.mark.e2e
 
 
-def go(page: Page, screen: str) -> None:
-    """Open a screen from the sidebar (client-side navigation, like a person would)."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=screen).click()
-
-
 def test_board_moves_only_along_the_workflow(page: Page):
-    sign_in(page, OWNER, start="/jobs")
+    open_as(page, "/jobs")
     lead = page.get_by_role("region", name="Lead jobs")
     card = lead.get_by_role("listitem").first
     title = card.get_by_role("link").first.inner_text()
@@ -45,7 +41,7 @@ def test_board_moves_only_along_the_workflow(page: Page):
 
 
 def test_csv_import_reports_bad_rows_then_imports_and_exports(page: Page):
-    sign_in(page, OWNER, start="/customers")
+    open_as(page, "/customers")
     tag = uuid.uuid4().hex[:6]
     upload = page.locator("input[type=file]")
     bad = f"name,email\nGood {tag},good@example.com\n,nobody@example.com\n".encode()
@@ -62,7 +58,7 @@ def test_csv_import_reports_bad_rows_then_imports_and_exports(page: Page):
 
 
 def test_schedule_weeks_and_a_private_calendar_link(page: Page):
-    sign_in(page, OWNER, start="/schedule")
+    open_as(page, "/schedule")
     title = page.locator(".week-title")
     this_week = title.inner_text()
     page.get_by_role("button", name="Next week →").click()
@@ -88,7 +84,7 @@ def test_schedule_weeks_and_a_private_calendar_link(page: Page):
 
 
 def test_people_add_change_role_deactivate_with_confirmation(page: Page):
-    sign_in(page, OWNER, start="/people")
+    open_as(page, "/people")
     name = f"Pat Crew{uuid.uuid4().hex[:6]}"
     page.get_by_role("button", name="Add a person").click()
     form = page.get_by_role("dialog", name="Add a person")
@@ -159,13 +155,13 @@ def test_conflicts_show_both_values_and_settle(page: Page, app_server):
 
 
 def test_new_job_from_the_board_edit_and_delete_with_confirmation(page: Page):
-    sign_in(page, OWNER, start="/jobs")
+    open_as(page, "/jobs")
     title = f"Fence {uuid.uuid4().hex[:6]}"
     page.get_by_role("button", name="New job").click()
     form = page.get_by_role("dialog", name="New job")
     form.get_by_label("Title").fill(title)
     form.get_by_role("button", name="Create job").click()
-    expect(form.get_by_role("alert").first).to_contain_text("Choose the customer")
+    expect(form.get_by_role("alert").filter(has_text="Choose the customer").first).to_be_visible()
     form.get_by_role("searchbox", name="Customer").fill("555-0001")
     form.get_by_role("list", name="Matching customers").get_by_role("button").first.click()
     expect(form.get_by_text(re.compile(r"^Customer: "))).to_be_visible()
@@ -180,6 +176,7 @@ def test_new_job_from_the_board_edit_and_delete_with_confirmation(page: Page):
     edit.get_by_label("Ends").fill("2030-07-01T08:00")
     edit.get_by_role("button", name="Save job").click()
     expect(edit.get_by_role("alert").first).to_contain_text("end cannot be before the start")
+    expect(edit.get_by_label("Ends")).to_have_attribute("aria-invalid", "true")
     edit.get_by_label("Ends").fill("2030-07-01T15:00")
     edit.get_by_role("button", name="Save job").click()
     expect(page.get_by_text("Mon, Jul 1 2030, 9:00 AM – 3:00 PM")).to_be_visible()
@@ -195,7 +192,7 @@ def test_new_job_from_the_board_edit_and_delete_with_confirmation(page: Page):
 
 
 def test_edit_a_customer_then_delete_with_confirmation(page: Page):
-    sign_in(page, OWNER, start="/customers")
+    open_as(page, "/customers")
     name = f"Temp Person{uuid.uuid4().hex[:6]}"
     page.get_by_role("button", name="New customer").click()
     page.get_by_role("dialog").get_by_label("Name").fill(name)

@@ -163,8 +163,31 @@ def writes(w) -> list[tuple[type[rx.State], str, str, tuple]]:
         (PeopleState, "/people", "issue_link", (worker, "B")),
         (PeopleState, "/people", "revoke_link", ()),
         (ScheduleState, "/schedule", "issue_link", (worker, "B")),
+        (ScheduleState, "/schedule", "revoke_link", ()),
         (ConflictsState, "/conflicts", "keep", (str(w.conflict.id), "client")),
     ]
+
+
+# Handlers that only read, page, filter or open and close dialogs: they change no data.
+READ_ONLY = {
+    "load", "refresh", "go", "go_jobs", "go_notes", "go_timeline", "search", "sort_by",
+    "filter", "filter_status", "filter_worker", "filter_from", "filter_to", "clear_filters",
+    "toggle_all", "shift", "this_week", "find_customer", "pick", "unpick", "select",
+    "select_all", "rejected", "open_create", "close_create", "open_edit", "close_edit",
+    "ask_delete", "cancel_delete", "ask_remove", "cancel_remove", "open_add", "close_add",
+    "ask", "close_dialog", "ask_revoke", "cancel_revoke", "close_link", "open_new",
+    "open_for", "close",
+}  # fmt: skip
+
+
+def test_every_office_handler_is_either_read_only_or_role_tested(world):
+    states = {cls for cls, *_ in writes(world)} | {DashboardState, JobListState, ActivityState}
+    tested = {(cls, name) for cls, _path, name, _args in writes(world)}
+    for cls in states:
+        for name in set(cls.event_handlers) - set(rx.State.event_handlers):
+            if name.startswith("set") and name != "set_purchased":
+                continue  # Reflex's own setters (auto-setters are off)
+            assert name in READ_ONLY or (cls, name) in tested, f"{cls.__name__}.{name}"
 
 
 class _Upload:

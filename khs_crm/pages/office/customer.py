@@ -110,7 +110,7 @@ def _found() -> rx.Component:
             ),
             class_name="page-head",
         ),
-        messages(S),
+        messages(S, unless=S.editing),
         rx.el.div(rx.el.div(_contact(), _notes()), _jobs(), class_name="two-col wide-right"),
         card(
             activity_list(S.timeline),
@@ -122,8 +122,7 @@ def _found() -> rx.Component:
             open=S.editing,
             on_submit=S.save,
             on_cancel=S.close_edit,
-            errors=S.field_errors,
-            error=S.error,
+            state=S,
             values=c,
         ),
         confirm(

@@ -6,7 +6,13 @@ from typing import Any
 
 import reflex as rx
 
-from khs_crm.components.forms import form_actions, input_field, modal, textarea_field
+from khs_crm.components.forms import (
+    form_actions,
+    form_error,
+    input_field,
+    modal,
+    textarea_field,
+)
 
 
 def customer_form(
@@ -15,8 +21,7 @@ def customer_form(
     open: Any,
     on_submit: Any,
     on_cancel: Any,
-    errors: rx.Var,
-    error: rx.Var,
+    state: Any,
     values: Any = None,
     submit: str = "Save customer",
 ) -> rx.Component:
@@ -28,11 +33,11 @@ def customer_form(
     return modal(
         title,
         rx.el.form(
-            rx.cond(error != "", rx.el.p(error, class_name="form-error", role="alert")),
+            form_error(state),
             input_field(
                 "Name",
                 "name",
-                errors,
+                state.field_errors,
                 default_value=value("name"),
                 auto_focus=True,
                 auto_complete="off",
@@ -42,16 +47,20 @@ def customer_form(
                 input_field(
                     "Phone",
                     "phone",
-                    errors,
+                    state.field_errors,
                     type="tel",
                     default_value=value("phone"),
                     hint="Any format, e.g. (512) 555-0101",
                 ),
-                input_field("Email", "email", errors, type="text", default_value=value("email")),
+                input_field(
+                    "Email", "email", state.field_errors, type="text", default_value=value("email")
+                ),
                 class_name="form-row",
             ),
-            input_field("Address", "address", errors, default_value=value("address")),
-            textarea_field("Notes", "notes", errors, rows=3, default_value=value("notes")),
+            input_field("Address", "address", state.field_errors, default_value=value("address")),
+            textarea_field(
+                "Notes", "notes", state.field_errors, rows=3, default_value=value("notes")
+            ),
             form_actions(submit, on_cancel),
             on_submit=on_submit,
             aria_label=title,

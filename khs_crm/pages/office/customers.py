@@ -150,7 +150,7 @@ def _results() -> rx.Component:
 
 def _content() -> rx.Component:
     return rx.fragment(
-        messages(S),
+        messages(S, unless=S.creating),
         _toolbar(),
         _import_report(),
         rx.el.p(
@@ -166,8 +166,7 @@ def _content() -> rx.Component:
             open=S.creating,
             on_submit=S.create,
             on_cancel=S.close_create,
-            errors=S.field_errors,
-            error=S.error,
+            state=S,
             submit="Add customer",
         ),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.forms import confirm, form_actions, messages, modal
+from khs_crm.components.forms import confirm, form_actions, form_error, messages, modal
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import external, link
 from khs_crm.components.pager import pager
@@ -178,7 +178,7 @@ def _edit() -> rx.Component:
     return modal(
         "Edit job",
         rx.el.form(
-            rx.cond(S.error != "", rx.el.p(S.error, class_name="form-error", role="alert")),
+            form_error(S),
             job_fields(S.field_errors, values=S.job),
             form_actions("Save job", S.close_edit),
             on_submit=S.save,
@@ -206,7 +206,7 @@ def _found() -> rx.Component:
             ),
             class_name="page-head",
         ),
-        messages(S),
+        messages(S, unless=S.editing),
         rx.el.div(_site(), rx.el.div(_workflow(), _crew()), class_name="two-col"),
         materials_card(),
         rx.el.div(

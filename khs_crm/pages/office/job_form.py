@@ -9,6 +9,7 @@ import reflex as rx
 from khs_crm.components.forms import (
     error_for,
     form_actions,
+    form_error,
     input_field,
     modal,
     textarea_field,
@@ -28,7 +29,11 @@ def job_fields(errors: rx.Var, values: Any = None, address: Any = "") -> rx.Comp
     return rx.fragment(
         input_field("Title", "title", errors, default_value=value("title"), max_length=200),
         input_field(
-            "Site address", "site_address", errors, default_value=value("site_address", address)
+            "Site address",
+            "site_address",
+            errors,
+            default_value=value("site_address", address),
+            key=address if values is None else "site",
         ),
         rx.el.div(
             input_field(
@@ -58,7 +63,7 @@ def _match(option: rx.Var) -> rx.Component:
         rx.el.button(
             option.label,
             type="button",
-            on_click=F.pick(option.value, option.label),
+            on_click=F.pick(option.value, option.label, option.address),
             class_name="btn btn-secondary btn-block left",
         )
     )
@@ -101,7 +106,7 @@ def job_form() -> rx.Component:
     return modal(
         "New job",
         rx.el.form(
-            rx.cond(F.error != "", rx.el.p(F.error, class_name="form-error", role="alert")),
+            form_error(F),
             _customer_picker(),
             job_fields(F.field_errors, address=F.site_address),
             rx.cond(

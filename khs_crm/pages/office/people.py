@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.forms import confirm, form_actions, input_field, messages, modal
+from khs_crm.components.forms import (
+    confirm,
+    form_actions,
+    form_error,
+    input_field,
+    messages,
+    modal,
+)
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.pager import pager
 from khs_crm.components.status import pill
@@ -101,7 +108,7 @@ def _add_form() -> rx.Component:
     return modal(
         "Add a person",
         rx.el.form(
-            rx.cond(S.error != "", rx.el.p(S.error, class_name="form-error", role="alert")),
+            form_error(S),
             input_field("Name", "name", S.field_errors, auto_focus=True),
             input_field("Email", "email", S.field_errors, auto_complete="off"),
             field(
@@ -140,7 +147,7 @@ def _password_form() -> rx.Component:
                 rx.el.strong(S.target_name),
                 ". They are signed out on every device.",
             ),
-            rx.cond(S.error != "", rx.el.p(S.error, class_name="form-error", role="alert")),
+            form_error(S),
             input_field(
                 "New password",
                 "password",
@@ -167,7 +174,7 @@ def _content() -> rx.Component:
             rx.el.p(S.total, " people", class_name="muted"),
             class_name="toolbar",
         ),
-        messages(S),
+        messages(S, unless=S.adding | (S.dialog == "password")),
         card(_table(), pager(S.page, S.pages, S.go, label="people"), class_name="card-flush"),
         _add_form(),
         _password_form(),

@@ -6,11 +6,17 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from pydantic.alias_generators import to_snake
 
 from khs_crm.db import session_scope
 from khs_crm.services.errors import ServiceError
 
 PAGE_SIZE = 25
+# Service details written for API clients, reworded for the person at the form.
+FIELD_MESSAGES = {
+    "must not be before scheduledStart": "Must be after the start.",
+    "already in use": "Already in use.",
+}
 
 
 def clean_page(raw: Any) -> int:
@@ -37,10 +43,13 @@ class Feedback(rx.State, mixin=True):
         self.error, self.notice, self.field_errors = "", "", {}
 
     def _fail(self, exc: ServiceError) -> None:
-        """Show a rule's message, and each field's next to that field."""
+        """Show a rule's message, and each field's next to its input (named in snake_case)."""
         self.error = exc.message
         self.field_errors = {
-            str(d.get("field", "")).split(".")[-1]: str(d.get("message", "")) for d in exc.details
+            to_snake(str(d.get("field", "")).split(".")[-1]): FIELD_MESSAGES.get(
+                str(d.get("message", "")), str(d.get("message", ""))
+            )
+            for d in exc.details
         }
 
     def _run(self, work: Callable[..., Any], *args: Any) -> Any:

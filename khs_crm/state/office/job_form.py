@@ -7,7 +7,7 @@ from reflex_base.utils.form import FormData
 
 from khs_crm.services import jobs as job_service
 from khs_crm.services.office_forms import job_create
-from khs_crm.services.office_jobs import customer_matches, worker_options
+from khs_crm.services.office_jobs import CustomerMatch, customer_matches, worker_options
 from khs_crm.services.office_views import Option
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback
@@ -19,7 +19,7 @@ class JobFormState(Feedback, AuthState):
     customer_name: str = ""
     site_address: str = ""
     fixed_customer: bool = False
-    matches: list[Option] = []
+    matches: list[CustomerMatch] = []
     workers: list[Option] = []
 
     @rx.event
@@ -51,8 +51,9 @@ class JobFormState(Feedback, AuthState):
         self.matches = customer_matches(session, user=user, q=text) if text.strip() else []
 
     @rx.event
-    def pick(self, customer_id: str, label: str):
+    def pick(self, customer_id: str, label: str, address: str):
         self.customer_id, self.customer_name, self.matches = customer_id, label, []
+        self.site_address = address
 
     @rx.event
     def unpick(self):
