@@ -34,6 +34,7 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(api)
     middleware.install(api)
+    pwa.install_cache_headers(api)
     routes = APIRouter(prefix="/api")
     for module in (
         health,

@@ -69,8 +69,11 @@ def material_row(item: Var) -> rx.Component:
                 aria_label=item["label"],
                 class_name="checkbox",
             ),
-            rx.el.span(item["label"], class_name="material-name"),
-            rx.cond(item["supplier"] != "", rx.el.span(item["supplier"], class_name="muted")),
+            rx.el.span(
+                rx.el.span(item["label"], class_name="material-name"),
+                rx.el.span(item["supplier"], class_name="muted"),
+                class_name="stack",
+            ),
             pending_tag(item),
             class_name="check material-row",
         ),
