@@ -209,15 +209,21 @@ def _job_delete(session: Session, op: Operation, user: User):
 # Materials and notes ----------------------------------------------------------------------
 
 
-def _material_create(session: Session, op: Operation, user: User):
+def _job_of(op: Operation) -> tuple[uuid.UUID, dict[str, Any]]:
+    """A create's job id, and its other fields."""
     changes = dict(op.changes)
     job_id = changes.pop("jobId", None)
     if job_id is None:
         raise ValidationFailed(
             "jobId is required.", details=[{"field": "jobId", "message": "required"}]
         )
+    return _uuid(job_id), changes
+
+
+def _material_create(session: Session, op: Operation, user: User):
+    job_id, changes = _job_of(op)
     item = _parse(materials.MaterialCreate, {**changes, "id": str(op.entity_id)})
-    (row,) = materials.add_materials(session, job_id=_uuid(job_id), items=[item], actor=user)
+    (row,) = materials.add_materials(session, job_id=job_id, items=[item], actor=user)
     return row, []
 
 
@@ -236,14 +242,9 @@ def _material_delete(session: Session, op: Operation, user: User):
 
 
 def _note_create(session: Session, op: Operation, user: User):
-    changes = dict(op.changes)
-    job_id = changes.pop("jobId", None)
-    if job_id is None:
-        raise ValidationFailed(
-            "jobId is required.", details=[{"field": "jobId", "message": "required"}]
-        )
+    job_id, changes = _job_of(op)
     data = _parse(notes.NoteCreate, {**changes, "id": str(op.entity_id)})
-    return notes.add_note(session, job_id=_uuid(job_id), data=data, actor=user), []
+    return notes.add_note(session, job_id=job_id, data=data, actor=user), []
 
 
 def _not_supported(session: Session, op: Operation, user: User):

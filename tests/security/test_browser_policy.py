@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, sign_in
 from tests.security.prod_stack import (
     BIN,
@@ -30,15 +31,6 @@ from tests.security.prod_stack import (
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 # Collects every CSP violation the page reports, from the first byte of every document.
 CSP_LISTENER = """
 window.__csp = [];
