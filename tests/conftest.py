@@ -132,3 +132,28 @@ def cast(session):
     from tests.support.factories import make_cast
 
     return make_cast(session)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the
+    main thread for the rest of the session, which code under test may not expect."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(scope="session")
+def playwright_session() -> Iterator:
+    """One Playwright driver for the whole run (a second sync_playwright would clash)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session) -> Iterator:
+    """Debian's Chromium, shared by every browser test."""
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+
+    chromium = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()

@@ -13,16 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (used by other tests)
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 ERROR_MARKERS = ("Traceback (most recent call last)", "ERROR")
 
 
@@ -99,16 +92,6 @@ def server_log_clean(app_server) -> Iterator[None]:
         new = handle.read().decode("utf-8", "replace")
     bad = [line for line in new.splitlines() if any(m in line for m in ERROR_MARKERS)]
     assert not bad, "server logged errors:\n" + "\n".join(bad[:20])
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

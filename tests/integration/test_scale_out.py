@@ -45,9 +45,10 @@ from tests.security.prod_stack import (
     start_backend,
     wait_until,
 )
-from tests.security.test_browser_policy import CHROMIUM, CHROMIUM_ARGS, assert_no_violations
+from tests.security.test_browser_policy import assert_no_violations
 from tests.security.test_browser_policy import watched_page as csp_watched_page
 from tests.support import databases
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [
     pytest.mark.e2e,
@@ -176,38 +177,36 @@ def test_http_redirects_to_https_and_pages_carry_the_headers(stack):
     }
 
 
-def test_signed_in_session_survives_round_robin_and_a_killed_replica(stack):
-    from playwright.sync_api import sync_playwright
-
+def test_signed_in_session_survives_round_robin_and_a_killed_replica(stack, playwright_session):
     apps, nginx = stack["apps"], stack["nginx"]
     addresses = {app.url.removeprefix("http://") for app in apps}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1"],
-        )
-        context = browser.new_context(base_url=stack["public"], ignore_https_errors=True)
-        page = csp_watched_page(context)
-        sign_in(page, OWNER)
+    pw = playwright_session
+    browser = pw.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1"],
+    )
+    context = browser.new_context(base_url=stack["public"], ignore_https_errors=True)
+    page = csp_watched_page(context)
+    sign_in(page, OWNER)
+    _dashboard_ok(page)
+    for turn in range(6):
+        page.reload()
         _dashboard_ok(page)
-        for turn in range(6):
-            page.reload()
-            _dashboard_ok(page)
-            if turn % 2:  # shift the round-robin so the next websocket lands on the other one
-                assert page.evaluate("fetch('/api/auth/me').then(r => r.status)") == 200
-        assert_no_violations(page)
+        if turn % 2:  # shift the round-robin so the next websocket lands on the other one
+            assert page.evaluate("fetch('/api/auth/me').then(r => r.status)") == 200
+    assert_no_violations(page)
 
-        victim, survivor = apps
-        victim.stop(signal.SIGKILL)
-        page.wait_for_timeout(1000)  # nginx logs the websocket the kill cut off
-        before_kill = len(_nginx_lines(nginx))
-        for _ in range(4):
-            page.reload()
-            _dashboard_ok(page)
-        page.goto("/field")  # an owner may open the field app; its websocket reconnects too
-        page.get_by_role("heading", name="Today").wait_for()
-        cookies = [c["value"] for c in context.cookies() if "session" in c["name"]]
-        browser.close()
+    victim, survivor = apps
+    victim.stop(signal.SIGKILL)
+    page.wait_for_timeout(1000)  # nginx logs the websocket the kill cut off
+    before_kill = len(_nginx_lines(nginx))
+    for _ in range(4):
+        page.reload()
+        _dashboard_ok(page)
+    page.goto("/field")  # an owner may open the field app; its websocket reconnects too
+    page.get_by_role("heading", name="Today").wait_for()
+    cookies = [c["value"] for c in context.cookies() if "session" in c["name"]]
+    browser.close()
 
     lines = _nginx_lines(nginx)
     events = [line for line in lines[:before_kill] if line["uri"].startswith("/_event")]
