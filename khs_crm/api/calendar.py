@@ -19,7 +19,10 @@ def feed_url(base: str, token: str) -> str:
     return f"{base.rstrip('/')}/api/calendar/{token}.ics"
 
 
-@router.get("/{token}.ics")
+@router.get(
+    "/{token}.ics",
+    responses={200: {"content": {"text/calendar": {}}, "description": "iCalendar feed"}},
+)
 def feed(token: str, session: SessionDep) -> Response:
     """The feed itself; no sign-in, the token is the secret. Unknown or revoked: 404."""
     body = calendar_feed.calendar_for_token(session, token=token)

@@ -81,7 +81,11 @@ def search_customers(
     return _page(rows, total, params)
 
 
-@router.get("/customers/export.csv")
+@router.get(
+    "/customers/export.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "CSV download"}},
+)
 def export_customers(user: OfficeUser, session: SessionDep) -> StreamingResponse:
     """Every customer as a spreadsheet-safe CSV download (office only)."""
     chunks = customer_csv.export_customers_csv(session, actor=user)

@@ -21,6 +21,13 @@ from khs_crm.services import photos_direct
 from khs_crm.services.images import MAX_PHOTO_BYTES
 from khs_crm.services.photos import PhotoChanges, PhotoMeta, PhotoTag, ServedFile
 
+IMAGE_RESPONSES = {
+    200: {
+        "description": "The image bytes",
+        "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp", "image/heic")},
+    }
+}
+
 router = APIRouter(tags=["photos"])
 Page = Annotated[PageParams, Depends(page_params)]
 
@@ -141,14 +148,14 @@ def _stream(served: ServedFile) -> StreamingResponse:
     return StreamingResponse(served.chunks, media_type=served.content_type, headers=headers)
 
 
-@router.get("/photos/{photo_id}/file")
+@router.get("/photos/{photo_id}/file", responses=IMAGE_RESPONSES)
 def photo_file(photo_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> StreamingResponse:
     """The photo's bytes (GPS stripped unless KHS_KEEP_PHOTO_GPS), with its own type."""
     served = photo_service.served_file(session, photo_id=photo_id, user=user)
     return _stream(served)
 
 
-@router.get("/photos/{photo_id}/thumbnail")
+@router.get("/photos/{photo_id}/thumbnail", responses=IMAGE_RESPONSES)
 def photo_thumbnail(
     photo_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> StreamingResponse:
