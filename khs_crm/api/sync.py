@@ -31,16 +31,17 @@ router = APIRouter(prefix="/sync", tags=["sync"])
 
 MAX_PUSH_BYTES = 5 * 1024 * 1024
 MAX_OPERATIONS = 500
+MAX_INT = 2**31 - 1  # versions and seqs are 32-bit integer columns
 
 
 class PushOperation(CamelModel):
     op_id: uuid.UUID
-    seq: int = Field(ge=0, le=2**53)
+    seq: int = Field(ge=0, le=MAX_INT)
     entity: Literal["customer", "job", "material", "note", "photo"]
     entity_id: uuid.UUID
     action: Literal["create", "update", "delete"]
     changes: dict[str, Any] = Field(default_factory=dict)
-    base_version: int | None = Field(default=None, ge=0)
+    base_version: int | None = Field(default=None, ge=0, le=MAX_INT)
     client_timestamp: str | None = Field(default=None, max_length=64)
 
 
@@ -163,7 +164,7 @@ async def push(request: Request, user: CurrentUser, session: SessionDep) -> JSON
 def pull(
     user: CurrentUser,
     session: SessionDep,
-    cursor: Annotated[int, Query(ge=0)] = 0,
+    cursor: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=10000)] = 500,
     scope: Annotated[Literal["week", "all"], Query()] = "week",
 ) -> JSONResponse:

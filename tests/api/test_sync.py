@@ -396,3 +396,12 @@ def test_worker_move_from_a_status_with_no_worker_moves_is_refused(client, sessi
     result = push(client, cast.worker_a, change)["results"][0]
     assert result["status"] == "conflict"
     assert result["serverRow"]["status"] == "completed"
+
+
+def test_numbers_beyond_the_columns_are_422_not_500(client, cast):
+    huge = 2**63
+    pulled = client.get("/api/sync/pull", params={"cursor": huge}, headers=bearer(cast.worker_a))
+    assert pulled.status_code == 422
+    bad = op("note", "create", changes={"jobId": str(cast.job.id), "body": "x"}, seq=huge)
+    result = push(client, cast.worker_a, bad)["results"][0]
+    assert result["status"] == "rejected" and result["error"]["code"] == "VALIDATION_ERROR"
