@@ -54,8 +54,11 @@ class Term:
 
 
 def parse_query(q: str) -> list[Term]:
-    """Split a search text into terms; raise ValidationFailed when it is blank or too long."""
-    q = q.strip()
+    """Split a search text into terms; raise ValidationFailed when it is blank or too long.
+
+    Control characters (NUL included, which PostgreSQL text and FTS5 refuse) separate words.
+    """
+    q = "".join(ch if ch.isprintable() else " " for ch in q).strip()
     if not q:
         raise ValidationFailed(
             "Type something to search for.", details=[{"field": "q", "message": "required"}]

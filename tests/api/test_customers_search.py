@@ -153,3 +153,17 @@ def test_workers_search_only_their_customers(client, cast, people):
     assert _found(client, cast.worker_a, "555-01") == ["Pat Customer"]
     assert _found(client, cast.worker_a, "smith") == []
     assert _found(client, cast.worker_b, "pat") == []
+
+
+def test_control_characters_in_a_search_are_word_breaks_not_errors(client, session, cast):
+    from tests.support.factories import bearer
+
+    response = client.get(
+        "/api/customers/search", params={"q": "Pat\x00Cust\x01"}, headers=bearer(cast.owner)
+    )
+    assert response.status_code == 200
+    assert [c["name"] for c in response.json()["data"]] == ["Pat Customer"]
+    blank = client.get(
+        "/api/customers/search", params={"q": "\x00\x01"}, headers=bearer(cast.owner)
+    )
+    assert blank.status_code == 422
