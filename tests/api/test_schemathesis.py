@@ -38,6 +38,7 @@ def test_generated_requests_against_every_operation(engine, cast):
             max_examples=25,
             deadline=None,
             database=None,
+            derandomize=True,  # the same cases every run: CI never flakes on a new seed
             suppress_health_check=list(HealthCheck),
         )
         def check(case) -> None:
