@@ -66,6 +66,8 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
     with session_scope() as session:
         if args.if_empty and not demo.is_empty(session):
             print("Database already has users; demo data not loaded.")
+            if demo.is_seeded(session):
+                print(f"Demo owner login: {demo.DEMO_OWNER_EMAIL} / {demo.DEMO_PASSWORD}")
             return 0
         created = demo.seed_demo(session)
     print("Demo company loaded." if created else "Demo company already loaded.")
