@@ -461,7 +461,9 @@ def test_two_uploads_of_one_id_at_once(engine, cast, uploads, monkeypatch, same_
     if same_bytes:
         assert sorted(outcomes, key=str) == [False, True]
     else:
-        assert True in outcomes and any(isinstance(o, Conflict) for o in outcomes)
+        created = [o for o in outcomes if o is True]
+        refused = [o for o in outcomes if isinstance(o, Conflict)]
+        assert (len(outcomes), len(created), len(refused)) == (2, 1, 1)
     with Session(engine) as s:
         (row,) = s.exec(select(Photo)).all()
     photos_on_disk = [p for p in stored_files(uploads) if p.parts[-3] == "photos"]
