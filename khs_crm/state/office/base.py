@@ -68,3 +68,22 @@ class Feedback(rx.State, mixin=True):
         except ServiceError as exc:
             self._fail(exc)
             return None
+
+
+class ConfirmDelete(rx.State, mixin=True):
+    """A record page's delete button: ask, then cancel or delete (the page's ``_delete``)."""
+
+    confirming_delete: bool = False
+
+    @rx.event
+    def ask_delete(self):
+        self._clear()
+        self.confirming_delete = True
+
+    @rx.event
+    def cancel_delete(self):
+        self.confirming_delete = False
+
+    @rx.event
+    def delete(self):
+        return self._run(self._delete)

@@ -12,7 +12,7 @@ from khs_crm.services.office_activity import ActivityRow, customer_timeline
 from khs_crm.services.office_jobs import JobRow, customer_jobs
 from khs_crm.services.office_views import CustomerView, customer_for, parse_id
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import Feedback, clean_page, path_id
+from khs_crm.state.office.base import ConfirmDelete, Feedback, clean_page, path_id
 from khs_crm.state.office.customers import _fields
 
 STALE = (
@@ -23,7 +23,7 @@ JOBS_PAGE = 10
 TIMELINE_PAGE = 10
 
 
-class CustomerState(Feedback, AuthState):
+class CustomerState(ConfirmDelete, Feedback, AuthState):
     customer: CustomerView = CustomerView()
     missing: bool = False
     loaded: bool = False
@@ -35,7 +35,6 @@ class CustomerState(Feedback, AuthState):
     timeline_page: int = 1
     timeline_pages: int = 0
     editing: bool = False
-    confirming_delete: bool = False
 
     def _customer_id(self) -> str:
         return path_id(self)
@@ -106,19 +105,6 @@ class CustomerState(Feedback, AuthState):
         self.editing = False
         self._fetch(session, user)
         self.notice = "Saved."
-
-    @rx.event
-    def ask_delete(self):
-        self._clear()
-        self.confirming_delete = True
-
-    @rx.event
-    def cancel_delete(self):
-        self.confirming_delete = False
-
-    @rx.event
-    def delete(self):
-        return self._run(self._delete)
 
     def _delete(self, session, user):
         customers.delete_customer(

@@ -14,13 +14,13 @@ from khs_crm.services.office_job_page import JobView, job_view
 from khs_crm.services.office_jobs import MoveOption, moves_for, worker_options
 from khs_crm.services.office_views import Option, parse_id, status_label
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import Feedback
+from khs_crm.state.office.base import ConfirmDelete, Feedback
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of
 
 STALE = "Someone else changed this job while you were editing. Check it, then save again."
 
 
-class JobState(Feedback, AuthState):
+class JobState(ConfirmDelete, Feedback, AuthState):
     job: JobView = JobView()
     crew: list[Option] = []
     workers: list[Option] = []
@@ -28,7 +28,6 @@ class JobState(Feedback, AuthState):
     missing: bool = False
     loaded: bool = False
     editing: bool = False
-    confirming_delete: bool = False
 
     @rx.event
     def load(self):
@@ -110,19 +109,6 @@ class JobState(Feedback, AuthState):
             return None
         self.editing = False
         return self._changed(session, user, "Saved.")
-
-    @rx.event
-    def ask_delete(self):
-        self._clear()
-        self.confirming_delete = True
-
-    @rx.event
-    def cancel_delete(self):
-        self.confirming_delete = False
-
-    @rx.event
-    def delete(self):
-        return self._run(self._delete)
 
     def _delete(self, session, user):
         job_service.delete_job(session, job_id=parse_id(self.job.id, "job"), actor=user)
