@@ -10,22 +10,9 @@ from sqlmodel import select
 
 from khs_crm.models import ActivityLog, Job, JobAssignment, JobStatus, Material, Role
 from tests.support.factories import bearer, make_customer, make_job, make_user
+from tests.support.workflow_table import OFFICE_MOVES, WORKER_MOVES
 
 S = JobStatus
-OFFICE_MOVES = {
-    S.lead: [S.quoted, S.cancelled],
-    S.quoted: [S.scheduled, S.lead, S.cancelled],
-    S.scheduled: [S.in_progress, S.on_hold, S.quoted, S.cancelled],
-    S.in_progress: [S.on_hold, S.completed, S.cancelled],
-    S.on_hold: [S.in_progress, S.scheduled, S.cancelled],
-    S.completed: [S.in_progress],
-    S.cancelled: [S.lead],
-}
-WORKER_MOVES = {
-    S.scheduled: [S.in_progress],
-    S.in_progress: [S.on_hold, S.completed],
-    S.on_hold: [S.in_progress],
-}
 MOVES = [(a, b) for a in JobStatus for b in JobStatus if a != b]
 
 

@@ -8,22 +8,11 @@ from sqlmodel import select
 from khs_crm.models import ActivityLog, Job, JobStatus, Role
 from khs_crm.services import workflow
 from khs_crm.services.errors import Conflict, Forbidden, NotFound, PreconditionFailed
+from tests.support.workflow_table import OFFICE_MOVES, WORKER_MOVES
 
 S = JobStatus
-OFFICE = {
-    S.lead: [S.quoted, S.cancelled],
-    S.quoted: [S.scheduled, S.lead, S.cancelled],
-    S.scheduled: [S.in_progress, S.on_hold, S.quoted, S.cancelled],
-    S.in_progress: [S.on_hold, S.completed, S.cancelled],
-    S.on_hold: [S.in_progress, S.scheduled, S.cancelled],
-    S.completed: [S.in_progress],
-    S.cancelled: [S.lead],
-}
-WORKER = {
-    S.scheduled: [S.in_progress],
-    S.in_progress: [S.on_hold, S.completed],
-    S.on_hold: [S.in_progress],
-}
+OFFICE = OFFICE_MOVES
+WORKER = WORKER_MOVES
 
 
 @pytest.mark.parametrize("status", list(JobStatus))
