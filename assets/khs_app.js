@@ -8,7 +8,8 @@
   const device = self.khsDevice;
   const cfg = JSON.parse((document.getElementById("khs-config") || {}).textContent || "{}");
   const views = lib.views.createViews(cfg);
-  const EMPTY = { customers: new Map(), jobs: new Map(), materials: new Map(), notes: new Map(), queue: [], meta: {} };
+  const EMPTY = { customers: new Map(), jobs: new Map(), materials: new Map(), notes: new Map(), photos: new Map(), uploads: new Map(), queue: [], meta: {} };
+  const photoUrls = new Map(); // photo id → object URL of the bytes kept on this phone ("" while read)
   const setters = new Map();
   const ticked = new Set(); // materials ticked on this visit stay listed on the Supply run
   const app = { store: null, sync: null, user: null, ready: false, syncState: "idle", syncDetail: "", error: "", updateReady: false };
@@ -22,6 +23,7 @@
       syncDetail: app.syncDetail,
       jobId: new URLSearchParams(location.search).get("id"),
       ticked,
+      localPhotoUrl,
       ready: app.ready,
       updateReady: app.updateReady,
     };
@@ -36,7 +38,35 @@
   }
 
   function renderAll() {
+    prunePhotoUrls();
     for (const name of setters.keys()) render(name);
+  }
+
+  /** Where to show a photo that is still only on this phone (read once, then kept). */
+  function localPhotoUrl(id) {
+    if (photoUrls.has(id)) return photoUrls.get(id);
+    photoUrls.set(id, "");
+    const store = app.store;
+    store
+      .photoBytes(id)
+      .then((bytes) => {
+        const upload = store.mem.uploads.get(id);
+        if (!bytes) return photoUrls.delete(id); // not committed yet: the store tells us when
+        if (!upload || photoUrls.get(id) !== "") return;
+        photoUrls.set(id, URL.createObjectURL(new Blob([bytes], { type: upload.type })));
+        renderAll();
+      })
+      .catch(() => photoUrls.delete(id));
+    return "";
+  }
+
+  function prunePhotoUrls() {
+    const uploads = app.store ? app.store.mem.uploads : EMPTY.uploads;
+    for (const [id, url] of photoUrls) {
+      if (uploads.has(id)) continue;
+      if (url) URL.revokeObjectURL(url);
+      photoUrls.delete(id);
+    }
   }
 
   function toLogin() {
@@ -157,6 +187,35 @@
     edit("note", crypto.randomUUID(), "create", { jobId, body }, extra);
   }
 
+  const PHOTO_TAGS = new Set(["before", "progress", "after", "issue"]);
+
+  /** The photo form: every picked or taken file is saved on the phone under a new id. */
+  async function addPhoto(jobId) {
+    const form = document.getElementById("photo-form");
+    if (!app.store || !jobId || !form) return;
+    const values = new FormData(form);
+    const files = values.getAll("file").filter((f) => f && f.size);
+    const caption = String(values.get("caption") || "").trim();
+    const tag = PHOTO_TAGS.has(values.get("tag")) ? values.get("tag") : "progress";
+    form.reset();
+    const tooBig = files.filter((f) => cfg.maxPhotoBytes && f.size > cfg.maxPhotoBytes);
+    if (tooBig.length) {
+      const limit = Math.round(cfg.maxPhotoBytes / 1048576);
+      app.error = `Too large to upload (over ${limit} MB): ${tooBig.map((f) => f.name).join(", ")}`;
+      renderAll();
+    }
+    for (const file of files.filter((f) => !tooBig.includes(f))) {
+      try {
+        const bytes = await file.arrayBuffer();
+        const takenAt = new Date(file.lastModified || Date.now()).toISOString();
+        await app.store.addPhoto({ id: crypto.randomUUID(), jobId, caption, tag, takenAt, bytes, type: file.type, name: file.name });
+      } catch (err) {
+        app.error = "Could not save the photo on this phone: " + err.message;
+        renderAll();
+      }
+    }
+  }
+
   // What the screens' controls call (plain JS function Vars, see khs_crm/offline/views.py).
   const khs = {
     bind(name, setter) {
@@ -177,6 +236,10 @@
     },
     addMaterial,
     addNote,
+    addPhoto,
+    discardPhoto(id) {
+      if (app.store) app.store.discardUpload(id);
+    },
     dismiss(issueId) {
       if (app.store) app.store.dismissIssue(issueId);
     },

@@ -1,6 +1,8 @@
 /* KHS CRM field app: the device database. One IndexedDB database per signed-in user id.
- * Stores: customers, jobs, materials, notes (rows as the server sends them, camelCase),
- * syncQueue (the outbox, keyed by an auto-incremented seq) and metadata (key/value). */
+ * Stores: customers, jobs, materials, notes, photos (rows as the server sends them, camelCase),
+ * syncQueue (the outbox, keyed by an auto-incremented seq), metadata (key/value), and the
+ * photo upload outbox: photoUploads (what to send: id, job, caption, tag, state) and
+ * photoBlobs (the bytes, read only to show or send one photo). */
 (function (root, factory) {
   const lib = factory();
   if (typeof module === "object" && module.exports) module.exports = lib;
@@ -8,17 +10,28 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  const DB_VERSION = 1;
-  const SCHEMA_VERSION = 1; // of the rows; a change re-downloads everything (the outbox stays)
-  const STORES = { customer: "customers", job: "jobs", material: "materials", note: "notes" };
+  const DB_VERSION = 2;
+  const SCHEMA_VERSION = 2; // of the rows; a change re-downloads everything (the outbox stays)
+  const STORES = { customer: "customers", job: "jobs", material: "materials", note: "notes", photo: "photos" };
   const ROW_STORES = Object.values(STORES);
-  const ALL_STORES = [...ROW_STORES, "syncQueue", "metadata"];
+  // What the in-memory mirror holds; photoBlobs stays on disk.
+  const ALL_STORES = [...ROW_STORES, "syncQueue", "metadata", "photoUploads"];
+  const CHILD_STORES = ["materials", "notes", "photos"]; // rows that belong to one job
 
   function dbName(userId) {
     return "khs-user-" + userId;
   }
 
-  function upgrade(db) {
+  function upgrade(db, oldVersion) {
+    if (oldVersion < 1) createFirst(db);
+    if (oldVersion < 2) {
+      db.createObjectStore("photos", { keyPath: "id" }).createIndex("jobId", "jobId");
+      db.createObjectStore("photoUploads", { keyPath: "id" }).createIndex("jobId", "jobId");
+      db.createObjectStore("photoBlobs", { keyPath: "id" });
+    }
+  }
+
+  function createFirst(db) {
     const jobs = db.createObjectStore("jobs", { keyPath: "id" });
     jobs.createIndex("customerId", "customerId");
     jobs.createIndex("status", "status");
@@ -53,7 +66,7 @@
 
   function open(userId, idb) {
     const request = idb.open(dbName(userId), DB_VERSION);
-    request.onupgradeneeded = () => upgrade(request.result);
+    request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
     return req(request);
   }
 
@@ -84,5 +97,5 @@
     return storeName === "materials" ? { ...row, _purchased: row.purchased ? 1 : 0 } : row;
   }
 
-  return { DB_VERSION, SCHEMA_VERSION, STORES, ROW_STORES, ALL_STORES, dbName, open, remove, readAll, req, done, stored };
+  return { DB_VERSION, SCHEMA_VERSION, STORES, ROW_STORES, ALL_STORES, CHILD_STORES, dbName, open, remove, readAll, req, done, stored };
 });

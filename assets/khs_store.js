@@ -41,7 +41,7 @@
 
   function createStore({ db, dbLib, user, uuid, now = () => new Date(), onCommit = () => {} }) {
     const { STORES, ROW_STORES, ALL_STORES, SCHEMA_VERSION, req, done, stored } = dbLib;
-    const mem = { queue: [], meta: {} };
+    const mem = { queue: [], meta: {}, uploads: new Map() };
     for (const name of ROW_STORES) mem[name] = new Map();
     const listeners = new Set();
     let edits = 0; // bumped by every edit, so a reload that raced one reads again
@@ -54,6 +54,7 @@
       for (const name of ROW_STORES) mem[name] = new Map(all[name].map((r) => [r.id, r]));
       mem.queue = all.syncQueue;
       mem.meta = all.metadata;
+      mem.uploads = new Map(all.photoUploads.map((u) => [u.id, u]));
     }
 
     async function reload() {
@@ -212,10 +213,79 @@
     }
 
     async function dropJobRows(tx, jobId) {
-      for (const name of ["materials", "notes"]) {
+      for (const name of dbLib.CHILD_STORES) {
         const keys = await req(tx.objectStore(name).index("jobId").getAllKeys(jobId));
         for (const key of keys) tx.objectStore(name).delete(key);
       }
+    }
+
+    /** A photo taken on this phone: kept (bytes apart) until the upload loop has sent it. */
+    async function addPhoto({ id, jobId, caption = "", tag = "progress", takenAt, bytes, type, name = "" }) {
+      const upload = { id, jobId, caption, tag, takenAt: takenAt || now().toISOString(), type, name, size: bytes.byteLength, state: "waiting", error: "" };
+      edits += 1;
+      mem.uploads.set(id, upload);
+      emit();
+      try {
+        const tx = db.transaction(["photoUploads", "photoBlobs"], "readwrite");
+        tx.objectStore("photoUploads").add(upload);
+        tx.objectStore("photoBlobs").add({ id, bytes });
+        await done(tx);
+      } catch (err) {
+        mem.uploads.delete(id);
+        emit();
+        throw err;
+      }
+      emit(); // the bytes can be read back now
+      onCommit("edit");
+      return upload;
+    }
+
+    /** Photos still to send, oldest first, read from the database (every tab's). */
+    async function waitingUploads() {
+      const tx = db.transaction("photoUploads", "readonly");
+      const all = await req(tx.objectStore("photoUploads").getAll());
+      return all.filter((u) => u.state === "waiting").sort((a, b) => a.takenAt.localeCompare(b.takenAt));
+    }
+
+    /** The bytes of one photo on this phone, or null. */
+    async function photoBytes(id) {
+      const tx = db.transaction("photoBlobs", "readonly");
+      const hit = await req(tx.objectStore("photoBlobs").get(id));
+      return hit ? hit.bytes : null;
+    }
+
+    function dropUpload(tx, id) {
+      tx.objectStore("photoUploads").delete(id);
+      tx.objectStore("photoBlobs").delete(id);
+    }
+
+    /** The server has the photo: its row replaces the upload, the bytes leave the phone. */
+    async function uploadDone(id, row) {
+      const tx = db.transaction(["photoUploads", "photoBlobs", "photos"], "readwrite");
+      dropUpload(tx, id);
+      if (row) putRow(tx, "photos", row.id, row);
+      await done(tx);
+      await reload();
+      onCommit("upload");
+    }
+
+    /** The server refused the photo for good: keep it on the phone with the reason. */
+    async function uploadFailed(id, error) {
+      const tx = db.transaction("photoUploads", "readwrite");
+      const upload = await req(tx.objectStore("photoUploads").get(id));
+      if (upload) tx.objectStore("photoUploads").put({ ...upload, state: "failed", error });
+      await done(tx);
+      await reload();
+      onCommit("upload");
+    }
+
+    /** The crew member lets a photo go (a refused one, or one they no longer want to send). */
+    async function discardUpload(id) {
+      const tx = db.transaction(["photoUploads", "photoBlobs"], "readwrite");
+      dropUpload(tx, id);
+      await done(tx);
+      await reload();
+      onCommit("discard");
     }
 
     async function setMeta(key, value) {
@@ -242,7 +312,14 @@
       setMeta,
       dismissIssue,
       wire,
-      pendingCount: () => mem.queue.length,
+      addPhoto,
+      waitingUploads,
+      photoBytes,
+      uploadDone,
+      uploadFailed,
+      discardUpload,
+      // What would be lost if this phone's data went: changes and photos not on the server.
+      pendingCount: () => mem.queue.length + mem.uploads.size,
       subscribe(fn) {
         listeners.add(fn);
         return () => listeners.delete(fn);

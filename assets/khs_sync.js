@@ -1,4 +1,5 @@
-/* KHS CRM field app: the sync loop. Pushes the outbox in seq order, then pulls changes.
+/* KHS CRM field app: the sync loop. Pushes the outbox in seq order, sends the photos taken
+ * on the phone (one multipart POST each, under the photo's own id), then pulls changes.
  * Debounced triggers; network errors, 5xx and 429 retry with exponential backoff + jitter,
  * at most `maxRetries` times per cycle, then the loop is "stalled" until the next trigger.
  * A failed push keeps the whole queue. One tab syncs at a time (Web Locks). */
@@ -79,6 +80,47 @@
       return (await res.json()).data;
     }
 
+    /** Send one photo. A refusal (4xx) is kept on the photo and never retried. */
+    async function upload(item) {
+      const bytes = await store.photoBytes(item.id);
+      if (!bytes) return store.uploadFailed(item.id, "The photo's file is missing on this phone.");
+      const form = new FormData();
+      form.append("id", item.id);
+      form.append("caption", item.caption || "");
+      form.append("tag", item.tag || "");
+      form.append("takenAt", item.takenAt || "");
+      form.append("file", new Blob([bytes], { type: item.type || "application/octet-stream" }), item.name || "photo");
+      let res;
+      try {
+        // No Content-Type: the browser writes the multipart boundary itself.
+        res = await fetch(`/api/jobs/${encodeURIComponent(item.jobId)}/photos`, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "X-KHS-CSRF": "1" },
+          body: form,
+        });
+      } catch {
+        throw new SyncError("No connection to the office.", { retry: true, kind: "network" });
+      }
+      const { status } = res;
+      if (status === 401) throw new SyncError("Signed out.", { kind: "unauthorized", status });
+      if (status >= 500 || status === 429 || status === 408) {
+        throw new SyncError(`The office server is not answering (${status}).`, { retry: true, status });
+      }
+      if (!res.ok) return store.uploadFailed(item.id, await errorMessage(res));
+      let row = null;
+      try {
+        row = (await res.json()).data;
+      } catch {
+        // stored on the server all the same; the next pull brings its row
+      }
+      return store.uploadDone(item.id, row);
+    }
+
+    async function uploadPhotos() {
+      for (const item of await store.waitingUploads()) await upload(item);
+    }
+
     function backoff(attempt) {
       return Math.min(30000, baseDelayMs * 2 ** attempt) * (0.5 + random() / 2);
     }
@@ -121,6 +163,7 @@
       setState("syncing");
       try {
         await retrying(push);
+        await retrying(uploadPhotos);
         await retrying(pull);
         await store.setMeta("lastSyncAt", now().toISOString());
         setState("idle");

@@ -115,7 +115,62 @@
         .filter((n) => n.jobId === row.id)
         .sort((a, b) => (b.createdAt || "").localeCompare(a.createdAt || ""))
         .map((n) => ({ id: n.id, body: n.body, author: n.authorName || "", when: n.createdAt ? `${date(n.createdAt)} ${time(n.createdAt)}` : "", pending: pending.has(n.id) }));
-      return { ...jobCard(row, data, pending), bound: true, found: true, description: row.description || "", moves, materials, notes };
+      const photos = jobPhotos(row.id, data, ctx);
+      return { ...jobCard(row, data, pending), bound: true, found: true, description: row.description || "", moves, materials, notes, photos };
+    }
+
+    const TAGS = { before: "Before", progress: "Progress", after: "After", issue: "Issue" };
+
+    /** A job's photos, newest first: those on the server, then over them the phone's own. */
+    function jobPhotos(jobId, data, ctx) {
+      const uploads = [...(data.uploads || new Map()).values()].filter((u) => u.jobId === jobId);
+      const waiting = new Set(uploads.map((u) => u.id));
+      const shown = [
+        ...[...data.photos.values()]
+          .filter((p) => p.jobId === jobId && !waiting.has(p.id))
+          .map((p) => ({
+            id: p.id,
+            src: p.thumbnailUrl || p.fileUrl || "",
+            href: p.fileUrl || "",
+            caption: p.caption || "",
+            tag: p.tag || "",
+            at: p.takenAt || p.createdAt || "",
+            state: "sent",
+          })),
+        ...uploads.map((u) => ({
+          id: u.id,
+          src: ctx.localPhotoUrl ? ctx.localPhotoUrl(u.id) : "",
+          href: "",
+          caption: u.caption || "",
+          tag: u.tag || "",
+          at: u.takenAt || "",
+          state: u.state,
+          error: u.error || "",
+        })),
+      ];
+      return shown
+        .sort((a, b) => b.at.localeCompare(a.at))
+        .map((p) => ({
+          id: p.id,
+          src: p.src,
+          href: p.href,
+          alt: p.caption || "Job photo",
+          caption: p.caption,
+          tagLabel: TAGS[p.tag] || p.tag,
+          when: p.at ? `${date(p.at)} ${time(p.at)}` : "",
+          waiting: p.state === "waiting",
+          failed: p.state === "failed",
+          stateText: p.state === "waiting" ? "Waiting to upload" : p.state === "failed" ? `Not uploaded: ${p.error}` : "",
+          discardLabel: `Discard photo: ${p.caption || "Job photo"}`,
+        }));
+    }
+
+    /** "3 changes and 1 photo" — what is on this phone and not yet on the server. */
+    function savedText(data) {
+      const n = data.queue.length;
+      const photos = (data.uploads || new Map()).size;
+      if (!photos) return plural(n, "change");
+      return n ? `${plural(n, "change")} and ${plural(photos, "photo")}` : plural(photos, "photo");
     }
 
     function supply(data, ctx) {
@@ -180,14 +235,24 @@
       signedOut: "Signed out — sign in to send your changes",
     };
 
+    function photoOp(upload, data) {
+      const title = (data.jobs.get(upload.jobId) || {}).title || "a job";
+      const what = `Photo for “${title}”${upload.caption ? `: ${upload.caption.slice(0, 40)}` : ""}`;
+      return { key: upload.id, text: upload.state === "failed" ? `${what} — not uploaded: ${upload.error}` : what, when: time(upload.takenAt) };
+    }
+
     function sync(data, ctx) {
-      const ops = data.queue.map((op, i) => ({ key: op.opId || String(i), text: describe(op, data), when: time(op.clientTimestamp) }));
+      const uploads = [...(data.uploads || new Map()).values()].sort((a, b) => a.takenAt.localeCompare(b.takenAt));
+      const ops = [
+        ...data.queue.map((op, i) => ({ key: op.opId || String(i), text: describe(op, data), when: time(op.clientTimestamp) })),
+        ...uploads.map((u) => photoOp(u, data)),
+      ];
       const issues = (data.meta.issues || []).map((item) => issue(item, data));
       const last = data.meta.lastSyncAt;
       return {
         bound: true,
         pending: ops.length,
-        pendingText: ops.length ? `${plural(ops.length, "change")} waiting to be sent` : "Nothing waiting to be sent",
+        pendingText: ops.length ? `${savedText(data)} waiting to be sent` : "Nothing waiting to be sent",
         stateText: ctx.online ? STATE_TEXT[ctx.syncState] || "" : STATE_TEXT.offline,
         detail: ctx.syncState === "stalled" ? ctx.syncDetail || "" : "",
         lastSyncText: last ? `Last synced ${date(last)} ${time(last)}` : "Not synced yet",
@@ -197,8 +262,8 @@
     }
 
     function status(data, ctx) {
-      const n = data.queue.length;
-      const saved = `${plural(n, "change")} saved on this phone`;
+      const n = data.queue.length + (data.uploads || new Map()).size;
+      const saved = `${savedText(data)} saved on this phone`;
       const issues = (data.meta.issues || []).length;
       let bannerText = "";
       if (!ctx.online) bannerText = `Offline — ${saved}`;

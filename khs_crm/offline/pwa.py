@@ -14,6 +14,7 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.services.images import MAX_PHOTO_BYTES
 from khs_crm.services.workflow import LABELS, WORKFLOW
 from khs_crm.settings import get_settings
 
@@ -44,6 +45,7 @@ def client_config() -> dict[str, Any]:
         "workflow": workflow_table(),
         "labels": {status.value: label for status, label in LABELS.items()},
         "swUrl": SW_URL,
+        "maxPhotoBytes": MAX_PHOTO_BYTES,
     }
 
 

@@ -33,7 +33,15 @@ TODAY = ClientStateVar.create("khsToday", default={"bound": False, "items": []})
 JOBS = ClientStateVar.create("khsJobs", default={"bound": False, "items": []})
 JOB = ClientStateVar.create(
     "khsJob",
-    default={"bound": False, "found": False, "id": "", "moves": [], "materials": [], "notes": []},
+    default={
+        "bound": False,
+        "found": False,
+        "id": "",
+        "moves": [],
+        "materials": [],
+        "notes": [],
+        "photos": [],
+    },
 )
 SUPPLY = ClientStateVar.create("khsSupply", default={"bound": False, "groups": []})
 SYNC = ClientStateVar.create(

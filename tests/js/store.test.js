@@ -11,7 +11,9 @@ describe("the device database", () => {
     const idb = new IDBFactory();
     const { db } = await openStore({ idb });
     expect(db.name).toBe("khs-user-u-alex");
-    expect([...db.objectStoreNames].sort()).toEqual(["customers", "jobs", "materials", "metadata", "notes", "syncQueue"]);
+    expect([...db.objectStoreNames].sort()).toEqual(
+      ["customers", "jobs", "materials", "metadata", "notes", "photoBlobs", "photoUploads", "photos", "syncQueue"],
+    );
     const tx = db.transaction(["materials", "syncQueue"]);
     expect([...tx.objectStore("materials").indexNames].sort()).toEqual(["jobId", "purchased", "supplier"]);
     expect([...tx.objectStore("syncQueue").indexNames].sort()).toEqual(["entityId", "opId"]);

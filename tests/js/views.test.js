@@ -8,9 +8,9 @@ const WORKFLOW = {
 const LABELS = { scheduled: "scheduled", in_progress: "in progress", on_hold: "on hold", completed: "completed" };
 const views = createViews({ timezone: "America/Chicago", workflow: WORKFLOW, labels: LABELS });
 
-function data({ jobs = [], materials = [], queue = [], meta = {} } = {}) {
+function data({ jobs = [], materials = [], photos = [], uploads = [], queue = [], meta = {} } = {}) {
   const map = (rows) => new Map(rows.map((r) => [r.id, r]));
-  return { jobs: map(jobs), customers: map([CUSTOMER]), materials: map(materials), notes: new Map(), queue, meta };
+  return { jobs: map(jobs), customers: map([CUSTOMER]), materials: map(materials), notes: new Map(), photos: map(photos), uploads: map(uploads), queue, meta };
 }
 
 // 2026-03-10 09:00 in Chicago (CDT, UTC-5)
@@ -86,5 +86,29 @@ describe("views", () => {
     expect(items[0].text).toContain("Move “Deck build” to In progress — Job is closed.");
     expect(items[1].text).toContain("(quantity)");
     expect(views.status(d, ctx()).bannerText).toBe("2 changes not accepted or in conflict — see Sync");
+  });
+
+  it("the job screen shows its photos newest first, the phone's own marked until uploaded", () => {
+    const sent = { id: "ph-1", jobId: "job-1", caption: "Old deck", tag: "before", takenAt: "2026-03-09T15:00:00Z", fileUrl: "/api/photos/ph-1/file", thumbnailUrl: "/api/photos/ph-1/thumbnail" };
+    const fresh = { id: "ph-2", jobId: "job-1", caption: "", tag: "progress", takenAt: "2026-03-09T16:00:00Z", fileUrl: "/api/photos/ph-2/file", thumbnailUrl: null };
+    const otherJob = { ...sent, id: "ph-3", jobId: "job-9" };
+    const waiting = { id: "up-1", jobId: "job-1", caption: "New joists", tag: "progress", takenAt: "2026-03-10T14:00:00Z", state: "waiting", error: "" };
+    const refused = { id: "up-2", jobId: "job-1", caption: "", tag: "issue", takenAt: "2026-03-10T13:00:00Z", state: "failed", error: "Not a JPEG, PNG, WebP or HEIC image." };
+    const d = data({ jobs: [TODAY_JOB], photos: [sent, fresh, otherJob], uploads: [waiting, refused] });
+    const photos = views.job(d, ctx({ jobId: "job-1", localPhotoUrl: (id) => `blob:${id}` })).photos;
+    expect(photos.map((p) => p.id)).toEqual(["up-1", "up-2", "ph-2", "ph-1"]);
+    expect(photos[0]).toMatchObject({ src: "blob:up-1", href: "", alt: "New joists", tagLabel: "Progress", waiting: true, failed: false, stateText: "Waiting to upload" });
+    expect(photos[1]).toMatchObject({ alt: "Job photo", tagLabel: "Issue", waiting: false, failed: true, stateText: "Not uploaded: Not a JPEG, PNG, WebP or HEIC image.", discardLabel: "Discard photo: Job photo" });
+    expect(photos[2]).toMatchObject({ src: "/api/photos/ph-2/file", waiting: false, failed: false, stateText: "" }); // no thumbnail yet
+    expect(photos[3]).toMatchObject({ src: "/api/photos/ph-1/thumbnail", href: "/api/photos/ph-1/file", tagLabel: "Before" });
+  });
+
+  it("counts photos waiting on the phone in the banner and lists them on the sync screen", () => {
+    const waiting = { id: "up-1", jobId: "job-1", caption: "New joists", tag: "progress", takenAt: "2026-03-10T14:00:00Z", state: "waiting", error: "" };
+    const d = data({ jobs: [TODAY_JOB], uploads: [waiting], queue: [{ opId: "op-1", entity: "job", entityId: "job-1", action: "update", changes: { status: "in_progress" } }] });
+    expect(views.status(d, ctx({ online: false })).bannerText).toBe("Offline — 1 change and 1 photo saved on this phone");
+    const screen = views.sync(d, ctx());
+    expect(screen.pendingText).toBe("1 change and 1 photo waiting to be sent");
+    expect(screen.ops.map((o) => o.text)).toEqual(["Move “Deck build” to In progress", "Photo for “Deck build”: New joists"]);
   });
 });

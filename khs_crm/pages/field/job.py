@@ -1,15 +1,16 @@
-"""/field/job?id=… : one job: details, status, materials checklist, notes. Works offline."""
+"""/field/job?id=… : one job: details, status, materials checklist, notes, photos. Works
+offline: a photo is kept on the phone and uploads when there is signal."""
 
 from __future__ import annotations
 
 import reflex as rx
 from reflex_base.vars.base import Var
 
-from khs_crm.components.ui import empty_state, field, text_input
+from khs_crm.components.ui import empty_state, field, select, text_input
 from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items, khs_call, obj
 from khs_crm.offline.views import field as view
-from khs_crm.pages.field.cards import contact_links, pending_tag
+from khs_crm.pages.field.cards import contact_links, pending_tag, tag
 
 
 def _form(action: str, *children: rx.Component, label: str) -> rx.Component:
@@ -137,6 +138,102 @@ def _notes() -> rx.Component:
     )
 
 
+PHOTO_TAGS = [
+    ("progress", "Progress"),
+    ("before", "Before"),
+    ("after", "After"),
+    ("issue", "Issue"),
+]
+IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif"
+
+
+def _photo_input(label: str, input_id: str, **props) -> rx.Component:
+    return field(
+        label,
+        rx.el.input(type="file", name="file", id=input_id, accept=IMAGE_TYPES, **props),
+    )
+
+
+def _add_photo() -> rx.Component:
+    """Take a photo or pick some; ``window.khs.addPhoto`` reads and resets the form itself."""
+    return rx.el.form(
+        _photo_input("Take a photo", "photo-camera", capture="environment"),
+        _photo_input("Choose photos", "photo-pick", multiple=True),
+        field("Caption", text_input("caption", id="photo-caption", max_length=2000)),
+        field("Tag", select("tag", PHOTO_TAGS, id="photo-tag")),
+        rx.el.button("Add photo", type="submit", class_name="btn btn-secondary btn-block"),
+        id="photo-form",
+        on_submit=khs_call("addPhoto", view("job", "id"), params=("values",)),
+        aria_label="Add a photo",
+        class_name="field-form",
+    )
+
+
+def _photo(photo: Var) -> rx.Component:
+    picture = rx.el.img(
+        src=photo["src"].to(str), alt=photo["alt"].to(str), class_name="photo-thumb"
+    )
+    return rx.el.li(
+        rx.el.figure(
+            rx.cond(
+                photo["src"] != "",
+                rx.cond(
+                    photo["href"] != "",
+                    rx.el.a(
+                        picture,
+                        href=photo["href"],
+                        target="_blank",
+                        rel="noopener",
+                        aria_label="Open full size: " + photo["alt"].to(str),
+                    ),
+                    picture,
+                ),
+                rx.el.div("Loading…", class_name="photo-thumb photo-thumb-pending"),
+            ),
+            rx.el.figcaption(
+                rx.el.span(photo["caption"], class_name="photo-caption"),
+                rx.el.span(
+                    rx.el.span(photo["tagLabel"], class_name="photo-tag"),
+                    rx.el.span(photo["when"], class_name="muted"),
+                ),
+                rx.cond(photo["waiting"], tag(photo["stateText"], "tag-pending")),
+                rx.cond(
+                    photo["failed"],
+                    rx.el.span(photo["stateText"], class_name="field-error", role="alert"),
+                ),
+                class_name="photo-meta",
+            ),
+            class_name="photo-figure",
+        ),
+        rx.cond(
+            photo["failed"],
+            rx.el.button(
+                "Discard",
+                type="button",
+                aria_label=photo["discardLabel"],
+                on_click=khs_call("discardPhoto", photo["id"]),
+                class_name="btn btn-link",
+            ),
+        ),
+        class_name="photo-card",
+    )
+
+
+def _photos() -> rx.Component:
+    rows = items("job", "photos")
+    return rx.el.section(
+        rx.el.h2("Photos"),
+        _add_photo(),
+        rx.cond(
+            rows.length() > 0,
+            rx.el.ul(rx.foreach(rows, _photo), class_name="photo-grid", aria_label="Job photos"),
+            empty_state("No photos yet."),
+        ),
+        class_name="card",
+        aria_label="Photos",
+    )
+
+
 def job() -> rx.Component:
     return local_shell(
         "Job",
@@ -145,7 +242,7 @@ def job() -> rx.Component:
                 "job",
                 rx.cond(
                     view("job", "found"),
-                    rx.fragment(_details(), _status(), _materials(), _notes()),
+                    rx.fragment(_details(), _status(), _materials(), _notes(), _photos()),
                     empty_state("This job is not on this phone. Open it from Today or Jobs."),
                 ),
             ),

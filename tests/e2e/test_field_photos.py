@@ -1,0 +1,115 @@
+"""Photos from the field app: taken offline, kept on the phone across a reload, uploaded once
+when the signal is back (production build, real service worker, real upload route)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e import test_field_pwa as field_pwa
+from tests.e2e.test_field_pwa import banner, open_field
+from tests.e2e.test_field_sync import open_job, server, wait_synced
+from tests.support.photo_files import image_bytes
+
+office, crew_job, phone = field_pwa.office, field_pwa.crew_job, field_pwa.phone
+
+pytestmark = pytest.mark.e2e
+
+UPLOADS_ON_DEVICE = """async () => {
+    const user = JSON.parse(localStorage.getItem('khs.lastUser'));
+    const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open('khs-user-' + user.id);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+    });
+    const count = (name) => new Promise((resolve) => {
+        const request = db.transaction(name).objectStore(name).count();
+        request.onsuccess = () => resolve(request.result);
+    });
+    const counts = [await count('photoUploads'), await count('photoBlobs')];
+    db.close();
+    return counts;
+}"""
+
+
+def photos_card(page):
+    return page.locator("section[aria-label=Photos]")
+
+
+def add_photo(page, files: list[dict], caption: str, tag: str) -> None:
+    form = page.get_by_role("form", name="Add a photo")
+    form.get_by_label("Choose photos").set_input_files(files)
+    form.get_by_label("Caption").fill(caption)
+    form.get_by_label("Tag").select_option(tag)
+    form.get_by_role("button", name="Add photo").click()
+
+
+def wait_on_device(page, count: int) -> None:
+    for _ in range(100):
+        if page.evaluate(UPLOADS_ON_DEVICE) == [count, count]:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"expected {count} photos kept on the device")
+
+
+def test_a_photo_taken_offline_survives_a_reload_and_uploads_once(phone, crew_job):
+    job = crew_job["job"]
+    open_field(phone, crew_job["email"])
+    phone.locator(".job-item", has_text=job["title"]).wait_for()
+    phone.context.set_offline(True)
+    open_job(phone, job)
+
+    jpeg = image_bytes("JPEG", (320, 240), gps=True)
+    shot_file = {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": jpeg}
+    add_photo(phone, [shot_file], "Rotten sill", "before")
+    card = photos_card(phone)
+    shot = card.get_by_role("img", name="Rotten sill")
+    expect(shot).to_be_visible()
+    expect(card.get_by_text("Waiting to upload")).to_be_visible()
+    assert banner(phone).inner_text() == "Offline — 1 photo saved on this phone"
+    wait_on_device(phone, 1)
+    # The preview is the phone's own copy, not a request to the server.
+    assert shot.get_attribute("src").startswith("blob:")
+
+    phone.reload()
+    phone.get_by_role("heading", name=job["title"]).wait_for()
+    expect(photos_card(phone).get_by_role("img", name="Rotten sill")).to_be_visible()
+    expect(photos_card(phone).get_by_text("Waiting to upload")).to_be_visible()
+    assert (
+        phone.get_by_role("form", name="Add a photo")
+        .get_by_label("Take a photo")
+        .get_attribute("capture")
+        == "environment"
+    )
+
+    phone.context.set_offline(False)
+    wait_synced(phone)
+    assert phone.evaluate(UPLOADS_ON_DEVICE) == [0, 0]
+    photos = server(phone, f"/api/jobs/{job['id']}/photos")
+    assert [(p["caption"], p["tag"], p["contentType"]) for p in photos] == [
+        ("Rotten sill", "before", "image/jpeg")
+    ]
+    served = phone.request.get(photos[0]["fileUrl"])
+    assert served.ok and served.body()[:3] == b"\xff\xd8\xff"
+    assert b"GPSLatitude" not in served.body()
+
+    open_job(phone, job)
+    uploaded = photos_card(phone).get_by_role("img", name="Rotten sill")
+    expect(uploaded).to_be_visible()
+    assert uploaded.get_attribute("src").startswith("/api/photos/")
+    expect(photos_card(phone).get_by_text("Waiting to upload")).to_have_count(0)
+
+
+def test_a_file_the_server_refuses_is_shown_and_can_be_discarded(phone, crew_job):
+    job = crew_job["job"]
+    open_field(phone, crew_job["email"])
+    open_job(phone, job)
+    fake = {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"just some text, not a photo"}
+    add_photo(phone, [fake], "Not a photo", "issue")
+    card = photos_card(phone)
+    alert = card.get_by_role("alert")
+    expect(alert).to_contain_text("Not uploaded:", timeout=30_000)
+    assert server(phone, f"/api/jobs/{job['id']}/photos") == []
+    card.get_by_role("button", name="Discard photo: Not a photo").click()
+    expect(card.get_by_role("img", name="Not a photo")).to_have_count(0)
+    wait_on_device(phone, 0)
