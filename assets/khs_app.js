@@ -198,6 +198,7 @@
     const caption = String(values.get("caption") || "").trim();
     const tag = PHOTO_TAGS.has(values.get("tag")) ? values.get("tag") : "progress";
     form.reset();
+    app.error = "";
     const tooBig = files.filter((f) => cfg.maxPhotoBytes && f.size > cfg.maxPhotoBytes);
     if (tooBig.length) {
       const limit = Math.round(cfg.maxPhotoBytes / 1048576);
