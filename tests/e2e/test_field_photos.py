@@ -8,28 +8,18 @@ from playwright.sync_api import expect
 
 from tests.e2e import test_field_pwa as field_pwa
 from tests.e2e.test_field_pwa import banner, open_field
-from tests.e2e.test_field_sync import open_job, server, wait_synced
+from tests.e2e.test_field_sync import (
+    device_counts,
+    open_job,
+    open_job_offline,
+    server,
+    wait_synced,
+)
 from tests.support.photo_files import image_bytes
 
 office, crew_job, phone = field_pwa.office, field_pwa.crew_job, field_pwa.phone
 
 pytestmark = pytest.mark.e2e
-
-UPLOADS_ON_DEVICE = """async () => {
-    const user = JSON.parse(localStorage.getItem('khs.lastUser'));
-    const db = await new Promise((resolve, reject) => {
-        const request = indexedDB.open('khs-user-' + user.id);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-    });
-    const count = (name) => new Promise((resolve) => {
-        const request = db.transaction(name).objectStore(name).count();
-        request.onsuccess = () => resolve(request.result);
-    });
-    const counts = [await count('photoUploads'), await count('photoBlobs')];
-    db.close();
-    return counts;
-}"""
 
 
 def photos_card(page):
@@ -46,18 +36,14 @@ def add_photo(page, files: list[dict], caption: str, tag: str) -> None:
 
 def wait_on_device(page, count: int) -> None:
     for _ in range(100):
-        if page.evaluate(UPLOADS_ON_DEVICE) == [count, count]:
+        if device_counts(page, "photoUploads", "photoBlobs") == [count, count]:
             return
         page.wait_for_timeout(50)
     raise AssertionError(f"expected {count} photos kept on the device")
 
 
 def test_a_photo_taken_offline_survives_a_reload_and_uploads_once(phone, crew_job):
-    job = crew_job["job"]
-    open_field(phone, crew_job["email"])
-    phone.locator(".job-item", has_text=job["title"]).wait_for()
-    phone.context.set_offline(True)
-    open_job(phone, job)
+    job = open_job_offline(phone, crew_job)
 
     jpeg = image_bytes("JPEG", (320, 240), gps=True)
     shot_file = {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": jpeg}
@@ -84,7 +70,7 @@ def test_a_photo_taken_offline_survives_a_reload_and_uploads_once(phone, crew_jo
 
     phone.context.set_offline(False)
     wait_synced(phone)
-    assert phone.evaluate(UPLOADS_ON_DEVICE) == [0, 0]
+    assert device_counts(phone, "photoUploads", "photoBlobs") == [0, 0]
     photos = server(phone, f"/api/jobs/{job['id']}/photos")
     assert [(p["caption"], p["tag"], p["contentType"]) for p in photos] == [
         ("Rotten sill", "before", "image/jpeg")

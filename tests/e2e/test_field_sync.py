@@ -35,6 +35,16 @@ def open_job(page, job: dict) -> None:
     page.get_by_role("heading", name=job["title"]).wait_for()
 
 
+def open_job_offline(page, crew_job: dict) -> dict:
+    """Sign in as the crew member, let the first sync finish, go offline, open their job."""
+    job = crew_job["job"]
+    open_field(page, crew_job["email"])
+    page.locator(".job-item", has_text=job["title"]).wait_for()
+    page.context.set_offline(True)
+    open_job(page, job)
+    return job
+
+
 def checkbox(page, name: str):
     return page.locator("section[aria-label=Materials]").get_by_role("checkbox", name=name)
 
@@ -54,26 +64,37 @@ def add_note(page, body: str) -> None:
     form.get_by_role("button", name="Add note").click()
 
 
-QUEUED_ON_DEVICE = """async () => {
+DEVICE_COUNTS = """async (names) => {
     const user = JSON.parse(localStorage.getItem('khs.lastUser'));
     const db = await new Promise((resolve, reject) => {
         const request = indexedDB.open('khs-user-' + user.id);
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
     });
-    const count = await new Promise((resolve) => {
-        const request = db.transaction('syncQueue').objectStore('syncQueue').count();
+    const count = (name) => new Promise((resolve) => {
+        const request = db.transaction(name).objectStore(name).count();
         request.onsuccess = () => resolve(request.result);
     });
+    const counts = [];
+    for (const name of names) counts.push(await count(name));
     db.close();
-    return count;
+    return counts;
 }"""
+
+
+def device_counts(page, *stores: str) -> list[int]:
+    """How many rows each of the device database's stores holds (the signed-in user's)."""
+    return page.evaluate(DEVICE_COUNTS, list(stores))
+
+
+def queued_on_device(page) -> int:
+    return device_counts(page, "syncQueue")[0]
 
 
 def wait_saved_on_device(page, count: int) -> None:
     """The screen changes at once; wait until the edits are committed to IndexedDB too."""
     for _ in range(50):
-        if page.evaluate(QUEUED_ON_DEVICE) == count:
+        if queued_on_device(page) == count:
             return
         page.wait_for_timeout(50)
     raise AssertionError(f"expected {count} operations in the device's outbox")
@@ -85,7 +106,7 @@ def wait_synced(page) -> None:
     page.get_by_text("Every change has reached the office.").wait_for(timeout=30_000)
     expect(page.locator(".sync-state")).to_have_text("Up to date")
     assert banner(page).count() == 0
-    assert page.evaluate(QUEUED_ON_DEVICE) == 0
+    assert queued_on_device(page) == 0
 
 
 def tap_to_frame_ms(page, name: str) -> float:
@@ -106,11 +127,7 @@ def tap_to_frame_ms(page, name: str) -> float:
 
 
 def test_offline_edits_survive_reloads_and_reach_the_server_once(phone, crew_job):
-    job, names = crew_job["job"], crew_job["materials"]
-    open_field(phone, crew_job["email"])
-    phone.locator(".job-item", has_text=job["title"]).wait_for()
-    phone.context.set_offline(True)
-    open_job(phone, job)
+    job, names = open_job_offline(phone, crew_job), crew_job["materials"]
 
     tap_ms = tap_to_frame_ms(phone, f"{names[0]} (2 box)")
     record("tap to frame, offline tick ms", tap_ms)
@@ -209,11 +226,7 @@ def test_a_rejected_change_reverts_and_is_shown_to_the_user(phone, crew_job):
 
 
 def test_sign_out_warns_about_unsent_changes_and_clears_the_phone(phone, crew_job):
-    job = crew_job["job"]
-    open_field(phone, crew_job["email"])
-    phone.locator(".job-item", has_text=job["title"]).wait_for()
-    phone.context.set_offline(True)
-    open_job(phone, job)
+    open_job_offline(phone, crew_job)
     add_note(phone, "Unsent note")
     phone.context.route("**/api/sync/push", lambda route: route.abort())  # keep it unsent
     phone.context.set_offline(False)

@@ -60,3 +60,19 @@ export function fakeServer() {
   server.fetch = async (url, init = {}) => (init.method === "POST" ? server.push(JSON.parse(init.body)) : server.pull(url));
   return server;
 }
+
+/** A sync loop over `fetch` that records its sleeps, 401s and states instead of waiting. */
+export function recordingSync(store, fetch, options = {}) {
+  const sleeps = [];
+  const events = { unauthorized: 0, states: [] };
+  const sync = createSync({
+    store,
+    fetch,
+    sleep: async (ms) => sleeps.push(ms),
+    random: () => 0.5,
+    onUnauthorized: () => (events.unauthorized += 1),
+    onState: (state) => events.states.push(state),
+    ...options,
+  });
+  return { sync, sleeps, events };
+}

@@ -2,7 +2,7 @@
 // uploaded by the sync loop under their own id, refused ones kept with the reason.
 import { describe, expect, it } from "vitest";
 import { IDBFactory } from "fake-indexeddb";
-import { JOB, createSync, dbLib, fakeServer, openStore, reply, seed } from "./helpers.js";
+import { JOB, dbLib, fakeServer, openStore, recordingSync, reply, seed } from "./helpers.js";
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 
@@ -43,17 +43,7 @@ async function setup(answer, options = {}) {
   const { store, db, idb } = await openStore();
   await seed(store, [["job", JOB]]);
   const server = photoServer(answer);
-  const sleeps = [];
-  const events = { unauthorized: 0 };
-  const sync = createSync({
-    store,
-    fetch: server.fetch,
-    sleep: async (ms) => sleeps.push(ms),
-    random: () => 0.5,
-    onUnauthorized: () => (events.unauthorized += 1),
-    ...options,
-  });
-  return { store, db, idb, server, sync, sleeps, events };
+  return { store, db, idb, server, ...recordingSync(store, server.fetch, options) };
 }
 
 async function stored(db, name) {
@@ -144,7 +134,7 @@ describe("uploading photos", () => {
       if (url.includes("/photos") && ++calls === 1) throw new TypeError("connection reset");
       return res;
     };
-    const sync2 = createSync({ store, fetch, sleep: async () => {}, random: () => 0.5 });
+    const { sync: sync2 } = recordingSync(store, fetch);
     await store.addPhoto(photo("ph-1"));
     await sync2.run();
     expect(server.uploads).toHaveLength(2);

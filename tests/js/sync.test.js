@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { JOB, STUDS, createSync, fakeServer, openStore, reply, seed } from "./helpers.js";
+import { JOB, STUDS, createSync, fakeServer, openStore, recordingSync, reply, seed } from "./helpers.js";
 
 async function setup(options = {}) {
   const { store } = await openStore();
   await seed(store, [["job", JOB], ["material", STUDS], ["material", { ...STUDS, id: "mat-2", name: "Nails" }]]);
   const server = fakeServer();
-  const sleeps = [];
-  const events = { unauthorized: 0, states: [] };
-  const sync = createSync({
-    store,
-    fetch: server.fetch,
-    sleep: async (ms) => sleeps.push(ms),
-    random: () => 0.5,
-    onUnauthorized: () => (events.unauthorized += 1),
-    onState: (state) => events.states.push(state),
-    ...options,
-  });
-  return { store, server, sync, sleeps, events };
+  return { store, server, ...recordingSync(store, server.fetch, options) };
 }
 
 const networkDown = async () => {
