@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from khs_crm.api.envelope import error_response
 from khs_crm.observability import RequestContextMiddleware, configure_logging, init_sentry
+from khs_crm.services.photos_batch import MAX_BATCH_BYTES
 from khs_crm.settings import Settings, get_settings
 
 log = logging.getLogger("khs_crm.api")
@@ -41,8 +42,11 @@ UPLOAD_LIMIT = 16 * MB
 UPLOAD_PATHS = (
     re.compile(r"^/api/jobs/[^/]+/photos/?$"),
     re.compile(r"^/api/customers/import/?$"),
-    re.compile(r"^/_upload/?$"),  # Reflex uploads (the office's CSV import)
 )
+# Reflex uploads: the office's CSV import, and a job's photos several at once (each file at
+# most 15 MB, at most 10 files, checked in the browser), plus the form around them.
+REFLEX_UPLOAD_LIMIT = MAX_BATCH_BYTES + MB
+REFLEX_UPLOAD_PATH = re.compile(r"^/_upload/?$")
 SYNC_PUSH_LIMIT = 5 * MB  # a device's batch of up to 500 operations
 SYNC_PUSH_PATH = re.compile(r"^/api/sync/push/?$")
 GZIP_MIN_BYTES = 1024
@@ -200,9 +204,12 @@ class ForwardedProtoMiddleware:
 
 
 def body_limit(path: str) -> int:
-    """16 MB for photo uploads and customer imports, 5 MB for a sync push, 1 MB otherwise."""
+    """16 MB for a photo or customer import through /api, 151 MB for the office's uploads
+    (several photos at once), 5 MB for a sync push, 1 MB otherwise."""
     if any(p.match(path) for p in UPLOAD_PATHS):
         return UPLOAD_LIMIT
+    if REFLEX_UPLOAD_PATH.match(path):
+        return REFLEX_UPLOAD_LIMIT
     return SYNC_PUSH_LIMIT if SYNC_PUSH_PATH.match(path) else BODY_LIMIT
 
 

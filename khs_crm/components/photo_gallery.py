@@ -160,7 +160,9 @@ def photo_gallery(
                 rx.foreach(items, lambda photo: _card(photo, on_ask_delete)),
                 class_name="photo-grid",
             ),
-            empty_state("No photos yet. Crews add them from the job on their phones."),
+            empty_state(
+                "No photos yet. Crews add them from their phones; the office uploads them above."
+            ),
         )
     ]
     if pairs is not None:

@@ -3,8 +3,8 @@
 Who may do what: the office sees every job's photos; a worker only those of jobs they are
 assigned to (anything else is "not found", like a missing row). Workers may add photos to
 their jobs and change captions and tags; only the office deletes. Direct (presigned)
-uploads are in ``photos_direct``; storing new files in ``photos_store``; thumbnails in
-``photos_thumbs``.
+uploads are in ``photos_direct``; several at once from the office in ``photos_batch``; storing
+new files in ``photos_store``; thumbnails in ``photos_thumbs``.
 """
 
 from __future__ import annotations

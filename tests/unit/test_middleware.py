@@ -35,6 +35,10 @@ def _test_app() -> FastAPI:
     async def upload(job_id: str, request: Request):
         return ok({"bytes": len(await request.body())})
 
+    @api.post("/_upload")
+    async def reflex_upload(request: Request):
+        return ok({"bytes": len(await request.body())})
+
     @api.get("/api/big")
     def big():
         return ok({"text": "x" * 5000})
@@ -219,6 +223,16 @@ def test_photo_uploads_may_be_up_to_16_mb(client):
     assert too_big.status_code == 413
     assert middleware.body_limit("/api/customers/import") == 16 * MB
     assert middleware.body_limit("/api/jobs/abc/photos/extra") == MB
+
+
+def test_the_offices_uploads_may_carry_ten_photos_at_their_largest(client):
+    """Reflex's /_upload: 10 photos of 15 MB and the form around them; more is 413."""
+    assert middleware.body_limit("/_upload") == 10 * 15 * MB + MB
+    response = client.post("/_upload", content=b"x" * (20 * MB))
+    assert response.status_code == 200 and response.json()["data"]["bytes"] == 20 * MB
+    too_big = client.post("/_upload", content=_chunks(151 * MB + 1, chunk=MB))
+    assert too_big.status_code == 413
+    assert too_big.json()["error"]["message"] == "The request body is larger than 151 MB."
 
 
 # Gzip -----------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import reflex as rx
 from sqlmodel import func, select
 
 import khs_crm.pages.office  # noqa: F401  (every office state class is defined)
+from khs_crm.integrations import jobqueue
 from khs_crm.models import (
     ActivityLog,
     CalendarToken,
@@ -26,6 +27,7 @@ from khs_crm.models import (
     JobNote,
     JobStatus,
     Material,
+    Photo,
     Role,
     SyncConflict,
     User,
@@ -49,6 +51,7 @@ from khs_crm.state.office.people import PeopleState
 from khs_crm.state.office.review import ActivityState, ConflictsState
 from khs_crm.state.office.schedule import ScheduleState
 from tests.support.factories import make_customer, make_job, make_user
+from tests.support.photo_files import image_bytes
 
 STATE_LIMIT = 100 * 1024
 
@@ -121,6 +124,7 @@ def snapshot(session) -> dict[str, object]:
             for m in session.exec(select(Material))
         ),
         "notes": count(JobNote),
+        "photos": count(Photo),
         "users": sorted(
             (u.email, str(u.role), u.active, u.password_hash) for u in session.exec(select(User))
         ),
@@ -155,6 +159,7 @@ def writes(w) -> list[tuple[type[rx.State], str, str, tuple]]:
         (JobMaterialsState, f"/jobs/{job}", "remove", ()),
         (JobActivityState, f"/jobs/{job}", "add_note", ({"body": "Hello"},)),
         (JobPhotosState, f"/jobs/{job}", "delete", ()),
+        (JobPhotosState, f"/jobs/{job}", "upload", ([_Upload(image_bytes(), "a.jpg")], _tag())),
         (PeopleState, "/people", "add", (_person(),)),
         (PeopleState, "/people", "change_role", (worker, "admin")),
         (PeopleState, "/people", "reactivate", (worker,)),
@@ -191,13 +196,17 @@ def test_every_office_handler_is_either_read_only_or_role_tested(world):
 
 
 class _Upload:
-    """What the upload endpoint hands the handler: a file whose bytes are read async."""
+    """What the upload endpoint hands the handler: a named file whose bytes are read async."""
 
-    def __init__(self, content: bytes) -> None:
-        self.content = content
+    def __init__(self, content: bytes, name: str = "upload") -> None:
+        self.content, self.name = content, name
 
-    async def read(self) -> bytes:
-        return self.content
+    async def read(self, size: int = -1) -> bytes:
+        return self.content if size < 0 else self.content[:size]
+
+
+def _tag() -> dict[str, str]:
+    return {"tag": "before", "caption": ""}
 
 
 def _form(values: dict):
@@ -266,7 +275,9 @@ def test_the_same_handlers_do_change_data_for_the_office(session, world):
     after = snapshot(session)
     assert after["activity"] > before["activity"]
     assert after["notes"] == before["notes"] + 1
+    assert after["photos"] == before["photos"] + 1
     assert after["tokens"] > before["tokens"]
+    assert jobqueue.get_queue().join(20)  # the photo's thumbnail, before the tables are emptied
 
 
 def test_every_office_screen_loads_for_an_owner(session, world):

@@ -9,19 +9,17 @@ from khs_crm.components.forms import confirm, form_actions, form_error, messages
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import external, link
 from khs_crm.components.pager import pager
-from khs_crm.components.photo_gallery import photo_gallery
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import button, card, empty_state
 from khs_crm.pages.office.activity import activity_list
 from khs_crm.pages.office.job_form import job_fields
 from khs_crm.pages.office.job_materials import materials_card
+from khs_crm.pages.office.job_photos import photos_card
 from khs_crm.state.office.job import JobState
 from khs_crm.state.office.job_activity import JobActivityState
-from khs_crm.state.office.job_photos import JobPhotosState
 
 S = JobState
 A = JobActivityState
-P = JobPhotosState
 
 
 def _site() -> rx.Component:
@@ -158,22 +156,6 @@ def _notes() -> rx.Component:
     )
 
 
-def _photos() -> rx.Component:
-    return card(
-        messages(P),
-        photo_gallery(
-            P.photos,
-            confirm_id=P.confirm_id,
-            on_ask_delete=P.ask_delete,
-            on_confirm_delete=P.delete,
-            on_cancel_delete=P.cancel_delete,
-            pairs=P.pairs,
-        ),
-        pager(P.page, P.pages, P.go, label="photos", total=P.total),
-        title="Photos",
-    )
-
-
 def _edit() -> rx.Component:
     return modal(
         "Edit job",
@@ -218,7 +200,7 @@ def _found() -> rx.Component:
             ),
             class_name="two-col",
         ),
-        _photos(),
+        photos_card(),
         _edit(),
         confirm(
             "Delete this job?",

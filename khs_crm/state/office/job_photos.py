@@ -1,4 +1,5 @@
-"""The job page's photos: one page of them, delete with confirmation (office only)."""
+"""The job page's photos: one page of them, upload several at once, delete with confirmation
+(office only)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,32 @@ import reflex as rx
 
 from khs_crm.services import photos
 from khs_crm.services.errors import NotFound
+from khs_crm.services.images import ALLOWED, MAX_PHOTO_BYTES, MB
 from khs_crm.services.office_job_page import before_after_pairs, job_photos
 from khs_crm.services.office_views import parse_id
+from khs_crm.services.photos_batch import MAX_BATCH_FILES, PhotoFile, upload_photos
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback, clean_page
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of
 
 PHOTOS_PAGE = 24
+# Why the browser's file picker turned a file away (react-dropzone's error codes).
+PICKER_REASONS = {
+    "file-invalid-type": f"not a {ALLOWED} image",
+    "file-too-large": f"larger than {MAX_PHOTO_BYTES // MB} MB",
+}
+
+
+def _picker_refusal(rejected: list[dict[str, Any]]) -> str:
+    """What the file picker turned away (``{name, codes}`` each): by name and why."""
+    lines = []
+    for item in rejected:
+        codes = [str(code) for code in item.get("codes", [])]
+        if "too-many-files" in codes:
+            return f"Choose at most {MAX_BATCH_FILES} photos at once."
+        reasons = ", ".join(PICKER_REASONS.get(code, "not accepted") for code in codes)
+        lines.append(f"{item.get('name') or 'A file'}: {reasons}")
+    return "Not added: " + "; ".join(lines) + "."
 
 
 class JobPhotosState(Feedback, AuthState):
@@ -24,10 +44,12 @@ class JobPhotosState(Feedback, AuthState):
     pages: int = 0
     total: int = 0
     confirm_id: str = ""
+    refused: list[str] = []
 
     @rx.event
     def load(self):
         self.photos, self.pairs, self.page, self.confirm_id = [], [], 1, ""
+        self.refused = []
         return self._run(self._fetch)
 
     def _fetch(self, session, user) -> None:
@@ -63,3 +85,33 @@ class JobPhotosState(Feedback, AuthState):
         self._fetch(session, user)
         self.notice = "Photo deleted."
         return JobActivityState.refresh
+
+    @rx.event
+    async def upload(self, files: list[rx.UploadFile], form: dict[str, Any]):
+        chosen = [PhotoFile(f.name or "photo", await f.read(MAX_PHOTO_BYTES + 1)) for f in files]
+        self.refused = []
+        return self._run(self._upload, chosen, form)
+
+    def _upload(self, session, user, chosen: list[PhotoFile], form: dict[str, Any]):
+        outcome = upload_photos(
+            session,
+            job_id=parse_id(job_id_of(self), "job"),
+            files=chosen,
+            tag=str(form.get("tag", "")),
+            caption=str(form.get("caption", "")),
+            actor=user,
+        )
+        self.refused = outcome.refused
+        if count := len(outcome.stored):
+            self.notice = f"{count} photo{'s' if count != 1 else ''} uploaded."
+        self._fetch(session, user)
+        if self.pages > self.page:  # new photos come last: show them
+            self.page = self.pages
+            self._fetch(session, user)
+        return JobActivityState.refresh
+
+    @rx.event
+    def rejected(self, files: list[dict[str, Any]]):
+        self._clear()
+        self.refused = []
+        self.error = _picker_refusal(files)

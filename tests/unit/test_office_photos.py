@@ -1,0 +1,173 @@
+"""Several photos at once from the office's job page: the service that stores a batch, the
+state handler the upload button calls, and what the page says about refused files.
+
+Real database (SQLite and PostgreSQL), real local storage, real thumbnail queue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from khs_crm.integrations import jobqueue
+from khs_crm.models import ActivityLog, Photo
+from khs_crm.services.errors import NotFound, ValidationFailed
+from khs_crm.services.images import MAX_PHOTO_BYTES
+from khs_crm.services.photos_batch import MAX_BATCH_FILES, PhotoFile, upload_photos
+from khs_crm.state.office.job_activity import JobActivityState
+from khs_crm.state.office.job_photos import JobPhotosState
+from tests.support.photo_files import image_bytes
+from tests.unit.test_office_state import call, root_state, signed_in, sub
+
+NOT_A_PHOTO = "This file is not a photo: only JPEG, PNG, WebP or HEIC images are accepted."
+TOO_BIG = "A photo may be at most 15 MB."
+
+
+@pytest.fixture(autouse=True)
+def uploads(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own uploads folder (set before the app's caches are built)."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setenv("KHS_UPLOADS_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def drained(uploads, engine):
+    """Thumbnail jobs of a test finish before its database goes away."""
+    yield
+    assert jobqueue.get_queue().join(20)
+    jobqueue.stop_all()
+
+
+def photo_files(folder: Path) -> list[str]:
+    """The stored photos (not thumbnails), as storage keys."""
+    root = folder / "photos"
+    files = root.rglob("*") if root.exists() else []
+    return sorted(p.relative_to(folder).as_posix() for p in files if p.is_file())
+
+
+def mixed_batch() -> list[PhotoFile]:
+    return [
+        PhotoFile("kitchen.jpg", image_bytes("JPEG", (640, 480))),
+        PhotoFile("photo.txt", b"Gate code 1234, dog in the yard."),
+        PhotoFile("deck.png", image_bytes("PNG", (320, 240))),
+        PhotoFile("huge.jpg", b"\xff\xd8\xff" + b"\x00" * MAX_PHOTO_BYTES),
+    ]
+
+
+class _Upload:
+    """What Reflex's upload endpoint hands the handler: a named file read asynchronously."""
+
+    def __init__(self, file: PhotoFile) -> None:
+        self.name, self.content = file.name, file.data
+
+    async def read(self, size: int = -1) -> bytes:
+        return self.content if size < 0 else self.content[:size]
+
+
+def test_a_mixed_batch_keeps_the_photos_and_names_the_refused_files(session, cast, uploads):
+    outcome = upload_photos(
+        session,
+        job_id=cast.job.id,
+        files=mixed_batch(),
+        tag="before",
+        caption=" Kitchen wall ",
+        actor=cast.owner,
+    )
+
+    assert outcome.refused == [f"photo.txt: {NOT_A_PHOTO}", f"huge.jpg: {TOO_BIG}"]
+    rows = session.exec(select(Photo).order_by(Photo.content_type)).all()
+    assert {p.id for p in rows} == {p.id for p in outcome.stored}
+    assert [(p.content_type, p.width, p.height) for p in rows] == [
+        ("image/jpeg", 640, 480),
+        ("image/png", 320, 240),
+    ]
+    for photo in rows:
+        assert photo.id.version == 4 and photo.job_id == cast.job.id
+        assert (photo.tag, photo.caption, photo.uploaded_by) == (
+            "before",
+            "Kitchen wall",
+            cast.owner.id,
+        )
+        assert photo.storage_key.startswith(f"photos/{cast.job.id}/{photo.id}-")
+    assert photo_files(uploads) == sorted(p.storage_key for p in rows)
+    created = session.exec(
+        select(ActivityLog).where(ActivityLog.entity == "photo", ActivityLog.action == "create")
+    ).all()
+    assert sorted(a.entity_id for a in created) == sorted(p.id for p in rows)
+
+    assert jobqueue.get_queue().join(20)  # thumbnails were queued as for the upload route
+    for photo in rows:
+        session.refresh(photo)
+        assert photo.thumbnail_status == "ready"
+
+
+@pytest.mark.parametrize(
+    ("who", "files", "tag", "error"),
+    [
+        ("worker_b", 1, "progress", NotFound),  # not on this job: it does not exist for them
+        ("owner", 0, "progress", ValidationFailed),
+        ("owner", MAX_BATCH_FILES + 1, "progress", ValidationFailed),
+        ("owner", 1, "sideways", ValidationFailed),
+    ],
+)
+def test_a_batch_that_breaks_a_rule_stores_nothing(session, cast, uploads, who, files, tag, error):
+    batch = [PhotoFile(f"p{i}.jpg", image_bytes("JPEG", (32, 24))) for i in range(files)]
+    with pytest.raises(error):
+        upload_photos(
+            session, job_id=cast.job.id, files=batch, tag=tag, caption="", actor=getattr(cast, who)
+        )
+    assert session.exec(select(Photo)).all() == []
+    assert photo_files(uploads) == []
+
+
+def test_a_worker_on_the_job_may_add_a_batch(session, cast):
+    batch = [PhotoFile("wall.webp", image_bytes("WEBP", (64, 48)))]
+    outcome = upload_photos(
+        session, job_id=cast.job.id, files=batch, tag="", caption="", actor=cast.worker_a
+    )
+    assert [(p.tag, p.uploaded_by) for p in outcome.stored] == [("progress", cast.worker_a.id)]
+
+
+def test_the_upload_button_reports_each_file_and_shows_the_new_photos(session, cast, uploads):
+    state = sub(root_state(signed_in(session, cast.owner), f"/jobs/{cast.job.id}"), JobPhotosState)
+    files = [_Upload(f) for f in mixed_batch()]
+
+    result = call(JobPhotosState.upload, state, files, {"tag": "after", "caption": "Done"})
+
+    assert result is JobActivityState.refresh
+    assert state.notice == "2 photos uploaded." and state.error == ""
+    assert state.refused == [f"photo.txt: {NOT_A_PHOTO}", f"huge.jpg: {TOO_BIG}"]
+    assert [(p["tag"], p["caption"]) for p in state.photos] == [("after", "Done")] * 2
+    assert [pair["after"]["id"] for pair in state.pairs] == [p["id"] for p in state.photos]
+    assert len(photo_files(uploads)) == 2
+
+
+def test_a_batch_of_only_bad_files_says_so_and_uploads_nothing(session, cast):
+    state = sub(root_state(signed_in(session, cast.owner), f"/jobs/{cast.job.id}"), JobPhotosState)
+    files = [_Upload(PhotoFile("photo.txt", b"not a photo"))]
+    call(JobPhotosState.upload, state, files, {"tag": "progress", "caption": ""})
+    assert state.notice == "" and state.refused == [f"photo.txt: {NOT_A_PHOTO}"]
+    assert state.photos == [] and session.exec(select(Photo)).all() == []
+
+
+def test_files_the_picker_turns_away_are_named_with_the_reason(session, cast):
+    state = sub(root_state(signed_in(session, cast.owner), f"/jobs/{cast.job.id}"), JobPhotosState)
+    state.refused = ["old.txt: an earlier batch"]
+    call(
+        JobPhotosState.rejected,
+        state,
+        [
+            {"name": "notes.txt", "codes": ["file-invalid-type"]},
+            {"name": "pano.jpg", "codes": ["file-too-large"]},
+        ],
+    )
+    assert state.error == (
+        "Not added: notes.txt: not a JPEG, PNG, WebP or HEIC image; pano.jpg: larger than 15 MB."
+    )
+    assert state.refused == []
+    eleven = [{"name": f"p{i}.jpg", "codes": ["too-many-files"]} for i in range(11)]
+    call(JobPhotosState.rejected, state, eleven)
+    assert state.error == "Choose at most 10 photos at once."
