@@ -163,6 +163,7 @@ def job_photos(
             "thumbnailUrl": f"/api/photos/{p.id}/thumbnail"
             if p.thumbnail_status == "ready" and p.thumbnail_key
             else None,
+            "thumbnailPending": p.thumbnail_status == "pending",
             "takenText": when(p.taken_at or p.created_at),
         }
         for p in rows

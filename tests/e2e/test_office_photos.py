@@ -63,6 +63,13 @@ def test_two_before_photos_uploaded_at_once_show_in_the_gallery(page: Page, tmp_
     )
     expect(cards).to_have_count(2)
     expect(cards.get_by_text("Before", exact=True)).to_have_count(2)
+    # The thumbnails are made off the request path; the page shows them once they exist.
+    thumbs = cards.get_by_role("img", name=caption)
+    expect(thumbs).to_have_count(2)
+    for i in range(2):
+        assert re.fullmatch(
+            r"/api/photos/[0-9a-f-]{36}/thumbnail", thumbs.nth(i).get_attribute("src")
+        )
     pairs = page.get_by_role("region", name="Before and after")
     expect(pairs.get_by_role("link", name=f"Before: {caption}")).to_have_count(2)
     expect(chosen).to_have_count(0)

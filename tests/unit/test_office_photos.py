@@ -137,7 +137,11 @@ def test_the_upload_button_reports_each_file_and_shows_the_new_photos(session, c
 
     result = call(JobPhotosState.upload, state, files, {"tag": "after", "caption": "Done"})
 
-    assert result is JobActivityState.refresh
+    events = result if isinstance(result, list) else [result]
+    assert events[0] is JobActivityState.refresh
+    # The page looks again for thumbnails only while some are still being made.
+    pending = any(p["thumbnailPending"] for p in state.photos)
+    assert (JobPhotosState.watch_thumbnails in events) == pending
     assert state.notice == "2 photos uploaded." and state.error == ""
     assert state.refused == [f"photo.txt: {NOT_A_PHOTO}", f"huge.jpg: {TOO_BIG}"]
     assert [(p["tag"], p["caption"]) for p in state.photos] == [("after", "Done")] * 2

@@ -181,7 +181,7 @@ READ_ONLY = {
     "select_all", "rejected", "open_create", "close_create", "open_edit", "close_edit",
     "ask_delete", "cancel_delete", "ask_remove", "cancel_remove", "open_add", "close_add",
     "ask", "close_dialog", "ask_revoke", "cancel_revoke", "close_link", "open_new",
-    "open_for", "close",
+    "open_for", "close", "watch_thumbnails",
 }  # fmt: skip
 
 

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import reflex as rx
 
+from khs_crm.db import session_scope
 from khs_crm.services import photos
 from khs_crm.services.errors import NotFound
 from khs_crm.services.images import ALLOWED, MAX_PHOTO_BYTES, MB
@@ -18,6 +20,10 @@ from khs_crm.state.office.base import Feedback, clean_page
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of
 
 PHOTOS_PAGE = 24
+# Thumbnails are made off the request path, usually within a second: look again this often,
+# for at most this many times, while the page shows photos whose thumbnail is on its way.
+THUMBNAIL_POLL_S = 1.0
+THUMBNAIL_POLLS = 20
 # Why the browser's file picker turned a file away (react-dropzone's error codes).
 PICKER_REASONS = {
     "file-invalid-type": f"not a {ALLOWED} image",
@@ -52,15 +58,32 @@ class JobPhotosState(Feedback, AuthState):
         self.refused = []
         return self._run(self._fetch)
 
-    def _fetch(self, session, user) -> None:
+    def _fetch(self, session, user) -> Any:
         try:
             self.photos, info = job_photos(
                 session, user=user, job_id=job_id_of(self), page=self.page, page_size=PHOTOS_PAGE
             )
         except NotFound:
-            return
+            return None
         self.pairs = before_after_pairs(self.photos)
         self.pages, self.total = info.pages, info.total
+        return JobPhotosState.watch_thumbnails if self._thumbnails_pending() else None
+
+    def _thumbnails_pending(self) -> bool:
+        return any(p.get("thumbnailPending") for p in self.photos)
+
+    @rx.event(background=True)
+    async def watch_thumbnails(self):
+        """Fetch the page again until the thumbnails it waits for have been made."""
+        for _ in range(THUMBNAIL_POLLS):
+            await asyncio.sleep(THUMBNAIL_POLL_S)
+            async with self:
+                user, _redirect = self._gate(office=True)
+                if user is None:
+                    return
+                with session_scope() as session:
+                    if self._fetch(session, user) is None:
+                        return
 
     @rx.event
     def go(self, page: int):
@@ -104,11 +127,11 @@ class JobPhotosState(Feedback, AuthState):
         self.refused = outcome.refused
         if count := len(outcome.stored):
             self.notice = f"{count} photo{'s' if count != 1 else ''} uploaded."
-        self._fetch(session, user)
+        watch = self._fetch(session, user)
         if self.pages > self.page:  # new photos come last: show them
             self.page = self.pages
-            self._fetch(session, user)
-        return JobActivityState.refresh
+            watch = self._fetch(session, user)
+        return [JobActivityState.refresh, watch] if watch else JobActivityState.refresh
 
     @rx.event
     def rejected(self, files: list[dict[str, Any]]):
