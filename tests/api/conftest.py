@@ -1,10 +1,10 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from khs_crm.api import create_api
+from tests.support.api_app import api_app
 
 
 @pytest.fixture
 def client(engine):
-    with TestClient(create_api(), raise_server_exceptions=False) as c:
+    with TestClient(api_app(), raise_server_exceptions=False) as c:
         yield c

@@ -15,6 +15,7 @@ from khs_crm.api import create_api
 from khs_crm.models import Role
 from khs_crm.security import signing_keys
 from khs_crm.services import users as user_service
+from tests.support.api_app import api_app
 from tests.support.databases import reset_caches
 from tests.support.factories import PASSWORD, make_user
 
@@ -24,7 +25,7 @@ CSRF = {"X-KHS-CSRF": "1", "Origin": ORIGIN}
 
 @pytest.fixture
 def https_client(engine):
-    with TestClient(create_api(), base_url=ORIGIN, raise_server_exceptions=False) as c:
+    with TestClient(api_app(), base_url=ORIGIN, raise_server_exceptions=False) as c:
         yield c
 
 
