@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from khs_crm.api import create_api
 
 _APPS: dict[tuple[tuple[str, str], ...], FastAPI] = {}
+# Folders are looked up when a file is stored or served, never when the app is built.
+READ_WHEN_USED = {"KHS_DATA_DIR", "KHS_UPLOADS_DIR"}
 
 
 def api_app() -> FastAPI:
@@ -17,7 +19,13 @@ def api_app() -> FastAPI:
     The app reads its settings (limits, origins, Redis) when it is built, and those come only
     from the ``KHS_*`` environment, so an app built under the same variables is the same app.
     """
-    key = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("KHS_")))
+    key = tuple(
+        sorted(
+            (k, v)
+            for k, v in os.environ.items()
+            if k.startswith("KHS_") and k not in READ_WHEN_USED
+        )
+    )
     if key not in _APPS:
         _APPS[key] = create_api()
     return _APPS[key]
