@@ -242,7 +242,9 @@
       if (app.store) app.store.discardUpload(id);
     },
     dismiss(issueId) {
-      if (app.store) app.store.dismissIssue(issueId);
+      if (!app.store) return;
+      if (app.store.mem.uploads.has(issueId)) app.store.discardUpload(issueId); // a refused photo
+      else app.store.dismissIssue(issueId);
     },
     syncNow() {
       app.error = "";

@@ -166,9 +166,7 @@
     }
 
     /** "3 changes and 1 photo" — what is on this phone and not yet on the server. */
-    function savedText(data) {
-      const n = data.queue.length;
-      const photos = (data.uploads || new Map()).size;
+    function savedText(n, photos) {
       if (!photos) return plural(n, "change");
       return n ? `${plural(n, "change")} and ${plural(photos, "photo")}` : plural(photos, "photo");
     }
@@ -235,24 +233,28 @@
       signedOut: "Signed out — sign in to send your changes",
     };
 
-    function photoOp(upload, data) {
+    function photoText(upload, data) {
       const title = (data.jobs.get(upload.jobId) || {}).title || "a job";
-      const what = `Photo for “${title}”${upload.caption ? `: ${upload.caption.slice(0, 40)}` : ""}`;
-      return { key: upload.id, text: upload.state === "failed" ? `${what} — not uploaded: ${upload.error}` : what, when: time(upload.takenAt) };
+      return `Photo for “${title}”${upload.caption ? `: ${upload.caption.slice(0, 40)}` : ""}`;
     }
 
     function sync(data, ctx) {
       const uploads = [...(data.uploads || new Map()).values()].sort((a, b) => a.takenAt.localeCompare(b.takenAt));
+      const waiting = uploads.filter((u) => u.state !== "failed");
       const ops = [
         ...data.queue.map((op, i) => ({ key: op.opId || String(i), text: describe(op, data), when: time(op.clientTimestamp) })),
-        ...uploads.map((u) => photoOp(u, data)),
+        ...waiting.map((u) => ({ key: u.id, text: photoText(u, data), when: time(u.takenAt) })),
       ];
-      const issues = (data.meta.issues || []).map((item) => issue(item, data));
+      // A refused photo stays on the phone until dismissed (it may belong to a job no longer here).
+      const refused = uploads
+        .filter((u) => u.state === "failed")
+        .map((u) => ({ id: u.id, kind: "Photo not uploaded", text: `${photoText(u, data)} — ${u.error} Dismissing removes it from this phone.`, when: time(u.takenAt) }));
+      const issues = [...refused, ...(data.meta.issues || []).map((item) => issue(item, data))];
       const last = data.meta.lastSyncAt;
       return {
         bound: true,
         pending: ops.length,
-        pendingText: ops.length ? `${savedText(data)} waiting to be sent` : "Nothing waiting to be sent",
+        pendingText: ops.length ? `${savedText(data.queue.length, waiting.length)} waiting to be sent` : "Nothing waiting to be sent",
         stateText: ctx.online ? STATE_TEXT[ctx.syncState] || "" : STATE_TEXT.offline,
         detail: ctx.syncState === "stalled" ? ctx.syncDetail || "" : "",
         lastSyncText: last ? `Last synced ${date(last)} ${time(last)}` : "Not synced yet",
@@ -262,13 +264,16 @@
     }
 
     function status(data, ctx) {
-      const n = data.queue.length + (data.uploads || new Map()).size;
-      const saved = `${savedText(data)} saved on this phone`;
+      const photos = (data.uploads || new Map()).size;
+      const n = data.queue.length + photos;
+      const saved = `${savedText(data.queue.length, photos)} saved on this phone`;
       const issues = (data.meta.issues || []).length;
+      const refusedPhotos = [...(data.uploads || new Map()).values()].filter((u) => u.state === "failed").length;
       let bannerText = "";
       if (!ctx.online) bannerText = `Offline — ${saved}`;
       else if (ctx.syncState === "stalled" && n) bannerText = `Can't reach the office — ${saved}`;
       else if (issues) bannerText = `${plural(issues, "change")} not accepted or in conflict — see Sync`;
+      else if (refusedPhotos) bannerText = `${plural(refusedPhotos, "photo")} not uploaded — see Sync`;
       // The first download: say so, rather than "no jobs", until the first pull has finished.
       const downloading = !data.meta.lastSyncAt && (ctx.syncState === "idle" || ctx.syncState === "syncing") && ctx.online;
       return {

@@ -3,6 +3,8 @@ when the signal is back (production build, real service worker, real upload rout
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -99,3 +101,21 @@ def test_a_file_the_server_refuses_is_shown_and_can_be_discarded(phone, crew_job
     card.get_by_role("button", name="Discard photo: Not a photo").click()
     expect(card.get_by_role("img", name="Not a photo")).to_have_count(0)
     wait_on_device(phone, 0)
+
+
+def test_a_refused_photo_is_listed_on_the_sync_screen_until_dismissed(phone, crew_job):
+    job = crew_job["job"]
+    open_field(phone, crew_job["email"])
+    open_job(phone, job)
+    fake = {"name": "scan.png", "mimeType": "image/png", "buffer": b"%PDF-1.7 not an image"}
+    add_photo(phone, [fake], "Permit", "progress")
+    expect(photos_card(phone).get_by_role("alert")).to_contain_text("Not uploaded:", timeout=30_000)
+    expect(banner(phone)).to_have_text("1 photo not uploaded — see Sync")
+    phone.get_by_role("navigation", name="Field").get_by_role("link", name="Sync").click()
+    issue = phone.locator(".issue", has_text="Photo not uploaded")
+    expect(issue).to_contain_text(f"Photo for “{job['title']}”: Permit")
+    expect(phone.get_by_text("Nothing waiting to be sent")).to_be_visible()
+    issue.get_by_role("button", name=re.compile(r"^Dismiss: Photo for")).click()
+    expect(issue).to_have_count(0)
+    wait_on_device(phone, 0)
+    expect(banner(phone)).to_have_count(0)

@@ -111,4 +111,17 @@ describe("views", () => {
     expect(screen.pendingText).toBe("1 change and 1 photo waiting to be sent");
     expect(screen.ops.map((o) => o.text)).toEqual(["Move “Deck build” to In progress", "Photo for “Deck build”: New joists"]);
   });
+
+  it("a refused photo is an issue on the sync screen, not something waiting, until dismissed", () => {
+    const refused = { id: "up-2", jobId: "job-gone", caption: "Sill", tag: "issue", takenAt: "2026-03-10T13:00:00Z", state: "failed", error: "Not found." };
+    const d = data({ jobs: [TODAY_JOB], uploads: [refused] });
+    const screen = views.sync(d, ctx());
+    expect(screen.ops).toEqual([]);
+    expect(screen.pendingText).toBe("Nothing waiting to be sent");
+    expect(screen.issues).toEqual([
+      { id: "up-2", kind: "Photo not uploaded", text: "Photo for “a job”: Sill — Not found. Dismissing removes it from this phone.", when: "8:00 AM" },
+    ]);
+    expect(views.status(d, ctx()).bannerText).toBe("1 photo not uploaded — see Sync");
+    expect(views.status(d, ctx({ online: false })).bannerText).toBe("Offline — 1 photo saved on this phone");
+  });
 });
