@@ -30,14 +30,19 @@
     if (sw) sw.ready.then((reg) => reg.active && reg.active.postMessage(message)).catch(() => {});
   }
 
+  /** Changes and photos only on this phone (the field app counts them while it runs). */
   async function pendingOnDevice() {
     if (hooks.pending) return hooks.pending();
     const last = lastUser();
     if (!last) return 0;
     const db = await lib.db.open(last.id, indexedDB);
-    const count = await lib.db.req(db.transaction("syncQueue").objectStore("syncQueue").count());
-    db.close();
-    return count;
+    try {
+      const tx = db.transaction(["syncQueue", "photoUploads"]);
+      const counts = ["syncQueue", "photoUploads"].map((name) => lib.db.req(tx.objectStore(name).count()));
+      return (await Promise.all(counts)).reduce((a, b) => a + b, 0);
+    } finally {
+      db.close();
+    }
   }
 
   /** Every user's database, the last-user pointer and the cached API answers. */
@@ -59,8 +64,11 @@
   }
 
   function signOutQuestion(n) {
+    if (n === null) {
+      return "This phone's saved changes and photos could not be checked. Signing out deletes anything not yet sent. Sign out anyway?";
+    }
     const has = n === 1 ? "1 change has" : `${n} changes have`;
-    return `${has} not reached the office yet. Signing out deletes ${n === 1 ? "it" : "them"} from this phone. Sign out anyway?`;
+    return `${has} not reached the office yet (photos count as changes). Signing out deletes ${n === 1 ? "it" : "them"} from this phone. Sign out anyway?`;
   }
 
   // The sign-out button is a plain form post: stop it, warn, clear, then let it go.
@@ -71,7 +79,7 @@
       if (!(form instanceof HTMLFormElement) || !form.classList.contains("signout")) return;
       ev.preventDefault();
       ev.stopPropagation();
-      const pending = await pendingOnDevice().catch(() => 0);
+      const pending = await pendingOnDevice().catch(() => null); // unknown: ask anyway
       if (pending && !confirm(signOutQuestion(pending))) return;
       await clearDevice().catch((err) => console.error("khs: clear", err));
       HTMLFormElement.prototype.submit.call(form);

@@ -184,7 +184,10 @@
       try {
         return await locks.request(lockName, { signal: AbortSignal.timeout(lockWaitMs) }, fn);
       } catch (err) {
-        if (err.name !== "TimeoutError" && err.name !== "AbortError") throw err;
+        // Robbed by another tab (AbortError): that tab syncs now; this cycle, already running,
+        // finishes on its own. Never start a second one beside it.
+        if (err.name === "AbortError") return undefined;
+        if (err.name !== "TimeoutError") throw err;
         return locks.request(lockName, { steal: true }, fn);
       }
     }

@@ -4,11 +4,13 @@ when the signal is back (production build, real service worker, real upload rout
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import test_field_pwa as field_pwa
+from tests.e2e.helpers import DEMO_PASSWORD
 from tests.e2e.test_field_pwa import banner, open_field
 from tests.e2e.test_field_sync import (
     device_counts,
@@ -119,3 +121,35 @@ def test_a_refused_photo_is_listed_on_the_sync_screen_until_dismissed(phone, cre
     expect(issue).to_have_count(0)
     wait_on_device(phone, 0)
     expect(banner(phone)).to_have_count(0)
+
+
+def test_signing_out_from_an_office_page_warns_about_a_photo_still_on_the_phone(
+    phone, crew_job, office
+):
+    """Office staff use the field app too; the office pages' sign-out counts its photos."""
+    email = f"admin-{uuid.uuid4().hex[:8]}@example.com"
+    office.call(
+        "POST",
+        "/api/users",
+        {"email": email, "name": "Field Admin", "role": "admin", "password": DEMO_PASSWORD},
+    )
+    open_job_offline(phone, {**crew_job, "email": email})
+    shot = {"name": "IMG_0002.jpg", "mimeType": "image/jpeg", "buffer": image_bytes("JPEG")}
+    add_photo(phone, [shot], "Porch post", "issue")
+    wait_on_device(phone, 1)
+    phone.context.route("**/api/jobs/*/photos", lambda route: route.abort())  # keep it unsent
+    phone.context.set_offline(False)
+    phone.goto("/")
+    phone.get_by_role("navigation").get_by_role("link", name="Customers").wait_for()
+    messages = []
+
+    def answer(dialog):
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    phone.on("dialog", answer)
+    phone.get_by_role("button", name="Sign out").click()
+    expect(phone.get_by_role("button", name="Sign out")).to_be_visible()
+    phone.wait_for_timeout(300)
+    assert messages and "1 change has not reached the office" in messages[0]
+    assert device_counts(phone, "photoUploads", "photoBlobs") == [1, 1]  # kept: not signed out

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { JOB, STUDS, createSync, fakeServer, openStore, recordingSync, reply, seed } from "./helpers.js";
 
 async function setup(options = {}) {
@@ -210,5 +210,31 @@ describe("when it runs", () => {
     await sync.run();
     expect(asked).toEqual(["wait", "steal"]);
     expect(server.applied.size).toBe(1);
+  });
+
+  it("a tab robbed of the lock mid-cycle lets its cycle finish and starts no second one", async () => {
+    const asked = [];
+    let finishPush;
+    const server = fakeServer();
+    const fetch = async (url, init) => {
+      if (init.method === "POST") await new Promise((resolve) => (finishPush = resolve)); // a slow push
+      return server.fetch(url, init);
+    };
+    const robbing = {
+      request(name, options, fn) {
+        asked.push(options.steal ? "steal" : "wait");
+        fn({ name }); // the cycle runs on...
+        const robbed = new DOMException("The lock was stolen.", "AbortError");
+        return Promise.reject(robbed); // ...while another tab takes the lock
+      },
+    };
+    const { store, sync } = await setup({ fetch, locks: robbing });
+    await store.edit("material", "mat-1", "update", { purchased: true });
+    await sync.run();
+    expect(asked).toEqual(["wait"]); // no steal back, no second cycle
+    await vi.waitFor(() => expect(finishPush).toBeTypeOf("function"));
+    finishPush();
+    await vi.waitFor(() => expect(store.pendingCount()).toBe(0));
+    expect(server.pushes).toHaveLength(1);
   });
 });
