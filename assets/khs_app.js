@@ -10,6 +10,7 @@
   const views = lib.views.createViews(cfg);
   const EMPTY = { customers: new Map(), jobs: new Map(), materials: new Map(), notes: new Map(), photos: new Map(), uploads: new Map(), queue: [], meta: {} };
   const photoUrls = new Map(); // photo id → object URL of the bytes kept on this phone ("" while read)
+  const shownPhotos = new Set(); // the phone's own photos the last render showed
   const setters = new Map();
   const ticked = new Set(); // materials ticked on this visit stay listed on the Supply run
   const app = { store: null, sync: null, user: null, ready: false, syncState: "idle", syncDetail: "", error: "", updateReady: false };
@@ -38,12 +39,14 @@
   }
 
   function renderAll() {
-    prunePhotoUrls();
+    shownPhotos.clear();
     for (const name of setters.keys()) render(name);
+    prunePhotoUrls();
   }
 
-  /** Where to show a photo that is still only on this phone (read once, then kept). */
+  /** Where to show a photo that is still only on this phone (read once, kept while shown). */
   function localPhotoUrl(id) {
+    shownPhotos.add(id);
     if (photoUrls.has(id)) return photoUrls.get(id);
     photoUrls.set(id, "");
     const store = app.store;
@@ -60,10 +63,10 @@
     return "";
   }
 
+  /** Full-size bytes are large: let go of every one the screens no longer show. */
   function prunePhotoUrls() {
-    const uploads = app.store ? app.store.mem.uploads : EMPTY.uploads;
     for (const [id, url] of photoUrls) {
-      if (uploads.has(id)) continue;
+      if (shownPhotos.has(id)) continue;
       if (url) URL.revokeObjectURL(url);
       photoUrls.delete(id);
     }
@@ -154,12 +157,14 @@
     if (app.sync) app.sync.run();
   }
 
+  function saveError(err) {
+    app.error = "Could not save on this phone: " + err.message;
+    renderAll();
+  }
+
   function edit(...args) {
     if (!app.store) return;
-    app.store.edit(...args).catch((err) => {
-      app.error = "Could not save on this phone: " + err.message;
-      renderAll();
-    });
+    app.store.edit(...args).catch(saveError);
   }
 
   function role() {
@@ -195,10 +200,16 @@
     if (!app.store || !jobId || !form) return;
     const values = new FormData(form);
     const files = values.getAll("file").filter((f) => f && f.size);
+    if (!files.length) {
+      app.error = "Take a photo or choose one first.";
+      return renderAll();
+    }
     const caption = String(values.get("caption") || "").trim();
     const tag = PHOTO_TAGS.has(values.get("tag")) ? values.get("tag") : "progress";
     form.reset();
     app.error = "";
+    // The photos may be the only copy: ask the browser not to evict this site's storage.
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
     const tooBig = files.filter((f) => cfg.maxPhotoBytes && f.size > cfg.maxPhotoBytes);
     if (tooBig.length) {
       const limit = Math.round(cfg.maxPhotoBytes / 1048576);
@@ -239,11 +250,14 @@
     addNote,
     addPhoto,
     discardPhoto(id) {
-      if (app.store) app.store.discardUpload(id);
+      if (app.store) app.store.discardUpload(id).catch(saveError);
+    },
+    retryPhoto(id) {
+      if (app.store) app.store.retryUpload(id).catch(saveError); // its commit triggers a sync
     },
     dismiss(issueId) {
       if (!app.store) return;
-      if (app.store.mem.uploads.has(issueId)) app.store.discardUpload(issueId); // a refused photo
+      if (app.store.mem.uploads.has(issueId)) app.store.discardUpload(issueId).catch(saveError); // a refused photo
       else app.store.dismissIssue(issueId);
     },
     syncNow() {

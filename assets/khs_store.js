@@ -279,6 +279,16 @@
       onCommit("upload");
     }
 
+    /** Send a refused photo again (say the crew member is back on the job's crew). */
+    async function retryUpload(id) {
+      const tx = db.transaction("photoUploads", "readwrite");
+      const upload = await req(tx.objectStore("photoUploads").get(id));
+      if (upload) tx.objectStore("photoUploads").put({ ...upload, state: "waiting", error: "" });
+      await done(tx);
+      await reload();
+      onCommit("edit");
+    }
+
     /** The crew member lets a photo go (a refused one, or one they no longer want to send). */
     async function discardUpload(id) {
       const tx = db.transaction(["photoUploads", "photoBlobs"], "readwrite");
@@ -317,6 +327,7 @@
       photoBytes,
       uploadDone,
       uploadFailed,
+      retryUpload,
       discardUpload,
       // What would be lost if this phone's data went: changes and photos not on the server.
       pendingCount: () => mem.queue.length + mem.uploads.size,

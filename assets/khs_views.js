@@ -161,7 +161,8 @@
           waiting: p.state === "waiting",
           failed: p.state === "failed",
           stateText: p.state === "waiting" ? "Waiting to upload" : p.state === "failed" ? `Not uploaded: ${p.error}` : "",
-          discardLabel: `Discard photo: ${p.caption || "Job photo"}`,
+          discardLabel: `Discard photo: ${p.caption || "Job photo"}${p.at ? ` (${time(p.at)})` : ""}`,
+          retryLabel: `Try again to upload: ${p.caption || "Job photo"}${p.at ? ` (${time(p.at)})` : ""}`,
         }));
     }
 

@@ -100,6 +100,11 @@ def test_a_file_the_server_refuses_is_shown_and_can_be_discarded(phone, crew_job
     alert = card.get_by_role("alert")
     expect(alert).to_contain_text("Not uploaded:", timeout=30_000)
     assert server(phone, f"/api/jobs/{job['id']}/photos") == []
+    route = f"/api/jobs/{job['id']}/photos"
+    with phone.expect_request(lambda r: r.method == "POST" and r.url.endswith(route)) as sent:
+        card.get_by_role("button", name="Try again to upload: Not a photo").click()
+    assert sent.value.headers["content-type"].startswith("multipart/form-data")
+    expect(alert).to_contain_text("Not uploaded:", timeout=30_000)
     card.get_by_role("button", name="Discard photo: Not a photo").click()
     expect(card.get_by_role("img", name="Not a photo")).to_have_count(0)
     wait_on_device(phone, 0)

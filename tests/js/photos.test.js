@@ -157,6 +157,21 @@ describe("uploading photos", () => {
     expect(await store.photoBytes("ph-1")).toBeNull();
   });
 
+  it("a refused photo sent again on request goes up under the same id", async () => {
+    let status = 404; // say the crew member was off the job's crew for a moment
+    const { store, server, sync } = await setup(() => status);
+    await store.addPhoto(photo("ph-1"));
+    await sync.run();
+    expect(store.mem.uploads.get("ph-1").state).toBe("failed");
+    status = 201;
+    await store.retryUpload("ph-1");
+    expect(store.mem.uploads.get("ph-1")).toMatchObject({ state: "waiting", error: "" });
+    await sync.run();
+    expect(server.uploads.map((u) => u.fields.id)).toEqual(["ph-1", "ph-1"]);
+    expect(store.mem.uploads.size).toBe(0);
+    expect(store.mem.photos.has("ph-1")).toBe(true);
+  });
+
   it("on a 401 keeps the photo waiting and asks the user to sign in", async () => {
     const { store, sync, events } = await setup(() => 401);
     await store.addPhoto(photo("ph-1"));

@@ -98,7 +98,7 @@ describe("views", () => {
     const photos = views.job(d, ctx({ jobId: "job-1", localPhotoUrl: (id) => `blob:${id}` })).photos;
     expect(photos.map((p) => p.id)).toEqual(["up-1", "up-2", "ph-2", "ph-1"]);
     expect(photos[0]).toMatchObject({ src: "blob:up-1", href: "", alt: "New joists", tagLabel: "Progress", waiting: true, failed: false, stateText: "Waiting to upload" });
-    expect(photos[1]).toMatchObject({ alt: "Job photo", tagLabel: "Issue", waiting: false, failed: true, stateText: "Not uploaded: Not a JPEG, PNG, WebP or HEIC image.", discardLabel: "Discard photo: Job photo" });
+    expect(photos[1]).toMatchObject({ alt: "Job photo", tagLabel: "Issue", waiting: false, failed: true, stateText: "Not uploaded: Not a JPEG, PNG, WebP or HEIC image.", discardLabel: "Discard photo: Job photo (8:00 AM)", retryLabel: "Try again to upload: Job photo (8:00 AM)" });
     expect(photos[2]).toMatchObject({ src: "/api/photos/ph-2/file", waiting: false, failed: false, stateText: "" }); // no thumbnail yet
     expect(photos[3]).toMatchObject({ src: "/api/photos/ph-1/thumbnail", href: "/api/photos/ph-1/file", tagLabel: "Before" });
   });

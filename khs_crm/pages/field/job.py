@@ -207,12 +207,22 @@ def _photo(photo: Var) -> rx.Component:
         ),
         rx.cond(
             photo["failed"],
-            rx.el.button(
-                "Discard",
-                type="button",
-                aria_label=photo["discardLabel"],
-                on_click=khs_call("discardPhoto", photo["id"]),
-                class_name="btn btn-link",
+            rx.el.div(
+                rx.el.button(
+                    "Try again",
+                    type="button",
+                    aria_label=photo["retryLabel"],
+                    on_click=khs_call("retryPhoto", photo["id"]),
+                    class_name="btn btn-link",
+                ),
+                rx.el.button(
+                    "Discard",
+                    type="button",
+                    aria_label=photo["discardLabel"],
+                    on_click=khs_call("discardPhoto", photo["id"]),
+                    class_name="btn btn-link photo-delete",
+                ),
+                class_name="photo-actions",
             ),
         ),
         class_name="photo-card",
