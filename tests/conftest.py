@@ -95,6 +95,25 @@ def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     databases.reset_caches()
 
 
+@pytest.fixture
+def uploads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A test's own uploads folder (set before the app's caches are built), GPS stripped."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setenv("KHS_UPLOADS_DIR", str(folder))
+    monkeypatch.delenv("KHS_KEEP_PHOTO_GPS", raising=False)
+    return folder
+
+
+@pytest.fixture
+def drained(uploads: Path, engine: Engine) -> Iterator[None]:
+    """Thumbnail jobs of a test finish before its database goes away."""
+    from khs_crm.integrations import jobqueue
+
+    yield
+    assert jobqueue.get_queue().join(20)
+    jobqueue.stop_all()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
     from khs_crm.integrations.limits import clear_all_local

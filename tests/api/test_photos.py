@@ -16,24 +16,9 @@ from khs_crm.services import images, photos_store, photos_thumbs
 from tests.support.factories import bearer, make_job
 from tests.support.photo_files import GPS_IFD, HTML, hostile_files, image_bytes
 
+pytestmark = pytest.mark.usefixtures("uploads", "drained")
+
 ROLES = ["owner", "admin", "worker_a", "worker_b", "anonymous"]
-
-
-@pytest.fixture(autouse=True)
-def uploads(tmp_path, monkeypatch) -> Path:
-    """Every test gets its own uploads folder (set before the app's caches are built)."""
-    folder = tmp_path / "uploads"
-    monkeypatch.setenv("KHS_UPLOADS_DIR", str(folder))
-    monkeypatch.delenv("KHS_KEEP_PHOTO_GPS", raising=False)
-    return folder
-
-
-@pytest.fixture(autouse=True)
-def drained(uploads, engine):
-    """Thumbnail jobs of a test finish before its database goes away."""
-    yield
-    assert jobqueue.get_queue().join(20)
-    jobqueue.stop_all()
 
 
 def auth(cast, role: str) -> dict[str, str]:

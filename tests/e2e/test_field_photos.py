@@ -90,15 +90,20 @@ def test_a_photo_taken_offline_survives_a_reload_and_uploads_once(phone, crew_jo
     expect(photos_card(phone).get_by_text("Waiting to upload")).to_have_count(0)
 
 
-def test_a_file_the_server_refuses_is_shown_and_can_be_discarded(phone, crew_job):
+def add_refused_photo(page, crew_job: dict, name: str, body: bytes, caption: str) -> dict:
+    """Online, add a file that is no photo: the server refuses it; the card says so."""
     job = crew_job["job"]
-    open_field(phone, crew_job["email"])
-    open_job(phone, job)
-    fake = {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"just some text, not a photo"}
-    add_photo(phone, [fake], "Not a photo", "issue")
+    open_field(page, crew_job["email"])
+    open_job(page, job)
+    add_photo(page, [{"name": name, "mimeType": "image/jpeg", "buffer": body}], caption, "issue")
+    expect(photos_card(page).get_by_role("alert")).to_contain_text("Not uploaded:", timeout=30_000)
+    return job
+
+
+def test_a_file_the_server_refuses_is_shown_and_can_be_discarded(phone, crew_job):
+    job = add_refused_photo(phone, crew_job, "notes.jpg", b"just some text", "Not a photo")
     card = photos_card(phone)
     alert = card.get_by_role("alert")
-    expect(alert).to_contain_text("Not uploaded:", timeout=30_000)
     assert server(phone, f"/api/jobs/{job['id']}/photos") == []
     route = f"/api/jobs/{job['id']}/photos"
     with phone.expect_request(lambda r: r.method == "POST" and r.url.endswith(route)) as sent:
@@ -111,12 +116,7 @@ def test_a_file_the_server_refuses_is_shown_and_can_be_discarded(phone, crew_job
 
 
 def test_a_refused_photo_is_listed_on_the_sync_screen_until_dismissed(phone, crew_job):
-    job = crew_job["job"]
-    open_field(phone, crew_job["email"])
-    open_job(phone, job)
-    fake = {"name": "scan.png", "mimeType": "image/png", "buffer": b"%PDF-1.7 not an image"}
-    add_photo(phone, [fake], "Permit", "progress")
-    expect(photos_card(phone).get_by_role("alert")).to_contain_text("Not uploaded:", timeout=30_000)
+    job = add_refused_photo(phone, crew_job, "scan.png", b"%PDF-1.7 not an image", "Permit")
     expect(banner(phone)).to_have_text("1 photo not uploaded — see Sync")
     phone.get_by_role("navigation", name="Field").get_by_role("link", name="Sync").click()
     issue = phone.locator(".issue", has_text="Photo not uploaded")

@@ -21,24 +21,10 @@ from khs_crm.state.office.job_photos import JobPhotosState
 from tests.support.photo_files import image_bytes
 from tests.unit.test_office_state import call, root_state, signed_in, sub
 
+pytestmark = pytest.mark.usefixtures("uploads", "drained")
+
 NOT_A_PHOTO = "This file is not a photo: only JPEG, PNG, WebP or HEIC images are accepted."
 TOO_BIG = "A photo may be at most 15 MB."
-
-
-@pytest.fixture(autouse=True)
-def uploads(tmp_path, monkeypatch) -> Path:
-    """Every test gets its own uploads folder (set before the app's caches are built)."""
-    folder = tmp_path / "uploads"
-    monkeypatch.setenv("KHS_UPLOADS_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture(autouse=True)
-def drained(uploads, engine):
-    """Thumbnail jobs of a test finish before its database goes away."""
-    yield
-    assert jobqueue.get_queue().join(20)
-    jobqueue.stop_all()
 
 
 def photo_files(folder: Path) -> list[str]:

@@ -169,6 +169,17 @@ def _add_photo() -> rx.Component:
     )
 
 
+def _photo_action(text: str, action: str, photo: Var, extra: str = "") -> rx.Component:
+    """A refused photo's button: ``window.khs.<action>Photo(id)``, named by the view."""
+    return rx.el.button(
+        text,
+        type="button",
+        aria_label=photo[f"{action}Label"],
+        on_click=khs_call(f"{action}Photo", photo["id"]),
+        class_name=f"btn btn-link {extra}".strip(),
+    )
+
+
 def _photo(photo: Var) -> rx.Component:
     picture = rx.el.img(
         src=photo["src"].to(str), alt=photo["alt"].to(str), class_name="photo-thumb"
@@ -208,20 +219,8 @@ def _photo(photo: Var) -> rx.Component:
         rx.cond(
             photo["failed"],
             rx.el.div(
-                rx.el.button(
-                    "Try again",
-                    type="button",
-                    aria_label=photo["retryLabel"],
-                    on_click=khs_call("retryPhoto", photo["id"]),
-                    class_name="btn btn-link",
-                ),
-                rx.el.button(
-                    "Discard",
-                    type="button",
-                    aria_label=photo["discardLabel"],
-                    on_click=khs_call("discardPhoto", photo["id"]),
-                    class_name="btn btn-link photo-delete",
-                ),
+                _photo_action("Try again", "retry", photo),
+                _photo_action("Discard", "discard", photo, "photo-delete"),
                 class_name="photo-actions",
             ),
         ),
