@@ -34,3 +34,8 @@ def nav_item(text: str, href: str) -> rx.Component:
 def external(text: Any, href: Any, **props: Any) -> rx.Component:
     """A link that leaves the app (maps): a new tab, no referrer details."""
     return rx.el.a(text, href=href, target="_blank", rel="noopener noreferrer", **props)
+
+
+def call_link(phone: Any, href: Any, name: Any) -> rx.Component:
+    """Tap-to-call a customer's phone, or "No phone" when there is none."""
+    return rx.cond(href != "", rx.el.a(phone, href=href, aria_label="Call " + name), "No phone")

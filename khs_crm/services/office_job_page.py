@@ -125,17 +125,17 @@ def job_materials(
     return items, info, sum(1 for m in everything if not m.purchased)
 
 
+def _one_page(lister, session: Session, user: User, job_id: str, page: int, page_size: int):
+    """``lister``'s rows of one job for one page, and how many there are in all."""
+    job, offset = parse_id(job_id, "job"), (page - 1) * page_size
+    return lister(session, job_id=job, user=user, offset=offset, limit=page_size)
+
+
 def job_notes(
     session: Session, *, user: User, job_id: str, page: int, page_size: int
 ) -> tuple[list[NoteRow], Page]:
     """One page of the job's notes, newest first."""
-    rows, total = list_notes(
-        session,
-        job_id=parse_id(job_id, "job"),
-        user=user,
-        offset=(page - 1) * page_size,
-        limit=page_size,
-    )
+    rows, total = _one_page(list_notes, session, user, job_id, page, page_size)
     notes = [
         NoteRow(id=str(n.id), body=n.body, author=name or "Someone", when=when(n.created_at))
         for n, name in rows
@@ -147,13 +147,7 @@ def job_photos(
     session: Session, *, user: User, job_id: str, page: int, page_size: int
 ) -> tuple[list[dict], Page]:
     """One page of a job's photos as the photo gallery draws them (see photo_gallery)."""
-    rows, total = list_photos(
-        session,
-        job_id=parse_id(job_id, "job"),
-        user=user,
-        offset=(page - 1) * page_size,
-        limit=page_size,
-    )
+    rows, total = _one_page(list_photos, session, user, job_id, page, page_size)
     photos = [
         {
             "id": str(p.id),

@@ -45,27 +45,29 @@ def _summary() -> rx.Component:
     )
 
 
+def _list_card(title: str, rows: Var, items: rx.Component, empty: str) -> rx.Component:
+    """A titled card with its list, or a line saying there is nothing in it."""
+    return rx.el.section(
+        rx.el.h2(title),
+        rx.cond(rows.length() > 0, items, empty_state(empty)),
+        class_name="card",
+        aria_label=title,
+    )
+
+
 def _lists(ops: Var, issues: Var) -> rx.Component:
     return rx.fragment(
-        rx.el.section(
-            rx.el.h2("Needs your attention"),
-            rx.cond(
-                issues.length() > 0,
-                rx.el.ul(rx.foreach(issues, _issue), class_name="issues"),
-                empty_state("No rejected changes or conflicts."),
-            ),
-            class_name="card",
-            aria_label="Needs your attention",
+        _list_card(
+            "Needs your attention",
+            issues,
+            rx.el.ul(rx.foreach(issues, _issue), class_name="issues"),
+            "No rejected changes or conflicts.",
         ),
-        rx.el.section(
-            rx.el.h2("Waiting to be sent"),
-            rx.cond(
-                ops.length() > 0,
-                rx.el.ol(rx.foreach(ops, _op), class_name="ops"),
-                empty_state("Every change has reached the office."),
-            ),
-            class_name="card",
-            aria_label="Waiting to be sent",
+        _list_card(
+            "Waiting to be sent",
+            ops,
+            rx.el.ol(rx.foreach(ops, _op), class_name="ops"),
+            "Every change has reached the office.",
         ),
     )
 

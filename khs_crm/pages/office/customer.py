@@ -6,7 +6,7 @@ import reflex as rx
 
 from khs_crm.components.forms import confirm, messages
 from khs_crm.components.layout import loading, office_shell
-from khs_crm.components.links import external, link
+from khs_crm.components.links import call_link, external, link
 from khs_crm.components.pager import pager
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import button, card, empty_state
@@ -24,13 +24,7 @@ def _contact() -> rx.Component:
     return card(
         rx.el.dl(
             rx.el.dt("Phone"),
-            rx.el.dd(
-                rx.cond(
-                    c.phone_href != "",
-                    rx.el.a(c.phone, href=c.phone_href, aria_label="Call " + c.name),
-                    "No phone",
-                )
-            ),
+            rx.el.dd(call_link(c.phone, c.phone_href, c.name)),
             rx.el.dt("Email"),
             rx.el.dd(
                 rx.cond(

@@ -7,7 +7,7 @@ import reflex as rx
 
 from khs_crm.components.forms import confirm, form_actions, form_error, messages, modal
 from khs_crm.components.layout import loading, office_shell
-from khs_crm.components.links import external, link
+from khs_crm.components.links import call_link, external, link
 from khs_crm.components.pager import pager
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import button, card, empty_state
@@ -31,13 +31,7 @@ def _site() -> rx.Component:
                 link(j.customer, href="/customers/" + j.customer_id, class_name="link strong")
             ),
             rx.el.dt("Phone"),
-            rx.el.dd(
-                rx.cond(
-                    j.phone_href != "",
-                    rx.el.a(j.phone, href=j.phone_href, aria_label="Call " + j.customer),
-                    "No phone",
-                )
-            ),
+            rx.el.dd(call_link(j.phone, j.phone_href, j.customer)),
             rx.el.dt("Site"),
             rx.el.dd(
                 rx.cond(

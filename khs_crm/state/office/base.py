@@ -87,3 +87,23 @@ class ConfirmDelete(rx.State, mixin=True):
     @rx.event
     def delete(self):
         return self._run(self._delete)
+
+
+class EditDialog(rx.State, mixin=True):
+    """A record page's edit dialog: open, close, and save the form (the page's ``_save``)."""
+
+    editing: bool = False
+
+    @rx.event
+    def open_edit(self):
+        self._clear()
+        self.editing = True
+
+    @rx.event
+    def close_edit(self):
+        self._clear()
+        self.editing = False
+
+    @rx.event
+    def save(self, form: dict[str, Any]):
+        return self._run(self._save, form)

@@ -12,7 +12,7 @@ from khs_crm.services.office_activity import ActivityRow, customer_timeline
 from khs_crm.services.office_jobs import JobRow, customer_jobs
 from khs_crm.services.office_views import CustomerView, customer_for, parse_id
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import ConfirmDelete, Feedback, clean_page, path_id
+from khs_crm.state.office.base import ConfirmDelete, EditDialog, Feedback, clean_page, path_id
 from khs_crm.state.office.customers import _fields
 
 STALE = (
@@ -23,7 +23,7 @@ JOBS_PAGE = 10
 TIMELINE_PAGE = 10
 
 
-class CustomerState(ConfirmDelete, Feedback, AuthState):
+class CustomerState(ConfirmDelete, EditDialog, Feedback, AuthState):
     customer: CustomerView = CustomerView()
     missing: bool = False
     loaded: bool = False
@@ -34,7 +34,6 @@ class CustomerState(ConfirmDelete, Feedback, AuthState):
     timeline: list[ActivityRow] = []
     timeline_page: int = 1
     timeline_pages: int = 0
-    editing: bool = False
 
     def _customer_id(self) -> str:
         return path_id(self)
@@ -74,20 +73,6 @@ class CustomerState(ConfirmDelete, Feedback, AuthState):
     def go_timeline(self, page: int):
         self.timeline_page = clean_page(page)
         return self._run(self._fetch_lists)
-
-    @rx.event
-    def open_edit(self):
-        self._clear()
-        self.editing = True
-
-    @rx.event
-    def close_edit(self):
-        self._clear()
-        self.editing = False
-
-    @rx.event
-    def save(self, form: dict[str, Any]):
-        return self._run(self._save, form)
 
     def _save(self, session, user, form: dict[str, Any]) -> None:
         try:

@@ -14,20 +14,19 @@ from khs_crm.services.office_job_page import JobView, job_view
 from khs_crm.services.office_jobs import MoveOption, moves_for, worker_options
 from khs_crm.services.office_views import Option, parse_id, status_label
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import ConfirmDelete, Feedback
+from khs_crm.state.office.base import ConfirmDelete, EditDialog, Feedback
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of
 
 STALE = "Someone else changed this job while you were editing. Check it, then save again."
 
 
-class JobState(ConfirmDelete, Feedback, AuthState):
+class JobState(ConfirmDelete, EditDialog, Feedback, AuthState):
     job: JobView = JobView()
     crew: list[Option] = []
     workers: list[Option] = []
     moves: list[MoveOption] = []
     missing: bool = False
     loaded: bool = False
-    editing: bool = False
 
     @rx.event
     def load(self):
@@ -79,20 +78,6 @@ class JobState(ConfirmDelete, Feedback, AuthState):
             actor=user,
         )
         return self._changed(session, user, "Crew updated.")
-
-    @rx.event
-    def open_edit(self):
-        self._clear()
-        self.editing = True
-
-    @rx.event
-    def close_edit(self):
-        self._clear()
-        self.editing = False
-
-    @rx.event
-    def save(self, form: dict[str, Any]):
-        return self._run(self._save, form)
 
     def _save(self, session, user, form: dict[str, Any]):
         try:
