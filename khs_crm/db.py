@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -26,17 +27,31 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLAlchemy's pysqlite recipe: the driver starts no transaction of its own (so SAVEPOINT
+    # and RELEASE behave), and the "begin" listener below opens each one itself.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    """Every transaction takes SQLite's write lock up front (``BEGIN IMMEDIATE``).
+
+    A read-check-write (If-Match, "the last owner", a sync merge) then sees no other writer
+    between its read and its write, and never fails half-way with SQLITE_BUSY. Readers
+    outside transactions are not blocked (WAL). See docs/decisions/0001-transactions.md.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @lru_cache
@@ -50,10 +65,15 @@ def get_engine() -> Engine:
 
 @contextmanager
 def session_scope() -> Iterator[Session]:
-    """Open a session; the caller commits. Rolled back on error, always closed."""
+    """One unit of work: commits when the block ends normally, rolls back on an exception.
+
+    The boundary (a Reflex event handler, a CLI command, a queued job) opens it; the services
+    it calls only flush.
+    """
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
+            session.commit()
         except Exception:
             session.rollback()
             raise
@@ -67,3 +87,27 @@ def ping(engine: Engine | None = None) -> bool:
         return True
     except Exception:
         return False
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` once the session's transaction has committed (queue a job, remove a
+    file); dropped when it rolls back instead."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+_AFTER_COMMIT = "khs_after_commit"
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for action in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            action()
+        except Exception:  # the commit stands; the action's own code logs what it could not do
+            logging.getLogger("khs_crm.db").warning("after-commit action failed", exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_AFTER_COMMIT, None)

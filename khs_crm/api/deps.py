@@ -39,11 +39,19 @@ IfMatch = Annotated[int | None, Depends(if_match)]
 
 
 def get_db() -> Iterator[Session]:
+    """The request's one transaction: committed when the route returns, before the response
+    goes out (``scope="function"``), so a failing commit answers 5xx, never a 200 whose write
+    was lost. Any exception rolls it back."""
     with Session(get_engine(), expire_on_commit=False) as session:
-        yield session
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def client_ip(request: Request) -> str:

@@ -31,6 +31,8 @@ class User(UserBase, Timestamped, table=True):
     password_hash: str = Field(max_length=100)
     # Bumped on deactivation and password reset: every token and session minted before dies.
     auth_epoch: int = 0
+    # Taken from the global change counter on every write: If-Match and concurrent edits.
+    version: int = Field(default=0)
 
 
 class UserPublic(UserBase):

@@ -49,7 +49,7 @@ class DatabaseStore:
                 last_seen_at=data.last_seen_at,
             )
         )
-        self.db.commit()
+        self.db.flush()
 
     def load_session(self, id_hash: str) -> StoredSession | None:
         row = self.db.get(UserSession, id_hash)
@@ -61,11 +61,11 @@ class DatabaseStore:
         self.db.execute(
             update(UserSession).where(UserSession.id_hash == id_hash).values(last_seen_at=utcnow())
         )
-        self.db.commit()
+        self.db.flush()
 
     def delete_session(self, id_hash: str) -> None:
         self.db.execute(delete(UserSession).where(UserSession.id_hash == id_hash))
-        self.db.commit()
+        self.db.flush()
 
     def save_refresh(self, token_hash: str, data: StoredRefresh) -> None:
         self.db.add(
@@ -77,7 +77,7 @@ class DatabaseStore:
                 expires_at=data.expires_at,
             )
         )
-        self.db.commit()
+        self.db.flush()
 
     def use_refresh(self, token_hash: str) -> tuple[str, StoredRefresh | None]:
         """Mark the token used. Returns ("ok" | "reused" | "revoked" | "unknown", data)."""
@@ -90,7 +90,7 @@ class DatabaseStore:
             )
             .values(used_at=utcnow())
         ).rowcount
-        self.db.commit()
+        self.db.flush()
         row = self.db.get(RefreshToken, token_hash)
         if row is None:
             return "unknown", None
@@ -106,6 +106,8 @@ class DatabaseStore:
             .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+        # Its own commit: a reused token's family is revoked even though the request then
+        # fails (and its transaction rolls back).
         self.db.commit()
 
     def family_of(self, token_hash: str) -> uuid.UUID | None:

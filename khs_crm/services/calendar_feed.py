@@ -56,7 +56,7 @@ def _target(session: Session, user_id: uuid.UUID) -> User:
 
 
 def issue_token(session: Session, *, user_id: uuid.UUID, actor: User) -> str:
-    """A new feed token for the user (office only); any earlier one stops working. Commits.
+    """A new feed token for the user (office only); any earlier one stops working.
 
     Returns the token itself: it is shown once and never stored.
     """
@@ -66,12 +66,12 @@ def issue_token(session: Session, *, user_id: uuid.UUID, actor: User) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(CalendarToken(user_id=user.id, token_hash=token_hash(token), created_by=actor.id))
     activity.record(session, actor=actor, entity="user", entity_id=user.id, action="calendar_issue")
-    session.commit()
+    session.flush()
     return token
 
 
 def revoke_tokens(session: Session, *, user_id: uuid.UUID, actor: User) -> int:
-    """Stop every feed link of the user (office only); returns how many were live. Commits."""
+    """Stop every feed link of the user (office only); returns how many were live. """
     require_office(actor, "revoke calendar links")
     user = _target(session, user_id)
     count = _revoke_all(session, user.id)
@@ -79,7 +79,7 @@ def revoke_tokens(session: Session, *, user_id: uuid.UUID, actor: User) -> int:
         activity.record(
             session, actor=actor, entity="user", entity_id=user.id, action="calendar_revoke"
         )
-    session.commit()
+    session.flush()
     return count
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import event, inspect, update
 from sqlmodel import Session, SQLModel
 
 from khs_crm.models import User
@@ -52,11 +53,51 @@ def apply_changes(
     return changed
 
 
+WRITTEN = "khs_written_rows"  # session.info key: {(table, id): version} of this unit of work
+
+
 def mark_written(session: Session, row: SQLModel) -> None:
-    """A syncable row was written: new version, new updated_at. Does not commit."""
-    row.version = next_version(session)
-    row.updated_at = utcnow()
+    """A versioned row was written: new version, new updated_at. Does not commit.
+
+    The one place versions change. An existing row's new version is claimed with a
+    compare-and-swap (``UPDATE … WHERE id = :id AND version = :read``): of two writers that
+    read the same version, exactly one wins and the other gets PreconditionFailed, on SQLite
+    and PostgreSQL alike. A row written twice in one unit of work (a sync operation, a
+    request) keeps the one version it took first.
+    """
+    table = row.__table__  # type: ignore[attr-defined]
+    written = session.info.setdefault(WRITTEN, {})
+    key = (table.name, row.id)  # type: ignore[attr-defined]
+    row.updated_at = utcnow()  # type: ignore[attr-defined]
     session.add(row)
+    if key in written:
+        return
+    state = inspect(row)
+    with session.no_autoflush:
+        version = next_version(session)
+        if state.persistent:
+            _claim(session, table, row, version)
+    row.version = version  # type: ignore[attr-defined]
+    written[key] = version
+
+
+def _claim(session: Session, table: Any, row: SQLModel, version: int) -> None:
+    read = inspect(row).committed_state.get("version", row.version)  # type: ignore[attr-defined]
+    claimed = session.execute(
+        update(table)
+        .where(table.c.id == row.id, table.c.version == read)  # type: ignore[attr-defined]
+        .values(version=version)
+    ).rowcount
+    if claimed != 1:
+        raise PreconditionFailed(
+            "Someone else changed this record while you were saving; reload it and try again.",
+            details=[{"field": "version", "message": "changed concurrently"}],
+        )
+
+
+def forget_written(session: Session) -> None:
+    """Start a new unit of work on this session (the next write of a row takes a version)."""
+    session.info.pop(WRITTEN, None)
 
 
 def stamp_fields(row: SQLModel, fields: Iterable[str]) -> None:
@@ -70,3 +111,9 @@ def soft_delete(session: Session, row: SQLModel, *, actor: User | None, entity: 
     row.deleted_at = utcnow()
     mark_written(session, row)
     activity.record(session, actor=actor, entity=entity, entity_id=row.id, action="delete")
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _end_of_unit(session: Session) -> None:
+    forget_written(session)

@@ -59,7 +59,7 @@ def _validate_rows(
 
 
 def import_customers_csv(session: Session, *, content: bytes, actor: User) -> int:
-    """Import customers from CSV (office only): all rows or none. Commits; returns the count.
+    """Import customers from CSV (office only): all rows or none. Returns the count.
 
     The header names columns among name, phone, email, address, notes (name required).
     Every row is validated before anything is written; any bad row raises ValidationFailed
@@ -75,5 +75,5 @@ def import_customers_csv(session: Session, *, content: bytes, actor: User) -> in
     if not items:
         raise ValidationFailed("The file has no customers in it.")
     add_customers(session, items=items, actor=actor, action="import")
-    session.commit()
+    session.flush()
     return len(items)

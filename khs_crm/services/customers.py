@@ -107,24 +107,24 @@ def add_customers(
 def create_customer(
     session: Session, *, data: CustomerCreate | dict[str, Any], actor: User
 ) -> Customer:
-    """Create a customer (office only); commits and returns it.
+    """Create a customer (office only); returns it.
 
     Raises ValidationFailed (bad fields), Forbidden (a worker) or Conflict (id taken).
     """
     require_office(actor, "add customers")
     item = validated(CustomerCreate, data)
     (customer,) = add_customers(session, items=[item], actor=actor)
-    session.commit()
+    session.flush()
     return customer
 
 
 def _writable(
     session: Session, customer_id: uuid.UUID, actor: User, expected: int | None
 ) -> Customer:
-    """The customer, locked for this transaction, once every rule allows the write."""
+    """The customer, once every rule allows the write (the version is checked again as it
+    is written: services/common.py)."""
     customer = get_visible_customer(session, customer_id=customer_id, user=actor)
     require_office(actor, "change customers")
-    session.refresh(customer, with_for_update=True)
     check_version(customer, expected)
     return customer
 
@@ -137,7 +137,7 @@ def update_customer(
     actor: User,
     expected_version: int | None = None,
 ) -> Customer:
-    """Change the given fields only (office only); commits and returns the customer.
+    """Change the given fields only (office only); returns the customer.
 
     Unchanged values write nothing (no new version, no activity). Raises NotFound (missing
     or not visible), Forbidden (a worker who can see it), PreconditionFailed (stale
@@ -146,7 +146,7 @@ def update_customer(
     values = validated(CustomerUpdate, changes).changes()
     customer = _writable(session, customer_id, actor, expected_version)
     apply_changes(session, customer, values, actor=actor, entity=ENTITY)
-    session.commit()
+    session.flush()
     return customer
 
 
@@ -157,11 +157,11 @@ def delete_customer(
     actor: User,
     expected_version: int | None = None,
 ) -> Customer:
-    """Soft-delete a customer (office only); its jobs are kept. Commits; returns the tombstone.
+    """Soft-delete a customer (office only); its jobs are kept. Returns the tombstone.
 
     Raises NotFound, Forbidden or PreconditionFailed like update_customer.
     """
     customer = _writable(session, customer_id, actor, expected_version)
     soft_delete(session, customer, actor=actor, entity=ENTITY)
-    session.commit()
+    session.flush()
     return customer

@@ -110,7 +110,7 @@ def is_empty(session: Session) -> bool:
 
 
 def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
-    """Load the demo company once; returns False when it was already there. Commits."""
+    """Load the demo company once; returns False when it was already there."""
     if is_seeded(session):
         return False
     rng = random.Random(2026)  # noqa: S311 (demo data, not security)
@@ -125,7 +125,7 @@ def seed_demo(session: Session, *, now: datetime | None = None) -> bool:
         _job(
             session, rng, now, rng.choice(customers), statuses[i % len(statuses)], workers, users[0]
         )
-    session.commit()
+    session.flush()
     return True
 
 

@@ -164,7 +164,7 @@ def _check_schedule(start: datetime | None, end: datetime | None) -> None:
 
 
 def create_job(session: Session, *, data: JobCreate, actor: User) -> Job:
-    """Create a job as a lead (office only); commits. Conflict if the id is taken."""
+    """Create a job as a lead (office only). Conflict if the id is taken."""
     require_office(actor, "create jobs")
     _live_customer(session, data.customer_id)
     _check_schedule(data.scheduled_start, data.scheduled_end)
@@ -186,8 +186,7 @@ def create_job(session: Session, *, data: JobCreate, actor: User) -> Job:
         action="create",
         changes={**fields, "status": JobStatus.lead, "assigned_user_ids": crew},
     )
-    session.commit()
-    session.refresh(job)
+    session.flush()
     return job
 
 
@@ -199,7 +198,7 @@ def update_job(
     actor: User,
     expected_version: int | None = None,
 ) -> Job:
-    """Change a job's own fields (office only); commits. 404 / 403 / 412 / 422 as usual."""
+    """Change a job's own fields (office only). 404 / 403 / 412 / 422 as usual."""
     job = get_visible_job(session, job_id=job_id, user=actor)
     require_office(actor, "edit jobs")
     check_version(job, expected_version)
@@ -211,19 +210,17 @@ def update_job(
         changes.get("scheduled_end", job.scheduled_end),
     )
     apply_changes(session, job, changes, actor=actor, entity="job")
-    session.commit()
-    session.refresh(job)
+    session.flush()
     return job
 
 
 def delete_job(
     session: Session, *, job_id: uuid.UUID, actor: User, expected_version: int | None = None
 ) -> Job:
-    """Soft-delete a job (office only); commits. Its materials and notes go out of reach."""
+    """Soft-delete a job (office only). Its materials and notes go out of reach."""
     job = get_visible_job(session, job_id=job_id, user=actor)
     require_office(actor, "delete jobs")
     check_version(job, expected_version)
     soft_delete(session, job, actor=actor, entity="job")
-    session.commit()
-    session.refresh(job)
+    session.flush()
     return job

@@ -102,7 +102,7 @@ def _check_new_ids(session: Session, items: list[MaterialCreate]) -> None:
 def add_materials(
     session: Session, *, job_id: uuid.UUID, items: list[MaterialCreate], actor: User
 ) -> list[Material]:
-    """Add materials to a visible job, all or none; commits. Workers on the crew may add."""
+    """Add materials to a visible job, all or none. Workers on the crew may add."""
     get_visible_job(session, job_id=job_id, user=actor)
     _check_new_ids(session, items)
     created = []
@@ -121,9 +121,7 @@ def add_materials(
             changes={"job_id": job_id, **fields},
         )
         created.append(material)
-    session.commit()
-    for material in created:
-        session.refresh(material)
+    session.flush()
     return created
 
 
@@ -135,20 +133,19 @@ def update_material(
     actor: User,
     expected_version: int | None = None,
 ) -> Material:
-    """Change one material of a visible job; commits. 404 / 412 / 422 as usual."""
+    """Change one material of a visible job. 404 / 412 / 422 as usual."""
     material = get_visible_material(session, material_id=material_id, user=actor)
     check_version(material, expected_version)
     changes = _with_stamps(material, data.model_dump(exclude_unset=True), actor)
     apply_changes(session, material, changes, actor=actor, entity="material")
-    session.commit()
-    session.refresh(material)
+    session.flush()
     return material
 
 
 def bulk_update_materials(
     session: Session, *, ids: list[uuid.UUID], data: MaterialChanges, actor: User
 ) -> list[Material]:
-    """Apply the same change to several materials, all or none; commits.
+    """Apply the same change to several materials, all or none.
 
     Any id that is missing, deleted or on a job the user cannot see: NotFound, and
     nothing changes. The result keeps the order of ``ids`` (repeats removed).
@@ -173,20 +170,17 @@ def bulk_update_materials(
             actor=actor,
             entity="material",
         )
-    session.commit()
-    for material in found.values():
-        session.refresh(material)
+    session.flush()
     return [found[material_id] for material_id in wanted]
 
 
 def delete_material(
     session: Session, *, material_id: uuid.UUID, actor: User, expected_version: int | None = None
 ) -> Material:
-    """Soft-delete a material (office only); commits. A worker on the crew gets Forbidden."""
+    """Soft-delete a material (office only). A worker on the crew gets Forbidden."""
     material = get_visible_material(session, material_id=material_id, user=actor)
     require_office(actor, "delete materials")
     check_version(material, expected_version)
     soft_delete(session, material, actor=actor, entity="material")
-    session.commit()
-    session.refresh(material)
+    session.flush()
     return material

@@ -42,7 +42,7 @@ def list_notes(
 
 
 def add_note(session: Session, *, job_id: uuid.UUID, data: NoteCreate, actor: User) -> JobNote:
-    """Add a note to a visible job (workers on the crew too); commits."""
+    """Add a note to a visible job (workers on the crew too)."""
     get_visible_job(session, job_id=job_id, user=actor)
     if data.id is not None and session.get(JobNote, data.id) is not None:
         raise Conflict(
@@ -58,6 +58,5 @@ def add_note(session: Session, *, job_id: uuid.UUID, data: NoteCreate, actor: Us
         action="create",
         changes={"job_id": job_id, "body": data.body},
     )
-    session.commit()
-    session.refresh(note)
+    session.flush()
     return note

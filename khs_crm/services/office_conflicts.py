@@ -70,7 +70,7 @@ def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRo
                 server_when=when(office_at) if office_at else "before the phone synced",
                 client_by=labels.users.get(c.client_user_id, "a phone"),
                 client_when=when(c.created_at),
-                server_current=c.kind != "overwritten",
+                server_current=c.kind != "field",
                 resolved=_resolution(c, labels.users.get(c.resolved_by, "Someone")),
             )
         )

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from khs_crm.db import after_commit, session_scope
 from khs_crm.integrations.storage import get_storage
 from khs_crm.models import Job, Photo, User
 from khs_crm.services.access import assigned, get_visible_job, is_office, require_office
@@ -115,7 +116,7 @@ def list_photos(
 def upload_photo(
     session: Session, *, job_id: uuid.UUID, meta: PhotoMeta, data: bytes, actor: User
 ) -> Stored:
-    """Add a photo sent through the app to a visible job (workers on the crew too); commits.
+    """Add a photo sent through the app to a visible job (workers on the crew too).
 
     404 for a job the actor cannot see; 413 above 15 MB; 422 for anything but a whole
     JPEG/PNG/WebP/HEIC image; the same id again: the existing photo, or 409 when it differs.
@@ -132,22 +133,21 @@ def update_photo(
     actor: User,
     expected_version: int | None = None,
 ) -> Photo:
-    """Change a photo's caption and/or tag; commits. 404 / 412 / 422 as usual."""
+    """Change a photo's caption and/or tag. 404 / 412 / 422 as usual."""
     photo = get_visible_photo(session, photo_id=photo_id, user=actor)
     check_version(photo, expected_version)
     changes = data.model_dump(exclude_unset=True)
     if "tag" in changes:
         changes["tag"] = PhotoTag(changes["tag"]).value
     apply_changes(session, photo, changes, actor=actor, entity="photo")
-    session.commit()
-    session.refresh(photo)
+    session.flush()
     return photo
 
 
 def delete_photo(
     session: Session, *, photo_id: uuid.UUID, actor: User, expected_version: int | None = None
 ) -> Photo:
-    """Soft-delete a photo (office only), then remove its file and thumbnail; commits.
+    """Soft-delete a photo (office only), then remove its file and thumbnail.
 
     The tombstone stays for sync and history; the files go once the delete is committed
     (a failure to remove them is logged: an orphaned file, never a row without its file).
@@ -156,10 +156,17 @@ def delete_photo(
     require_office(actor, "delete photos")
     check_version(photo, expected_version)
     soft_delete(session, photo, actor=actor, entity="photo")
-    session.commit()
-    session.refresh(photo)  # a thumbnail that landed meanwhile is removed too
-    remove_objects([photo.storage_key, photo.thumbnail_key])
+    session.flush()
+    after_commit(session, lambda: _remove_files(photo.id))
     return photo
+
+
+def _remove_files(photo_id: uuid.UUID) -> None:
+    """Remove a deleted photo's file and thumbnail (one that landed meanwhile included)."""
+    with session_scope() as session:
+        photo = session.get(Photo, photo_id)
+        keys = [photo.storage_key, photo.thumbnail_key] if photo is not None else []
+    remove_objects(keys)
 
 
 def served_file(

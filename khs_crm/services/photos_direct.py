@@ -145,7 +145,7 @@ def _checked_bytes(upload_key: str, ticket: dict[str, Any]) -> bytes:
 
 
 def complete_upload(session: Session, *, photo_id: uuid.UUID, actor: User) -> Stored:
-    """Check the directly uploaded file and only then create the photo row; commits.
+    """Check the directly uploaded file and only then create the photo row.
 
     404 when no upload of this id is waiting for the actor (or the job is out of reach);
     409 when the file has not arrived; 413 / 422 for a file that fails the checks (the

@@ -28,6 +28,7 @@ from khs_crm.services.errors import Conflict
 from khs_crm.services.images import ImageInfo, can_thumbnail, inspect_image
 from khs_crm.services.images_gps import strip_gps
 from khs_crm.services.jobs import InputModel
+from khs_crm.db import after_commit
 from khs_crm.services.photos_thumbs import queue_thumbnail
 from khs_crm.settings import get_settings
 
@@ -125,8 +126,7 @@ def _insert(
     activity.record(
         session, actor=actor, entity="photo", entity_id=photo.id, action="create", changes=changes
     )
-    session.commit()
-    session.refresh(photo)
+    session.flush()
     return photo
 
 
@@ -152,7 +152,7 @@ def store_photo(
     actor: User,
     staged_key: str | None = None,
 ) -> Stored:
-    """Check ``data``, store the file, then create the photo row; commits.
+    """Check ``data``, store the file, then create the photo row.
 
     ``staged_key``: the same bytes already sit in storage there (a direct upload), so an
     unchanged file is copied server-side instead of sent again. The same id with the same
@@ -163,7 +163,10 @@ def store_photo(
     existing = session.get(Photo, meta.id)
     if existing is not None:
         return Stored(same_photo(existing, job.id, digest), False)
-    session.commit()  # end the read transaction: decoding and storing take a while
+    # An upload is two transactions by design: the checks above, then the insert. Decoding
+    # and storing take a while and must not hold the database's write lock; at worst a crash
+    # between the two leaves an orphaned file, never a row without its file.
+    session.commit()
     file = _write_file(data, job.id, meta.id, staged_key)
     try:
         photo = _insert(session, job=job, meta=meta, file=file, digest=digest, actor=actor)
@@ -178,5 +181,5 @@ def store_photo(
         session.rollback()
         remove_objects([file.key])
         raise
-    queue_thumbnail(photo)
+    after_commit(session, lambda: queue_thumbnail(photo))
     return Stored(photo, True)

@@ -16,15 +16,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from khs_crm.db import get_engine
+from khs_crm.db import session_scope
 from khs_crm.integrations import jobqueue
 from khs_crm.integrations.storage import get_storage
 from khs_crm.models import Photo
-from khs_crm.models.base import utcnow
 from khs_crm.services import activity
-from khs_crm.services.common import stamp_fields
+from khs_crm.services.common import mark_written, stamp_fields
+from khs_crm.services.errors import PreconditionFailed
 from khs_crm.services.images import CONTENT_TYPES, THUMBNAIL_TYPE, make_thumbnail
-from khs_crm.services.versioning import next_version
 
 log = logging.getLogger("khs_crm.photos")
 
@@ -58,20 +57,28 @@ def requeue_pending(session: Session, *, limit: int = 500) -> int:
 
 
 def _finish(photo_id: uuid.UUID, thumb_key: str | None, status: str) -> bool:
-    """Record the outcome on a still-pending, live photo; False when it is gone or done."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        version = next_version(session)  # the write lock first, then a fresh read
-        photo = session.get(Photo, photo_id, with_for_update=True, populate_existing=True)
+    """Record the outcome on a still-pending, live photo; False when it is gone or done.
+
+    A caption edit at the same moment makes the version check fail: read again and retry.
+    """
+    for _attempt in range(3):
+        try:
+            return _finish_once(photo_id, thumb_key, status)
+        except PreconditionFailed:
+            continue
+    return False
+
+
+def _finish_once(photo_id: uuid.UUID, thumb_key: str | None, status: str) -> bool:
+    with session_scope() as session:
+        photo = session.get(Photo, photo_id)
         if photo is None or photo.deleted_at is not None or photo.thumbnail_status != "pending":
-            session.rollback()
             return False
         changes = {"thumbnail_key": [None, thumb_key], "thumbnail_status": ["pending", status]}
         photo.thumbnail_key = thumb_key
         photo.thumbnail_status = status
-        photo.version = version
-        photo.updated_at = utcnow()
+        mark_written(session, photo)
         stamp_fields(photo, changes)
-        session.add(photo)
         activity.record(
             session,
             actor=None,
@@ -80,12 +87,11 @@ def _finish(photo_id: uuid.UUID, thumb_key: str | None, status: str) -> bool:
             action="update",
             changes=changes,
         )
-        session.commit()
         return True
 
 
 def _pending(photo_id: uuid.UUID) -> Photo | None:
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with session_scope() as session:
         photo = session.get(Photo, photo_id)
         if photo is None or photo.deleted_at is not None or photo.thumbnail_status != "pending":
             return None

@@ -38,7 +38,7 @@ def open_count(session: Session, *, user: User) -> int:
 
 def resolve(session: Session, *, conflict_id: uuid.UUID, keep: str, actor: User) -> SyncConflict:
     """Keep the server's or the device's value; the chosen value is written if it is not
-    the one standing. Office only; commits."""
+    the one standing. Office only."""
     require_office(actor, "resolve sync conflicts")
     if keep not in ("server", "client"):
         raise ValidationFailed(
@@ -50,7 +50,7 @@ def resolve(session: Session, *, conflict_id: uuid.UUID, keep: str, actor: User)
         raise NotFound("Conflict not found.")
     if conflict.resolved_at is not None:
         raise Conflict("This conflict was already resolved.")
-    overwritten = conflict.kind == "overwritten"
+    overwritten = conflict.kind == "field"
     # An overwritten field holds the device's value; a refused change left the server's.
     if (keep == "server") == overwritten:
         value = conflict.server_value if keep == "server" else conflict.client_value
@@ -59,8 +59,7 @@ def resolve(session: Session, *, conflict_id: uuid.UUID, keep: str, actor: User)
     conflict.resolved_by = actor.id
     conflict.resolution = keep
     session.add(conflict)
-    session.commit()
-    session.refresh(conflict)
+    session.flush()
     return conflict
 
 

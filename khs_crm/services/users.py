@@ -87,7 +87,7 @@ def create_user(
     password: str,
     actor: User | None,
 ) -> User:
-    """Create a user; commits. Raises Conflict on a duplicate email, Forbidden (see above)."""
+    """Create a user. Raises Conflict on a duplicate email, Forbidden (see above)."""
     email = normalise_email(email)
     role_value = parse_role(role)
     check_may_manage(actor, None, role_value)
@@ -109,8 +109,7 @@ def create_user(
         action="create",
         changes={"email": email, "name": name, "role": role_value},
     )
-    session.commit()
-    session.refresh(user)
+    session.flush()
     return user
 
 
@@ -155,7 +154,7 @@ def update_user(
     role: str | None = None,
     active: bool | None = None,
 ) -> User:
-    """Change a user's name, role or active flag (None: leave as is); commits.
+    """Change a user's name, role or active flag (None: leave as is).
 
     Deactivating bumps ``auth_epoch``: every session and token they hold stops working.
     Raises NotFound, Forbidden (see ``check_may_manage``), Conflict for the last owner.
@@ -182,20 +181,19 @@ def update_user(
     activity.record(
         session, actor=actor, entity="user", entity_id=user.id, action=action, changes=changed
     )
-    session.commit()
-    session.refresh(user)
+    session.flush()
     return user
 
 
 def deactivate_user(session: Session, *, user_id: uuid.UUID, actor: User | None) -> User:
-    """Deactivate a user and end every session and token they hold; commits."""
+    """Deactivate a user and end every session and token they hold."""
     return update_user(session, user_id=user_id, actor=actor, active=False)
 
 
 def reset_password(
     session: Session, *, user_id: uuid.UUID, password: str, actor: User | None
 ) -> User:
-    """Set a new password and end every session and token the user holds; commits."""
+    """Set a new password and end every session and token the user holds."""
     user = _get(session, user_id)
     check_may_manage(actor, user, None)
     user.password_hash = validated_password_hash(password)
@@ -203,6 +201,5 @@ def reset_password(
     user.updated_at = utcnow()
     session.add(user)
     activity.record(session, actor=actor, entity="user", entity_id=user.id, action="reset_password")
-    session.commit()
-    session.refresh(user)
+    session.flush()
     return user

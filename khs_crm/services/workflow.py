@@ -100,7 +100,7 @@ def change_status(
     actor: User,
     expected_version: int | None = None,
 ) -> Job:
-    """Move a visible job to a new status under the workflow table; commits.
+    """Move a visible job to a new status under the workflow table.
 
     Raises NotFound (not visible), PreconditionFailed (stale If-Match), Conflict or
     Forbidden (see ``check_move``). Records ``status_version`` (the new version) and
@@ -116,8 +116,7 @@ def change_status(
     job.status_version = job.version
     job.status_changed_by_office = is_office(actor)
     session.add(job)
-    session.commit()
-    session.refresh(job)
+    session.flush()
     return job
 
 
@@ -181,7 +180,7 @@ def assign_crew(
     actor: User,
     expected_version: int | None = None,
 ) -> Job:
-    """Replace a job's crew with these active workers (office only); commits.
+    """Replace a job's crew with these active workers (office only).
 
     Each new assignment row takes a version, and the job takes one too, so a device
     pulling changes notices the crew moved. An unchanged crew writes nothing.
@@ -196,6 +195,5 @@ def assign_crew(
         activity.record(
             session, actor=actor, entity="job", entity_id=job.id, action="assign", changes=change
         )
-        session.commit()
-        session.refresh(job)
+        session.flush()
     return job
