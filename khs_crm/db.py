@@ -27,14 +27,14 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _sqlite_write_lock)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # SQLAlchemy's pysqlite recipe: the driver starts no transaction of its own (so SAVEPOINT
-    # and RELEASE behave), and the "begin" listener below opens each one itself.
+    # and RELEASE behave); _sqlite_write_lock opens each one itself.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -44,14 +44,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:
-    """Every transaction takes SQLite's write lock up front (``BEGIN IMMEDIATE``).
+_READS = ("SELECT", "PRAGMA", "EXPLAIN", "WITH", "BEGIN", "COMMIT", "ROLLBACK", "RELEASE")
 
-    A read-check-write (If-Match, "the last owner", a sync merge) then sees no other writer
-    between its read and its write, and never fails half-way with SQLITE_BUSY. Readers
-    outside transactions are not blocked (WAL). See docs/decisions/0001-transactions.md.
+
+def _sqlite_write_lock(conn, cursor, statement: str, *_args) -> None:
+    """Open the transaction just before its first write, with ``BEGIN IMMEDIATE``.
+
+    Reads before it run on their own (they hold no snapshot and block nobody); from the
+    first write on, the transaction holds SQLite's write lock and reads the newest data, so
+    it can never fail half-way with SQLITE_BUSY_SNAPSHOT. SAVEPOINT counts as a write: a
+    savepoint always sits inside a real transaction, and its RELEASE commits nothing.
+    Versions are claimed by compare-and-swap (services/common.py), and invariants are read
+    after ``versioning.lock_writes``. See docs/decisions/0001-transactions.md.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    dbapi = conn.connection.dbapi_connection
+    if dbapi.in_transaction:
+        return
+    if not statement.lstrip().upper().startswith(_READS):
+        dbapi.execute("BEGIN IMMEDIATE")
 
 
 @lru_cache

@@ -75,9 +75,36 @@ def engine(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     databases.reset_caches()
 
 
+class SetupSession(Session):
+    """The tests' own session stands in for the boundary of the service calls a test makes
+    to set the scene: what a service flushes (outside a savepoint) is committed at once, so
+    the API, the pages and other connections under test see it. Autoflushes are not
+    committed. Tests of the transaction boundary itself open plain sessions."""
+
+    _busy = False  # inside an autoflush or a commit: nothing more to do
+
+    def _autoflush(self) -> None:
+        self._quietly(super()._autoflush)
+
+    def commit(self) -> None:
+        self._quietly(super().commit)
+
+    def _quietly(self, work) -> None:
+        busy, self._busy = self._busy, True
+        try:
+            work()
+        finally:
+            self._busy = busy
+
+    def flush(self, objects=None) -> None:
+        super().flush(objects)
+        if not self._busy and self.in_transaction() and not self.in_nested_transaction():
+            self.commit()
+
+
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as s:
+    with SetupSession(engine, expire_on_commit=False) as s:
         yield s
 
 

@@ -13,7 +13,7 @@ from pydantic.alias_generators import to_camel
 from khs_crm.api.deps import OfficeUser, SessionDep
 from khs_crm.api.jobs import page_response
 from khs_crm.api.schemas import CamelModel, PageParams, page_params
-from khs_crm.models import ActivityLog
+from khs_crm.models import ActivityAction, ActivityLog
 from khs_crm.services import activity as activity_service
 
 router = APIRouter(tags=["activity"])
@@ -25,12 +25,14 @@ class ActivityOut(CamelModel):
     actor_name: str | None = None
     entity: str
     entity_id: uuid.UUID
-    action: str
+    job_id: uuid.UUID | None = None
+    action: ActivityAction
     changes: dict[str, Any]
     created_at: datetime
 
 
 def activity_json(row: ActivityLog, actor_name: str | None) -> dict[str, Any]:
+    """One row as the API shows it: ``changes`` is ``{fieldName: {old, new}}``."""
     out = ActivityOut.model_validate(row)
     out.actor_name = actor_name
     out.changes = {to_camel(field): value for field, value in row.changes.items()}
@@ -44,10 +46,20 @@ def list_activity(
     params: Annotated[PageParams, Depends(page_params)],
     entity: Annotated[str | None, Query(max_length=32)] = None,
     entity_id: Annotated[uuid.UUID | None, Query(alias="entityId")] = None,
+    job_id: Annotated[uuid.UUID | None, Query(alias="jobId")] = None,
 ) -> JSONResponse:
-    """The activity log, newest first; filter by ``entity`` and ``entityId``."""
+    """The activity log, newest first; filter by ``entity``, ``entityId`` and ``jobId``.
+
+    ``jobId`` is a job's timeline: the job, its materials, notes, photos and crew. System
+    housekeeping (thumbnails) is left out.
+    """
     rows, total = activity_service.list_activity(
-        session, entity=entity, entity_id=entity_id, offset=params.offset, limit=params.page_size
+        session,
+        entity=entity,
+        entity_id=entity_id,
+        job_id=job_id,
+        offset=params.offset,
+        limit=params.page_size,
     )
     items = [activity_json(row, name) for row, name in rows]
     return page_response(items, params=params, total=total)

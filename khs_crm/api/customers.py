@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from khs_crm.api.deps import CurrentUser, IfMatch, OfficeUser, SessionDep
 from khs_crm.api.envelope import ApiError, ok
 from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
+from khs_crm.db import session_scope
 from khs_crm.models import Customer
 from khs_crm.services import customer_csv, customers
 from khs_crm.services.customer_rules import CustomerCreate, CustomerUpdate
@@ -86,12 +88,19 @@ def search_customers(
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}, "description": "CSV download"}},
 )
-def export_customers(user: OfficeUser, session: SessionDep) -> StreamingResponse:
-    """Every customer as a spreadsheet-safe CSV download (office only)."""
-    chunks = customer_csv.export_customers_csv(session, actor=user)
+def export_customers(user: OfficeUser) -> StreamingResponse:
+    """Every customer as a spreadsheet-safe CSV download (office only).
+
+    The rows are read while the response streams, so the stream has its own session (the
+    request's transaction has ended by then)."""
+
+    def chunks() -> Iterator[str]:
+        with session_scope() as session:
+            yield from customer_csv.export_customers_csv(session, actor=user)
+
     filename = f"customers-{datetime.now(UTC):%Y-%m-%d}.csv"
     return StreamingResponse(
-        chunks,
+        chunks(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -19,10 +19,10 @@ from khs_crm.api.materials import material_json
 from khs_crm.api.notes import note_json
 from khs_crm.api.photos import photo_json
 from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
-from khs_crm.models import Customer, Job, JobNote, Material, SyncConflict, User
+from khs_crm.models import SyncConflict, User
 from khs_crm.models.base import utcnow
 from khs_crm.services import sync as sync_service
-from khs_crm.services import sync_conflicts, sync_pull, workflow
+from khs_crm.services import sync_conflicts, sync_messages, sync_pull, workflow
 from khs_crm.services.sync_apply import Operation
 from khs_crm.services.versioning import current_version
 from khs_crm.settings import get_settings
@@ -87,6 +87,7 @@ def _result_json(session: Session, result: sync_service.OpResult) -> dict[str, A
         "conflicts": result.conflicts,
         "serverRow": server_row,
         "error": result.error,
+        "conflictId": str(result.conflict_id) if result.conflict_id else None,
     }
 
 
@@ -227,7 +228,11 @@ def conflict_json(session: Session, c: SyncConflict) -> dict[str, Any]:
         "createdAt": c.created_at.isoformat(),
         "resolvedAt": c.resolved_at.isoformat() if c.resolved_at else None,
         "resolution": c.resolution or None,
-        "label": _label(session, c),
+        "label": sync_messages.label_of(session, c.entity, c.entity_id),
+        "changes": c.changes or {},
+        "reason": c.reason or None,
+        "params": c.params or {},
+        "message": sync_messages.render(c.reason, c.params or {}) if c.reason else None,
     }
 
 
@@ -236,12 +241,6 @@ def _names(session: Session, ids: list[uuid.UUID | None]) -> dict[uuid.UUID, str
     if not wanted:
         return {}
     return dict(session.exec(select(User.id, User.name).where(col(User.id).in_(wanted))).all())
-
-
-def _label(session: Session, c: SyncConflict) -> str:
-    model = {"customer": Customer, "job": Job, "material": Material, "note": JobNote}.get(c.entity)
-    row = session.get(model, c.entity_id) if model else None
-    return getattr(row, "name", None) or getattr(row, "title", None) or c.entity
 
 
 @router.get("/conflicts")

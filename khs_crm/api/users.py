@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import Field, field_validator
 
-from khs_crm.api.deps import OfficeUser, SessionDep
+from khs_crm.api.deps import IfMatch, OfficeUser, SessionDep
 from khs_crm.api.envelope import ok
 from khs_crm.api.jobs import page_response
 from khs_crm.api.schemas import CamelModel, PageParams, page_params
@@ -28,6 +28,7 @@ class UserOut(CamelModel):
     name: str
     role: Role
     active: bool
+    version: int
     created_at: datetime
     updated_at: datetime
 
@@ -85,11 +86,19 @@ def create_user(body: UserCreate, actor: OfficeUser, session: SessionDep) -> JSO
 
 @router.put("/{user_id}")
 def update_user(
-    user_id: uuid.UUID, body: UserUpdate, actor: OfficeUser, session: SessionDep
+    user_id: uuid.UUID, body: UserUpdate, actor: OfficeUser, session: SessionDep, expected: IfMatch
 ) -> JSONResponse:
-    """Rename, change the role, deactivate or reactivate; deactivation ends their sign-ins."""
+    """Rename, change the role, deactivate or reactivate; deactivation ends their sign-ins.
+
+    ``If-Match: <version>`` makes the change conditional (412 when the user changed since)."""
     user = user_service.update_user(
-        session, user_id=user_id, actor=actor, name=body.name, role=body.role, active=body.active
+        session,
+        user_id=user_id,
+        actor=actor,
+        name=body.name,
+        role=body.role,
+        active=body.active,
+        expected_version=expected,
     )
     return ok(user_json(user))
 

@@ -14,7 +14,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from khs_crm.models import CalendarToken, Customer, Job, JobAssignment, JobStatus, User
+from khs_crm.models import (
+    ActivityAction,
+    CalendarToken,
+    Customer,
+    Job,
+    JobAssignment,
+    JobStatus,
+    User,
+)
 from khs_crm.models.base import utcnow
 from khs_crm.services import activity
 from khs_crm.services.access import require_office
@@ -65,19 +73,25 @@ def issue_token(session: Session, *, user_id: uuid.UUID, actor: User) -> str:
     _revoke_all(session, user.id)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(CalendarToken(user_id=user.id, token_hash=token_hash(token), created_by=actor.id))
-    activity.record(session, actor=actor, entity="user", entity_id=user.id, action="calendar_issue")
+    activity.record(
+        session, actor=actor, entity="user", entity_id=user.id, action=ActivityAction.calendar_issue
+    )
     session.flush()
     return token
 
 
 def revoke_tokens(session: Session, *, user_id: uuid.UUID, actor: User) -> int:
-    """Stop every feed link of the user (office only); returns how many were live. """
+    """Stop every feed link of the user (office only); returns how many were live."""
     require_office(actor, "revoke calendar links")
     user = _target(session, user_id)
     count = _revoke_all(session, user.id)
     if count:
         activity.record(
-            session, actor=actor, entity="user", entity_id=user.id, action="calendar_revoke"
+            session,
+            actor=actor,
+            entity="user",
+            entity_id=user.id,
+            action=ActivityAction.calendar_revoke,
         )
     session.flush()
     return count

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import event, inspect, update
 from sqlmodel import Session, SQLModel
 
-from khs_crm.models import User
+from khs_crm.models import ActivityAction, User
 from khs_crm.models.base import utcnow
 from khs_crm.services import activity
 from khs_crm.services.errors import PreconditionFailed
@@ -31,7 +31,7 @@ def apply_changes(
     *,
     actor: User | None,
     entity: str,
-    action: str = "update",
+    action: ActivityAction | str = ActivityAction.update,
 ) -> dict[str, Any]:
     """Set the fields that really change, take a new version, log the activity.
 
@@ -48,7 +48,12 @@ def apply_changes(
     mark_written(session, row)
     stamp_fields(row, changed)
     activity.record(
-        session, actor=actor, entity=entity, entity_id=row.id, action=action, changes=changed
+        session,
+        actor=actor,
+        entity=entity,
+        entity_id=row.id,
+        action=action,
+        changes=activity.diff(changed),
     )
     return changed
 
@@ -110,7 +115,9 @@ def soft_delete(session: Session, row: SQLModel, *, actor: User | None, entity: 
     """Tombstone the row (kept for history and sync) and log it. Does not commit."""
     row.deleted_at = utcnow()
     mark_written(session, row)
-    activity.record(session, actor=actor, entity=entity, entity_id=row.id, action="delete")
+    activity.record(
+        session, actor=actor, entity=entity, entity_id=row.id, action=ActivityAction.delete
+    )
 
 
 @event.listens_for(Session, "after_commit")

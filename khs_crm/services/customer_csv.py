@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from khs_crm.models import Customer, User
+from khs_crm.models import ActivityAction, Customer, User
 from khs_crm.services import csv_io
 from khs_crm.services.access import require_office, visible_customer_condition
 from khs_crm.services.customer_rules import CustomerCreate, error_details
@@ -74,6 +74,6 @@ def import_customers_csv(session: Session, *, content: bytes, actor: User) -> in
     items = _validate_rows(records, errors)
     if not items:
         raise ValidationFailed("The file has no customers in it.")
-    add_customers(session, items=items, actor=actor, action="import")
+    add_customers(session, items=items, actor=actor, action=ActivityAction.import_)
     session.flush()
     return len(items)

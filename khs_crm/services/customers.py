@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session
 
-from khs_crm.models import ChangeCounter, Customer, User
+from khs_crm.models import ActivityAction, ChangeCounter, Customer, User
 from khs_crm.models.base import new_id, utcnow
 from khs_crm.services import activity
 from khs_crm.services.access import get_visible_customer, require_office
@@ -71,7 +71,11 @@ def _check_new_ids(session: Session, items: list[CustomerCreate]) -> None:
 
 
 def add_customers(
-    session: Session, *, items: list[CustomerCreate], actor: User, action: str = "create"
+    session: Session,
+    *,
+    items: list[CustomerCreate],
+    actor: User,
+    action: ActivityAction = ActivityAction.create,
 ) -> list[Customer]:
     """Add validated customers to the caller's transaction, versioned and logged.
 
@@ -98,7 +102,7 @@ def add_customers(
                 entity=ENTITY,
                 entity_id=customer.id,
                 action=action,
-                changes=fields,
+                changes=activity.created(fields),
             )
             added.append(customer)
     return added

@@ -12,7 +12,15 @@ from pydantic.alias_generators import to_camel
 from sqlalchemy import exists, func
 from sqlmodel import Session, col, select
 
-from khs_crm.models import Customer, Job, JobAssignment, JobStatus, Material, User
+from khs_crm.models import (
+    ActivityAction,
+    Customer,
+    Job,
+    JobAssignment,
+    JobStatus,
+    Material,
+    User,
+)
 from khs_crm.services import activity
 from khs_crm.services.access import get_visible_job, require_office, visible_jobs
 from khs_crm.services.common import apply_changes, check_version, mark_written, soft_delete
@@ -30,9 +38,10 @@ class InputModel(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _clean(cls, value: Any) -> Any:
-        """A datetime without a zone is read as UTC; text may not hold NUL (PostgreSQL)."""
-        if isinstance(value, datetime) and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
+        """A datetime is kept in UTC (one without a zone is read as UTC); text may not hold
+        NUL (PostgreSQL)."""
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         if isinstance(value, str) and "\x00" in value:
             raise ValueError("must not contain NUL characters")
         return value
@@ -183,8 +192,8 @@ def create_job(session: Session, *, data: JobCreate, actor: User) -> Job:
         actor=actor,
         entity="job",
         entity_id=job.id,
-        action="create",
-        changes={**fields, "status": JobStatus.lead, "assigned_user_ids": crew},
+        action=ActivityAction.create,
+        changes=activity.created({**fields, "status": JobStatus.lead, "assigned_user_ids": crew}),
     )
     session.flush()
     return job

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, Strict, field_validator
 from sqlmodel import Session, col, select
 
-from khs_crm.models import Job, Material, User
+from khs_crm.models import ActivityAction, Job, Material, User
 from khs_crm.models.base import utcnow
 from khs_crm.services import activity
 from khs_crm.services.access import assigned, get_visible_job, is_office, require_office
@@ -117,8 +117,9 @@ def add_materials(
             actor=actor,
             entity="material",
             entity_id=material.id,
-            action="create",
-            changes={"job_id": job_id, **fields},
+            action=ActivityAction.create,
+            changes=activity.created({"job_id": job_id, **fields}),
+            job_id=job_id,
         )
         created.append(material)
     session.flush()

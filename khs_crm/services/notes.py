@@ -8,7 +8,7 @@ from pydantic import Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from khs_crm.models import JobNote, User
+from khs_crm.models import ActivityAction, JobNote, User
 from khs_crm.services import activity
 from khs_crm.services.access import get_visible_job
 from khs_crm.services.common import mark_written
@@ -55,8 +55,9 @@ def add_note(session: Session, *, job_id: uuid.UUID, data: NoteCreate, actor: Us
         actor=actor,
         entity="note",
         entity_id=note.id,
-        action="create",
-        changes={"job_id": job_id, "body": data.body},
+        action=ActivityAction.create,
+        changes=activity.created({"job_id": job_id, "body": data.body}),
+        job_id=job_id,
     )
     session.flush()
     return note

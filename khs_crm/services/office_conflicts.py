@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
+from pydantic.alias_generators import to_snake
 from sqlmodel import Session, col, select
 
 from khs_crm.models import ActivityLog, SyncConflict
+from khs_crm.services import sync_messages
 from khs_crm.services.office_activity import FIELD_NAMES, display, href, load_labels
 from khs_crm.services.office_views import when
 
@@ -25,6 +27,10 @@ class ConflictRow(BaseModel):
     client_when: str
     server_current: bool
     resolved: str
+    kind: str = "field"  # field | deleted | refused
+    message: str = ""  # why the phone's work was not applied (deleted / refused)
+    tried: str = ""  # every change the phone tried, as a person reads it
+    keep_client_text: str = "Keep this"
 
 
 def office_change_time(session: Session, c: SyncConflict) -> datetime | None:
@@ -45,8 +51,31 @@ def office_change_time(session: Session, c: SyncConflict) -> datetime | None:
 def _resolution(c: SyncConflict, who: str) -> str:
     if c.resolved_at is None:
         return ""
-    kept = "the office's value" if c.resolution == "server" else "the phone's value"
-    return f"{who} kept {kept} on {when(c.resolved_at)}."
+    if c.kind == "deleted":
+        kept = "left it deleted" if c.resolution == "server" else "restored it with the change"
+    elif c.kind == "refused":
+        kept = "dismissed it" if c.resolution == "server" else "applied the phone's change"
+    else:
+        kept = "kept " + ("the office's value" if c.resolution == "server" else "the phone's value")
+    return f"{who} {kept} on {when(c.resolved_at)}."
+
+
+KEEP_CLIENT_TEXT = {
+    "deleted": "Restore with the crew's change",
+    "refused": "Apply the crew's change",
+    "field": "Keep this",
+}
+
+
+def tried(changes: dict | None) -> str:
+    """The fields a phone sent, as a person reads them ("purchased: Yes, quantity: 2")."""
+    parts = []
+    for key, value in (changes or {}).items():
+        if key in ("jobId", "id"):
+            continue
+        name = to_snake(key)
+        parts.append(f"{FIELD_NAMES.get(name, name.replace('_', ' '))}: {display(name, value)}")
+    return ", ".join(parts)
 
 
 def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRow]:
@@ -61,7 +90,7 @@ def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRo
         out.append(
             ConflictRow(
                 id=str(c.id),
-                title=f"{c.entity.capitalize()} “{labels.of(c.entity_id) or '…'}”",
+                title=_title(session, c, labels),
                 href=link,
                 field=FIELD_NAMES.get(c.field, c.field.replace("_", " ")),
                 server_value=display(c.field, c.server_value),
@@ -72,6 +101,16 @@ def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRo
                 client_when=when(c.created_at),
                 server_current=c.kind != "field",
                 resolved=_resolution(c, labels.users.get(c.resolved_by, "Someone")),
+                kind=c.kind,
+                message=sync_messages.render(c.reason, c.params or {}) if c.reason else "",
+                tried=tried(c.changes),
+                keep_client_text=KEEP_CLIENT_TEXT.get(c.kind, "Keep this"),
             )
         )
     return out
+
+
+def _title(session: Session, c: SyncConflict, labels) -> str:
+    if c.kind == "field":
+        return f"{c.entity.capitalize()} “{labels.of(c.entity_id) or '…'}”"
+    return sync_messages.label_of(session, c.entity, c.entity_id)

@@ -20,15 +20,15 @@ from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from khs_crm.db import after_commit
 from khs_crm.integrations.storage import get_storage
-from khs_crm.models import Job, Photo, User
+from khs_crm.models import ActivityAction, Job, Photo, User
 from khs_crm.services import activity
 from khs_crm.services.common import mark_written
 from khs_crm.services.errors import Conflict
 from khs_crm.services.images import ImageInfo, can_thumbnail, inspect_image
 from khs_crm.services.images_gps import strip_gps
 from khs_crm.services.jobs import InputModel
-from khs_crm.db import after_commit
 from khs_crm.services.photos_thumbs import queue_thumbnail
 from khs_crm.settings import get_settings
 
@@ -121,10 +121,16 @@ def _insert(
         thumbnail_status="pending" if can_thumbnail(file.info.kind) else "unavailable",
     )
     mark_written(session, photo)
-    changes = {"job_id": job.id, "caption": meta.caption, "tag": meta.tag.value}
-    changes |= {"content_type": file.info.kind.content_type, "size": file.size}
+    fields = {"job_id": job.id, "caption": meta.caption, "tag": meta.tag.value}
+    fields |= {"content_type": file.info.kind.content_type, "size": file.size}
     activity.record(
-        session, actor=actor, entity="photo", entity_id=photo.id, action="create", changes=changes
+        session,
+        actor=actor,
+        entity="photo",
+        entity_id=photo.id,
+        action=ActivityAction.create,
+        changes=activity.created(fields),
+        job_id=job.id,
     )
     session.flush()
     return photo

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from khs_crm.db import session_scope
 from khs_crm.integrations import jobqueue
 from khs_crm.integrations.storage import get_storage
-from khs_crm.models import Photo
+from khs_crm.models import ActivityAction, Photo
 from khs_crm.services import activity
 from khs_crm.services.common import mark_written, stamp_fields
 from khs_crm.services.errors import PreconditionFailed
@@ -74,18 +74,19 @@ def _finish_once(photo_id: uuid.UUID, thumb_key: str | None, status: str) -> boo
         photo = session.get(Photo, photo_id)
         if photo is None or photo.deleted_at is not None or photo.thumbnail_status != "pending":
             return False
-        changes = {"thumbnail_key": [None, thumb_key], "thumbnail_status": ["pending", status]}
+        pairs = {"thumbnail_key": (None, thumb_key), "thumbnail_status": ("pending", status)}
         photo.thumbnail_key = thumb_key
         photo.thumbnail_status = status
         mark_written(session, photo)
-        stamp_fields(photo, changes)
+        stamp_fields(photo, pairs)
         activity.record(
             session,
             actor=None,
             entity="photo",
             entity_id=photo.id,
-            action="update",
-            changes=changes,
+            action=ActivityAction.housekeeping,
+            changes=activity.diff(pairs),
+            job_id=photo.job_id,
         )
         return True
 

@@ -1,10 +1,10 @@
 """The server half of sync: apply pushed operations exactly once, in server order.
 
-One transaction per operation. A 1,000-operation push could be one transaction, but then one
-bad operation, a lock wait or a crash would throw away (or hold up) all the others; per
-operation, each acknowledged result is committed before the next starts, a crash mid-batch
-loses nothing acknowledged, and the device's retry finds the committed ones in the ledger
-(answered ``duplicate``) and applies only the rest.
+One transaction per push, owned by the caller (the push route), and a savepoint per
+operation: an operation and its ledger row (and any conflict record) are written together
+or not at all; a refused or failing operation rolls back only its own savepoint. Nothing is
+acknowledged before the commit: a crash mid-push loses the whole push, and the device's
+retry applies it again (the ledger answers ``duplicate`` only for committed operations).
 """
 
 from __future__ import annotations
@@ -14,22 +14,22 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from khs_crm.models import SyncOperation, User
-from khs_crm.services.errors import ServiceError
+from khs_crm.services.common import forget_written
+from khs_crm.services.errors import NotFound, ServiceError
 from khs_crm.services.sync_apply import (
     MODELS,
     Operation,
     Refused,
     handler_for,
-    reason_for_not_found,
     refused_conflict,
+    visible_row,
 )
 from khs_crm.services.sync_merge import payload_hash
-from khs_crm.services.versioning import current_version
+from khs_crm.services.versioning import current_version, lock_writes
 
 log = logging.getLogger("khs_crm.sync")
 
@@ -43,6 +43,7 @@ class OpResult:
     entity: str = ""
     row: Any = None  # the server's row (for conflict / rejected / duplicate)
     error: dict[str, Any] | None = None
+    conflict_id: uuid.UUID | None = None
 
     def ledger(self) -> dict[str, Any]:
         return {
@@ -50,6 +51,7 @@ class OpResult:
             "version": self.version,
             "conflicts": self.conflicts,
             "error": self.error,
+            "conflictId": str(self.conflict_id) if self.conflict_id else None,
         }
 
 
@@ -60,60 +62,38 @@ def _error(code: str, message: str, details: list | None = None) -> dict[str, An
 def push(
     session: Session, *, user: User, client_id: str, operations: list[Operation]
 ) -> list[OpResult]:
-    """Apply each operation in ``seq`` order; a bad one never fails the others."""
+    """Apply each operation in ``seq`` order; a bad one never fails the others.
+
+    Takes the write lock first, so every row an operation reads is the committed one and no
+    other writer changes it before this push commits. Does not commit.
+    """
+    lock_writes(session)
     ordered = sorted(operations, key=lambda op: op.seq)
     return [apply_one(session, user=user, client_id=client_id, op=op) for op in ordered]
 
 
 def apply_one(session: Session, *, user: User, client_id: str, op: Operation) -> OpResult:
-    """Apply one operation exactly once; its ledger row commits with the change."""
+    """Apply one operation exactly once, in its own savepoint, its ledger row beside it."""
     digest = payload_hash(op.raw)
     earlier = session.get(SyncOperation, op.op_id)
     if earlier is not None:
         return _replay(session, earlier, op, digest)
-    ledger = SyncOperation(
-        op_id=op.op_id,
-        client_id=client_id,
-        user_id=user.id,
-        seq=op.seq,
-        payload_hash=digest,
-        status="applied",
-    )
-    session.add(ledger)
-    fill = _ledger_filler(ledger, op)
-    event.listen(session, "before_commit", fill)
+    forget_written(session)  # each operation is one unit of work: one new version per row
     try:
-        row, conflicts = handler_for(op)(session, op, user)
-        result = OpResult(
-            op.op_id, "applied", row.version, _conflicts_json(conflicts), op.entity, row
-        )
+        with session.begin_nested():
+            result = _apply(session, op, user)
+            _write_ledger(session, result, user, client_id, op, digest)
+        return result
     except Refused as refused:
-        session.rollback()
-        if refused.field:
-            session.add(refused_conflict(session, op, refused, user))
-        result = OpResult(
-            op.op_id,
-            "conflict",
-            refused.row.version,
-            [],
-            op.entity,
-            refused.row,
-            _error("CONFLICT", refused.message),
-        )
+        forget_written(session)
+        return _refused(session, refused, user, client_id, op, digest)
     except ServiceError as exc:
-        session.rollback()
-        message = reason_for_not_found(session, op, user, exc)
-        result = OpResult(
-            op.op_id,
-            "rejected",
-            None,
-            [],
-            op.entity,
-            _current_row(session, op),
-            _error(exc.code, message, exc.details),
-        )
+        forget_written(session)
+        error = _error(exc.code, exc.message, exc.details)
+        row = None if isinstance(exc, NotFound) else visible_row(session, op, user)
+        result = OpResult(op.op_id, "rejected", None, [], op.entity, row, error)
     except IntegrityError:
-        session.rollback()
+        forget_written(session)
         earlier = session.get(SyncOperation, op.op_id)
         if earlier is not None:  # the same op arrived twice at once: the other one won
             return _replay(session, earlier, op, digest)
@@ -126,54 +106,44 @@ def apply_one(session: Session, *, user: User, client_id: str, op: Operation) ->
             None,
             _error("CONFLICT", "This change clashes with existing data."),
         )
-    finally:
-        event.remove(session, "before_commit", fill)
-    return _record(session, ledger, result, user, client_id, op, digest)
+    with session.begin_nested():
+        _write_ledger(session, result, user, client_id, op, digest)
+    return result
 
 
-def _ledger_filler(ledger: SyncOperation, op: Operation):
-    """Write the applied result into the ledger row in the service's own commit."""
-    model = MODELS.get(op.entity)
-
-    def fill(session) -> None:
-        for row in list(session.new) + list(session.dirty):
-            if model is not None and isinstance(row, model) and row.id == op.entity_id:
-                ledger.result = {
-                    "status": "applied",
-                    "version": row.version,
-                    "conflicts": _conflicts_json(op.conflicts),
-                    "error": None,
-                }
-
-    return fill
+def _apply(session: Session, op: Operation, user: User) -> OpResult:
+    row, conflicts = handler_for(op)(session, op, user)
+    session.flush()
+    return OpResult(op.op_id, "applied", row.version, _conflicts_json(conflicts), op.entity, row)
 
 
-def _record(session, ledger, result, user, client_id, op, digest) -> OpResult:
-    if result.status == "applied" and (ledger.result or {}).get("version") == result.version:
-        return result  # already committed together with the change
-    if result.status == "applied":
-        ledger = session.get(SyncOperation, op.op_id) or ledger
-    else:
-        ledger = SyncOperation(
+def _refused(session, refused: Refused, user, client_id, op, digest) -> OpResult:
+    """Keep refused work for the office and answer ``conflict`` with the record's id."""
+    with session.begin_nested():
+        record = refused_conflict(session, op, refused, user)
+        session.add(record)
+        error = _error("CONFLICT", refused.message)
+        error |= {"reason": refused.reason, "params": refused.params}
+        result = OpResult(
+            op.op_id, "conflict", refused.row.version, [], op.entity, refused.row, error, record.id
+        )
+        _write_ledger(session, result, user, client_id, op, digest)
+    return result
+
+
+def _write_ledger(session, result: OpResult, user, client_id, op, digest) -> None:
+    session.add(
+        SyncOperation(
             op_id=op.op_id,
             client_id=client_id,
             user_id=user.id,
             seq=op.seq,
             payload_hash=digest,
             status=result.status,
+            result=result.ledger(),
         )
-    ledger.status = result.status
-    ledger.result = result.ledger()
-    session.add(ledger)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        earlier = session.get(SyncOperation, op.op_id)
-        if earlier is not None:
-            return _replay(session, earlier, op, digest)
-        raise
-    return result
+    )
+    session.flush()
 
 
 def _replay(session: Session, earlier: SyncOperation, op: Operation, digest: str) -> OpResult:
@@ -188,14 +158,16 @@ def _replay(session: Session, earlier: SyncOperation, op: Operation, digest: str
             _error("VALIDATION_ERROR", "This opId was already used for a different change."),
         )
     first = earlier.result or {}
+    conflict_id = first.get("conflictId")
     return OpResult(
         op.op_id,
         "duplicate",
         first.get("version"),
         first.get("conflicts") or [],
         op.entity,
-        _current_row(session, op),
+        _current_row(session, op) if first.get("status") != "rejected" else None,
         first.get("error"),
+        uuid.UUID(conflict_id) if conflict_id else None,
     )
 
 

@@ -10,26 +10,25 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
-from khs_crm.models import ActivityLog, Customer, Job, JobNote, Material, Photo, SyncConflict, User
-from khs_crm.services import customers, jobs, materials, notes, workflow
+from khs_crm.models import (
+    ActivityLog,
+    Job,
+    JobAssignment,
+    SyncConflict,
+    User,
+)
+from khs_crm.services import customers, jobs, materials, notes, sync_messages, workflow
 from khs_crm.services.access import is_office
 from khs_crm.services.customer_rules import CustomerCreate, CustomerUpdate
 from khs_crm.services.errors import (
     Conflict,
     Forbidden,
     NotFound,
-    ServiceError,
     ValidationFailed,
 )
 from khs_crm.services.sync_merge import FieldConflict, merge_fields, worker_status_refused
 
-MODELS: dict[str, type] = {
-    "customer": Customer,
-    "job": Job,
-    "material": Material,
-    "note": JobNote,
-    "photo": Photo,
-}
+MODELS = sync_messages.MODELS
 
 
 @dataclass
@@ -48,13 +47,27 @@ class Operation:
 class Refused(Exception):
     """A rule refused the operation (status ``conflict``); ``row`` is what stands.
 
-    ``field``/``client_value`` name a refused field change kept for the office's review.
+    ``kind`` is ``deleted`` (an edit of a row the office deleted) or ``refused`` (a move a
+    rule refused); ``reason`` and ``params`` say why (services/sync_messages.py);
+    ``field``/``client_value`` name the refused field change, if one.
     """
 
-    def __init__(self, message: str, row: Any, field: str = "", client_value: Any = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        row: Any,
+        *,
+        kind: str,
+        reason: str,
+        params: dict[str, Any],
+        field: str = "",
+        client_value: Any = None,
+    ) -> None:
+        self.message = sync_messages.render(reason, params)
+        super().__init__(self.message)
         self.row = row
+        self.kind = kind
+        self.reason = reason
+        self.params = params
         self.field = field
         self.client_value = client_value
 
@@ -69,14 +82,43 @@ def _parse(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
         raise ValidationFailed("The change is not valid.", details=details) from exc
 
 
-def _existing(session: Session, op: Operation) -> Any:
-    """The row the operation targets (tombstones included); refuses edits to deleted rows."""
+def _existing(session: Session, op: Operation, user: User) -> Any:
+    """The row the operation targets; refuses edits to deleted rows.
+
+    Visibility first: a row the user may not see is answered exactly as one that does not
+    exist (NotFound, the same words), before any other rule looks at it.
+    """
     row = session.get(MODELS[op.entity], op.entity_id)
-    if row is None:
+    if row is None or not _may_see(session, op.entity, row, user):
         raise NotFound(f"This {op.entity} does not exist.")
     if row.deleted_at is not None:
-        raise Refused(f"This {op.entity} was deleted; the change was not applied.", row)
+        params = {
+            "label": sync_messages.label(session, op.entity, row),
+            "attempt": sync_messages.attempt(op.entity, op.changes),
+        }
+        raise Refused(row, kind="deleted", reason=sync_messages.DELETED, params=params)
     return row
+
+
+def visible_row(session: Session, op: Operation, user: User) -> Any:
+    """The operation's row as it stands, if the user may see it (None otherwise)."""
+    model = MODELS.get(op.entity)
+    row = session.get(model, op.entity_id) if model else None
+    return row if row is not None and _may_see(session, op.entity, row, user) else None
+
+
+def _may_see(session: Session, entity: str, row: Any, user: User) -> bool:
+    """Whether the user may see this row, deleted or not (a worker: their jobs' rows)."""
+    if is_office(user):
+        return True
+    if entity == "customer":
+        job_ids = session.exec(select(Job.id).where(Job.customer_id == row.id)).all()
+        return any(_assigned(session, job_id, user) for job_id in job_ids)
+    return _assigned(session, row.id if entity == "job" else row.job_id, user)
+
+
+def _assigned(session: Session, job_id: uuid.UUID, user: User) -> bool:
+    return session.get(JobAssignment, (job_id, user.id)) is not None
 
 
 def _merge(session: Session, op: Operation, row: Any, changes: dict[str, Any], user: User):
@@ -94,18 +136,25 @@ def _merge(session: Session, op: Operation, row: Any, changes: dict[str, Any], u
 
 
 def refused_conflict(session: Session, op: Operation, refused: Refused, user: User) -> SyncConflict:
-    """The record of a refused field change, both values kept."""
+    """The record of refused device work for the office: every field the device sent, the
+    one at issue (if one) with both values, and why."""
     row = refused.row
-    server_value = getattr(row, refused.field)
-    version = (row.field_versions or {}).get(refused.field, row.version)
-    conflict = FieldConflict(refused.field, server_value, refused.client_value, version)
+    name = refused.field
+    server_value = getattr(row, name) if name else None
+    version = (row.field_versions or {}).get(name, row.version) if name else row.version
+    conflict = FieldConflict(name, server_value, refused.client_value, version)
     record = _conflict_row(session, op, conflict, user)
-    record.kind = "refused"
+    record.kind = refused.kind
+    record.changes = {key: _jsonable(value) for key, value in op.changes.items()}
+    record.reason = refused.reason
+    record.params = refused.params
     return record
 
 
 def _conflict_row(session: Session, op: Operation, c: FieldConflict, user: User) -> SyncConflict:
     return SyncConflict(
+        kind="field",
+        changes={key: _jsonable(value) for key, value in op.changes.items()},
         entity=op.entity,
         entity_id=op.entity_id,
         field=c.field,
@@ -145,7 +194,7 @@ def _customer_create(session: Session, op: Operation, user: User):
 
 
 def _customer_update(session: Session, op: Operation, user: User):
-    row = _existing(session, op)
+    row = _existing(session, op, user)
     data = _parse(CustomerUpdate, op.changes).model_dump(exclude_unset=True)
     to_apply, conflicts = _merge(session, op, row, data, user)
     row = customers.update_customer(
@@ -167,21 +216,22 @@ def _job_create(session: Session, op: Operation, user: User):
 
 
 def _job_update(session: Session, op: Operation, user: User):
-    row = _existing(session, op)
+    row = _existing(session, op, user)
     changes = dict(op.changes)
     status = changes.pop("status", None)
     data = _parse(jobs.JobUpdate, changes).model_dump(exclude_unset=True)
     if status is not None:
-        _check_status(op, row, status, user)
+        _check_status(session, op, row, status, user)
     to_apply, conflicts = _merge(session, op, row, data, user)
-    if to_apply:
+    if to_apply:  # the title and the status of one operation share one new version
         row = jobs.update_job(session, job_id=row.id, data=jobs.JobUpdate(**to_apply), actor=user)
     if status is not None and status != row.status:
         row = workflow.change_status(session, job_id=row.id, status=status, actor=user)
     return row, conflicts
 
 
-def _check_status(op: Operation, job: Job, status: Any, user: User) -> None:
+def _check_status(session: Session, op: Operation, job: Job, status: Any, user: User) -> None:
+    params = {"label": job.title, "current": str(job.status), "wanted": str(status)}
     if worker_status_refused(
         actor_is_office=is_office(user),
         base_version=op.base_version,
@@ -189,17 +239,26 @@ def _check_status(op: Operation, job: Job, status: Any, user: User) -> None:
         status_changed_by_office=job.status_changed_by_office,
     ):
         raise Refused(
-            "The office changed this job's status after you did; theirs stands.",
             job,
-            "status",
-            status,
+            kind="refused",
+            reason=sync_messages.OFFICE_STATUS_WINS,
+            params=params,
+            field="status",
+            client_value=status,
         )
     if status == job.status:
         return
     try:
         workflow.check_move(job.status, status, user.role)
     except (Conflict, Forbidden) as exc:
-        raise Refused(exc.message, job, "status", status) from exc
+        raise Refused(
+            job,
+            kind="refused",
+            reason=sync_messages.MOVE_NOT_ALLOWED,
+            params=params,
+            field="status",
+            client_value=status,
+        ) from exc
 
 
 def _job_delete(session: Session, op: Operation, user: User):
@@ -228,7 +287,7 @@ def _material_create(session: Session, op: Operation, user: User):
 
 
 def _material_update(session: Session, op: Operation, user: User):
-    row = _existing(session, op)
+    row = _existing(session, op, user)
     data = _parse(materials.MaterialChanges, op.changes).model_dump(exclude_unset=True)
     to_apply, conflicts = _merge(session, op, row, data, user)
     row = materials.update_material(
@@ -281,26 +340,13 @@ def handler_for(op: Operation) -> Handler:
     return HANDLERS.get((op.entity, op.action), _not_supported)
 
 
-def reason_for_not_found(session: Session, op: Operation, user: User, error: ServiceError) -> str:
-    """A worker removed from a job while offline learns why, not just "not found"."""
-    if is_office(user) or not isinstance(error, NotFound):
-        return error.message
-    job_id = op.entity_id if op.entity == "job" else op.changes.get("jobId")
-    if op.entity in ("material", "note", "photo") and job_id is None:
-        row = session.get(MODELS[op.entity], op.entity_id)
-        job_id = getattr(row, "job_id", None)
-    if job_id is not None and session.get(Job, _uuid(job_id)) is not None:
-        return "You are no longer assigned to this job, so this change was not applied."
-    return error.message
-
-
 # Photos: a device changes captions and tags, the office deletes; files go through /api ----
 
 
 def _photo_update(session: Session, op: Operation, user: User):
     from khs_crm.services import photos
 
-    row = _existing(session, op)
+    row = _existing(session, op, user)
     data = _parse(photos.PhotoChanges, op.changes).model_dump(exclude_unset=True)
     to_apply, conflicts = _merge(session, op, row, data, user)
     row = photos.update_photo(

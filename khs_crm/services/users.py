@@ -7,11 +7,12 @@ import uuid
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, func, select
 
-from khs_crm.models import Role, User
-from khs_crm.models.base import utcnow
+from khs_crm.models import ActivityAction, Role, User
 from khs_crm.security import WeakPasswordError, check_password_rules, hash_password
 from khs_crm.services import activity
+from khs_crm.services.common import check_version, mark_written
 from khs_crm.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from khs_crm.services.versioning import lock_writes
 
 
 def normalise_email(email: str) -> str:
@@ -100,14 +101,14 @@ def create_user(
     user = User(
         email=email, name=name, role=role_value, password_hash=validated_password_hash(password)
     )
-    session.add(user)
+    mark_written(session, user)
     activity.record(
         session,
         actor=actor,
         entity="user",
         entity_id=user.id,
-        action="create",
-        changes={"email": email, "name": name, "role": role_value},
+        action=ActivityAction.create,
+        changes=activity.created({"email": email, "name": name, "role": role_value}),
     )
     session.flush()
     return user
@@ -153,13 +154,18 @@ def update_user(
     name: str | None = None,
     role: str | None = None,
     active: bool | None = None,
+    expected_version: int | None = None,
 ) -> User:
     """Change a user's name, role or active flag (None: leave as is).
 
     Deactivating bumps ``auth_epoch``: every session and token they hold stops working.
-    Raises NotFound, Forbidden (see ``check_may_manage``), Conflict for the last owner.
+    Raises NotFound, Forbidden (see ``check_may_manage``), PreconditionFailed (stale
+    ``expected_version``), Conflict for the last owner: checked while holding the write lock,
+    so two owners deactivating each other at once leave one active owner.
     """
+    lock_writes(session)
     user = _get(session, user_id)
+    check_version(user, expected_version)
     new_role = parse_role(role) if role is not None else None
     check_may_manage(actor, user, new_role)
     wanted = {
@@ -175,11 +181,15 @@ def update_user(
         user.auth_epoch += 1
     for field, (_old, value) in changed.items():
         setattr(user, field, value)
-    user.updated_at = utcnow()
-    session.add(user)
-    action = "deactivate" if changed.get("active") == [True, False] else "update"
+    mark_written(session, user)
+    deactivated = changed.get("active") == [True, False]
     activity.record(
-        session, actor=actor, entity="user", entity_id=user.id, action=action, changes=changed
+        session,
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        action=ActivityAction.deactivate if deactivated else ActivityAction.update,
+        changes=activity.diff(changed),
     )
     session.flush()
     return user
@@ -198,8 +208,9 @@ def reset_password(
     check_may_manage(actor, user, None)
     user.password_hash = validated_password_hash(password)
     user.auth_epoch += 1
-    user.updated_at = utcnow()
-    session.add(user)
-    activity.record(session, actor=actor, entity="user", entity_id=user.id, action="reset_password")
+    mark_written(session, user)
+    activity.record(
+        session, actor=actor, entity="user", entity_id=user.id, action=ActivityAction.reset_password
+    )
     session.flush()
     return user

@@ -32,3 +32,15 @@ def current_version(session: Session) -> int:
     """The last change number handed out (committed or not)."""
     counter = session.get(ChangeCounter, 1)
     return counter.value if counter else 0
+
+
+def lock_writes(session: Session) -> None:
+    """Take the writers' lock now, without using a number (PostgreSQL: the counter row's lock;
+    SQLite's ``BEGIN IMMEDIATE`` already holds its write lock). Held until the transaction
+    ends, so what this transaction reads next stays as read."""
+    session.execute(
+        update(ChangeCounter)
+        .where(ChangeCounter.id == 1)
+        .values(value=ChangeCounter.value)
+        .execution_options(synchronize_session=False)
+    )

@@ -11,7 +11,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from khs_crm.models import CrewRemoval, Job, JobAssignment, JobStatus, Role, User
+from khs_crm.models import (
+    ActivityAction,
+    CrewRemoval,
+    Job,
+    JobAssignment,
+    JobStatus,
+    Role,
+    User,
+)
 from khs_crm.services import activity
 from khs_crm.services.access import get_visible_job, is_office, require_office
 from khs_crm.services.common import apply_changes, check_version, mark_written
@@ -112,7 +120,9 @@ def change_status(
     check_move(job.status, target, actor.role)
     if target == job.status:
         return job
-    apply_changes(session, job, {"status": target}, actor=actor, entity="job", action="status")
+    apply_changes(
+        session, job, {"status": target}, actor=actor, entity="job", action=ActivityAction.status
+    )
     job.status_version = job.version
     job.status_changed_by_office = is_office(actor)
     session.add(job)
@@ -193,7 +203,12 @@ def assign_crew(
     if change:
         mark_written(session, job)
         activity.record(
-            session, actor=actor, entity="job", entity_id=job.id, action="assign", changes=change
+            session,
+            actor=actor,
+            entity="job",
+            entity_id=job.id,
+            action=ActivityAction.assign,
+            changes=activity.diff(change),
         )
         session.flush()
     return job

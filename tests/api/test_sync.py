@@ -224,7 +224,7 @@ def test_materials_created_on_two_devices_all_survive(client, cast):
     assert names == {"From phone A", "From desktop"}
 
 
-def test_a_worker_removed_from_the_job_is_told_why(client, cast):
+def test_a_job_the_worker_was_removed_from_is_answered_as_missing(client, cast):
     assert (
         client.post(
             f"/api/jobs/{cast.job.id}/assign",
@@ -234,9 +234,11 @@ def test_a_worker_removed_from_the_job_is_told_why(client, cast):
         == 200
     )
     note = op("note", "create", changes={"jobId": str(cast.job.id), "body": "Done for today"})
-    result = push(client, cast.worker_a, note)["results"][0]
-    assert result["status"] == "rejected"
-    assert "no longer assigned" in result["error"]["message"]
+    nowhere = op("note", "create", changes={"jobId": str(uuid.uuid4()), "body": "x"}, seq=2)
+    results = push(client, cast.worker_a, note, nowhere)["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["error"] == results[1]["error"]  # exactly as a job that does not exist
+    assert results[0]["serverRow"] is None
 
 
 def test_client_clocks_do_not_matter(client, session, cast):

@@ -11,7 +11,7 @@ from khs_crm.models import ActivityLog, Role, User
 from tests.support.factories import PASSWORD, bearer, make_user
 
 NEW_PASSWORD = "a-brand-new-password"
-USER_FIELDS = {"id", "email", "name", "role", "active", "createdAt", "updatedAt"}
+USER_FIELDS = {"id", "email", "name", "role", "active", "version", "createdAt", "updatedAt"}
 
 
 def auth(cast, role: str) -> dict[str, str]:
@@ -154,7 +154,10 @@ def test_admin_cannot_grant_the_owner_role_but_manages_others(client, session, c
     assert promoted.json()["data"]["name"] == "Lead Hand"
     [(action, changes)] = user_activity(session, cast.worker_a)
     assert action == "update"
-    assert changes == {"name": [old_name, "Lead Hand"], "role": ["worker", "admin"]}
+    assert changes == {
+        "name": {"old": old_name, "new": "Lead Hand"},
+        "role": {"old": "worker", "new": "admin"},
+    }
 
 
 def test_owner_can_make_owners(client, cast):
@@ -201,7 +204,9 @@ def test_deactivation_ends_the_users_tokens(client, session, cast):
     assert response.status_code == 200 and response.json()["data"]["active"] is False
     assert client.get("/api/auth/me", headers=old_token).status_code == 401
     assert client.get("/api/jobs", headers=old_token).status_code == 401
-    assert user_activity(session, cast.worker_a) == [("deactivate", {"active": [True, False]})]
+    assert user_activity(session, cast.worker_a) == [
+        ("deactivate", {"active": {"old": True, "new": False}})
+    ]
     back = client.put(
         f"/api/users/{cast.worker_a.id}", json={"active": True}, headers=bearer(cast.admin)
     )

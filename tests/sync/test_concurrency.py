@@ -43,6 +43,7 @@ def test_no_pull_skips_a_change_while_pushes_run(pg_engine, pg_cast):
             for seq in range(OPS_EACH):
                 op = _create(pg_cast.job.id, seq, f"w{index}-{seq}")
                 (result,) = sync.push(session, user=user, client_id=f"c{index}", operations=[op])
+                session.commit()  # the push route's boundary
                 assert result.status == "applied", result.error
                 with lock:
                     created.add(op.entity_id)

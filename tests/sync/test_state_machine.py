@@ -75,6 +75,7 @@ class SyncMachine(RuleBasedStateMachine):
         with Session(self.engine, expire_on_commit=False) as session:
             user = session.get(User, self.users[client])
             results = sync.push(session, user=user, client_id=client, operations=batch)
+            session.commit()
         for op in sorted(batch, key=lambda o: o.seq):
             self._model_apply(op)
         by_id = {r.op_id: r.status for r in results}

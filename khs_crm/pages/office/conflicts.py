@@ -35,6 +35,58 @@ def _side(
     )
 
 
+def _refused(c: rx.Var) -> rx.Component:
+    """Work a phone did that was not applied (its row deleted, or a move refused)."""
+    return rx.el.div(
+        rx.el.p(c.message, class_name="value"),
+        rx.el.p("The crew tried: ", c.tried, class_name="small"),
+        rx.el.p("By ", c.client_by, ", ", c.client_when, class_name="small muted"),
+        rx.cond(
+            c.resolved == "",
+            rx.el.div(
+                button(
+                    c.keep_client_text,
+                    variant="secondary",
+                    on_click=S.keep(c.id, "client"),
+                    aria_label=c.keep_client_text + ": " + c.title,
+                ),
+                button(
+                    "Dismiss",
+                    variant="secondary",
+                    on_click=S.keep(c.id, "server"),
+                    aria_label="Dismiss: " + c.title,
+                ),
+                class_name="row-actions",
+            ),
+        ),
+        class_name="refused",
+    )
+
+
+def _sides(c: rx.Var) -> rx.Component:
+    return rx.el.div(
+        _side(
+            c,
+            title="Office value",
+            value=c.server_value,
+            who=c.server_by,
+            at=c.server_when,
+            current=c.server_current,
+            keep="server",
+        ),
+        _side(
+            c,
+            title="Phone value",
+            value=c.client_value,
+            who=c.client_by,
+            at=c.client_when,
+            current=~c.server_current,
+            keep="client",
+        ),
+        class_name="sides",
+    )
+
+
 def _conflict(c: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.el.div(
@@ -43,30 +95,10 @@ def _conflict(c: rx.Var) -> rx.Component:
                 link(c.title, href=c.href, class_name="link strong"),
                 rx.el.strong(c.title),
             ),
-            rx.el.span(" · ", c.field, class_name="muted"),
+            rx.cond(c.field != "", rx.el.span(" · ", c.field, class_name="muted")),
             class_name="conflict-head",
         ),
-        rx.el.div(
-            _side(
-                c,
-                title="Office value",
-                value=c.server_value,
-                who=c.server_by,
-                at=c.server_when,
-                current=c.server_current,
-                keep="server",
-            ),
-            _side(
-                c,
-                title="Phone value",
-                value=c.client_value,
-                who=c.client_by,
-                at=c.client_when,
-                current=~c.server_current,
-                keep="client",
-            ),
-            class_name="sides",
-        ),
+        rx.cond(c.kind == "field", _sides(c), _refused(c)),
         rx.cond(c.resolved != "", rx.el.p(c.resolved, class_name="small muted")),
         class_name="conflict",
     )
@@ -76,7 +108,9 @@ def _content() -> rx.Component:
     return rx.fragment(
         rx.el.p(
             "When a phone sends a change to something the office changed after the phone last "
-            "synced, both values are kept here. Pick the one to keep; the other is dropped.",
+            "synced, both values are kept here. Pick the one to keep; the other is dropped. "
+            "Work a phone did on something the office had deleted, or a move the office's rules "
+            "refused, is here too: restore or apply it, or dismiss it.",
             class_name="muted",
         ),
         rx.el.div(
