@@ -156,7 +156,10 @@
         putRow(tx, storeName, op.entityId, { ...current, version: result.version });
       }
       if (result.status === "conflict" || (result.conflicts || []).length) {
-        issues.push({ kind: "conflict", error, conflicts: result.conflicts || [] });
+        // The row may be gone from the phone after this (deleted by the office): keep its name.
+        const subject = (current && (current.name || current.title)) || "";
+        const reason = (result.error && result.error.reason) || "";
+        issues.push({ kind: "conflict", error, conflicts: result.conflicts || [], reason, subject, conflictId: result.conflictId || null });
       }
     }
 

@@ -194,16 +194,16 @@
       return { bound: true, groups: list };
     }
 
-    function describe(op, data) {
+    function describe(op, data, subject = "") {
       const changes = op.changes || {};
       if (op.entity === "material") {
-        const name = (data.materials.get(op.entityId) || changes).name || "a material";
+        const name = (data.materials.get(op.entityId) || changes).name || subject || "a material";
         if (op.action === "create") return `Add material “${name}”`;
         if ("purchased" in changes) return changes.purchased ? `Tick “${name}” as bought` : `Untick “${name}”`;
         return `Change material “${name}”`;
       }
       if (op.entity === "job") {
-        const title = (data.jobs.get(op.entityId) || {}).title || "a job";
+        const title = (data.jobs.get(op.entityId) || {}).title || subject || "a job";
         if ("status" in changes) return `Move “${title}” to ${label(changes.status)}`;
         return `Change job “${title}”`;
       }
@@ -216,7 +216,12 @@
     }
 
     function issue(item, data) {
-      const what = describe(item.op, data);
+      const what = describe(item.op, data, item.subject);
+      if (item.reason) {
+        // Refused by the office's rules (the thing was deleted, a move not allowed): the
+        // server's sentence names the thing, and the office has the record to review.
+        return { id: item.id, kind: "Not applied", text: `${item.error} The office can see what you did.`, when: time(item.at) };
+      }
       if (item.kind === "rejected") {
         return { id: item.id, kind: "Not accepted", text: `${what} — ${item.error} It was undone on this phone.`, when: time(item.at) };
       }

@@ -149,6 +149,17 @@ describe("server answers", () => {
     expect(store.mem.meta.issues[0]).toMatchObject({ kind: "conflict", conflicts });
   });
 
+  it("work refused because the office deleted the row keeps the row's name and the reason", async () => {
+    const { store } = await openStore();
+    await seed(store, [["material", { ...STUDS, name: "Quartz countertop" }]]);
+    const op = await store.edit("material", "mat-1", "update", { purchased: true });
+    const message = "Quartz countertop on Deck build was deleted by the office; your tick was not applied.";
+    const error = { code: "CONFLICT", message, details: [], reason: "deleted_by_office", params: { label: "Quartz countertop on Deck build", attempt: "tick" } };
+    await store.applyPushResults([{ ...op, seq: 1 }], [{ opId: op.opId, status: "conflict", conflictId: "c-1", error, serverRow: { ...STUDS, deletedAt: "2026-03-10T12:00:00Z", version: 50 } }]);
+    expect(store.mem.materials.has("mat-1")).toBe(false);
+    expect(store.mem.meta.issues[0]).toMatchObject({ kind: "conflict", reason: "deleted_by_office", subject: "Quartz countertop", conflictId: "c-1", error: message });
+  });
+
   it("an applied or duplicate result takes the op off the queue and records the new version", async () => {
     const { store } = await openStore();
     await seed(store, [["material", STUDS]]);

@@ -88,6 +88,15 @@ describe("views", () => {
     expect(views.status(d, ctx()).bannerText).toBe("2 changes not accepted or in conflict — see Sync");
   });
 
+  it("refused work names the thing even after the office deleted it", () => {
+    const message = "Quartz countertop on Deck build was deleted by the office; your tick was not applied.";
+    const issues = [{ id: "c", kind: "conflict", reason: "deleted_by_office", subject: "Quartz countertop", error: message, conflicts: [], op: { entity: "material", entityId: "gone", action: "update", changes: { purchased: true } }, at: NOW.toISOString() }];
+    const item = views.sync(data({ jobs: [TODAY_JOB], meta: { issues } }), ctx()).issues[0];
+    expect(item).toMatchObject({ kind: "Not applied" });
+    expect(item.text).toBe(`${message} The office can see what you did.`);
+    expect(views.sync(data({ jobs: [TODAY_JOB], meta: { issues: [{ ...issues[0], reason: "" }] } }), ctx()).issues[0].text).toContain("Tick “Quartz countertop” as bought");
+  });
+
   it("the job screen shows its photos newest first, the phone's own marked until uploaded", () => {
     const sent = { id: "ph-1", jobId: "job-1", caption: "Old deck", tag: "before", takenAt: "2026-03-09T15:00:00Z", fileUrl: "/api/photos/ph-1/file", thumbnailUrl: "/api/photos/ph-1/thumbnail" };
     const fresh = { id: "ph-2", jobId: "job-1", caption: "", tag: "progress", takenAt: "2026-03-09T16:00:00Z", fileUrl: "/api/photos/ph-2/file", thumbnailUrl: null };
