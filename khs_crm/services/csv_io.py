@@ -94,7 +94,7 @@ def read_csv(
     names: list[str] | None = None
     try:
         for number, cells in enumerate(reader, start=1):
-            if not any(c.strip() for c in cells):
+            if not any(restore(c).strip() for c in cells):  # blank, once un-neutralised
                 continue
             if names is None:
                 names = _header(cells, columns, required)

@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from khs_crm.services.errors import ValidationFailed
+from khs_crm.services.text import strip_bidi
 
 PHONE_PATTERN = re.compile(r"^(?:[0-9 +().\-]|x|ext\.?)*$", re.IGNORECASE)
 PHONE_PUNCTUATION = frozenset(" +().-")
@@ -40,6 +41,13 @@ def _no_nul(value: str) -> str:
     # PostgreSQL cannot store NUL characters in text: refuse them here, never with a 500.
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _plain_name(value: str) -> str:
+    value = strip_bidi(_no_nul(value)).strip()
+    if not value:
+        raise ValueError("must not be empty")
     return value
 
 
@@ -68,7 +76,7 @@ def _check_email(value: str) -> str:
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_nul),
+    AfterValidator(_plain_name),
 ]
 Phone = Annotated[
     str,
@@ -86,7 +94,7 @@ Address = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=500),
     BeforeValidator(_none_to_empty),
-    AfterValidator(_no_nul),
+    AfterValidator(lambda value: strip_bidi(_no_nul(value))),
 ]
 Notes = Annotated[
     str,

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from khs_crm.services import csv_io
 from khs_crm.services.customer_rules import CustomerCreate, CustomerUpdate, validated
@@ -138,3 +139,21 @@ def test_written_csv_reads_back_identically(rows):
     kept = [r for r in rows if any(c.strip() for c in r)]  # blank lines are skipped
     assert errors == []
     assert [(d.get("name", ""), d.get("notes", "")) for _, d in records] == kept
+
+
+BIDI = "\u202e"
+
+
+def test_bidi_overrides_are_taken_out_of_names_titles_and_captions():
+    from khs_crm.services.jobs import JobUpdate
+    from khs_crm.services.photos import PhotoChanges
+    from khs_crm.services.users import _check_name
+
+    assert CustomerCreate(name=f"Ann{BIDI}exe.txt").name == "Annexe.txt"
+    assert JobUpdate(title=f"\u2066Deck{BIDI} build\u2069").title == "Deck build"
+    assert PhotoChanges(caption=f"{BIDI}gpj.exe").caption == "gpj.exe"
+    assert _check_name(f" Kim{BIDI} ") == "Kim"
+    with pytest.raises(ValidationError):
+        CustomerCreate(name=BIDI)
+    with pytest.raises(ValidationError):
+        JobUpdate(title="\u202a\u202c")
