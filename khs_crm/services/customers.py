@@ -20,7 +20,7 @@ from khs_crm.services.customer_rules import (
     validated,
 )
 from khs_crm.services.customer_search import list_customers, search_customers
-from khs_crm.services.errors import Conflict
+from khs_crm.services.errors import id_taken
 from khs_crm.services.versioning import next_version
 
 ENTITY = "customer"
@@ -64,10 +64,7 @@ def reserve_versions(session: Session, count: int) -> range:
 def _check_new_ids(session: Session, items: list[CustomerCreate]) -> None:
     wanted = [item.id for item in items if item.id is not None]
     if len(set(wanted)) != len(wanted) or any(session.get(Customer, i) for i in wanted):
-        raise Conflict(
-            "A customer with this id already exists.",
-            details=[{"field": "id", "message": "already in use"}],
-        )
+        raise id_taken()
 
 
 def add_customers(

@@ -38,3 +38,12 @@ class Conflict(ServiceError):
 class PreconditionFailed(ServiceError):
     status = 412
     code = "PRECONDITION_FAILED"
+
+
+def id_taken() -> Conflict:
+    """A client-chosen id that some row already has. The same words whatever that row is and
+    whoever may see it: the answer reveals nothing about it."""
+    return Conflict(
+        "This id is already in use; the app will choose another.",
+        details=[{"field": "id", "message": "already in use"}],
+    )

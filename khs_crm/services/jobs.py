@@ -24,7 +24,8 @@ from khs_crm.models import (
 from khs_crm.services import activity
 from khs_crm.services.access import get_visible_job, require_office, visible_jobs
 from khs_crm.services.common import apply_changes, check_version, mark_written, soft_delete
-from khs_crm.services.errors import Conflict, ValidationFailed
+from khs_crm.services.errors import ValidationFailed, id_taken
+from khs_crm.services.text import strip_bidi
 from khs_crm.services.workflow import active_workers, set_crew
 
 
@@ -44,6 +45,10 @@ class InputModel(BaseModel):
             return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         if isinstance(value, str) and "\x00" in value:
             raise ValueError("must not contain NUL characters")
+        if type(value) is str and value:  # plain text (enums keep their type)
+            value = strip_bidi(value)
+            if not value.strip():
+                raise ValueError("must contain more than invisible control characters")
         return value
 
 
@@ -179,9 +184,7 @@ def create_job(session: Session, *, data: JobCreate, actor: User) -> Job:
     _check_schedule(data.scheduled_start, data.scheduled_end)
     crew = active_workers(session, data.assigned_user_ids or [])
     if data.id is not None and session.get(Job, data.id) is not None:
-        raise Conflict(
-            "A job with this id already exists.", details=[{"field": "id", "message": "taken"}]
-        )
+        raise id_taken()
     fields = data.model_dump(exclude={"id", "status", "assigned_user_ids"}, exclude_none=True)
     job = Job(id=data.id or uuid.uuid4(), status=JobStatus.lead, **fields)
     mark_written(session, job)

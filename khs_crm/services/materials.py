@@ -13,7 +13,7 @@ from khs_crm.models.base import utcnow
 from khs_crm.services import activity
 from khs_crm.services.access import assigned, get_visible_job, is_office, require_office
 from khs_crm.services.common import apply_changes, check_version, mark_written, soft_delete
-from khs_crm.services.errors import Conflict, NotFound, ValidationFailed
+from khs_crm.services.errors import NotFound, ValidationFailed, id_taken
 from khs_crm.services.jobs import InputModel, not_null
 
 MAX_QUANTITY = 1_000_000
@@ -93,10 +93,7 @@ def _check_new_ids(session: Session, items: list[MaterialCreate]) -> None:
         )
     taken = session.exec(select(Material.id).where(col(Material.id).in_(ids))).all() if ids else []
     if taken:
-        raise Conflict(
-            "A material with this id already exists.",
-            details=[{"field": "id", "message": str(material_id)} for material_id in taken],
-        )
+        raise id_taken()
 
 
 def add_materials(

@@ -12,7 +12,7 @@ from khs_crm.models import ActivityAction, JobNote, User
 from khs_crm.services import activity
 from khs_crm.services.access import get_visible_job
 from khs_crm.services.common import mark_written
-from khs_crm.services.errors import Conflict
+from khs_crm.services.errors import id_taken
 from khs_crm.services.jobs import InputModel
 
 
@@ -45,9 +45,7 @@ def add_note(session: Session, *, job_id: uuid.UUID, data: NoteCreate, actor: Us
     """Add a note to a visible job (workers on the crew too)."""
     get_visible_job(session, job_id=job_id, user=actor)
     if data.id is not None and session.get(JobNote, data.id) is not None:
-        raise Conflict(
-            "A note with this id already exists.", details=[{"field": "id", "message": "taken"}]
-        )
+        raise id_taken()
     note = JobNote(id=data.id or uuid.uuid4(), job_id=job_id, author_id=actor.id, body=data.body)
     mark_written(session, note)
     activity.record(

@@ -25,7 +25,7 @@ from khs_crm.integrations.storage import get_storage
 from khs_crm.models import ActivityAction, Job, Photo, User
 from khs_crm.services import activity
 from khs_crm.services.common import mark_written
-from khs_crm.services.errors import Conflict
+from khs_crm.services.errors import Conflict, id_taken
 from khs_crm.services.images import ImageInfo, can_thumbnail, inspect_image
 from khs_crm.services.images_gps import strip_gps
 from khs_crm.services.jobs import InputModel
@@ -82,16 +82,15 @@ def remove_objects(keys: list[str | None]) -> None:
 
 def same_photo(existing: Photo, job_id: uuid.UUID, digest: str) -> Photo:
     """The existing photo when this is a retry of its upload; 409 otherwise."""
+    if existing.job_id != job_id:
+        raise id_taken()  # another job's photo: say nothing about it
     if existing.deleted_at is not None:
         raise Conflict(
             "This photo was deleted; it cannot be uploaded again under the same id.",
             details=[{"field": "id", "message": "deleted"}],
         )
-    if existing.job_id != job_id or existing.content_sha256 != digest:
-        raise Conflict(
-            "Another photo already has this id.",
-            details=[{"field": "id", "message": "taken by a different photo"}],
-        )
+    if existing.content_sha256 != digest:
+        raise id_taken()
     return existing
 
 
