@@ -129,6 +129,20 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+# Path parameters that are secrets in their own right (a calendar feed's token, and the
+# customer links to come): the access log shows them as [redacted].
+SECRET_PATH_PARAMS = frozenset({"token"})
+
+
+def logged_path(scope: Scope) -> str:
+    """The request path with secret path parameters redacted."""
+    path = scope.get("path", "")
+    for name, value in (scope.get("path_params") or {}).items():
+        if name in SECRET_PATH_PARAMS and value:
+            path = path.replace(str(value), REDACTED)
+    return path
+
+
 def route_template(scope: Scope) -> str | None:
     """The matched route with its parameters as ``{name}`` (``/api/jobs/{job_id}``)."""
     if "route" not in scope and "endpoint" not in scope:
@@ -208,7 +222,7 @@ class RequestContextMiddleware:
         fields = {
             "method": scope.get("method"),
             "route": route_template(scope),
-            "path": scope.get("path"),
+            "path": logged_path(scope),
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "user_id": (scope.get("state") or {}).get("user_id"),

@@ -136,3 +136,11 @@ def test_sign_in_refresh_and_refusals_log_json_without_any_secret(client, sessio
     assert security.count("failed sign-in") == 2
     assert "refresh token reuse; family revoked" in security
     assert "forbidden" in security
+
+
+def test_a_calendar_token_in_the_path_is_redacted(client, captured):
+    token = "s3cr3t-calendar-token-value"
+    assert client.get(f"/api/calendar/{token}.ics").status_code == 404
+    lines = [line for line in captured() if line["message"] == "request"]
+    assert lines and all(token not in json.dumps(line) for line in captured())
+    assert lines[-1]["path"] == f"/api/calendar/{REDACTED}.ics"
