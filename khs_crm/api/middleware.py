@@ -30,6 +30,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from khs_crm.api.envelope import error_response
+from khs_crm.api.upload_gate import REFLEX_UPLOAD_PATH, UploadGateMiddleware
 from khs_crm.observability import RequestContextMiddleware, configure_logging, init_sentry
 from khs_crm.services.photos_batch import MAX_BATCH_BYTES
 from khs_crm.settings import Settings, get_settings
@@ -46,7 +47,6 @@ UPLOAD_PATHS = (
 # Reflex uploads: the office's CSV import, and a job's photos several at once (each file at
 # most 15 MB, at most 10 files, checked in the browser), plus the form around them.
 REFLEX_UPLOAD_LIMIT = MAX_BATCH_BYTES + MB
-REFLEX_UPLOAD_PATH = re.compile(r"^/_upload/?$")
 SYNC_PUSH_LIMIT = 5 * MB  # a device's batch of up to 500 operations
 SYNC_PUSH_PATH = re.compile(r"^/api/sync/push/?$")
 GZIP_MIN_BYTES = 1024
@@ -287,6 +287,7 @@ def install(api: FastAPI) -> None:
     install_unavailable_handlers(api)
     api.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6)
     api.add_middleware(BodyLimitMiddleware)
+    api.add_middleware(UploadGateMiddleware)  # outermost of the three: before any body read
 
     # Outside FastAPI's own ServerErrorMiddleware, so 500 answers get the id and headers too.
     build_stack = api.build_middleware_stack

@@ -225,14 +225,42 @@ def test_photo_uploads_may_be_up_to_16_mb(client):
     assert middleware.body_limit("/api/jobs/abc/photos/extra") == MB
 
 
-def test_the_offices_uploads_may_carry_ten_photos_at_their_largest(client):
+def _browser_session(session, role: str) -> dict[str, str]:
+    from khs_crm.api.deps import SESSION_COOKIE
+    from khs_crm.services import auth
+    from tests.support.factories import make_user
+
+    raw = auth.create_session(session, user=make_user(session, role))
+    session.commit()
+    return {"cookie": f"{SESSION_COOKIE}={raw}"}
+
+
+def test_the_offices_uploads_may_carry_ten_photos_at_their_largest(client, session):
     """Reflex's /_upload: 10 photos of 15 MB and the form around them; more is 413."""
+    owner = _browser_session(session, "owner")
     assert middleware.body_limit("/_upload") == 10 * 15 * MB + MB
-    response = client.post("/_upload", content=b"x" * (20 * MB))
+    response = client.post("/_upload", content=b"x" * (20 * MB), headers=owner)
     assert response.status_code == 200 and response.json()["data"]["bytes"] == 20 * MB
-    too_big = client.post("/_upload", content=_chunks(151 * MB + 1, chunk=MB))
+    too_big = client.post("/_upload", content=_chunks(151 * MB + 1, chunk=MB), headers=owner)
     assert too_big.status_code == 413
     assert too_big.json()["error"]["message"] == "The request body is larger than 151 MB."
+
+
+def test_an_upload_no_office_session_sent_is_refused_before_its_body_is_read(client, session):
+    worker = _browser_session(session, "worker")
+    read = []
+
+    def body():
+        for _ in range(150):
+            read.append(1)
+            yield b"x" * MB
+
+    for headers in ({}, {"cookie": "khs_session=made-up"}, worker):
+        read.clear()
+        response = client.post("/_upload", content=body(), headers=headers)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "UNAUTHORIZED"
+        assert len(read) <= 1  # the client's first chunk at most: the server read nothing
 
 
 # Gzip -----------------------------------------------------------------------------------------
