@@ -7,6 +7,7 @@
   const cfg = JSON.parse((document.getElementById("khs-config") || {}).textContent || "{}");
   const USER_KEY = "khs.lastUser";
   const DB_PREFIX = "khs-user-";
+  const REFLEX_TOKEN_KEY = "token"; // Reflex's own key (reflex_base/.templates/web/utils/state.js)
   const channel = "BroadcastChannel" in self ? new BroadcastChannel("khs") : null;
   const hooks = {
     pending: null, // () => number of unsent changes, while the field app runs
@@ -61,6 +62,9 @@
     }
     tellWorker({ type: "signout" });
     if (channel) channel.postMessage({ type: "signout" });
+    // Reflex keeps this tab's server-side state under the token in sessionStorage: the next
+    // person to sign in here gets a new token, so nothing loaded for this one reaches them.
+    sessionStorage.removeItem(REFLEX_TOKEN_KEY);
   }
 
   function signOutQuestion(n) {

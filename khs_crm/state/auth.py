@@ -40,6 +40,10 @@ class AuthState(rx.State):
         raw = session_id_from_cookie_header(self.router.headers.cookie)
         with session_scope() as session:
             user = auth.user_for_session(session, raw)
+        if self._user_id and self._user_id != (str(user.id) if user else ""):
+            # Another person (or nobody) on this tab's token: nothing loaded for the previous
+            # one may reach them. (Sign-out also gives the tab a new token: khs_device.js.)
+            self._get_root_state().reset()
         if user is None:
             self.user_name, self.user_role, self._user_id = "", "", ""
             return None
