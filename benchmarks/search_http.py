@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from types import TracebackType
 
@@ -29,7 +30,8 @@ class HttpServer:
     def __init__(self, url: str, user: User, *, workers: int = 1) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.headers = {"Authorization": f"Bearer {issue_access_token(user)}"}
+        token = issue_access_token(user, family_id=uuid.uuid4())
+        self.headers = {"Authorization": f"Bearer {token}"}
         env = {
             **os.environ,
             "KHS_DATABASE_URL": url,

@@ -133,8 +133,12 @@ def end_session(session: Session, raw: str | None) -> None:
 # API tokens -----------------------------------------------------------------------------
 
 
-def issue_access_token(user: User) -> str:
-    """An RS256 access JWT for the user (15 minutes by default)."""
+def issue_access_token(user: User, *, family_id: uuid.UUID) -> str:
+    """An RS256 access JWT for the user (15 minutes by default).
+
+    ``fam`` names the refresh-token family it came with: revoking the family (logout, a
+    reused refresh token) ends this access token too.
+    """
     settings = get_settings()
     now = utcnow()
     claims = {
@@ -144,6 +148,7 @@ def issue_access_token(user: User) -> str:
         "role": str(user.role),
         "type": "access",
         "epoch": user.auth_epoch,
+        "fam": str(family_id),
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(minutes=settings.access_token_minutes)).timestamp()),
     }
@@ -152,7 +157,10 @@ def issue_access_token(user: User) -> str:
 
 
 def user_for_access_token(session: Session, token: str) -> User:
-    """Verify an access token (algorithm pinned to RS256) and return its active user."""
+    """Verify an access token (algorithm pinned to RS256) and return its active user.
+
+    Refused (401) when its refresh-token family has been revoked.
+    """
     settings = get_settings()
     _, public = signing_keys()
     try:
@@ -162,15 +170,15 @@ def user_for_access_token(session: Session, token: str) -> User:
             algorithms=["RS256"],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
-            options={"require": ["exp", "iat", "sub", "type"]},
+            options={"require": ["exp", "iat", "sub", "type", "fam"]},
         )
         if claims.get("type") != "access":
             raise jwt.InvalidTokenError("not an access token")
-        user_id = uuid.UUID(claims["sub"])
+        user_id, family_id = uuid.UUID(str(claims["sub"])), uuid.UUID(str(claims["fam"]))
     except (jwt.PyJWTError, ValueError) as exc:
         raise Unauthorized("The access token is invalid or expired.") from exc
     user = _usable(session, user_id, int(claims.get("epoch", -1)))
-    if user is None:
+    if user is None or get_store(session).family_revoked(family_id):
         raise Unauthorized("The access token is no longer valid.")
     return user
 
@@ -186,9 +194,10 @@ def _new_refresh(session: Session, user: User, family_id: uuid.UUID, expires_at)
 def issue_tokens(session: Session, *, user: User) -> TokenPair:
     """A new access token and the first refresh token of a new family."""
     settings = get_settings()
-    expires = utcnow() + timedelta(days=settings.refresh_token_days)
-    refresh = _new_refresh(session, user, uuid.uuid4(), expires)
-    return TokenPair(issue_access_token(user), refresh, settings.access_token_minutes * 60, user)
+    expires, family_id = utcnow() + timedelta(days=settings.refresh_token_days), uuid.uuid4()
+    refresh = _new_refresh(session, user, family_id, expires)
+    access = issue_access_token(user, family_id=family_id)
+    return TokenPair(access, refresh, settings.access_token_minutes * 60, user)
 
 
 def refresh_tokens(session: Session, *, refresh_token: str) -> TokenPair:
@@ -207,12 +216,12 @@ def refresh_tokens(session: Session, *, refresh_token: str) -> TokenPair:
     if user is None:
         raise Unauthorized("The refresh token is no longer valid.")
     refresh = _new_refresh(session, user, data.family_id, data.expires_at)
-    settings = get_settings()
-    return TokenPair(issue_access_token(user), refresh, settings.access_token_minutes * 60, user)
+    access = issue_access_token(user, family_id=data.family_id)
+    return TokenPair(access, refresh, get_settings().access_token_minutes * 60, user)
 
 
 def logout_tokens(session: Session, *, refresh_token: str) -> None:
-    """Revoke the refresh token's whole family."""
+    """Revoke the refresh token's whole family, and with it the family's access tokens."""
     store = get_store(session)
     family = store.family_of(_digest(refresh_token))
     if family is not None:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from khs_crm.integrations.redis import get_redis
 from khs_crm.models import RefreshToken, UserSession
 from khs_crm.models.base import utcnow
+from khs_crm.settings import get_settings
 
 
 @dataclass
@@ -110,6 +111,13 @@ class DatabaseStore:
         # fails (and its transaction rolls back).
         self.db.commit()
 
+    def family_revoked(self, family_id: uuid.UUID) -> bool:
+        """Whether the family was revoked (logout, reuse): its access tokens are refused."""
+        revoked = select(RefreshToken.token_hash).where(
+            RefreshToken.family_id == family_id, col(RefreshToken.revoked_at).is_not(None)
+        )
+        return self.db.exec(revoked.limit(1)).first() is not None
+
     def family_of(self, token_hash: str) -> uuid.UUID | None:
         return self.db.exec(
             select(RefreshToken.family_id).where(RefreshToken.token_hash == token_hash)
@@ -117,7 +125,8 @@ class DatabaseStore:
 
 
 class RedisStore:
-    """Keys expire by themselves: sessions slide on their idle timeout, tokens at 30 days."""
+    """Keys expire by themselves: sessions slide on their idle timeout, tokens with their
+    expiry, a revoked family's mark a day after the last of its tokens could expire."""
 
     def __init__(self, client) -> None:
         self.r = client
@@ -185,7 +194,21 @@ class RedisStore:
         return ("ok" if won else "reused"), data
 
     def revoke_family(self, family_id: uuid.UUID) -> None:
-        self.r.set(f"khs:rtrev:{family_id}", "1", ex=int(timedelta(days=31).total_seconds()))
+        self.r.set(f"khs:rtrev:{family_id}", "1", ex=self._revocation_ttl())
+
+    def family_revoked(self, family_id: uuid.UUID) -> bool:
+        """Whether the family was revoked (logout, reuse): its access tokens are refused."""
+        return bool(self.r.exists(f"khs:rtrev:{family_id}"))
+
+    @staticmethod
+    def _revocation_ttl() -> int:
+        """The mark outlives every token of the family, refresh and access alike, plus a day."""
+        settings = get_settings()
+        longest = max(
+            timedelta(days=settings.refresh_token_days),
+            timedelta(minutes=settings.access_token_minutes),
+        )
+        return int((longest + timedelta(days=1)).total_seconds())
 
     def family_of(self, token_hash: str) -> uuid.UUID | None:
         raw = self.r.hget(f"khs:rt:{token_hash}", "f")

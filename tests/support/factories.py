@@ -55,7 +55,8 @@ def make_job(session: Session, customer: Customer, *, crew: list[User] = (), **f
 
 
 def bearer(user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_access_token(user)}"}
+    """An access token of a family of its own (no refresh token: never revoked)."""
+    return {"Authorization": f"Bearer {issue_access_token(user, family_id=uuid.uuid4())}"}
 
 
 @dataclass
