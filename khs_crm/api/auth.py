@@ -16,12 +16,14 @@ from khs_crm.api.deps import (
     CurrentUser,
     SessionDep,
     client_ip,
+    same_origin,
     session_cookie,
 )
 from khs_crm.api.envelope import ok
 from khs_crm.api.schemas import CamelModel
 from khs_crm.models import User
 from khs_crm.services import auth
+from khs_crm.services.errors import Forbidden
 from khs_crm.settings import get_settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -73,15 +75,6 @@ def _clear_session_cookies(response: Response) -> None:
         response.delete_cookie(name, path="/", secure=True, httponly=True, samesite="strict")
 
 
-def _same_origin_form(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    if origin is None:
-        return False
-    allowed = {o.rstrip("/") for o in get_settings().allowed_origins}
-    allowed.add(f"{request.url.scheme}://{request.headers.get('host', '')}")
-    return origin.rstrip("/") in allowed
-
-
 def safe_next(target: str | None) -> str:
     """Only same-site paths are followed after sign-in (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith("//"):
@@ -127,7 +120,7 @@ async def create_session_form(
     """The sign-in page's plain HTML form: works before any JavaScript has loaded."""
     target = safe_next(next if next not in ("", "/") else _next_from_referer(request))
     back = f"/login?next={quote(target, safe='')}"
-    if not _same_origin_form(request):
+    if not same_origin(request):
         return RedirectResponse(back + "&error=origin", status_code=303)
     try:
         user = await _sign_in(request, session, email, password)
@@ -152,9 +145,11 @@ async def delete_session(request: Request, user: CurrentUser, session: SessionDe
 
 @router.post("/signout", include_in_schema=False)
 async def sign_out_form(request: Request, session: SessionDep) -> RedirectResponse:
-    """The app shell's sign-out button (a same-origin form post)."""
-    if _same_origin_form(request):
-        await run_in_threadpool(auth.end_session, session, session_cookie(request))
+    """The app shell's sign-out button: a plain form post, so it cannot carry the CSRF
+    header; its Origin must be this site. A cross-site post is 403 and clears nothing."""
+    if not same_origin(request):
+        raise Forbidden("Sign out from the KHS CRM app itself.")
+    await run_in_threadpool(auth.end_session, session, session_cookie(request))
     response = RedirectResponse("/login", status_code=303)
     _clear_session_cookies(response)
     return response

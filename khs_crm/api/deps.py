@@ -85,15 +85,16 @@ def request_origin(request: Request) -> str:
     return f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
 
 
-def check_same_origin(request: Request) -> None:
-    """Cookie-authenticated writes need the CSRF header and a same-origin Origin."""
+def same_origin(request: Request) -> bool:
+    """Whether the request's Origin is this site (or a configured origin); no Origin: False."""
     origin = request.headers.get("origin")
     allowed = {o.rstrip("/") for o in get_settings().allowed_origins} | {request_origin(request)}
-    if (
-        request.headers.get(CSRF_HEADER) != "1"
-        or origin is None
-        or origin.rstrip("/") not in allowed
-    ):
+    return origin is not None and origin.rstrip("/") in allowed
+
+
+def check_same_origin(request: Request) -> None:
+    """Cookie-authenticated writes need the CSRF header and a same-origin Origin."""
+    if request.headers.get(CSRF_HEADER) != "1" or not same_origin(request):
         raise Forbidden("This request needs the X-KHS-CSRF header and a same-origin Origin.")
 
 
