@@ -25,7 +25,7 @@ from khs_crm.models import (
 )
 from khs_crm.models.base import utcnow
 from khs_crm.services import activity
-from khs_crm.services.access import require_office
+from khs_crm.services import users as user_service
 from khs_crm.services.errors import NotFound
 
 TOKEN_BYTES = 32
@@ -56,20 +56,23 @@ def _revoke_all(session: Session, user_id: uuid.UUID) -> int:
     return count
 
 
-def _target(session: Session, user_id: uuid.UUID) -> User:
+def _target(session: Session, user_id: uuid.UUID, actor: User) -> User:
+    """The person whose links change; Forbidden unless the actor may manage them."""
+    user_service.check_may_manage(actor, None, None)
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("User not found.")
+    user_service.check_may_manage(actor, user, None)
     return user
 
 
 def issue_token(session: Session, *, user_id: uuid.UUID, actor: User) -> str:
-    """A new feed token for the user (office only); any earlier one stops working.
+    """A new feed token for the user; any earlier one stops working.
 
-    Returns the token itself: it is shown once and never stored.
+    Owners issue anyone's link, admins only workers' (``users.may_manage``). Returns the
+    token itself: it is shown once and never stored.
     """
-    require_office(actor, "issue calendar links")
-    user = _target(session, user_id)
+    user = _target(session, user_id, actor)
     _revoke_all(session, user.id)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(CalendarToken(user_id=user.id, token_hash=token_hash(token), created_by=actor.id))
@@ -81,9 +84,8 @@ def issue_token(session: Session, *, user_id: uuid.UUID, actor: User) -> str:
 
 
 def revoke_tokens(session: Session, *, user_id: uuid.UUID, actor: User) -> int:
-    """Stop every feed link of the user (office only); returns how many were live."""
-    require_office(actor, "revoke calendar links")
-    user = _target(session, user_id)
+    """Stop every feed link of the user (as ``issue_token``); returns how many were live."""
+    user = _target(session, user_id, actor)
     count = _revoke_all(session, user.id)
     if count:
         activity.record(
@@ -95,6 +97,14 @@ def revoke_tokens(session: Session, *, user_id: uuid.UUID, actor: User) -> int:
         )
     session.flush()
     return count
+
+
+def revoke_on_deactivation(session: Session, *, user_id: uuid.UUID) -> None:
+    """A deactivated person's links stop for good: reactivation does not bring them back.
+
+    Part of the deactivation (``users.update_user``), which checks and logs it.
+    """
+    _revoke_all(session, user_id)
 
 
 def users_with_feeds(session: Session, user_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from khs_crm.models import ActivityAction, Role, User
 from khs_crm.security import WeakPasswordError, check_password_rules, hash_password
-from khs_crm.services import activity
+from khs_crm.services import activity, calendar_feed
 from khs_crm.services.common import check_version, mark_written
 from khs_crm.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from khs_crm.services.versioning import lock_writes
@@ -179,6 +179,7 @@ def update_user(
         return user
     if "active" in changed and not wanted["active"]:
         user.auth_epoch += 1
+        calendar_feed.revoke_on_deactivation(session, user_id=user.id)
     for field, (_old, value) in changed.items():
         setattr(user, field, value)
     mark_written(session, user)

@@ -103,3 +103,27 @@ def test_long_lines_fold_without_splitting_characters():
     assert all(part.startswith(" ") for part in parts[1:])
     assert folded.replace("\r\n ", "") == line
     assert calendar_feed.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_deactivation_revokes_the_link_for_good(client, session, cast):
+    path = issue(client, cast, cast.worker_a)
+    url = f"/api/users/{cast.worker_a.id}"
+    assert client.put(url, json={"active": False}, headers=bearer(cast.admin)).status_code == 200
+    assert client.get(path).status_code == 404
+    assert client.put(url, json={"active": True}, headers=bearer(cast.admin)).status_code == 200
+    assert client.get(path).status_code == 404  # reactivation brings no old link back
+    session.expire_all()
+    assert calendar_feed.users_with_feeds(session, [cast.worker_a.id]) == set()
+    assert client.get(issue(client, cast, cast.worker_a)).status_code == 200
+
+
+def test_only_an_owner_manages_an_owners_link(client, session, cast):
+    url = f"/api/calendar/links/{cast.owner.id}"
+    assert client.post(url, headers=bearer(cast.admin)).status_code == 403
+    issued = client.post(url, headers=bearer(cast.owner))
+    assert issued.status_code == 201
+    path = "/api/calendar/" + issued.json()["data"]["url"].rsplit("/", 1)[1]
+    refused = client.delete(url, headers=bearer(cast.admin))
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "FORBIDDEN"
+    assert client.get(path).status_code == 200
+    assert client.delete(url, headers=bearer(cast.owner)).json()["data"] == {"revoked": 1}
