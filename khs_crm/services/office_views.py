@@ -215,10 +215,6 @@ class Option(BaseModel):
     label: str
 
 
-def _manageable(actor: User, target: User) -> bool:
-    return actor.role == Role.owner or target.role != Role.owner
-
-
 def users_page(
     session: Session, *, actor: User, page: int, page_size: int
 ) -> tuple[list[UserRow], Page]:
@@ -233,7 +229,7 @@ def users_page(
             role=str(u.role),
             active=u.active,
             is_self=u.id == actor.id,
-            manageable=_manageable(actor, u),
+            manageable=user_service.may_manage(actor, u.role),
             has_feed=u.id in feeds,
             since=day_label(u.created_at),
         )
@@ -243,6 +239,6 @@ def users_page(
 
 
 def role_options(actor: User) -> list[Option]:
-    """The roles the actor may give: admins cannot make owners."""
-    roles = [Role.worker, Role.admin] + ([Role.owner] if actor.role == Role.owner else [])
+    """The roles the actor may give (``users.may_manage``): an admin gives only "worker"."""
+    roles = [r for r in (Role.worker, Role.admin, Role.owner) if user_service.may_manage(actor, r)]
     return [Option(value=r.value, label=r.value.capitalize()) for r in roles]

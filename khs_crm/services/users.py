@@ -63,20 +63,30 @@ def _check_name(name: str) -> str:
     return name
 
 
-def check_may_manage(actor: User | None, target: User | None, new_role: Role | None) -> None:
-    """Owners (and the command line, actor None) may do anything; admins, not to owners.
+def may_manage(actor: User | None, role: Role | str) -> bool:
+    """Whether ``actor`` may manage a person who holds ``role``, or give someone that role.
 
-    Raises Forbidden when an admin creates an owner, grants the owner role, or changes an
-    owner in any way; and when anyone but the office tries to manage users.
+    Least privilege: owners (and the command line, actor None) manage everyone; admins
+    manage workers only; workers manage no one. Managing covers role changes, password
+    resets, deactivation and calendar links. The People page shows actions by this rule.
     """
     if actor is None or actor.role == Role.owner:
-        return
-    if actor.role != Role.admin:
+        return True
+    return actor.role == Role.admin and Role(role) == Role.worker
+
+
+def check_may_manage(actor: User | None, target: User | None, new_role: Role | None) -> None:
+    """Raise Forbidden unless ``may_manage`` allows the actor the target and the new role.
+
+    Anyone but the office is told that only the office manages users; an admin, that only
+    an owner manages admins and owners.
+    """
+    if actor is not None and actor.role not in (Role.owner, Role.admin):
         raise Forbidden("Only the office can manage users.")
-    if target is not None and target.role == Role.owner:
-        raise Forbidden("Only an owner can change an owner.")
-    if new_role == Role.owner:
-        raise Forbidden("Only an owner can create owners or grant the owner role.")
+    if target is not None and not may_manage(actor, target.role):
+        raise Forbidden("Only an owner can change an admin or an owner.")
+    if new_role is not None and not may_manage(actor, new_role):
+        raise Forbidden("Only an owner can add admins and owners or give those roles.")
 
 
 def create_user(

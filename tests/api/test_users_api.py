@@ -66,7 +66,7 @@ def test_list_users_never_shows_a_password_hash(client, session, cast):
 
 def test_create_user(client, session, cast):
     body = {"email": "Ana@Example.com", "name": " Ana ", "role": "admin", "password": NEW_PASSWORD}
-    response = client.post("/api/users", json=body, headers=bearer(cast.admin))
+    response = client.post("/api/users", json=body, headers=bearer(cast.owner))
     assert response.status_code == 201, response.text
     data = response.json()["data"]
     assert set(data) == USER_FIELDS
@@ -144,11 +144,14 @@ def test_admin_cannot_touch_an_owner(client, session, cast, method, suffix, body
     )
 
 
-def test_admin_cannot_grant_the_owner_role_but_manages_others(client, session, cast):
+def test_admin_cannot_grant_office_roles_but_an_owner_can(client, session, cast):
     url, admin = f"/api/users/{cast.worker_a.id}", bearer(cast.admin)
     old_name = cast.worker_a.name
     assert client.put(url, json={"role": "owner"}, headers=admin).status_code == 403
-    promoted = client.put(url, json={"role": "admin", "name": "Lead Hand"}, headers=admin)
+    assert client.put(url, json={"role": "admin"}, headers=admin).status_code == 403
+    promoted = client.put(
+        url, json={"role": "admin", "name": "Lead Hand"}, headers=bearer(cast.owner)
+    )
     assert promoted.status_code == 200
     assert promoted.json()["data"]["role"] == "admin"
     assert promoted.json()["data"]["name"] == "Lead Hand"

@@ -23,9 +23,9 @@ S = PeopleState
 
 
 def _role(u: rx.Var) -> rx.Component:
-    """A role picker, or the plain role where the rules say this user cannot change it."""
+    """A role picker, or the plain role where the rules leave this user nothing to choose."""
     return rx.cond(
-        u.manageable & ~u.is_self,
+        u.manageable & ~u.is_self & (S.roles.length() > 1),
         rx.el.select(
             rx.foreach(S.roles, lambda r: rx.el.option(r.label, value=r.value)),
             value=u.role,
@@ -68,7 +68,7 @@ def _actions(u: rx.Var) -> rx.Component:
             rx.cond(u.active, link_buttons(S, u.id, u.name, u.has_feed)),
             class_name="row-actions",
         ),
-        rx.el.span("Only an owner can change an owner.", class_name="small muted"),
+        rx.el.span("Only an owner can change an admin or an owner.", class_name="small muted"),
     )
 
 
