@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     s3_endpoint_url: str = ""
     s3_prefix: str = ""
     keep_photo_gps: bool = False  # serve photos with their EXIF/XMP GPS position
+    image_decodes: int = Field(default=2, ge=1)  # photo decodes at once per process
 
     jwt_private_key_path: Path | None = None
     jwt_public_key_path: Path | None = None
@@ -91,6 +92,11 @@ class Settings(BaseSettings):
             )
         if self.is_sqlite and self.app_processes > 1:
             problems.append("more than one app process needs PostgreSQL (KHS_DATABASE_URL)")
+        if not self.redis_url and self.app_processes > 1:
+            problems.append(
+                "more than one app process needs Redis (KHS_REDIS_URL): without it each"
+                " process counts sign-in attempts on its own"
+            )
         if any(o.startswith("http://localhost") for o in self.allowed_origins):
             problems.append("KHS_ALLOWED_ORIGINS must list the real public origin")
         if self.storage_backend == "s3" and not self.s3_bucket:

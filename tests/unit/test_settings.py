@@ -35,6 +35,7 @@ def test_production_needs_postgres_for_several_processes(tmp_path):
     settings = Settings(
         env="production",
         app_processes=2,
+        redis_url="redis://cache:6379/0",
         jwt_private_key_path=tmp_path / "k",
         jwt_public_key_path=tmp_path / "k.pub",
         allowed_origins=["https://crm.example.com"],
@@ -44,6 +45,34 @@ def test_production_needs_postgres_for_several_processes(tmp_path):
     ]
     settings.database_url = "postgresql://db/khs"
     assert settings.check_production() == []
+
+
+def test_production_refuses_several_processes_without_redis(monkeypatch, tmp_path):
+    """Sign-in limits live in Redis: without it each process would allow its own tries."""
+    production = {
+        "KHS_ENV": "production",
+        "KHS_DATABASE_URL": "postgresql://db/khs",
+        "KHS_JWT_PRIVATE_KEY_PATH": str(tmp_path / "k"),
+        "KHS_JWT_PUBLIC_KEY_PATH": str(tmp_path / "k.pub"),
+        "KHS_ALLOWED_ORIGINS": '["https://crm.example.com"]',
+        "KHS_APP_PROCESSES": "2",
+    }
+    for name, value in production.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("KHS_REDIS_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigurationError, match="KHS_REDIS_URL"):
+            get_settings()
+        monkeypatch.setenv("KHS_REDIS_URL", "redis://cache:6379/0")
+        get_settings.cache_clear()
+        assert get_settings().app_processes == 2
+        monkeypatch.delenv("KHS_REDIS_URL")
+        monkeypatch.setenv("KHS_APP_PROCESSES", "1")
+        get_settings.cache_clear()
+        assert get_settings().redis_url == ""  # one process counts alone, rightly
+    finally:
+        get_settings.cache_clear()
 
 
 def test_invalid_env_value_is_rejected(monkeypatch):
