@@ -1,6 +1,6 @@
 """All tables, imported here so SQLModel.metadata knows every one of them."""
 
-from khs_crm.models.activity import ActivityLog
+from khs_crm.models.activity import ActivityAction, ActivityLog
 from khs_crm.models.auth import RefreshToken, UserSession
 from khs_crm.models.calendar import CalendarToken
 from khs_crm.models.customer import Customer, CustomerBase
@@ -12,6 +12,7 @@ from khs_crm.models.sync_conflict import CrewRemoval, SyncConflict
 from khs_crm.models.user import Role, User, UserBase, UserPublic
 
 __all__ = [
+    "ActivityAction",
     "ActivityLog",
     "CalendarToken",
     "ChangeCounter",

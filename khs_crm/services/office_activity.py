@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from khs_crm.models import (
@@ -21,8 +20,7 @@ from khs_crm.models import (
     Photo,
     User,
 )
-from khs_crm.services import activity as activity_service
-from khs_crm.services.office_views import Page, page_info, parse_id, status_label, when
+from khs_crm.services.office_views import status_label, when
 
 ENTITIES = ("customer", "job", "material", "note", "photo", "user")
 FIELD_NAMES = {
@@ -111,15 +109,28 @@ def _short(field_name: str, value: Any) -> str:
     return text if bare else f"“{text}”"
 
 
+def old_new(change: Any) -> tuple[Any, Any] | None:
+    """A logged change ``{"old", "new"}`` as (old, new); None for anything else."""
+    if isinstance(change, dict) and set(change) == {"old", "new"}:
+        return change["old"], change["new"]
+    return None
+
+
+def _new(changes: dict[str, Any], field_name: str, default: Any = None) -> Any:
+    pair = old_new(changes.get(field_name))
+    return default if pair is None or pair[1] is None else pair[1]
+
+
 def _crew_ids(changes: dict[str, Any]) -> set[uuid.UUID]:
-    pair = changes.get("assigned_user_ids")
-    if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(s, list) for s in pair)):
+    pair = old_new(changes.get("assigned_user_ids"))
+    if pair is None or not all(side is None or isinstance(side, list) for side in pair):
         return set()
-    return {uuid.UUID(str(u)) for side in pair for u in side}
+    return {uuid.UUID(str(u)) for side in pair for u in side or []}
 
 
-def _crew_change(change: list, labels: Labels) -> str:
-    before, after = ({uuid.UUID(str(u)) for u in side or []} for side in change)
+def _crew_change(change: dict[str, Any], labels: Labels) -> str:
+    pair = old_new(change) or (None, None)
+    before, after = ({uuid.UUID(str(u)) for u in side or []} for side in pair)
     added = ", ".join(sorted(labels.users.get(u, "someone") for u in after - before))
     removed = ", ".join(sorted(labels.users.get(u, "someone") for u in before - after))
     parts = [f"put {added} on" if added else "", f"took {removed} off" if removed else ""]
@@ -128,13 +139,14 @@ def _crew_change(change: list, labels: Labels) -> str:
 
 def _update(kind: str, name: str, changes: dict[str, Any], labels: Labels) -> str:
     if "purchased" in changes and set(changes) <= {"purchased", "purchased_at", "purchased_by"}:
-        bought = changes["purchased"][1]
+        bought = _new(changes, "purchased")
         return f"marked {name} {'purchased' if bought else 'not purchased'}"
     if set(changes) == {"assigned_user_ids"} and _crew_ids(changes):
         return f"{_crew_change(changes['assigned_user_ids'], labels)} {kind} {name}"
     if len(changes) == 1:
-        ((key, pair),) = changes.items()
-        if isinstance(pair, list) and len(pair) == 2 and key not in ("notes", "description"):
+        ((key, change),) = changes.items()
+        pair = old_new(change)
+        if pair is not None and key not in ("notes", "description"):
             label = FIELD_NAMES.get(key, key.replace("_", " "))
             old, new = _short(key, pair[0]), _short(key, pair[1])
             return f"changed the {label} of {kind} {name} from {old} to {new}"
@@ -144,7 +156,7 @@ def _update(kind: str, name: str, changes: dict[str, Any], labels: Labels) -> st
 
 def _user_sentence(action: str, name: str, changes: dict[str, Any]) -> str:
     sentences = {
-        "create": f"added {name} as {changes.get('role', 'a user')}",
+        "create": f"added {name} as {_new(changes, 'role', 'a user')}",
         "deactivate": f"deactivated {name}",
         "reset_password": f"reset the password of {name}",
         "calendar_issue": f"issued a calendar link for {name}",
@@ -152,29 +164,30 @@ def _user_sentence(action: str, name: str, changes: dict[str, Any]) -> str:
     }
     if action in sentences:
         return sentences[action]
-    if changes.get("active") == [False, True]:
+    if old_new(changes.get("active")) == (False, True):
         return f"reactivated {name}"
-    if "role" in changes:
-        old, new = changes["role"]
-        return f"changed the role of {name} from {old} to {new}"
+    role = old_new(changes.get("role"))
+    if role:
+        return f"changed the role of {name} from {role[0]} to {role[1]}"
     return f"changed the details of {name}"
 
 
 def sentence(row: ActivityLog, labels: Labels) -> str:
     """What happened, e.g. "moved job “Deck build” from Lead to Quoted"."""
     kind, action, changes = row.entity, row.action, row.changes or {}
-    name = f"“{labels.of(row.entity_id) or changes.get('name') or changes.get('title') or '…'}”"
+    title = labels.of(row.entity_id) or _new(changes, "name") or _new(changes, "title")
+    name = f"“{title or '…'}”"
     job_id = labels.job_of.get(row.entity_id)
     on_job = f" on job “{labels.of(job_id)}”" if job_id else ""
     if kind == "user":
         return _user_sentence(action, name, changes)
     if kind == "note" and action == "create":
-        return f"added a note{on_job}: {_short('body', changes.get('body', ''))}"
+        return f"added a note{on_job}: {_short('body', _new(changes, 'body', ''))}"
     if kind == "photo" and action == "create":
         return f"added a photo{on_job}"
-    if action == "status" and "status" in changes:
-        old, new = changes["status"]
-        return f"moved job {name} from {status_label(old)} to {status_label(new)}"
+    moved = old_new(changes.get("status"))
+    if action == "status" and moved:
+        return f"moved job {name} from {status_label(moved[0])} to {status_label(moved[1])}"
     if action == "assign" and _crew_ids(changes):
         return f"{_crew_change(changes['assigned_user_ids'], labels)} job {name}"
     verbs = {"create": "added", "import": "imported", "delete": "deleted"}
@@ -211,52 +224,3 @@ def activity_rows(
         )
         for row, name in rows
     ]
-
-
-def activity_page(
-    session: Session, *, entity: str, page: int, page_size: int
-) -> tuple[list[ActivityRow], Page]:
-    """One page of the whole log, newest first, optionally one kind of thing only."""
-    rows, total = activity_service.list_activity(
-        session,
-        entity=entity if entity in ENTITIES else None,
-        offset=(page - 1) * page_size,
-        limit=page_size,
-    )
-    return activity_rows(session, rows), page_info(page, page_size, total)
-
-
-def _timeline(
-    session: Session, ids: list[uuid.UUID], page: int, page_size: int
-) -> tuple[list[ActivityRow], Page]:
-    where = col(ActivityLog.entity_id).in_(ids)
-    total = session.exec(select(func.count()).select_from(ActivityLog).where(where)).one()
-    rows = session.exec(
-        select(ActivityLog, User.name)
-        .outerjoin(User, col(User.id) == ActivityLog.actor_id)
-        .where(where)
-        .order_by(col(ActivityLog.created_at).desc(), col(ActivityLog.id))
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return activity_rows(session, [(r, n) for r, n in rows]), page_info(page, page_size, total)
-
-
-def job_timeline(
-    session: Session, *, job_id: str, page: int, page_size: int
-) -> tuple[list[ActivityRow], Page]:
-    """What happened to a job, its materials, notes and photos (caller checked access)."""
-    job = parse_id(job_id, "job")
-    ids = [job]
-    for model in (Material, JobNote, Photo):
-        ids += session.exec(select(model.id).where(model.job_id == job)).all()
-    return _timeline(session, ids, page, page_size)
-
-
-def customer_timeline(
-    session: Session, *, customer_id: str, page: int, page_size: int
-) -> tuple[list[ActivityRow], Page]:
-    """What happened to a customer and their jobs (caller checked access)."""
-    customer = parse_id(customer_id, "customer")
-    ids = [customer, *session.exec(select(Job.id).where(Job.customer_id == customer)).all()]
-    return _timeline(session, ids, page, page_size)

@@ -123,7 +123,10 @@ def test_partial_put_changes_only_what_was_sent(client, cast, session):
         "7375550199",
     )
     log = session.exec(select(ActivityLog).where(ActivityLog.action == "update")).all()
-    assert [r.changes.get("name") for r in log] == [["Pat Customer", "Pat Renamed"], None]
+    assert [r.changes.get("name") for r in log] == [
+        {"old": "Pat Customer", "new": "Pat Renamed"},
+        None,
+    ]
 
 
 def test_put_with_nothing_new_writes_nothing(client, cast, session):

@@ -87,7 +87,8 @@ def test_import_adds_searchable_customers_and_logs_each(client, cast, session):
     found = client.get("/api/customers/search?q=555-014", headers=bearer(cast.admin)).json()
     assert [c["name"] for c in found["data"]] == ["Dana Scully"]
     log = session.exec(select(ActivityLog).where(ActivityLog.action == "import")).all()
-    assert sorted(r.changes["name"] for r in log) == ["Dana Scully", "Fox Mulder"]
+    assert sorted(r.changes["name"]["new"] for r in log) == ["Dana Scully", "Fox Mulder"]
+    assert all(r.changes["name"]["old"] is None for r in log)
     assert {r.actor_id for r in log} == {cast.admin.id}
 
 

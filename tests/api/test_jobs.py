@@ -141,7 +141,9 @@ def test_status_move_needs_a_fresh_version_and_a_real_status(client, session, ca
         url, json={"status": "quoted"}, headers={**owner, "If-Match": str(cast.job.version)}
     )
     assert fresh.status_code == 200
-    assert activity_of(session, cast.job.id) == [("status", {"status": ["scheduled", "quoted"]})]
+    assert activity_of(session, cast.job.id) == [
+        ("status", {"status": {"old": "scheduled", "new": "quoted"}})
+    ]
 
 
 def test_moving_to_the_current_status_is_a_no_op(client, session, cast):
@@ -179,7 +181,7 @@ def test_create_job_starts_as_a_lead_and_is_logged(client, session, cast):
     assert data["version"] > cast.job.version
     job_id = uuid.UUID(data["id"])
     [(action, changes)] = activity_of(session, job_id)
-    assert action == "create" and changes["title"] == "Deck build"
+    assert action == "create" and changes["title"] == {"old": None, "new": "Deck build"}
     seen = client.get(f"/api/jobs/{job_id}", headers=bearer(cast.worker_b))
     assert seen.status_code == 200
 
@@ -252,7 +254,7 @@ def test_update_job_is_partial_and_logged(client, session, cast):
     assert data["version"] > cast.job.version
     [(action, changes)] = activity_of(session, cast.job.id)
     assert action == "update"
-    assert changes["title"] == ["Kitchen remodel", "Kitchen + pantry"]
+    assert changes["title"] == {"old": "Kitchen remodel", "new": "Kitchen + pantry"}
     assert set(changes) == {"title", "scheduled_start"}
 
 
@@ -392,7 +394,9 @@ def test_assign_replaces_the_crew_with_versions(client, session, cast):
     assert client.get(f"/api/jobs/{cast.job.id}", headers=bearer(cast.worker_b)).status_code == 200
     [(action, changes)] = activity_of(session, cast.job.id)
     assert action == "assign"
-    assert changes == {"assigned_user_ids": [[str(cast.worker_a.id)], [str(cast.worker_b.id)]]}
+    assert changes == {
+        "assigned_user_ids": {"old": [str(cast.worker_a.id)], "new": [str(cast.worker_b.id)]}
+    }
     again = client.post(url, json=body, headers=bearer(cast.owner))
     assert again.json()["data"]["version"] == data["version"]
 

@@ -99,18 +99,20 @@ def test_activity_lists_every_write_newest_first(client, cast):
     assert everything["pagination"]["total"] == 4
     latest_material = everything["data"][1]
     assert set(latest_material) == {
-        "id", "actorId", "actorName", "entity", "entityId", "action", "changes", "createdAt",
+        "id", "actorId", "actorName", "entity", "entityId", "jobId", "action", "changes",
+        "createdAt",
     }  # fmt: skip
     assert latest_material["actorId"] == str(cast.worker_a.id)
     assert latest_material["actorName"] == cast.worker_a.name
-    assert latest_material["changes"]["jobId"] == str(job)
-    assert latest_material["changes"]["name"] == "Tile"
+    assert latest_material["jobId"] == str(job)
+    assert latest_material["changes"]["jobId"] == {"old": None, "new": str(job)}
+    assert latest_material["changes"]["name"] == {"old": None, "new": "Tile"}
 
     for_job = client.get(
         "/api/activity", params={"entity": "job", "entityId": str(job)}, headers=owner
     ).json()
     assert [a["action"] for a in for_job["data"]] == ["status", "update"]
-    assert for_job["data"][0]["changes"] == {"status": ["scheduled", "in_progress"]}
+    assert for_job["data"][0]["changes"] == {"status": {"old": "scheduled", "new": "in_progress"}}
     only = client.get("/api/activity", params={"entityId": material["id"]}, headers=owner).json()[
         "data"
     ]

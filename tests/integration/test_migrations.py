@@ -3,18 +3,23 @@
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from alembic import command
 from khs_crm.cli import ROOT
 from khs_crm.db import make_engine
+from khs_crm.models import ActivityLog, JobNote, Material, Role
+from khs_crm.models.base import UTCDateTime, utcnow
 from khs_crm.services.customer_search import is_search_object
+from khs_crm.services.versioning import next_version
 from tests.conftest import PG_ADMIN_URL
 from tests.support import databases
+from tests.support.factories import make_customer, make_job, make_user
 
 
 def _config(url: str) -> Config:
@@ -57,4 +62,77 @@ def test_upgrade_matches_models_and_downgrades_cleanly(blank_url):
     command.downgrade(config, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     command.upgrade(config, "head")
+    engine.dispose()
+
+
+def _old_log_table() -> sa.Table:
+    """activity_log as migration 0007 left it (no job_id)."""
+    return sa.table(
+        "activity_log",
+        sa.column("id", sa.Uuid()),
+        sa.column("actor_id", sa.Uuid()),
+        sa.column("entity", sa.String()),
+        sa.column("entity_id", sa.Uuid()),
+        sa.column("action", sa.String()),
+        sa.column("changes", sa.JSON()),
+        sa.column("created_at", UTCDateTime()),
+    )
+
+
+def _seed_0007(engine) -> tuple[dict, dict[uuid.UUID, tuple]]:
+    """A job, a material and a note, and activity rows in the shapes logged before 0008."""
+    with Session(engine, expire_on_commit=False) as session:
+        owner = make_user(session, Role.owner)
+        job = make_job(session, make_customer(session))
+        material = Material(job_id=job.id, name="Tile", version=next_version(session))
+        note = JobNote(
+            job_id=job.id, author_id=owner.id, body="Gate", version=next_version(session)
+        )
+        session.add_all([material, note])
+        session.commit()
+    ids = {"owner": owner.id, "job": job.id, "material": material.id, "note": note.id}
+    crew = [str(uuid.uuid4()), str(uuid.uuid4())]
+    thumb = {"thumbnail_key": [None, "t.webp"], "thumbnail_status": ["pending", "ready"]}
+    created = {"title": "Deck", "assigned_user_ids": crew}  # a crew of two, not [old, new]
+    rows = {
+        uuid.uuid4(): ("job", job.id, owner.id, "create", created),
+        uuid.uuid4(): ("job", job.id, owner.id, "update", {"title": ["Deck", "Porch"]}),
+        uuid.uuid4(): ("material", material.id, owner.id, "update", {"purchased": [False, True]}),
+        uuid.uuid4(): ("note", note.id, owner.id, "create", {"body": "Gate"}),
+        uuid.uuid4(): ("photo", uuid.uuid4(), None, "update", thumb),
+        uuid.uuid4(): ("customer", uuid.uuid4(), owner.id, "delete", {}),
+    }
+    with engine.begin() as conn:
+        conn.execute(
+            _old_log_table().insert(),
+            [
+                {"id": row_id, "entity": e, "entity_id": e_id, "actor_id": actor,
+                 "action": action, "changes": changes, "created_at": utcnow()}
+                for row_id, (e, e_id, actor, action, changes) in rows.items()
+            ],
+        )  # fmt: skip
+    return ids, rows
+
+
+def test_0008_types_the_activity_already_logged(blank_url):
+    config = _config(blank_url)
+    command.upgrade(config, "0007")
+    engine = make_engine(blank_url)
+    ids, rows = _seed_0007(engine)
+    command.upgrade(config, "0008")
+    with Session(engine) as session:
+        logged = {r.id: r for r in session.exec(select(ActivityLog)).all()}
+    create, update, tick, note, thumb, gone = (logged[row_id] for row_id in rows)
+    crew = rows[create.id][4]["assigned_user_ids"]
+    assert create.changes["assigned_user_ids"] == {"old": None, "new": crew}
+    assert update.changes == {"title": {"old": "Deck", "new": "Porch"}}
+    assert tick.changes == {"purchased": {"old": False, "new": True}}
+    assert note.changes == {"body": {"old": None, "new": "Gate"}}
+    assert [r.job_id for r in (create, update, tick, note)] == [ids["job"]] * 4
+    assert (thumb.action, gone.action, gone.job_id) == ("housekeeping", "delete", None)
+
+    command.downgrade(config, "0007")
+    with engine.connect() as conn:
+        back = {r.id: (r.action, r.changes) for r in conn.execute(sa.select(_old_log_table()))}
+    assert back == {row_id: (row[3], row[4]) for row_id, row in rows.items()}
     engine.dispose()

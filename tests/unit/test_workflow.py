@@ -92,8 +92,8 @@ def test_change_status_records_version_and_who_moved_it(session, cast):
     assert job.status_version == job.version
     rows = session.exec(select(ActivityLog).where(ActivityLog.entity_id == job.id)).all()
     assert [(r.action, r.changes) for r in rows] == [
-        ("status", {"status": ["scheduled", "in_progress"]}),
-        ("status", {"status": ["in_progress", "on_hold"]}),
+        ("status", {"status": {"old": "scheduled", "new": "in_progress"}}),
+        ("status", {"status": {"old": "in_progress", "new": "on_hold"}}),
     ]
 
 
