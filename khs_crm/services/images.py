@@ -3,17 +3,30 @@ are whole images within the limits, and their thumbnails.
 
 Only JPEG, PNG, WebP and HEIC are accepted. HEIC is decoded with pillow-heif when it is
 installed; without it a HEIC is still accepted by its magic bytes, but its size in pixels is
-unknown and no thumbnail can be made.
+unknown and no thumbnail can be made. Every decode keeps to the memory budget of
+``images_decode`` (a ceiling on its bytes, a few decodes at once).
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageOps
 
 from khs_crm.services.errors import ServiceError, ValidationFailed
+from khs_crm.services.images_decode import (
+    WEBP_BYTES,
+    check_decoded_bytes,
+    decode_slots,
+    heif_bytes,
+    jpeg_coefficient_bytes,
+    pil_bytes,
+    reduce_heif,
+    reduce_in_strips,
+    reduction,
+)
 
 try:  # optional: HEIC decoding
     import pillow_heif
@@ -109,11 +122,60 @@ def _check_pixels(width: int, height: int) -> None:
         )
 
 
+def _decoded_bytes(image: Image.Image, kind: ImageKind, full: tuple[int, int], data: bytes) -> int:
+    """What decoding this opened image (after any ``draft``) will take, from its header."""
+    if kind is WEBP:
+        return full[0] * full[1] * WEBP_BYTES
+    needed = pil_bytes(image.mode, image.size)
+    if kind is JPEG:
+        needed += jpeg_coefficient_bytes(image, full, data)
+    return needed
+
+
+def _open_heif(data: bytes) -> Any:
+    """The primary picture of a HEIC file, not decoded yet (libheif on its own: no Pillow copy)."""
+    heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True)
+    return heif[heif.primary_index]
+
+
+def _check_heif(data: bytes) -> tuple[int, int]:
+    picture = _open_heif(data)
+    size = picture.size
+    _check_pixels(*size)
+    needed = heif_bytes(picture.info, picture.mode, size)
+    check_decoded_bytes(size, needed)
+    with decode_slots().hold(needed):
+        picture.load()
+        del picture  # free the pixels before the slot goes to the next decode
+    return size
+
+
+def _check_decodes(data: bytes, kind: ImageKind) -> tuple[int, int]:
+    """Decode the whole image once (in a decode slot, within the budget); its size."""
+    if kind is HEIC:
+        return _check_heif(data)
+    with Image.open(io.BytesIO(data), formats=[kind.pil_formats[0]]) as image:
+        if image.format not in kind.pil_formats:
+            raise _invalid(f"This file is not a valid {kind.ext.upper()} image.")
+        width, height = image.size
+        _check_pixels(width, height)
+        if kind is JPEG:
+            image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+        needed = _decoded_bytes(image, kind, (width, height), data)
+        check_decoded_bytes((width, height), needed)
+        with decode_slots().hold(needed):
+            image.load()
+            image.close()  # free the pixels before the slot goes to the next decode
+    return width, height
+
+
 def inspect_image(data: bytes) -> ImageInfo:
     """Check that ``data`` is one whole JPEG/PNG/WebP/HEIC image within the limits.
 
     413 above 15 MB; 422 (with a clear message) for an empty file, another file type, a
-    broken image, or more than 40 megapixels — a decompression bomb included, never a 500.
+    broken image, more than 40 megapixels — a decompression bomb included, never a 500 — or
+    one whose decoding would take more than ``MAX_DECODED_BYTES`` (refused from its header,
+    before any pixel is decoded). Decodes wait for one of the process's decode slots.
     """
     check_size(len(data))
     kind = sniff(data)
@@ -122,14 +184,7 @@ def inspect_image(data: bytes) -> ImageInfo:
     if kind is HEIC and not HEIF_AVAILABLE:
         return ImageInfo(kind, None, None)
     try:
-        with Image.open(io.BytesIO(data), formats=[kind.pil_formats[0]]) as image:
-            if image.format not in kind.pil_formats:
-                raise _invalid(f"This file is not a valid {kind.ext.upper()} image.")
-            width, height = image.size
-            _check_pixels(width, height)
-            if kind is JPEG:
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-            image.load()
+        width, height = _check_decodes(data, kind)
     except ValidationFailed:
         raise
     except Image.DecompressionBombError as exc:
@@ -147,15 +202,47 @@ def can_thumbnail(kind: ImageKind) -> bool:
     return kind is not HEIC or HEIF_AVAILABLE
 
 
-def make_thumbnail(data: bytes, kind: ImageKind, edge: int = THUMBNAIL_EDGE) -> bytes:
-    """A WebP at most ``edge`` pixels on its long side, turned upright, with no metadata."""
+def _heif_reduced(data: bytes, edge: int) -> Image.Image:
+    picture = _open_heif(data)
+    needed = heif_bytes(picture.info, picture.mode, picture.size)
+    check_decoded_bytes(picture.size, needed)
+    with decode_slots().hold(needed):
+        small = reduce_heif(picture, reduction(picture.size, edge))
+        del picture  # free the pixels before the slot goes to the next decode
+    return small
+
+
+def _pil_reduced(data: bytes, kind: ImageKind, edge: int) -> Image.Image:
+    """Pillow decodes and reduces strips; the small result is turned upright."""
     with Image.open(io.BytesIO(data), formats=[kind.pil_formats[0]]) as image:
+        full = image.size
         if kind is JPEG:
             image.draft("RGB", (edge, edge))
-        upright = ImageOps.exif_transpose(image)
-        upright.thumbnail((edge, edge), Image.Resampling.LANCZOS)
-        has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-        converted = upright.convert("RGBA" if has_alpha else "RGB")
-        out = io.BytesIO()
-        converted.save(out, "WEBP", quality=78, method=4)
-        return out.getvalue()
+        needed = _decoded_bytes(image, kind, full, data)
+        check_decoded_bytes(full, needed)
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+        with decode_slots().hold(needed):
+            image.load()
+            width = image.size[0]
+            small = reduce_in_strips(
+                lambda top, bottom: image.crop((0, top, width, bottom)),
+                image.size,
+                reduction(image.size, edge),
+                "RGBA" if has_alpha else "RGB",
+            )
+            small.info = dict(image.info)  # EXIF and XMP: the orientation
+            image.close()  # free the pixels before the slot goes to the next decode
+    return ImageOps.exif_transpose(small)
+
+
+def make_thumbnail(data: bytes, kind: ImageKind, edge: int = THUMBNAIL_EDGE) -> bytes:
+    """A WebP at most ``edge`` pixels on its long side, turned upright, with no metadata.
+
+    The full-size pixels are decoded once, in a decode slot and within the budget (422 when
+    over it), and reduced a strip at a time: a thumbnail costs its decode and little more.
+    """
+    small = _heif_reduced(data, edge) if kind is HEIC else _pil_reduced(data, kind, edge)
+    small.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, "WEBP", quality=78, method=4)
+    return out.getvalue()
