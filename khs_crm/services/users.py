@@ -12,6 +12,7 @@ from khs_crm.security import WeakPasswordError, check_password_rules, hash_passw
 from khs_crm.services import activity, calendar_feed
 from khs_crm.services.common import check_version, mark_written
 from khs_crm.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from khs_crm.services.text import strip_bidi
 from khs_crm.services.versioning import lock_writes
 
 
@@ -54,7 +55,7 @@ def get_by_email(session: Session, email: str) -> User | None:
 
 
 def _check_name(name: str) -> str:
-    name = name.strip()
+    name = strip_bidi(name).strip()
     if not name or len(name) > 120:
         raise ValidationFailed(
             "Enter a name of at most 120 characters.",
