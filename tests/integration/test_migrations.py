@@ -136,3 +136,32 @@ def test_0008_types_the_activity_already_logged(blank_url):
         back = {r.id: (r.action, r.changes) for r in conn.execute(sa.select(_old_log_table()))}
     assert back == {row_id: (row[3], row[4]) for row_id, row in rows.items()}
     engine.dispose()
+
+
+def test_0009_revokes_the_calendar_links_of_people_already_deactivated(blank_url):
+    config = _config(blank_url)
+    command.upgrade(config, "0008")
+    engine = make_engine(blank_url)
+    with Session(engine, expire_on_commit=False) as session:
+        gone = make_user(session, Role.worker, active=False)
+        here = make_user(session, Role.worker)
+    tokens = sa.table(
+        "calendar_tokens",
+        sa.column("id", sa.Uuid()),
+        sa.column("user_id", sa.Uuid()),
+        sa.column("token_hash", sa.String()),
+        sa.column("created_at", UTCDateTime()),
+        sa.column("revoked_at", UTCDateTime()),
+    )
+    with engine.begin() as conn:
+        for user in (gone, here):
+            conn.execute(
+                tokens.insert().values(
+                    id=uuid.uuid4(), user_id=user.id, token_hash=user.id.hex, created_at=utcnow()
+                )
+            )
+    command.upgrade(config, "0009")
+    with engine.connect() as conn:
+        revoked = dict(conn.execute(sa.select(tokens.c.user_id, tokens.c.revoked_at)).all())
+    engine.dispose()
+    assert revoked[gone.id] is not None and revoked[here.id] is None
