@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
+import redis
 from sqlmodel import Session
 
 from khs_crm.integrations import limits
@@ -178,9 +179,20 @@ def user_for_access_token(session: Session, token: str) -> User:
     except (jwt.PyJWTError, ValueError) as exc:
         raise Unauthorized("The access token is invalid or expired.") from exc
     user = _usable(session, user_id, int(claims.get("epoch", -1)))
-    if user is None or get_store(session).family_revoked(family_id):
+    if user is None or _family_revoked(session, family_id):
         raise Unauthorized("The access token is no longer valid.")
     return user
+
+
+def _family_revoked(session: Session, family_id: uuid.UUID) -> bool:
+    """Whether the token's family was revoked. While Redis is unreachable this cannot be
+    told: a signed, unexpired access token (15 minutes at most) is then still believed, so
+    reads keep working through an outage; refreshes and sign-ins fail closed (503)."""
+    try:
+        return get_store(session).family_revoked(family_id)
+    except (redis.ConnectionError, redis.TimeoutError):
+        security_log.warning("revocation check skipped: Redis unreachable")
+        return False
 
 
 def _new_refresh(session: Session, user: User, family_id: uuid.UUID, expires_at) -> str:
