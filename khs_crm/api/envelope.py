@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from khs_crm.services.errors import ServiceError
+from khs_crm.services.errors import ServiceError, error_details
 
 log = logging.getLogger("khs_crm.api")
 
@@ -79,14 +79,6 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
-    details = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-        details.append({"field": ".".join(loc) or "body", "message": str(err.get("msg", ""))})
-    return details
-
-
 def install_error_handlers(app: FastAPI) -> None:
     """Every error, expected or not, leaves in the error envelope."""
 
@@ -106,7 +98,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "The request is not valid.", details=_validation_details(exc))
+        return error_response(422, "The request is not valid.", details=error_details(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

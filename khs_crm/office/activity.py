@@ -20,7 +20,7 @@ from khs_crm.models import (
     Photo,
     User,
 )
-from khs_crm.services.office_views import status_label, when
+from khs_crm.office.views import status_label, when
 
 ENTITIES = ("customer", "job", "material", "note", "photo", "user")
 FIELD_NAMES = {

@@ -9,9 +9,9 @@ from pydantic.alias_generators import to_snake
 from sqlmodel import Session, col, select
 
 from khs_crm.models import ActivityLog, SyncConflict
+from khs_crm.office.activity import FIELD_NAMES, display, href, load_labels
+from khs_crm.office.views import when
 from khs_crm.services import sync_messages
-from khs_crm.services.office_activity import FIELD_NAMES, display, href, load_labels
-from khs_crm.services.office_views import when
 
 
 class ConflictRow(BaseModel):

@@ -8,11 +8,8 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from khs_crm.models import JobStatus, Material, User
-from khs_crm.services import jobs as job_service
-from khs_crm.services.materials import list_materials
-from khs_crm.services.notes import list_notes
-from khs_crm.services.office_jobs import names_of, quantity_text
-from khs_crm.services.office_views import (
+from khs_crm.office.jobs import names_of, quantity_text
+from khs_crm.office.views import (
     Option,
     Page,
     input_value,
@@ -24,6 +21,9 @@ from khs_crm.services.office_views import (
     tel_href,
     when,
 )
+from khs_crm.services import jobs as job_service
+from khs_crm.services.materials import list_materials
+from khs_crm.services.notes import list_notes
 from khs_crm.services.photos import list_photos
 
 

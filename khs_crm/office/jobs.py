@@ -9,11 +9,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from khs_crm.models import Customer, Job, JobStatus, Role, User
-from khs_crm.services import customers as customer_service
-from khs_crm.services import jobs as job_service
-from khs_crm.services import workflow
-from khs_crm.services.errors import ValidationFailed
-from khs_crm.services.office_views import (
+from khs_crm.office.views import (
     Option,
     Page,
     company_tz,
@@ -23,6 +19,10 @@ from khs_crm.services.office_views import (
     status_label,
     when,
 )
+from khs_crm.services import customers as customer_service
+from khs_crm.services import jobs as job_service
+from khs_crm.services import workflow
+from khs_crm.services.errors import ValidationFailed
 
 BOARD_CARDS = 12
 

@@ -10,9 +10,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from khs_crm.models import Customer, Job, JobStatus, Material, Role, User
-from khs_crm.services.calendar_feed import users_with_feeds
-from khs_crm.services.office_jobs import crews, quantity_text
-from khs_crm.services.office_views import (
+from khs_crm.office.jobs import crews, quantity_text
+from khs_crm.office.views import (
     Page,
     company_tz,
     day_label,
@@ -21,6 +20,7 @@ from khs_crm.services.office_views import (
     status_label,
     time_label,
 )
+from khs_crm.services.calendar_feed import users_with_feeds
 from khs_crm.services.reports import DashboardSummary, dashboard_summary
 from khs_crm.services.workflow import crew_ids
 

@@ -8,9 +8,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from khs_crm.models import ActivityAction, ActivityLog, Job, User
+from khs_crm.office.activity import ENTITIES, ActivityRow, activity_rows
+from khs_crm.office.views import Page, page_info, parse_id
 from khs_crm.services import activity as activity_service
-from khs_crm.services.office_activity import ENTITIES, ActivityRow, activity_rows
-from khs_crm.services.office_views import Page, page_info, parse_id
 
 
 def activity_page(

@@ -10,10 +10,10 @@ from sqlmodel import Session, select
 from khs_crm.models import ActivityAction, Customer, User
 from khs_crm.services import csv_io
 from khs_crm.services.access import require_office, visible_customer_condition
-from khs_crm.services.customer_rules import CustomerCreate, error_details
+from khs_crm.services.customer_rules import CustomerCreate
 from khs_crm.services.customer_search import SORTS
 from khs_crm.services.customers import add_customers
-from khs_crm.services.errors import ValidationFailed
+from khs_crm.services.errors import ValidationFailed, error_details
 
 COLUMNS = ("name", "phone", "email", "address", "notes")
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -46,7 +46,7 @@ def _validate_rows(
         try:
             items.append(CustomerCreate.model_validate(record))
         except ValidationError as exc:
-            errors.extend(error_details(exc, prefix=f"row {number}."))
+            errors.extend(error_details(exc.errors(), prefix=f"row {number}."))
     if errors:
         bad_rows = len({e["field"].split(".")[0] for e in errors})
         shown = errors[:MAX_REPORTED_ERRORS]

@@ -18,7 +18,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from khs_crm.services.errors import ValidationFailed
+from khs_crm.services.errors import ValidationFailed, error_details
 from khs_crm.services.text import strip_bidi
 
 PHONE_PATTERN = re.compile(r"^(?:[0-9 +().\-]|x|ext\.?)*$", re.IGNORECASE)
@@ -152,16 +152,6 @@ class CustomerUpdate(_Rules):
         return changed
 
 
-def error_details(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
-    """Pydantic errors as the envelope's details: [{"field": ..., "message": ...}]."""
-    details = []
-    for err in exc.errors():
-        field = ".".join(str(p) for p in err.get("loc", ())) or "body"
-        message = str(err.get("msg", "")).removeprefix("Value error, ")
-        details.append({"field": f"{prefix}{field}", "message": message})
-    return details
-
-
 def validated(model: type[M], data: dict[str, Any] | BaseModel) -> M:
     """Validate ``data`` as ``model``; raise ValidationFailed (422) with per-field details."""
     if isinstance(data, model):
@@ -170,7 +160,9 @@ def validated(model: type[M], data: dict[str, Any] | BaseModel) -> M:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise ValidationFailed("The customer is not valid.", details=error_details(exc)) from exc
+        raise ValidationFailed(
+            "The customer is not valid.", details=error_details(exc.errors())
+        ) from exc
 
 
 def is_phone_query(text: str) -> bool:

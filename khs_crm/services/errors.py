@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 
 class ServiceError(Exception):
     """Base class: a rule said no. ``status`` is the HTTP status the API answers with."""
@@ -47,3 +50,18 @@ def id_taken() -> Conflict:
         "This id is already in use; the app will choose another.",
         details=[{"field": "id", "message": "already in use"}],
     )
+
+
+# Where a value came from, in FastAPI's error locations: not part of a field's name.
+_LOCATIONS = ("body", "query", "path")
+
+
+def error_details(errors: Iterable[Mapping[str, Any]], prefix: str = "") -> list[dict[str, str]]:
+    """Pydantic's (or FastAPI's) errors as the envelope's details, the one place that does it:
+    ``[{"field": "operations.0.seq", "message": "Input should be ..."}]``."""
+    details = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in _LOCATIONS]
+        message = str(err.get("msg", "")).removeprefix("Value error, ")
+        details.append({"field": prefix + (".".join(loc) or "body"), "message": message})
+    return details

@@ -10,13 +10,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from khs_crm.models import Photo, User
 from khs_crm.services.access import get_visible_job
-from khs_crm.services.errors import ServiceError, ValidationFailed
+from khs_crm.services.errors import ServiceError, ValidationFailed, error_details
 from khs_crm.services.images import MAX_PHOTO_BYTES
-from khs_crm.services.office_forms import checked
 from khs_crm.services.photos import PhotoMeta, upload_photo
 
 MAX_BATCH_FILES = 10
@@ -62,7 +62,12 @@ def upload_photos(
     if len(files) > MAX_BATCH_FILES:
         raise ValidationFailed(f"Upload at most {MAX_BATCH_FILES} photos at once.")
     values = {"id": uuid.uuid4(), "tag": tag or "progress", "caption": caption}
-    meta = checked(PhotoMeta, values, "photos")
+    try:
+        meta = PhotoMeta.model_validate(values)
+    except ValidationError as exc:
+        details = error_details(exc.errors())
+        message = f"Check the photos: {details[0]['message']}"
+        raise ValidationFailed(message, details=details) from exc
     outcome = BatchOutcome()
     for file in files:
         one = meta.model_copy(update={"id": uuid.uuid4()})

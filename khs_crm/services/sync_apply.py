@@ -25,6 +25,7 @@ from khs_crm.services.errors import (
     Forbidden,
     NotFound,
     ValidationFailed,
+    error_details,
 )
 from khs_crm.services.sync_merge import FieldConflict, merge_fields, worker_status_refused
 
@@ -76,9 +77,7 @@ def _parse(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        details = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
-        ]
+        details = error_details(exc.errors())
         raise ValidationFailed("The change is not valid.", details=details) from exc
 
 

@@ -32,10 +32,10 @@ from khs_crm.models import (
     SyncConflict,
     User,
 )
+from khs_crm.office.activity import ActivityRow
+from khs_crm.office.job_page import MaterialRow
+from khs_crm.office.views import CustomerRow
 from khs_crm.services import auth
-from khs_crm.services.office_activity import ActivityRow
-from khs_crm.services.office_job_page import MaterialRow
-from khs_crm.services.office_views import CustomerRow
 from khs_crm.state.office.base import PAGE_SIZE
 from khs_crm.state.office.customer import CustomerState
 from khs_crm.state.office.customers import CustomersState

@@ -11,9 +11,9 @@ from khs_crm.components.pager import pager
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import button, card, empty_state, field
 from khs_crm.models import JobStatus
+from khs_crm.office.views import status_label
 from khs_crm.pages.office.job_form import job_form
 from khs_crm.pages.office.jobs import view_switch
-from khs_crm.services.office_views import status_label
 from khs_crm.state.office.job_form import JobFormState
 from khs_crm.state.office.jobs import JobListState
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from khs_crm.office.views import parse_id
 from khs_crm.services import calendar_feed
-from khs_crm.services.office_views import parse_id
 from khs_crm.settings import get_settings
 
 

@@ -6,12 +6,12 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.office.activity import ActivityRow
+from khs_crm.office.jobs import JobRow, customer_jobs
+from khs_crm.office.timelines import customer_timeline
+from khs_crm.office.views import CustomerView, customer_for, parse_id
 from khs_crm.services import customers
 from khs_crm.services.errors import NotFound, PreconditionFailed
-from khs_crm.services.office_activity import ActivityRow
-from khs_crm.services.office_jobs import JobRow, customer_jobs
-from khs_crm.services.office_timelines import customer_timeline
-from khs_crm.services.office_views import CustomerView, customer_for, parse_id
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import ConfirmDelete, EditDialog, Feedback, clean_page, path_id
 from khs_crm.state.office.customers import _fields

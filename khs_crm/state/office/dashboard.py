@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.services import office_schedule as schedule
-from khs_crm.services.office_activity import ActivityRow
-from khs_crm.services.office_schedule import ScheduledJob, ToBuy
-from khs_crm.services.office_timelines import activity_page
+from khs_crm.office import schedule as schedule
+from khs_crm.office.activity import ActivityRow
+from khs_crm.office.schedule import ScheduledJob, ToBuy
+from khs_crm.office.timelines import activity_page
 from khs_crm.services.reports import StatusCount
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback

@@ -6,13 +6,13 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.office.activity import ActivityRow
+from khs_crm.office.forms import note_create
+from khs_crm.office.job_page import NoteRow, job_notes
+from khs_crm.office.timelines import job_timeline
+from khs_crm.office.views import parse_id
 from khs_crm.services import notes
 from khs_crm.services.errors import NotFound
-from khs_crm.services.office_activity import ActivityRow
-from khs_crm.services.office_forms import note_create
-from khs_crm.services.office_job_page import NoteRow, job_notes
-from khs_crm.services.office_timelines import job_timeline
-from khs_crm.services.office_views import parse_id
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback, clean_page, path_id
 

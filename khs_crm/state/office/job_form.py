@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.utils.form import FormData
 
+from khs_crm.office.forms import job_create
+from khs_crm.office.jobs import CustomerMatch, customer_matches, worker_options
+from khs_crm.office.views import Option
 from khs_crm.services import jobs as job_service
-from khs_crm.services.office_forms import job_create
-from khs_crm.services.office_jobs import CustomerMatch, customer_matches, worker_options
-from khs_crm.services.office_views import Option
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import reflex as rx
 
-from khs_crm.services import office_schedule as schedule
-from khs_crm.services.office_schedule import DayHeader, ScheduleRow
+from khs_crm.office import schedule as schedule
+from khs_crm.office.schedule import DayHeader, ScheduleRow
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
 from khs_crm.state.office.calendar_links import CalendarLinks
