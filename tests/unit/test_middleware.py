@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.middleware.cors import CORSMiddleware
 
-from khs_crm.api import middleware
+from khs_crm.api import body_limits, middleware, security_headers
 from khs_crm.api.envelope import install_error_handlers, ok
 from khs_crm.settings import Settings, get_settings
 
@@ -114,8 +114,8 @@ def test_api_answers_are_not_cached_but_pages_may_be(client):
 
 
 def test_hsts_only_in_production():
-    dev = dict(middleware.security_headers(Settings(env="development"), "x"))
-    prod = dict(middleware.security_headers(Settings(env="production"), "x"))
+    dev = dict(security_headers.security_headers(Settings(env="development"), "x"))
+    prod = dict(security_headers.security_headers(Settings(env="production"), "x"))
     assert b"strict-transport-security" not in dev
     assert prod[b"strict-transport-security"].startswith(b"max-age=63072000")
 
@@ -131,9 +131,9 @@ def test_csp_hashes_every_inline_script_of_the_build_and_nothing_else(tmp_path):
         "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
         for body in (b"window.a = 1;", b'import "/x.js";')
     }
-    hashes = middleware.inline_script_hashes(tmp_path)
+    hashes = security_headers.inline_script_hashes(tmp_path)
     assert set(hashes) == expected
-    policy = middleware.content_security_policy(hashes)
+    policy = security_headers.content_security_policy(hashes)
     script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
     assert script_src.split()[1] == "'self'"
     assert "'unsafe-inline'" not in script_src
@@ -144,14 +144,16 @@ def test_the_s3_origin_is_allowed_for_presigned_uploads():
     settings = Settings(
         storage_backend="s3", s3_bucket="b", s3_endpoint_url="https://minio.internal:9000/x"
     )
-    policy = middleware.content_security_policy([], middleware.storage_origins(settings))
+    policy = security_headers.content_security_policy(
+        [], security_headers.storage_origins(settings)
+    )
     assert "img-src 'self' data: blob: https://minio.internal:9000;" in policy
     assert "connect-src 'self' https://minio.internal:9000;" in policy
-    aws = middleware.storage_origins(
+    aws = security_headers.storage_origins(
         Settings(storage_backend="s3", s3_bucket="khs", s3_region="us-west-2")
     )
     assert aws == ["https://khs.s3.amazonaws.com", "https://khs.s3.us-west-2.amazonaws.com"]
-    assert middleware.storage_origins(Settings(storage_backend="local")) == []
+    assert security_headers.storage_origins(Settings(storage_backend="local")) == []
 
 
 # CORS -----------------------------------------------------------------------------------------
@@ -221,8 +223,8 @@ def test_photo_uploads_may_be_up_to_16_mb(client):
     assert response.status_code == 200 and response.json()["data"]["bytes"] > 5 * MB
     too_big = client.post("/api/jobs/abc/photos", content=_chunks(16 * MB + 1))
     assert too_big.status_code == 413
-    assert middleware.body_limit("/api/customers/import") == 16 * MB
-    assert middleware.body_limit("/api/jobs/abc/photos/extra") == MB
+    assert body_limits.body_limit("/api/customers/import") == 16 * MB
+    assert body_limits.body_limit("/api/jobs/abc/photos/extra") == MB
 
 
 def _browser_session(session, role: str) -> dict[str, str]:
@@ -238,7 +240,7 @@ def _browser_session(session, role: str) -> dict[str, str]:
 def test_the_offices_uploads_may_carry_ten_photos_at_their_largest(client, session):
     """Reflex's /_upload: 10 photos of 15 MB and the form around them; more is 413."""
     owner = _browser_session(session, "owner")
-    assert middleware.body_limit("/_upload") == 10 * 15 * MB + MB
+    assert body_limits.body_limit("/_upload") == 10 * 15 * MB + MB
     response = client.post("/_upload", content=b"x" * (20 * MB), headers=owner)
     assert response.status_code == 200 and response.json()["data"]["bytes"] == 20 * MB
     too_big = client.post("/_upload", content=_chunks(151 * MB + 1, chunk=MB), headers=owner)
