@@ -54,14 +54,20 @@ class Resolution(CamelModel):
     keep: Literal["server", "client"]
 
 
-def row_json(session: Session, entity: str, row: Any) -> dict[str, Any] | None:
-    """A row as the REST API shows it (tombstones too)."""
+def row_json(
+    session: Session, entity: str, row: Any, crews: dict[uuid.UUID, list[uuid.UUID]] | None = None
+) -> dict[str, Any] | None:
+    """A row as the REST API shows it (tombstones too); ``crews``: the jobs' crews, read
+    beforehand for many rows at once."""
     if row is None:
         return None
     if entity == "customer":
         return customer_json(row)
     if entity == "job":
-        return job_json(row, workflow.crew_ids(session, [row.id])[row.id])
+        crew = (crews or {}).get(row.id)
+        if crew is None:
+            crew = workflow.crew_ids(session, [row.id])[row.id]
+        return job_json(row, crew)
     if entity == "material":
         return material_json(row)
     if entity == "note":
@@ -173,9 +179,13 @@ def pull(
     page = sync_pull.pull(
         session, user=user, cursor=cursor, limit=limit, scope=scope, tz_name=get_settings().timezone
     )
+    jobs = [c.entity_id for c in page.changes if c.entity == "job" and c.row is not None]
+    crews = workflow.crew_ids(session, jobs)  # one query, not one per job
     changes = []
     for change in page.changes:
-        row = row_json(session, change.entity, change.row) if change.row is not None else None
+        row = (
+            row_json(session, change.entity, change.row, crews) if change.row is not None else None
+        )
         if row is not None:
             _with_deleted(row, change.row)
         changes.append(
