@@ -199,9 +199,13 @@ def assign_crew(
     require_office(actor, "assign crews")
     check_version(job, expected_version)
     crew = active_workers(session, user_ids)
+    if set(crew_ids(session, [job.id])[job.id]) == set(crew):
+        return job
+    # Claim the job's new version before touching its crew: of two crew changes made from the
+    # same version, the second stops here (412) instead of racing on the crew rows.
+    mark_written(session, job)
     change = set_crew(session, job, crew)
     if change:
-        mark_written(session, job)
         activity.record(
             session,
             actor=actor,
