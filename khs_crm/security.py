@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,8 +66,19 @@ def dummy_hash() -> str:
     return hash_password("not-a-real-password-at-all")
 
 
+_KEYS_LOCK = threading.Lock()
+
+
 def ensure_key_pair() -> tuple[Path, Path]:
-    """Return the key paths, generating a pair into the data folder when none is configured."""
+    """Return the key paths, generating a pair into the data folder when none is configured.
+
+    The first requests of a new install may ask at the same moment: one thread generates,
+    the others wait for it (a token signed with a discarded key would never verify)."""
+    with _KEYS_LOCK:
+        return _ensure_key_pair()
+
+
+def _ensure_key_pair() -> tuple[Path, Path]:
     settings = get_settings()
     private, public = settings.private_key_path, settings.public_key_path
     if private.exists() and public.exists():

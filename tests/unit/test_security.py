@@ -48,3 +48,30 @@ def test_key_pair_is_generated_once(monkeypatch, tmp_path):
     security.ensure_key_pair()
     assert private.read_bytes() == first
     reset_caches()
+
+
+def test_the_first_tokens_of_a_new_install_all_verify(tmp_path, monkeypatch):
+    """Several threads asking for the signing keys at once get one pair between them."""
+    import threading
+
+    from khs_crm import security
+    from tests.support import databases
+
+    monkeypatch.setenv("KHS_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("KHS_JWT_PRIVATE_KEY_PATH", raising=False)
+    monkeypatch.delenv("KHS_JWT_PUBLIC_KEY_PATH", raising=False)
+    databases.reset_caches()
+    start, pairs = threading.Barrier(6), []
+
+    def ask() -> None:
+        start.wait()
+        pairs.append(security.signing_keys()[0])
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    private, _public = security.ensure_key_pair()
+    databases.reset_caches()
+    assert len(pairs) == 6 and set(pairs) == {private.read_bytes()}
