@@ -9,7 +9,7 @@ from sqlmodel import SQLModel
 import khs_crm.models  # noqa: F401  (registers every table)
 from alembic import context
 from khs_crm.db import get_engine, make_engine
-from khs_crm.services.customer_search import is_search_object
+from khs_crm.services.customers.search import is_search_object
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -28,7 +28,7 @@ from benchmarks import search_data
 from benchmarks.search_http import HttpServer
 from khs_crm.db import make_engine
 from khs_crm.models import Role, User
-from khs_crm.services.customer_search import list_customers, search_customers
+from khs_crm.services.customers.search import list_customers, search_customers
 
 PAGE_SIZE = 25
 LOAD_BEFORE = " ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -15,7 +15,7 @@ from types import TracebackType
 import httpx
 
 from khs_crm.models import User
-from khs_crm.services.auth import issue_access_token
+from khs_crm.services.auth.service import issue_access_token
 
 
 def _free_port() -> int:

@@ -1,6 +1,6 @@
 """Write the nginx include that gives the built pages the app's own security headers.
 
-The app adds these headers itself (khs_crm/api/middleware.py); when nginx serves the built
+The app adds these headers itself (khs_crm/api/security_headers.py); when nginx serves the built
 frontend, the pages need the same policy, including the hashes of this build's inline
 scripts. Run it after ``reflex export --frontend-only``:
 
@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from khs_crm.api.middleware import (
+from khs_crm.api.security_headers import (
     content_security_policy,
     inline_script_hashes,
     security_headers,

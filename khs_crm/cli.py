@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from khs_crm.db import session_scope
-from khs_crm.services import demo, users
-from khs_crm.services.errors import ServiceError
+from khs_crm.services.auth import users
+from khs_crm.services.core import demo
+from khs_crm.services.core.errors import ServiceError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -54,7 +54,7 @@ def _sqlite_write_lock(conn, cursor, statement: str, *_args) -> None:
     first write on, the transaction holds SQLite's write lock and reads the newest data, so
     it can never fail half-way with SQLITE_BUSY_SNAPSHOT. SAVEPOINT counts as a write: a
     savepoint always sits inside a real transaction, and its RELEASE commits nothing.
-    Versions are claimed by compare-and-swap (services/common.py), and invariants are read
+    Versions are claimed by compare-and-swap (services/core/common.py), and invariants are read
     after ``versioning.lock_writes``. See docs/decisions/0001-transactions.md.
     """
     dbapi = conn.connection.dbapi_connection

@@ -17,7 +17,7 @@ async def background_jobs() -> AsyncIterator[None]:
     and stop the worker when the process stops."""
     from khs_crm.db import get_engine
     from khs_crm.integrations import jobqueue
-    from khs_crm.services import photos_thumbs
+    from khs_crm.services.photos import thumbs as photos_thumbs
 
     jobqueue.get_queue()
     try:

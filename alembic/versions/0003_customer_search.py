@@ -26,7 +26,7 @@ and (updated_at, id). On PostgreSQL the name one INCLUDEs name, so a deep page i
 index-only scan before the 25 rows are read (see customer_search.page_of).
 
 None of these objects are in the SQLModel metadata: alembic/env.py ignores them by name
-(khs_crm.services.customer_search.is_search_object) when comparing schemas.
+(khs_crm.services.customers.search.is_search_object) when comparing schemas.
 """
 
 from collections.abc import Sequence

@@ -14,7 +14,7 @@ from khs_crm.api.deps import OfficeUser, SessionDep
 from khs_crm.api.jobs import page_response
 from khs_crm.api.schemas import CamelModel, PageParams, page_params
 from khs_crm.models import ActivityAction, ActivityLog
-from khs_crm.services import activity as activity_service
+from khs_crm.services.core import activity as activity_service
 
 router = APIRouter(tags=["activity"])
 

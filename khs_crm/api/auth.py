@@ -22,8 +22,8 @@ from khs_crm.api.deps import (
 from khs_crm.api.envelope import ok
 from khs_crm.api.schemas import CamelModel
 from khs_crm.models import User
-from khs_crm.services import auth
-from khs_crm.services.errors import Forbidden
+from khs_crm.services.auth import service as auth
+from khs_crm.services.core.errors import Forbidden
 from khs_crm.settings import get_settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])

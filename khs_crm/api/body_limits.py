@@ -10,7 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from khs_crm.api.envelope import error_response
 from khs_crm.api.upload_gate import REFLEX_UPLOAD_PATH
-from khs_crm.services.photos_batch import MAX_BATCH_BYTES
+from khs_crm.services.photos.batch import MAX_BATCH_BYTES
 
 MB = 1024 * 1024
 BODY_LIMIT = 1 * MB

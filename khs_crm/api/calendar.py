@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from khs_crm.api.deps import OfficeUser, SessionDep
 from khs_crm.api.envelope import ok
-from khs_crm.services import calendar_feed
+from khs_crm.services.jobs import calendar_feed
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 

@@ -15,8 +15,9 @@ from khs_crm.api.envelope import ApiError, ok
 from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
 from khs_crm.db import session_scope
 from khs_crm.models import Customer
-from khs_crm.services import customer_csv, customers
-from khs_crm.services.customer_rules import CustomerCreate, CustomerUpdate
+from khs_crm.services.customers import csv_transfer as customer_csv
+from khs_crm.services.customers import service as customers
+from khs_crm.services.customers.rules import CustomerCreate, CustomerUpdate
 
 router = APIRouter(tags=["customers"])
 

@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from khs_crm.db import get_engine
 from khs_crm.models import Role, User
-from khs_crm.services import auth
-from khs_crm.services.errors import Forbidden, NotFound, ValidationFailed
+from khs_crm.services.auth import service as auth
+from khs_crm.services.core.errors import Forbidden, NotFound, ValidationFailed
 from khs_crm.settings import get_settings
 
 SESSION_COOKIE = "khs_session"

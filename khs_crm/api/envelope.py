@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from khs_crm.services.errors import ServiceError, error_details
+from khs_crm.services.core.errors import ServiceError, error_details
 
 log = logging.getLogger("khs_crm.api")
 

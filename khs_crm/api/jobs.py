@@ -15,9 +15,9 @@ from khs_crm.api.deps import CurrentUser, IfMatch, SessionDep
 from khs_crm.api.envelope import meta, ok
 from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
 from khs_crm.models import Job, JobStatus
-from khs_crm.services import jobs as job_service
-from khs_crm.services import workflow
-from khs_crm.services.errors import ValidationFailed
+from khs_crm.services.core.errors import ValidationFailed
+from khs_crm.services.jobs import service as job_service
+from khs_crm.services.jobs import workflow
 from khs_crm.settings import get_settings
 
 router = APIRouter(tags=["jobs"])

@@ -16,8 +16,8 @@ from khs_crm.api.envelope import ok
 from khs_crm.api.jobs import Resource, deleted_json
 from khs_crm.api.schemas import CamelModel
 from khs_crm.models import Material
-from khs_crm.services import materials as material_service
-from khs_crm.services.materials import MaterialChanges, MaterialCreate
+from khs_crm.services.jobs import materials as material_service
+from khs_crm.services.jobs.materials import MaterialChanges, MaterialCreate
 
 router = APIRouter(tags=["materials"])
 

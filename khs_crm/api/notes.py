@@ -13,7 +13,7 @@ from khs_crm.api.envelope import ok
 from khs_crm.api.jobs import Resource, page_response
 from khs_crm.api.schemas import PageParams, page_params
 from khs_crm.models import JobNote
-from khs_crm.services import notes as note_service
+from khs_crm.services.jobs import notes as note_service
 
 router = APIRouter(tags=["notes"])
 

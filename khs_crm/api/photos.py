@@ -16,10 +16,10 @@ from khs_crm.api.envelope import ok
 from khs_crm.api.jobs import Resource, deleted_json, page_response
 from khs_crm.api.schemas import PageParams, page_params
 from khs_crm.models import Photo
-from khs_crm.services import photos as photo_service
-from khs_crm.services import photos_direct
-from khs_crm.services.images import MAX_PHOTO_BYTES
-from khs_crm.services.photos import PhotoChanges, PhotoMeta, PhotoTag, ServedFile
+from khs_crm.services.photos import direct as photos_direct
+from khs_crm.services.photos import service as photo_service
+from khs_crm.services.photos.images import MAX_PHOTO_BYTES
+from khs_crm.services.photos.service import PhotoChanges, PhotoMeta, PhotoTag, ServedFile
 
 IMAGE_RESPONSES = {
     200: {

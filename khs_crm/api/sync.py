@@ -21,10 +21,13 @@ from khs_crm.api.photos import photo_json
 from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
 from khs_crm.models import SyncConflict, User
 from khs_crm.models.base import utcnow
-from khs_crm.services import sync as sync_service
-from khs_crm.services import sync_conflicts, sync_messages, sync_pull, workflow
-from khs_crm.services.sync_apply import Operation
-from khs_crm.services.versioning import current_version
+from khs_crm.services.core.versioning import current_version
+from khs_crm.services.jobs import workflow
+from khs_crm.services.sync import conflicts as sync_conflicts
+from khs_crm.services.sync import messages as sync_messages
+from khs_crm.services.sync import pull as sync_pull
+from khs_crm.services.sync import push as sync_service
+from khs_crm.services.sync.apply import Operation
 from khs_crm.settings import get_settings
 
 router = APIRouter(prefix="/sync", tags=["sync"])

@@ -13,8 +13,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from khs_crm.api.deps import SECURE_SESSION_COOKIE, SESSION_COOKIE
 from khs_crm.api.envelope import error_response
 from khs_crm.db import session_scope
-from khs_crm.services import auth
-from khs_crm.services.access import is_office
+from khs_crm.services.auth import service as auth
+from khs_crm.services.core.access import is_office
 
 REFLEX_UPLOAD_PATH = re.compile(r"^/_upload/?$")
 

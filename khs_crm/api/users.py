@@ -15,7 +15,7 @@ from khs_crm.api.envelope import ok
 from khs_crm.api.jobs import page_response
 from khs_crm.api.schemas import CamelModel, PageParams, page_params
 from khs_crm.models import Role, User
-from khs_crm.services import users as user_service
+from khs_crm.services.auth import users as user_service
 
 router = APIRouter(prefix="/users", tags=["users"])
 

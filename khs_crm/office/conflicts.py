@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from khs_crm.models import ActivityLog, SyncConflict
 from khs_crm.office.activity import FIELD_NAMES, display, href, load_labels
 from khs_crm.office.views import when
-from khs_crm.services import sync_messages
+from khs_crm.services.sync import messages as sync_messages
 
 
 class ConflictRow(BaseModel):

@@ -13,10 +13,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_snake
 
 from khs_crm.office.views import company_tz, parse_id
-from khs_crm.services.errors import ValidationFailed
-from khs_crm.services.jobs import JobCreate, JobUpdate
-from khs_crm.services.materials import MaterialChanges, MaterialCreate
-from khs_crm.services.notes import NoteCreate
+from khs_crm.services.core.errors import ValidationFailed
+from khs_crm.services.jobs.materials import MaterialChanges, MaterialCreate
+from khs_crm.services.jobs.notes import NoteCreate
+from khs_crm.services.jobs.service import JobCreate, JobUpdate
 
 M = TypeVar("M", bound=BaseModel)
 MAX_LINES = 100

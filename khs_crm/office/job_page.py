@@ -21,10 +21,10 @@ from khs_crm.office.views import (
     tel_href,
     when,
 )
-from khs_crm.services import jobs as job_service
-from khs_crm.services.materials import list_materials
-from khs_crm.services.notes import list_notes
-from khs_crm.services.photos import list_photos
+from khs_crm.services.jobs import service as job_service
+from khs_crm.services.jobs.materials import list_materials
+from khs_crm.services.jobs.notes import list_notes
+from khs_crm.services.photos.service import list_photos
 
 
 class JobView(BaseModel):

@@ -19,10 +19,10 @@ from khs_crm.office.views import (
     status_label,
     when,
 )
-from khs_crm.services import customers as customer_service
-from khs_crm.services import jobs as job_service
-from khs_crm.services import workflow
-from khs_crm.services.errors import ValidationFailed
+from khs_crm.services.core.errors import ValidationFailed
+from khs_crm.services.customers import service as customer_service
+from khs_crm.services.jobs import service as job_service
+from khs_crm.services.jobs import workflow
 
 BOARD_CARDS = 12
 

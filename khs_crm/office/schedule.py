@@ -20,9 +20,9 @@ from khs_crm.office.views import (
     status_label,
     time_label,
 )
-from khs_crm.services.calendar_feed import users_with_feeds
-from khs_crm.services.reports import DashboardSummary, dashboard_summary
-from khs_crm.services.workflow import crew_ids
+from khs_crm.services.core.reports import DashboardSummary, dashboard_summary
+from khs_crm.services.jobs.calendar_feed import users_with_feeds
+from khs_crm.services.jobs.workflow import crew_ids
 
 DONE = (JobStatus.cancelled, JobStatus.completed)
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from khs_crm.models import ActivityAction, ActivityLog, Job, User
 from khs_crm.office.activity import ENTITIES, ActivityRow, activity_rows
 from khs_crm.office.views import Page, page_info, parse_id
-from khs_crm.services import activity as activity_service
+from khs_crm.services.core import activity as activity_service
 
 
 def activity_page(

@@ -16,11 +16,11 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from khs_crm.models import Customer, JobStatus, Role, User
-from khs_crm.services import customers as customer_service
-from khs_crm.services import users as user_service
-from khs_crm.services.calendar_feed import users_with_feeds
-from khs_crm.services.errors import ValidationFailed
-from khs_crm.services.workflow import LABELS
+from khs_crm.services.auth import users as user_service
+from khs_crm.services.core.errors import ValidationFailed
+from khs_crm.services.customers import service as customer_service
+from khs_crm.services.jobs.calendar_feed import users_with_feeds
+from khs_crm.services.jobs.workflow import LABELS
 from khs_crm.settings import get_settings
 
 

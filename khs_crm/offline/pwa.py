@@ -3,7 +3,7 @@
 The manifest and icons, the scripts (IndexedDB store, views, sync loop, the device glue
 every page needs, the field app; ``defer`` so they run in order before React hydrates) and
 one JSON block of settings the scripts need: the company's time zone, the job workflow
-table (generated from ``khs_crm.services.workflow``, never copied by hand) and the service
+table (generated from ``khs_crm.services.jobs.workflow``, never copied by hand) and the service
 worker's URL.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 
 import reflex as rx
 
-from khs_crm.services.images import MAX_PHOTO_BYTES
-from khs_crm.services.workflow import LABELS, WORKFLOW
+from khs_crm.services.jobs.workflow import LABELS, WORKFLOW
+from khs_crm.services.photos.images import MAX_PHOTO_BYTES
 from khs_crm.settings import get_settings
 
 THEME_COLOUR = "#b45309"

@@ -9,8 +9,8 @@ import reflex as rx
 
 from khs_crm.db import session_scope
 from khs_crm.models import User
-from khs_crm.services import auth
-from khs_crm.services.access import is_office
+from khs_crm.services.auth import service as auth
+from khs_crm.services.core.access import is_office
 
 COOKIE_NAMES = ("__Host-khs_session", "khs_session")
 

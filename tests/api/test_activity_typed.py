@@ -8,7 +8,7 @@ import pytest
 
 from khs_crm.integrations import jobqueue
 from khs_crm.office.timelines import job_timeline
-from khs_crm.services import activity
+from khs_crm.services.core import activity
 from tests.support.factories import bearer, make_job
 from tests.support.photo_files import image_bytes
 

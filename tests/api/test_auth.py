@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from khs_crm.api import create_api
 from khs_crm.models import Role
 from khs_crm.security import signing_keys
-from khs_crm.services import users as user_service
+from khs_crm.services.auth import users as user_service
 from tests.support.api_app import api_app
 from tests.support.databases import reset_caches
 from tests.support.factories import PASSWORD, make_user

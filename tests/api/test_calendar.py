@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from khs_crm.models import CalendarToken, JobStatus
-from khs_crm.services import calendar_feed, users
+from khs_crm.services.auth import users
+from khs_crm.services.jobs import calendar_feed
 from tests.support.factories import bearer, make_customer, make_job
 
 START = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)

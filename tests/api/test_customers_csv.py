@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from khs_crm.models import ActivityLog, Customer
-from khs_crm.services.customers import create_customer
+from khs_crm.services.customers.service import create_customer
 from tests.support import databases
 from tests.support.factories import bearer, make_user
 

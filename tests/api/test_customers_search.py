@@ -2,7 +2,7 @@
 
 import pytest
 
-from khs_crm.services.customers import create_customer, delete_customer, update_customer
+from khs_crm.services.customers.service import create_customer, delete_customer, update_customer
 from tests.support.factories import bearer
 
 PEOPLE = [

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from khs_crm.models import ActivityLog, Material
-from khs_crm.services.versioning import next_version
+from khs_crm.services.core.versioning import next_version
 from tests.support.factories import bearer, make_job
 
 

@@ -12,7 +12,9 @@ from sqlmodel import select
 
 from khs_crm.integrations import jobqueue
 from khs_crm.models import ActivityLog, Photo
-from khs_crm.services import images, photos_store, photos_thumbs
+from khs_crm.services.photos import images
+from khs_crm.services.photos import store as photos_store
+from khs_crm.services.photos import thumbs as photos_thumbs
 from tests.support.factories import bearer, make_job
 from tests.support.photo_files import GPS_IFD, HTML, hostile_files, image_bytes
 
@@ -412,8 +414,8 @@ def test_two_uploads_of_one_id_at_once(engine, cast, uploads, monkeypatch, same_
 
     from sqlmodel import Session
 
-    from khs_crm.services import photos as photo_service
-    from khs_crm.services.errors import Conflict
+    from khs_crm.services.core.errors import Conflict
+    from khs_crm.services.photos import service as photo_service
 
     barrier = threading.Barrier(2, timeout=10)
     real_inspect = photos_store.inspect_image

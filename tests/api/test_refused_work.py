@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from khs_crm.models import Material
-from khs_crm.services.versioning import next_version
+from khs_crm.services.core.versioning import next_version
 from tests.api.test_sync import op, push
 from tests.support.factories import bearer
 

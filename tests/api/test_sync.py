@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from khs_crm.models import JobStatus, Material
-from khs_crm.services.versioning import next_version
+from khs_crm.services.core.versioning import next_version
 from tests.support.factories import bearer, make_customer, make_job
 
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from khs_crm.models import JobNote, Material, Photo, SyncConflict
-from khs_crm.services.versioning import next_version
+from khs_crm.services.core.versioning import next_version
 from tests.api.test_sync import op, push
 from tests.support.factories import make_customer, make_job
 

@@ -10,7 +10,7 @@ from sqlalchemy import event, text
 from sqlmodel import Session, select
 
 from khs_crm.models import ActivityLog, Customer, Job, JobStatus
-from khs_crm.services.versioning import current_version
+from khs_crm.services.core.versioning import current_version
 from tests.support.factories import bearer
 
 

@@ -21,8 +21,13 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from khs_crm.models import Customer, Job, JobAssignment, JobNote, Material, Photo, Role, User
-from khs_crm.services import customers, jobs, materials, photos, sync_pull, users, workflow
-from khs_crm.services.versioning import next_version
+from khs_crm.services.auth import users
+from khs_crm.services.core.versioning import next_version
+from khs_crm.services.customers import service as customers
+from khs_crm.services.jobs import materials, workflow
+from khs_crm.services.jobs import service as jobs
+from khs_crm.services.photos import service as photos
+from khs_crm.services.sync import pull as sync_pull
 from tests.support.api_app import api_app
 from tests.support.factories import bearer, make_job, make_user
 

@@ -15,8 +15,8 @@ from khs_crm.cli import ROOT
 from khs_crm.db import make_engine
 from khs_crm.models import ActivityLog, JobNote, Material, Role
 from khs_crm.models.base import UTCDateTime, utcnow
-from khs_crm.services.customer_search import is_search_object
-from khs_crm.services.versioning import next_version
+from khs_crm.services.core.versioning import next_version
+from khs_crm.services.customers.search import is_search_object
 from tests.conftest import PG_ADMIN_URL
 from tests.support import databases
 from tests.support.factories import make_customer, make_job, make_user

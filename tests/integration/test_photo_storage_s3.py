@@ -24,7 +24,7 @@ from khs_crm.api import create_api
 from khs_crm.integrations import jobqueue
 from khs_crm.integrations.storage import S3Storage, get_storage
 from khs_crm.models import Photo
-from khs_crm.services import images
+from khs_crm.services.photos import images
 from tests.support import databases
 from tests.support.factories import bearer
 from tests.support.photo_files import GPS_IFD, HTML, image_bytes

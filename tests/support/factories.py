@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from khs_crm.models import Customer, Job, JobAssignment, JobStatus, Role, User
 from khs_crm.security import hash_password
-from khs_crm.services.auth import issue_access_token
-from khs_crm.services.versioning import next_version
+from khs_crm.services.auth.service import issue_access_token
+from khs_crm.services.core.versioning import next_version
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
 

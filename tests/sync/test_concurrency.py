@@ -9,8 +9,9 @@ import pytest
 from sqlmodel import Session
 
 from khs_crm.models import User
-from khs_crm.services import sync, sync_pull
-from khs_crm.services.sync_apply import Operation
+from khs_crm.services.sync import pull as sync_pull
+from khs_crm.services.sync import push as sync
+from khs_crm.services.sync.apply import Operation
 
 pytestmark = pytest.mark.postgres
 

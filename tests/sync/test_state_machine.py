@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from khs_crm.db import get_engine
 from khs_crm.models import Material, User
-from khs_crm.services import sync
-from khs_crm.services.sync_apply import Operation
+from khs_crm.services.sync import push as sync
+from khs_crm.services.sync.apply import Operation
 from tests.support import databases
 from tests.support.factories import make_cast
 

@@ -9,7 +9,7 @@ import pytest
 
 from khs_crm.cli import ROOT
 from khs_crm.models import ActivityAction
-from khs_crm.services import activity
+from khs_crm.services.core import activity
 
 
 def _migration():

@@ -5,10 +5,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from khs_crm.services import csv_io
-from khs_crm.services.customer_rules import CustomerCreate, CustomerUpdate, validated
-from khs_crm.services.customer_search import Term, fts_query, is_search_object, parse_query
-from khs_crm.services.errors import ValidationFailed
+from khs_crm.services.core import csv_io
+from khs_crm.services.core.errors import ValidationFailed
+from khs_crm.services.customers.rules import CustomerCreate, CustomerUpdate, validated
+from khs_crm.services.customers.search import Term, fts_query, is_search_object, parse_query
 
 CELL_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
 
@@ -145,9 +145,9 @@ BIDI = "\u202e"
 
 
 def test_bidi_overrides_are_taken_out_of_names_titles_and_captions():
-    from khs_crm.services.jobs import JobUpdate
-    from khs_crm.services.photos import PhotoChanges
-    from khs_crm.services.users import _check_name
+    from khs_crm.services.auth.users import _check_name
+    from khs_crm.services.jobs.service import JobUpdate
+    from khs_crm.services.photos.service import PhotoChanges
 
     assert CustomerCreate(name=f"Ann{BIDI}exe.txt").name == "Annexe.txt"
     assert JobUpdate(title=f"\u2066Deck{BIDI} build\u2069").title == "Deck build"

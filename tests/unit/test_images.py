@@ -12,10 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from PIL import Image, ImageFile, WebPImagePlugin
 
-from khs_crm.services import images, images_decode
-from khs_crm.services.errors import ValidationFailed
-from khs_crm.services.images import HEIC, JPEG, PNG, WEBP, PayloadTooLarge
-from khs_crm.services.images_gps import scrub_tiff, strip_gps
+from khs_crm.services.core.errors import ValidationFailed
+from khs_crm.services.photos import decode as images_decode
+from khs_crm.services.photos import images
+from khs_crm.services.photos.gps import scrub_tiff, strip_gps
+from khs_crm.services.photos.images import HEIC, JPEG, PNG, WEBP, PayloadTooLarge
 from khs_crm.settings import get_settings
 from tests.support.photo_files import (
     GPS_IFD,

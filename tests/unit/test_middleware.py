@@ -229,7 +229,7 @@ def test_photo_uploads_may_be_up_to_16_mb(client):
 
 def _browser_session(session, role: str) -> dict[str, str]:
     from khs_crm.api.deps import SESSION_COOKIE
-    from khs_crm.services import auth
+    from khs_crm.services.auth import service as auth
     from tests.support.factories import make_user
 
     raw = auth.create_session(session, user=make_user(session, role))

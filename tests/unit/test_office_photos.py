@@ -13,9 +13,9 @@ from sqlmodel import select
 
 from khs_crm.integrations import jobqueue
 from khs_crm.models import ActivityLog, Photo
-from khs_crm.services.errors import NotFound, ValidationFailed
-from khs_crm.services.images import MAX_PHOTO_BYTES
-from khs_crm.services.photos_batch import MAX_BATCH_FILES, PhotoFile, upload_photos
+from khs_crm.services.core.errors import NotFound, ValidationFailed
+from khs_crm.services.photos.batch import MAX_BATCH_FILES, PhotoFile, upload_photos
+from khs_crm.services.photos.images import MAX_PHOTO_BYTES
 from khs_crm.state.office.job_activity import JobActivityState
 from khs_crm.state.office.job_photos import JobPhotosState
 from tests.support.photo_files import image_bytes

@@ -35,7 +35,7 @@ from khs_crm.models import (
 from khs_crm.office.activity import ActivityRow
 from khs_crm.office.job_page import MaterialRow
 from khs_crm.office.views import CustomerRow
-from khs_crm.services import auth
+from khs_crm.services.auth import service as auth
 from khs_crm.state.office.base import PAGE_SIZE
 from khs_crm.state.office.customer import CustomerState
 from khs_crm.state.office.customers import CustomersState

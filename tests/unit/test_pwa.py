@@ -14,7 +14,7 @@ from starlette.routing import Route
 from khs_crm.api import pwa
 from khs_crm.api.envelope import install_error_handlers
 from khs_crm.offline.pwa import SW_URL, client_config, config_json, workflow_table
-from khs_crm.services.workflow import allowed_moves
+from khs_crm.services.jobs.workflow import allowed_moves
 
 ASSETS = pwa.ROOT / "assets"
 

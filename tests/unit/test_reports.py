@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from khs_crm.models import JobStatus
-from khs_crm.services.reports import dashboard_summary, day_bounds, todays_jobs
+from khs_crm.services.core.reports import dashboard_summary, day_bounds, todays_jobs
 from tests.support.factories import make_customer, make_job
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from khs_crm.services.sync_merge import (
+from khs_crm.services.sync.merge import (
     FieldConflict,
     merge_fields,
     payload_hash,

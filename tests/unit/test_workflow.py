@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from khs_crm.models import ActivityLog, Job, JobStatus, Role
-from khs_crm.services import workflow
-from khs_crm.services.errors import Conflict, Forbidden, NotFound, PreconditionFailed
+from khs_crm.services.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed
+from khs_crm.services.jobs import workflow
 from tests.support.workflow_table import OFFICE_MOVES, WORKER_MOVES
 
 S = JobStatus
@@ -74,7 +74,7 @@ def test_check_move_worker_with_no_moves_is_forbidden():
 
 
 def test_unknown_status_is_a_validation_error():
-    from khs_crm.services.errors import ValidationFailed
+    from khs_crm.services.core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
         workflow.allowed_moves("archived", "owner")

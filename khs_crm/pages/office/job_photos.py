@@ -8,8 +8,8 @@ from khs_crm.components.forms import messages
 from khs_crm.components.pager import pager
 from khs_crm.components.photo_gallery import TAG_LABELS, photo_gallery
 from khs_crm.components.ui import button, card, field
-from khs_crm.services.images import ALLOWED, MAX_PHOTO_BYTES, MB
-from khs_crm.services.photos_batch import MAX_BATCH_FILES
+from khs_crm.services.photos.batch import MAX_BATCH_FILES
+from khs_crm.services.photos.images import ALLOWED, MAX_PHOTO_BYTES, MB
 from khs_crm.state.office.job_photos import JobPhotosState
 
 P = JobPhotosState

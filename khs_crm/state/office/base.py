@@ -9,7 +9,7 @@ import reflex as rx
 from pydantic.alias_generators import to_snake
 
 from khs_crm.db import session_scope
-from khs_crm.services.errors import ServiceError
+from khs_crm.services.core.errors import ServiceError
 
 PAGE_SIZE = 25
 # Service details written for API clients, reworded for the person at the form.

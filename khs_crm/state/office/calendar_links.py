@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from khs_crm.office.views import parse_id
-from khs_crm.services import calendar_feed
+from khs_crm.services.jobs import calendar_feed
 from khs_crm.settings import get_settings
 
 

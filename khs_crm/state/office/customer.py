@@ -10,8 +10,8 @@ from khs_crm.office.activity import ActivityRow
 from khs_crm.office.jobs import JobRow, customer_jobs
 from khs_crm.office.timelines import customer_timeline
 from khs_crm.office.views import CustomerView, customer_for, parse_id
-from khs_crm.services import customers
-from khs_crm.services.errors import NotFound, PreconditionFailed
+from khs_crm.services.core.errors import NotFound, PreconditionFailed
+from khs_crm.services.customers import service as customers
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import ConfirmDelete, EditDialog, Feedback, clean_page, path_id
 from khs_crm.state.office.customers import _fields

@@ -7,8 +7,9 @@ from typing import Any
 import reflex as rx
 
 from khs_crm.office.views import CustomerRow, Problem, customers_page
-from khs_crm.services import customer_csv, customers
-from khs_crm.services.errors import ServiceError
+from khs_crm.services.core.errors import ServiceError
+from khs_crm.services.customers import csv_transfer as customer_csv
+from khs_crm.services.customers import service as customers
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
 

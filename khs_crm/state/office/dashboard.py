@@ -8,7 +8,7 @@ from khs_crm.office import schedule as schedule
 from khs_crm.office.activity import ActivityRow
 from khs_crm.office.schedule import ScheduledJob, ToBuy
 from khs_crm.office.timelines import activity_page
-from khs_crm.services.reports import StatusCount
+from khs_crm.services.core.reports import StatusCount
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback
 

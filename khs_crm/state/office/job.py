@@ -10,9 +10,9 @@ from khs_crm.office.forms import job_update
 from khs_crm.office.job_page import JobView, job_view
 from khs_crm.office.jobs import MoveOption, moves_for, worker_options
 from khs_crm.office.views import Option, parse_id, status_label
-from khs_crm.services import jobs as job_service
-from khs_crm.services import workflow
-from khs_crm.services.errors import NotFound, PreconditionFailed
+from khs_crm.services.core.errors import NotFound, PreconditionFailed
+from khs_crm.services.jobs import service as job_service
+from khs_crm.services.jobs import workflow
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import ConfirmDelete, EditDialog, Feedback
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of

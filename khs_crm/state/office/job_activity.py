@@ -11,8 +11,8 @@ from khs_crm.office.forms import note_create
 from khs_crm.office.job_page import NoteRow, job_notes
 from khs_crm.office.timelines import job_timeline
 from khs_crm.office.views import parse_id
-from khs_crm.services import notes
-from khs_crm.services.errors import NotFound
+from khs_crm.services.core.errors import NotFound
+from khs_crm.services.jobs import notes
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback, clean_page, path_id
 

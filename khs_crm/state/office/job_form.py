@@ -8,7 +8,7 @@ from reflex_base.utils.form import FormData
 from khs_crm.office.forms import job_create
 from khs_crm.office.jobs import CustomerMatch, customer_matches, worker_options
 from khs_crm.office.views import Option
-from khs_crm.services import jobs as job_service
+from khs_crm.services.jobs import service as job_service
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback
 

@@ -9,9 +9,9 @@ import reflex as rx
 from khs_crm.office.forms import material_change, material_create, materials_from_lines
 from khs_crm.office.job_page import MaterialRow, job_materials
 from khs_crm.office.views import parse_id
-from khs_crm.services import materials
-from khs_crm.services.errors import NotFound
-from khs_crm.services.materials import MaterialChanges
+from khs_crm.services.core.errors import NotFound
+from khs_crm.services.jobs import materials
+from khs_crm.services.jobs.materials import MaterialChanges
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback, clean_page
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of

@@ -11,10 +11,10 @@ import reflex as rx
 from khs_crm.db import session_scope
 from khs_crm.office.job_page import before_after_pairs, job_photos
 from khs_crm.office.views import parse_id
-from khs_crm.services import photos
-from khs_crm.services.errors import NotFound
-from khs_crm.services.images import ALLOWED, MAX_PHOTO_BYTES, MB
-from khs_crm.services.photos_batch import MAX_BATCH_FILES, PhotoFile, upload_photos
+from khs_crm.services.core.errors import NotFound
+from khs_crm.services.photos import service as photos
+from khs_crm.services.photos.batch import MAX_BATCH_FILES, PhotoFile, upload_photos
+from khs_crm.services.photos.images import ALLOWED, MAX_PHOTO_BYTES, MB
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback, clean_page
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of

@@ -7,7 +7,7 @@ import reflex as rx
 from khs_crm.models import JobStatus
 from khs_crm.office.jobs import BoardColumn, JobRow, board, jobs_page, worker_options
 from khs_crm.office.views import Option, parse_id, status_label
-from khs_crm.services import workflow
+from khs_crm.services.jobs import workflow
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
 

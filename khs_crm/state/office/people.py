@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from khs_crm.office.views import Option, UserRow, parse_id, role_options, users_page
-from khs_crm.services import users
+from khs_crm.services.auth import users
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
 from khs_crm.state.office.calendar_links import CalendarLinks

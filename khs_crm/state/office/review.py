@@ -8,7 +8,7 @@ from khs_crm.office.activity import ENTITIES, ActivityRow
 from khs_crm.office.conflicts import ConflictRow, conflict_rows
 from khs_crm.office.timelines import activity_page
 from khs_crm.office.views import page_info, parse_id
-from khs_crm.services import sync_conflicts
+from khs_crm.services.sync import conflicts as sync_conflicts
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
 

@@ -1,0 +1,1 @@
+"""Who signs in: users, passwords, sessions, tokens."""

@@ -1,0 +1,1 @@
+"""What every domain stands on: access, errors, versions, the activity log, text rules."""

@@ -1,0 +1,60 @@
+"""Who may see what: office staff see everything, workers their assigned jobs only."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Select, exists
+from sqlmodel import Session, select
+
+from khs_crm.models import Customer, Job, JobAssignment, Role, User
+from khs_crm.services.core.errors import Forbidden, NotFound
+
+
+def is_office(user: User) -> bool:
+    """Owners and admins."""
+    return user.role in (Role.owner, Role.admin)
+
+
+def assigned(job_id_column, user: User):
+    """SQL condition: the job is assigned to this user."""
+    return exists().where(JobAssignment.job_id == job_id_column, JobAssignment.user_id == user.id)
+
+
+def visible_jobs(user: User) -> Select:
+    """SELECT of the live jobs this user may see."""
+    query = select(Job).where(Job.deleted_at.is_(None))
+    return query if is_office(user) else query.where(assigned(Job.id, user))
+
+
+def visible_customer_condition(user: User):
+    """SQL condition on Customer: office sees all; a worker, customers of assigned jobs."""
+    if is_office(user):
+        return Customer.deleted_at.is_(None)
+    return Customer.deleted_at.is_(None) & exists().where(
+        Job.customer_id == Customer.id, Job.deleted_at.is_(None), assigned(Job.id, user)
+    )
+
+
+def get_visible_job(session: Session, *, job_id: uuid.UUID, user: User) -> Job:
+    """The job, or NotFound when it does not exist, is deleted, or is not the user's."""
+    job = session.exec(visible_jobs(user).where(Job.id == job_id)).first()
+    if job is None:
+        raise NotFound("Job not found.")
+    return job
+
+
+def get_visible_customer(session: Session, *, customer_id: uuid.UUID, user: User) -> Customer:
+    """The customer, or NotFound when missing, deleted or not visible to the user."""
+    customer = session.exec(
+        select(Customer).where(Customer.id == customer_id, visible_customer_condition(user))
+    ).first()
+    if customer is None:
+        raise NotFound("Customer not found.")
+    return customer
+
+
+def require_office(user: User, action: str = "do this") -> None:
+    """Raise Forbidden (403) unless the user is an owner or admin."""
+    if not is_office(user):
+        raise Forbidden(f"Only the office can {action}.")

@@ -1,0 +1,126 @@
+"""Helpers every write service uses: versioned changes, If-Match, soft delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import event, inspect, update
+from sqlmodel import Session, SQLModel
+
+from khs_crm.models import ActivityAction, User
+from khs_crm.models.base import utcnow
+from khs_crm.services.core import activity
+from khs_crm.services.core.errors import PreconditionFailed
+from khs_crm.services.core.versioning import next_version
+
+
+def check_version(row: Any, expected: int | None) -> None:
+    """Raise PreconditionFailed (412) when the caller's If-Match version is stale."""
+    if expected is not None and row.version != expected:
+        raise PreconditionFailed(
+            f"The record changed since version {expected}; it is now at version {row.version}.",
+            details=[{"field": "version", "message": str(row.version)}],
+        )
+
+
+def apply_changes(
+    session: Session,
+    row: SQLModel,
+    changes: dict[str, Any],
+    *,
+    actor: User | None,
+    entity: str,
+    action: ActivityAction | str = ActivityAction.update,
+) -> dict[str, Any]:
+    """Set the fields that really change, take a new version, log the activity.
+
+    Returns {field: [old, new]} of what changed (empty: nothing written). Does not commit.
+    """
+    changed = {}
+    for field, value in changes.items():
+        old = getattr(row, field)
+        if old != value:
+            changed[field] = [old, value]
+            setattr(row, field, value)
+    if not changed:
+        return changed
+    mark_written(session, row)
+    stamp_fields(row, changed)
+    activity.record(
+        session,
+        actor=actor,
+        entity=entity,
+        entity_id=row.id,
+        action=action,
+        changes=activity.diff(changed),
+    )
+    return changed
+
+
+WRITTEN = "khs_written_rows"  # session.info key: {(table, id): version} of this unit of work
+
+
+def mark_written(session: Session, row: SQLModel) -> None:
+    """A versioned row was written: new version, new updated_at. Does not commit.
+
+    The one place versions change. An existing row's new version is claimed with a
+    compare-and-swap (``UPDATE … WHERE id = :id AND version = :read``): of two writers that
+    read the same version, exactly one wins and the other gets PreconditionFailed, on SQLite
+    and PostgreSQL alike. A row written twice in one unit of work (a sync operation, a
+    request) keeps the one version it took first.
+    """
+    table = row.__table__  # type: ignore[attr-defined]
+    written = session.info.setdefault(WRITTEN, {})
+    key = (table.name, row.id)  # type: ignore[attr-defined]
+    row.updated_at = utcnow()  # type: ignore[attr-defined]
+    session.add(row)
+    if key in written:
+        return
+    state = inspect(row)
+    with session.no_autoflush:
+        version = next_version(session)
+        if state.persistent:
+            _claim(session, table, row, version)
+    row.version = version  # type: ignore[attr-defined]
+    written[key] = version
+
+
+def _claim(session: Session, table: Any, row: SQLModel, version: int) -> None:
+    read = inspect(row).committed_state.get("version", row.version)  # type: ignore[attr-defined]
+    claimed = session.execute(
+        update(table)
+        .where(table.c.id == row.id, table.c.version == read)  # type: ignore[attr-defined]
+        .values(version=version)
+    ).rowcount
+    if claimed != 1:
+        raise PreconditionFailed(
+            "Someone else changed this record while you were saving; reload it and try again.",
+            details=[{"field": "version", "message": "changed concurrently"}],
+        )
+
+
+def forget_written(session: Session) -> None:
+    """Start a new unit of work on this session (the next write of a row takes a version)."""
+    session.info.pop(WRITTEN, None)
+
+
+def stamp_fields(row: SQLModel, fields: Iterable[str]) -> None:
+    """Remember that these fields changed at the row's current version (for sync merges)."""
+    if hasattr(row, "field_versions"):
+        row.field_versions = {**(row.field_versions or {}), **dict.fromkeys(fields, row.version)}
+
+
+def soft_delete(session: Session, row: SQLModel, *, actor: User | None, entity: str) -> None:
+    """Tombstone the row (kept for history and sync) and log it. Does not commit."""
+    row.deleted_at = utcnow()
+    mark_written(session, row)
+    activity.record(
+        session, actor=actor, entity=entity, entity_id=row.id, action=ActivityAction.delete
+    )
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _end_of_unit(session: Session) -> None:
+    forget_written(session)

@@ -1,0 +1,1 @@
+"""Customers: records, their rules, search, CSV import and export."""

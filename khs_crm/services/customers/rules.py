@@ -1,0 +1,173 @@
+"""What a valid customer is: field rules shared by the API, the CSV import and sync."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated, Any, TypeVar
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from khs_crm.services.core.errors import ValidationFailed, error_details
+from khs_crm.services.core.text import strip_bidi
+
+PHONE_PATTERN = re.compile(r"^(?:[0-9 +().\-]|x|ext\.?)*$", re.IGNORECASE)
+PHONE_PUNCTUATION = frozenset(" +().-")
+MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def digits_of(text: str) -> str:
+    """The digits of a text, in order: "(512) 555-0101" -> "5125550101"."""
+    return "".join(c for c in text if c.isascii() and c.isdigit())
+
+
+def _none_to_empty(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters in text: refuse them here, never with a 500.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _plain_name(value: str) -> str:
+    value = strip_bidi(_no_nul(value)).strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _check_phone(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if not PHONE_PATTERN.match(value):
+        raise ValueError("may contain only digits, spaces, + ( ) - . and x or ext")
+    count = len(digits_of(value))
+    if not MIN_PHONE_DIGITS <= count <= MAX_PHONE_DIGITS:
+        raise ValueError(f"must have {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits")
+    return value
+
+
+def _check_email(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_plain_name),
+]
+Phone = Annotated[
+    str,
+    StringConstraints(max_length=40),
+    BeforeValidator(_none_to_empty),
+    AfterValidator(_check_phone),
+]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254),
+    BeforeValidator(_none_to_empty),
+    AfterValidator(_check_email),
+]
+Address = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500),
+    BeforeValidator(_none_to_empty),
+    AfterValidator(lambda value: strip_bidi(_no_nul(value))),
+]
+Notes = Annotated[
+    str,
+    StringConstraints(max_length=5000),
+    BeforeValidator(_none_to_empty),
+    AfterValidator(_no_nul),
+]
+
+
+class _Rules(BaseModel):
+    """camelCase aliases, unknown fields refused: server-owned fields cannot be sent."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strict=True
+    )
+
+
+class CustomerCreate(_Rules):
+    """A new customer. ``id`` is optional: offline clients choose their own UUIDs."""
+
+    id: uuid.UUID | None = None
+    name: Name
+    phone: Phone = ""
+    email: Email = ""
+    address: Address = ""
+    notes: Notes = ""
+
+
+class CustomerUpdate(_Rules):
+    """A partial change: only the fields present are changed."""
+
+    name: Name | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    address: Address | None = None
+    notes: Notes | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name_not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("Name is required.")
+        return value
+
+    @field_validator("phone", "email", "address", "notes", mode="before")
+    @classmethod
+    def _null_clears(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the caller sent, with phone_digits kept in step with phone."""
+        changed = self.model_dump(exclude_unset=True)
+        if "phone" in changed:
+            changed["phone_digits"] = digits_of(changed["phone"])
+        return changed
+
+
+def validated(model: type[M], data: dict[str, Any] | BaseModel) -> M:
+    """Validate ``data`` as ``model``; raise ValidationFailed (422) with per-field details."""
+    if isinstance(data, model):
+        return data
+    raw = data.model_dump(exclude_unset=True) if isinstance(data, BaseModel) else data
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "The customer is not valid.", details=error_details(exc.errors())
+        ) from exc
+
+
+def is_phone_query(text: str) -> bool:
+    """True when a search text looks like (part of) a phone number: >= 3 digits, no letters."""
+    stripped = text.strip()
+    return len(digits_of(stripped)) >= 3 and all(
+        c.isdigit() or c in PHONE_PUNCTUATION for c in stripped
+    )

@@ -1,0 +1,1 @@
+"""Jobs and what hangs off them: the workflow, crew, materials, notes, calendar feeds."""

@@ -1,0 +1,238 @@
+"""Jobs: create, change, delete, and read them the way each user may."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+from sqlalchemy import exists, func
+from sqlmodel import Session, col, select
+
+from khs_crm.models import (
+    ActivityAction,
+    Customer,
+    Job,
+    JobAssignment,
+    JobStatus,
+    Material,
+    User,
+)
+from khs_crm.services.core import activity
+from khs_crm.services.core.access import get_visible_job, require_office, visible_jobs
+from khs_crm.services.core.common import apply_changes, check_version, mark_written, soft_delete
+from khs_crm.services.core.errors import ValidationFailed, id_taken
+from khs_crm.services.core.text import strip_bidi
+from khs_crm.services.jobs.workflow import active_workers, set_crew
+
+
+class InputModel(BaseModel):
+    """Fields a client sends: camelCase aliases, unknown fields refused, text trimmed."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=True
+    )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        """A datetime is kept in UTC (one without a zone is read as UTC); text may not hold
+        NUL (PostgreSQL)."""
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        if type(value) is str and value:  # plain text (enums keep their type)
+            value = strip_bidi(value)
+            if not value.strip():
+                raise ValueError("must contain more than invisible control characters")
+        return value
+
+
+def _refuse(message: str):
+    def check(_cls, _value: Any) -> Any:
+        raise ValueError(message)
+
+    return classmethod(check)
+
+
+def not_null(_cls, value: Any) -> Any:
+    """Field validator: an optional field may be left out, but not sent as null."""
+    if value is None:
+        raise ValueError("may not be null")
+    return value
+
+
+class JobUpdate(InputModel):
+    """A partial change to a job's own fields (status and crew have their own routes)."""
+
+    customer_id: uuid.UUID | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10000)
+    site_address: str | None = Field(default=None, max_length=500)
+    scheduled_start: datetime | None = None
+    scheduled_end: datetime | None = None
+    status: None = None
+
+    _not_null = field_validator("customer_id", "title", "description", "site_address")(
+        classmethod(not_null)
+    )
+    _no_status = field_validator("status", mode="before")(
+        _refuse("change the status with PUT /jobs/{id}/status")
+    )
+
+
+class JobCreate(JobUpdate):
+    """A new job; it always starts as a lead. ``id`` may be chosen by an offline client."""
+
+    id: uuid.UUID | None = None
+    customer_id: uuid.UUID
+    title: str = Field(min_length=1, max_length=200)
+    assigned_user_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
+
+    _no_status = field_validator("status", mode="before")(
+        _refuse("a new job starts as a lead; change it with PUT /jobs/{id}/status")
+    )
+
+
+@dataclass
+class JobFilters:
+    """List filters; ``start_from`` / ``start_to`` bound scheduled_start, both inclusive."""
+
+    status: JobStatus | None = None
+    customer_id: uuid.UUID | None = None
+    assigned_to: uuid.UUID | None = None
+    start_from: datetime | None = None
+    start_to: datetime | None = None
+
+
+@dataclass
+class JobDetail:
+    job: Job
+    customer: Customer
+    crew: list[User]
+    materials_total: int
+    materials_purchased: int
+
+
+def list_jobs(
+    session: Session, *, user: User, filters: JobFilters, offset: int, limit: int
+) -> tuple[list[Job], int]:
+    """One page of the jobs the user may see (newest first) and the total that match."""
+    query = visible_jobs(user)
+    if filters.status is not None:
+        query = query.where(Job.status == filters.status)
+    if filters.customer_id is not None:
+        query = query.where(Job.customer_id == filters.customer_id)
+    if filters.assigned_to is not None:
+        query = query.where(
+            exists().where(
+                JobAssignment.job_id == Job.id, JobAssignment.user_id == filters.assigned_to
+            )
+        )
+    if filters.start_from is not None:
+        query = query.where(Job.scheduled_start >= filters.start_from)
+    if filters.start_to is not None:
+        query = query.where(Job.scheduled_start <= filters.start_to)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = query.order_by(col(Job.created_at).desc(), col(Job.id)).offset(offset).limit(limit)
+    return list(session.exec(page).all()), total
+
+
+def job_detail(session: Session, *, job_id: uuid.UUID, user: User) -> JobDetail:
+    """A visible job with its customer, crew and materials counts; NotFound otherwise."""
+    job = get_visible_job(session, job_id=job_id, user=user)
+    crew = session.exec(
+        select(User)
+        .join(JobAssignment, col(JobAssignment.user_id) == User.id)
+        .where(JobAssignment.job_id == job.id)
+        .order_by(col(User.name))
+    ).all()
+    total, bought = session.exec(
+        select(func.count(), func.count().filter(col(Material.purchased).is_(True))).where(
+            Material.job_id == job.id, col(Material.deleted_at).is_(None)
+        )
+    ).one()
+    customer = session.get(Customer, job.customer_id)
+    return JobDetail(job, customer, list(crew), int(total), int(bought))
+
+
+def _live_customer(session: Session, customer_id: uuid.UUID) -> None:
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.deleted_at is not None:
+        raise ValidationFailed(
+            "Choose an existing customer.",
+            details=[{"field": "customerId", "message": "no such customer"}],
+        )
+
+
+def _check_schedule(start: datetime | None, end: datetime | None) -> None:
+    if start is not None and end is not None and end < start:
+        raise ValidationFailed(
+            "The scheduled end cannot be before the start.",
+            details=[{"field": "scheduledEnd", "message": "must not be before scheduledStart"}],
+        )
+
+
+def create_job(session: Session, *, data: JobCreate, actor: User) -> Job:
+    """Create a job as a lead (office only). Conflict if the id is taken."""
+    require_office(actor, "create jobs")
+    _live_customer(session, data.customer_id)
+    _check_schedule(data.scheduled_start, data.scheduled_end)
+    crew = active_workers(session, data.assigned_user_ids or [])
+    if data.id is not None and session.get(Job, data.id) is not None:
+        raise id_taken()
+    fields = data.model_dump(exclude={"id", "status", "assigned_user_ids"}, exclude_none=True)
+    job = Job(id=data.id or uuid.uuid4(), status=JobStatus.lead, **fields)
+    mark_written(session, job)
+    session.flush()
+    set_crew(session, job, crew)
+    activity.record(
+        session,
+        actor=actor,
+        entity="job",
+        entity_id=job.id,
+        action=ActivityAction.create,
+        changes=activity.created({**fields, "status": JobStatus.lead, "assigned_user_ids": crew}),
+    )
+    session.flush()
+    return job
+
+
+def update_job(
+    session: Session,
+    *,
+    job_id: uuid.UUID,
+    data: JobUpdate,
+    actor: User,
+    expected_version: int | None = None,
+) -> Job:
+    """Change a job's own fields (office only). 404 / 403 / 412 / 422 as usual."""
+    job = get_visible_job(session, job_id=job_id, user=actor)
+    require_office(actor, "edit jobs")
+    check_version(job, expected_version)
+    changes = data.model_dump(exclude_unset=True, exclude={"status"})
+    if "customer_id" in changes and changes["customer_id"] != job.customer_id:
+        _live_customer(session, changes["customer_id"])
+    _check_schedule(
+        changes.get("scheduled_start", job.scheduled_start),
+        changes.get("scheduled_end", job.scheduled_end),
+    )
+    apply_changes(session, job, changes, actor=actor, entity="job")
+    session.flush()
+    return job
+
+
+def delete_job(
+    session: Session, *, job_id: uuid.UUID, actor: User, expected_version: int | None = None
+) -> Job:
+    """Soft-delete a job (office only). Its materials and notes go out of reach."""
+    job = get_visible_job(session, job_id=job_id, user=actor)
+    require_office(actor, "delete jobs")
+    check_version(job, expected_version)
+    soft_delete(session, job, actor=actor, entity="job")
+    session.flush()
+    return job

@@ -1,0 +1,1 @@
+"""Job photos: storage, checks, GPS stripping, bounded decodes, thumbnails, batches."""

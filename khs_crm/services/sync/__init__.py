@@ -1,0 +1,1 @@
+"""The server half of sync: push (apply exactly once), pull, merges, conflicts."""

@@ -1,0 +1,87 @@
+"""Why device work was refused, as a code with parameters, and the words for it.
+
+The code and its parameters are what the ledger, the conflict record and the push result
+keep; the sentence is made when someone reads it (today in English; the i18n layer will
+render the same codes in the reader's language). Labels name things as people know them:
+"Quartz countertop on Porch rebuild", not "a material".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from khs_crm.models import Customer, Job, JobNote, Material, Photo
+from khs_crm.services.jobs.workflow import LABELS
+
+DELETED = "deleted_by_office"
+OFFICE_STATUS_WINS = "office_status_wins"
+MOVE_NOT_ALLOWED = "move_not_allowed"
+
+TEMPLATES: dict[str, str] = {
+    DELETED: "{label} was deleted by the office; your {attempt} was not applied.",
+    OFFICE_STATUS_WINS: (
+        "The office moved {label} to {current} after you did; your move to {wanted} was not "
+        "applied."
+    ),
+    MOVE_NOT_ALLOWED: "{label} cannot move from {current} to {wanted}; your move was not applied.",
+}
+
+
+def render(code: str, params: dict[str, Any]) -> str:
+    """The sentence for a refusal code (English)."""
+    words = {
+        key: LABELS.get(value, value) if key in ("current", "wanted") else value
+        for key, value in params.items()
+    }
+    template = TEMPLATES.get(code)
+    if template is None:
+        return "This change was not applied."
+    try:
+        return template.format(**words)
+    except (KeyError, IndexError):
+        return "This change was not applied."
+
+
+def attempt(entity: str, changes: dict[str, Any]) -> str:
+    """What the device tried, in a word: tick, untick, status change, change."""
+    if entity == "material" and changes.get("purchased") is True:
+        return "tick"
+    if entity == "material" and changes.get("purchased") is False:
+        return "untick"
+    if entity == "job" and "status" in changes:
+        return "status change"
+    return "change"
+
+
+MODELS: dict[str, type] = {
+    "customer": Customer,
+    "job": Job,
+    "material": Material,
+    "note": JobNote,
+    "photo": Photo,
+}
+
+
+def label(session: Session, entity: str, row: Any) -> str:
+    """A name a person recognises for a row, its job included for a job's parts."""
+    if row is None:
+        return entity
+    if entity == "customer":
+        return row.name
+    if entity == "job":
+        return row.title
+    job = session.get(Job, row.job_id)
+    on = f" on {job.title}" if job is not None else ""
+    if entity == "material":
+        return f"{row.name}{on}"
+    if entity == "photo":
+        return f"{row.caption or 'Photo'}{on}"
+    return f"Note{on}"
+
+
+def label_of(session: Session, entity: str, entity_id: Any) -> str:
+    """``label`` of the row with this id (tombstones included)."""
+    model = MODELS.get(entity)
+    return label(session, entity, session.get(model, entity_id) if model else None)

@@ -1,0 +1,219 @@
+"""The server half of sync: apply pushed operations exactly once, in server order.
+
+One transaction per push, owned by the caller (the push route), and a savepoint per
+operation: an operation and its ledger row (and any conflict record) are written together
+or not at all; a refused or failing operation rolls back only its own savepoint. Nothing is
+acknowledged before the commit: a crash mid-push loses the whole push, and the device's
+retry applies it again (the ledger answers ``duplicate`` only for committed operations).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from khs_crm.models import SyncOperation, User
+from khs_crm.services.core.common import forget_written
+from khs_crm.services.core.errors import NotFound, ServiceError
+from khs_crm.services.core.versioning import current_version, lock_writes
+from khs_crm.services.sync.apply import (
+    MODELS,
+    Operation,
+    Refused,
+    handler_for,
+    refused_conflict,
+    visible_row,
+)
+from khs_crm.services.sync.merge import payload_hash
+
+log = logging.getLogger("khs_crm.sync")
+
+
+@dataclass
+class OpResult:
+    op_id: uuid.UUID
+    status: str  # applied | duplicate | conflict | rejected
+    version: int | None = None
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    entity: str = ""
+    row: Any = None  # the server's row (for conflict / rejected / duplicate)
+    error: dict[str, Any] | None = None
+    conflict_id: uuid.UUID | None = None
+
+    def ledger(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "version": self.version,
+            "conflicts": self.conflicts,
+            "error": self.error,
+            "conflictId": str(self.conflict_id) if self.conflict_id else None,
+        }
+
+
+def _error(code: str, message: str, details: list | None = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "details": details or []}
+
+
+def push(
+    session: Session, *, user: User, client_id: str, operations: list[Operation]
+) -> list[OpResult]:
+    """Apply each operation in ``seq`` order; a bad one never fails the others.
+
+    Takes the write lock first, so every row an operation reads is the committed one and no
+    other writer changes it before this push commits. Does not commit.
+    """
+    lock_writes(session)
+    ordered = sorted(operations, key=lambda op: op.seq)
+    return [apply_one(session, user=user, client_id=client_id, op=op) for op in ordered]
+
+
+def apply_one(session: Session, *, user: User, client_id: str, op: Operation) -> OpResult:
+    """Apply one operation exactly once, in its own savepoint, its ledger row beside it."""
+    digest = payload_hash(op.raw)
+    earlier = session.get(SyncOperation, op.op_id)
+    if earlier is not None:
+        return _replay(session, earlier, op, digest)
+    forget_written(session)  # each operation is one unit of work: one new version per row
+    try:
+        with session.begin_nested():
+            result = _apply(session, op, user)
+            _write_ledger(session, result, user, client_id, op, digest)
+        return result
+    except Refused as refused:
+        forget_written(session)
+        return _refused(session, refused, user, client_id, op, digest)
+    except ServiceError as exc:
+        forget_written(session)
+        error = _error(exc.code, exc.message, exc.details)
+        row = None if isinstance(exc, NotFound) else visible_row(session, op, user)
+        result = OpResult(op.op_id, "rejected", None, [], op.entity, row, error)
+    except IntegrityError:
+        forget_written(session)
+        earlier = session.get(SyncOperation, op.op_id)
+        if earlier is not None:  # the same op arrived twice at once: the other one won
+            return _replay(session, earlier, op, digest)
+        result = OpResult(
+            op.op_id,
+            "rejected",
+            None,
+            [],
+            op.entity,
+            None,
+            _error("CONFLICT", "This change clashes with existing data."),
+        )
+    with session.begin_nested():
+        _write_ledger(session, result, user, client_id, op, digest)
+    return result
+
+
+def _apply(session: Session, op: Operation, user: User) -> OpResult:
+    row, conflicts = handler_for(op)(session, op, user)
+    session.flush()
+    return OpResult(op.op_id, "applied", row.version, _conflicts_json(conflicts), op.entity, row)
+
+
+def _refused(session, refused: Refused, user, client_id, op, digest) -> OpResult:
+    """Keep refused work for the office and answer ``conflict`` with the record's id."""
+    with session.begin_nested():
+        record = refused_conflict(session, op, refused, user)
+        session.add(record)
+        error = _error("CONFLICT", refused.message)
+        error |= {"reason": refused.reason, "params": refused.params}
+        result = OpResult(
+            op.op_id, "conflict", refused.row.version, [], op.entity, refused.row, error, record.id
+        )
+        _write_ledger(session, result, user, client_id, op, digest)
+    return result
+
+
+def _write_ledger(session, result: OpResult, user, client_id, op, digest) -> None:
+    session.add(
+        SyncOperation(
+            op_id=op.op_id,
+            client_id=client_id,
+            user_id=user.id,
+            seq=op.seq,
+            payload_hash=digest,
+            status=result.status,
+            result=result.ledger(),
+        )
+    )
+    session.flush()
+
+
+def _replay(session: Session, earlier: SyncOperation, op: Operation, digest: str) -> OpResult:
+    if earlier.payload_hash != digest:
+        return OpResult(
+            op.op_id,
+            "rejected",
+            None,
+            [],
+            op.entity,
+            None,
+            _error("VALIDATION_ERROR", "This opId was already used for a different change."),
+        )
+    first = earlier.result or {}
+    conflict_id = first.get("conflictId")
+    return OpResult(
+        op.op_id,
+        "duplicate",
+        first.get("version"),
+        first.get("conflicts") or [],
+        op.entity,
+        _current_row(session, op) if first.get("status") != "rejected" else None,
+        first.get("error"),
+        uuid.UUID(conflict_id) if conflict_id else None,
+    )
+
+
+def _current_row(session: Session, op: Operation) -> Any:
+    model = MODELS.get(op.entity)
+    return session.get(model, op.entity_id) if model else None
+
+
+def _conflicts_json(conflicts) -> list[dict[str, Any]]:
+    from khs_crm.services.sync.apply import _jsonable
+
+    return [
+        {
+            "field": c.field,
+            "serverValue": _jsonable(c.server_value),
+            "clientValue": _jsonable(c.client_value),
+            "serverVersion": c.server_version,
+        }
+        for c in conflicts
+    ]
+
+
+@dataclass
+class ClientStatus:
+    cursor: int
+    last_seq: int | None
+    gaps: list[list[int]]
+
+
+def client_status(session: Session, *, user: User, client_id: str) -> ClientStatus:
+    """The server cursor, this client's last acknowledged seq and any gaps in its seqs."""
+    ordered = (
+        select(
+            SyncOperation.seq,
+            func.lag(SyncOperation.seq).over(order_by=SyncOperation.seq).label("prev"),
+        )
+        .where(SyncOperation.client_id == client_id, SyncOperation.user_id == user.id)
+        .subquery()
+    )
+    jumps = session.exec(
+        select(ordered.c.prev, ordered.c.seq).where(ordered.c.seq > ordered.c.prev + 1)
+    ).all()
+    last = session.exec(
+        select(func.max(col(SyncOperation.seq))).where(
+            SyncOperation.client_id == client_id, SyncOperation.user_id == user.id
+        )
+    ).one()
+    gaps = [[prev + 1, seq - 1] for prev, seq in jumps]
+    return ClientStatus(current_version(session), last, gaps)
