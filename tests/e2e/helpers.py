@@ -26,3 +26,25 @@ def shown_customer_count(page) -> int:
     total = page.request.get("/api/customers?pageSize=1").json()["pagination"]["total"]
     assert shown == total
     return shown
+
+
+def push_material_edit(phone, url: str, material: dict, changes: dict) -> dict:
+    """A phone (a signed-in browser context) sends one edit of ``material`` made at its
+    version, as the field app's sync loop would; returns the push's result for it."""
+    import uuid
+
+    op = {
+        "opId": str(uuid.uuid4()),
+        "seq": 1,
+        "entity": "material",
+        "entityId": material["id"],
+        "action": "update",
+        "changes": changes,
+        "baseVersion": material["version"],
+    }
+    body = {"clientId": f"e2e-{uuid.uuid4().hex[:8]}", "operations": [op]}
+    headers = {"X-KHS-CSRF": "1", "Origin": url}
+    pushed = phone.request.post("/api/sync/push", data=body, headers=headers)
+    assert pushed.ok, pushed.text()
+    (result,) = pushed.json()["data"]["results"]
+    return result

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, sign_in
+from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, push_material_edit, sign_in
 from tests.e2e.test_office_flow import go
 
 pytestmark = pytest.mark.e2e
@@ -32,18 +32,7 @@ def _tick_after_delete(page: Page, url: str) -> tuple[str, str, str]:
         material = added.json()["data"]
         deleted = page.request.delete(f"/api/materials/{material['id']}", headers=headers)
         assert deleted.ok, deleted.text()
-        op = {
-            "opId": str(uuid.uuid4()),
-            "seq": 1,
-            "entity": "material",
-            "entityId": material["id"],
-            "action": "update",
-            "changes": {"purchased": True},
-            "baseVersion": material["version"],
-        }
-        body = {"clientId": f"e2e-{uuid.uuid4().hex[:8]}", "operations": [op]}
-        pushed = phone.request.post("/api/sync/push", data=body, headers=headers)
-        (result,) = pushed.json()["data"]["results"]
+        result = push_material_edit(phone, url, material, {"purchased": True})
         assert result["status"] == "conflict", result
         sentence = f"{name} on {job['title']} was deleted by the office; your tick was not applied."
         return job["id"], material["id"], sentence

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, sign_in
+from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, push_material_edit, sign_in
 from tests.e2e.test_office_flow import go, open_as
 
 pytestmark = pytest.mark.e2e
@@ -122,17 +122,7 @@ def _conflict(page: Page, url: str) -> str:
             f"/api/materials/{item['id']}", data={"supplier": office_value}, headers=headers
         )
         assert changed.ok, changed.text()
-        op = {
-            "opId": str(uuid.uuid4()),
-            "seq": 1,
-            "entity": "material",
-            "entityId": item["id"],
-            "action": "update",
-            "changes": {"supplier": phone_value},
-            "baseVersion": item["version"],
-        }
-        body = {"clientId": f"e2e-{uuid.uuid4().hex[:8]}", "operations": [op]}
-        assert phone.request.post("/api/sync/push", data=body, headers=headers).ok
+        push_material_edit(phone, url, item, {"supplier": phone_value})
         return office_value
     finally:
         phone.close()
