@@ -11,8 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic.alias_generators import to_camel
 
 from khs_crm.api.deps import OfficeUser, SessionDep
-from khs_crm.api.jobs import page_response
-from khs_crm.api.schemas import CamelModel, PageParams, page_params
+from khs_crm.api.schemas import CamelModel, PageParams, page_params, page_response
 from khs_crm.models import ActivityAction, ActivityLog
 from khs_crm.services.core import activity as activity_service
 

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from khs_crm.api.deps import CurrentUser, IfMatch, OfficeUser, SessionDep
 from khs_crm.api.envelope import ApiError, ok
-from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
+from khs_crm.api.schemas import CamelModel, PageParams, page_params, page_response
 from khs_crm.db import session_scope
 from khs_crm.models import Customer
 from khs_crm.services.customers import csv_transfer as customer_csv
@@ -59,7 +59,7 @@ def _one(customer: Customer, status: int = 200) -> JSONResponse:
 
 
 def _page(rows: list[Customer], total: int, params: PageParams) -> JSONResponse:
-    return JSONResponse(paginated([customer_json(c) for c in rows], params=params, total=total))
+    return page_response([customer_json(c) for c in rows], params=params, total=total)
 
 
 @router.get("/customers")

@@ -12,8 +12,15 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from khs_crm.api.deps import CurrentUser, IfMatch, SessionDep
-from khs_crm.api.envelope import meta, ok
-from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
+from khs_crm.api.envelope import ok
+from khs_crm.api.schemas import (
+    CamelModel,
+    PageParams,
+    Resource,
+    deleted_json,
+    page_params,
+    page_response,
+)
 from khs_crm.models import Job, JobStatus
 from khs_crm.services.core.errors import ValidationFailed
 from khs_crm.services.jobs import service as job_service
@@ -22,13 +29,6 @@ from khs_crm.settings import get_settings
 
 router = APIRouter(tags=["jobs"])
 Page = Annotated[PageParams, Depends(page_params)]
-
-
-class Resource(CamelModel):
-    id: uuid.UUID
-    version: int
-    created_at: datetime
-    updated_at: datetime
 
 
 class JobOut(Resource):
@@ -76,19 +76,10 @@ class CrewChange(CamelModel):
     user_ids: list[uuid.UUID] = Field(max_length=100)
 
 
-def page_response(items: list[dict[str, Any]], *, params: PageParams, total: int) -> JSONResponse:
-    """A page of results in the one list shape, with the usual meta."""
-    return JSONResponse({**paginated(items, params=params, total=total), "meta": meta()})
-
-
 def job_json(job: Job, crew: list[uuid.UUID]) -> dict[str, Any]:
     out = JobOut.model_validate(job)
     out.assigned_user_ids = crew
     return out.dump()
-
-
-def deleted_json(row: Any) -> dict[str, Any]:
-    return {"id": str(row.id), "version": row.version, "deletedAt": row.deleted_at.isoformat()}
 
 
 def _one(session, job: Job, status: int = 200) -> JSONResponse:

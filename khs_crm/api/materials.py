@@ -13,8 +13,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from khs_crm.api.deps import CurrentUser, IfMatch, SessionDep
 from khs_crm.api.envelope import ok
-from khs_crm.api.jobs import Resource, deleted_json
-from khs_crm.api.schemas import CamelModel
+from khs_crm.api.schemas import CamelModel, Resource, deleted_json
 from khs_crm.models import Material
 from khs_crm.services.jobs import materials as material_service
 from khs_crm.services.jobs.materials import MaterialChanges, MaterialCreate

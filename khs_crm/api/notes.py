@@ -10,8 +10,7 @@ from fastapi.responses import JSONResponse
 
 from khs_crm.api.deps import CurrentUser, SessionDep
 from khs_crm.api.envelope import ok
-from khs_crm.api.jobs import Resource, page_response
-from khs_crm.api.schemas import PageParams, page_params
+from khs_crm.api.schemas import PageParams, Resource, page_params, page_response
 from khs_crm.models import JobNote
 from khs_crm.services.jobs import notes as note_service
 

@@ -13,8 +13,7 @@ from pydantic import ValidationError
 
 from khs_crm.api.deps import CurrentUser, IfMatch, SessionDep
 from khs_crm.api.envelope import ok
-from khs_crm.api.jobs import Resource, deleted_json, page_response
-from khs_crm.api.schemas import PageParams, page_params
+from khs_crm.api.schemas import PageParams, Resource, deleted_json, page_params, page_response
 from khs_crm.models import Photo
 from khs_crm.services.photos import direct as photos_direct
 from khs_crm.services.photos import service as photo_service

@@ -1,13 +1,18 @@
-"""Shared API shapes: camelCase models, pagination."""
+"""Shared API shapes: camelCase models, the record base, pagination and the one list shape."""
 
 from __future__ import annotations
 
 import math
+import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
+
+from khs_crm.api.envelope import meta
 
 
 class CamelModel(BaseModel):
@@ -48,3 +53,22 @@ def paginated(items: list[dict[str, Any]], *, params: PageParams, total: int) ->
             "totalPages": math.ceil(total / params.page_size) if total else 0,
         },
     }
+
+
+class Resource(CamelModel):
+    """What every stored record answers with."""
+
+    id: uuid.UUID
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def page_response(items: list[dict[str, Any]], *, params: PageParams, total: int) -> JSONResponse:
+    """A page of results in the one list shape, with the usual meta."""
+    return JSONResponse({**paginated(items, params=params, total=total), "meta": meta()})
+
+
+def deleted_json(row: Any) -> dict[str, Any]:
+    """A tombstone as the API shows it."""
+    return {"id": str(row.id), "version": row.version, "deletedAt": row.deleted_at.isoformat()}

@@ -11,14 +11,15 @@ from fastapi.responses import JSONResponse
 from pydantic import Field, ValidationError
 from sqlmodel import Session, col, select
 
+from khs_crm.api.body_limits import SYNC_PUSH_LIMIT
 from khs_crm.api.customers import customer_json
 from khs_crm.api.deps import CurrentUser, OfficeUser, SessionDep
-from khs_crm.api.envelope import ApiError, meta, ok
+from khs_crm.api.envelope import ApiError, ok
 from khs_crm.api.jobs import job_json
 from khs_crm.api.materials import material_json
 from khs_crm.api.notes import note_json
 from khs_crm.api.photos import photo_json
-from khs_crm.api.schemas import CamelModel, PageParams, page_params, paginated
+from khs_crm.api.schemas import CamelModel, PageParams, page_params, page_response
 from khs_crm.models import SyncConflict, User
 from khs_crm.models.base import utcnow
 from khs_crm.services.core.versioning import current_version
@@ -32,7 +33,6 @@ from khs_crm.settings import get_settings
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
-MAX_PUSH_BYTES = 5 * 1024 * 1024
 MAX_OPERATIONS = 500
 MAX_INT = 2**31 - 1  # versions and seqs are 32-bit integer columns
 
@@ -148,7 +148,7 @@ def _parse_operations(raw_ops: list[dict[str, Any]]) -> tuple[list[Operation], l
 async def push(request: Request, user: CurrentUser, session: SessionDep) -> JSONResponse:
     """Apply a device's operations exactly once; one result per operation."""
     body = await request.body()
-    if len(body) > MAX_PUSH_BYTES:
+    if len(body) > SYNC_PUSH_LIMIT:
         raise ApiError(413, "A push may carry at most 5 MB; send fewer operations at a time.")
     try:
         data = PushBody.model_validate_json(body)
@@ -268,7 +268,7 @@ def conflicts(
         session, user=user, open_only=state == "open", offset=params.offset, limit=params.page_size
     )
     items = [conflict_json(session, c) for c in rows]
-    return JSONResponse({**paginated(items, params=params, total=total), "meta": meta()})
+    return page_response(items, params=params, total=total)
 
 
 @router.post("/conflicts/{conflict_id}/resolve")

@@ -12,8 +12,7 @@ from pydantic import Field, field_validator
 
 from khs_crm.api.deps import IfMatch, OfficeUser, SessionDep
 from khs_crm.api.envelope import ok
-from khs_crm.api.jobs import page_response
-from khs_crm.api.schemas import CamelModel, PageParams, page_params
+from khs_crm.api.schemas import CamelModel, PageParams, page_params, page_response
 from khs_crm.models import Role, User
 from khs_crm.services.auth import users as user_service
 
