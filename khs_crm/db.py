@@ -84,9 +84,18 @@ def session_scope() -> Iterator[Session]:
         try:
             yield session
             session.commit()
-        except Exception:
-            session.rollback()
+        except Exception as exc:
+            end_after_error(session, exc)
             raise
+
+
+def end_after_error(session: Session, exc: BaseException) -> None:
+    """A unit of work failed: roll it back, unless the refusal says that what was written
+    must stand (``keeps_writes``, e.g. a revoked token family), then commit that."""
+    if getattr(exc, "keeps_writes", False):
+        session.commit()
+    else:
+        session.rollback()
 
 
 def ping(engine: Engine | None = None) -> bool:
@@ -110,6 +119,8 @@ _AFTER_COMMIT = "khs_after_commit"
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint's release: the transaction goes on
+        return
     for action in session.info.pop(_AFTER_COMMIT, []):
         try:
             action()

@@ -89,6 +89,13 @@ class SetupSession(Session):
     def commit(self) -> None:
         self._quietly(super().commit)
 
+    def begin_nested(self):
+        busy, self._busy = self._busy, True  # the flush that opens a savepoint commits nothing
+        try:
+            return super().begin_nested()
+        finally:
+            self._busy = busy
+
     def _quietly(self, work) -> None:
         busy, self._busy = self._busy, True
         try:

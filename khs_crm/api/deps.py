@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from khs_crm.db import get_engine
+from khs_crm.db import end_after_error, get_engine
 from khs_crm.models import Role, User
 from khs_crm.services.auth import service as auth
 from khs_crm.services.core.errors import Forbidden, NotFound, ValidationFailed
@@ -46,8 +46,8 @@ def get_db() -> Iterator[Session]:
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except BaseException as exc:
+            end_after_error(session, exc)
             raise
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from khs_crm.db import session_scope
 from khs_crm.integrations import jobqueue
 from khs_crm.models import ActivityLog, Photo
 from khs_crm.services.core.errors import NotFound, ValidationFailed
@@ -54,14 +55,15 @@ class _Upload:
 
 
 def test_a_mixed_batch_keeps_the_photos_and_names_the_refused_files(session, cast, uploads):
-    outcome = upload_photos(
-        session,
-        job_id=cast.job.id,
-        files=mixed_batch(),
-        tag="before",
-        caption=" Kitchen wall ",
-        actor=cast.owner,
-    )
+    with session_scope() as unit:  # one unit of work, as the page's event handler runs it
+        outcome = upload_photos(
+            unit,
+            job_id=cast.job.id,
+            files=mixed_batch(),
+            tag="before",
+            caption=" Kitchen wall ",
+            actor=cast.owner,
+        )
 
     assert outcome.refused == [f"photo.txt: {NOT_A_PHOTO}", f"huge.jpg: {TOO_BIG}"]
     rows = session.exec(select(Photo).order_by(Photo.content_type)).all()
@@ -161,3 +163,18 @@ def test_files_the_picker_turns_away_are_named_with_the_reason(session, cast):
     eleven = [{"name": f"p{i}.jpg", "codes": ["too-many-files"]} for i in range(11)]
     call(JobPhotosState.rejected, state, eleven)
     assert state.error == "Choose at most 10 photos at once."
+
+
+def test_work_after_the_commit_waits_for_the_whole_unit_not_a_savepoint(engine):
+    from sqlmodel import Session
+
+    from khs_crm.db import after_commit
+
+    ran: list[str] = []
+    with Session(engine) as unit:
+        after_commit(unit, lambda: ran.append("queued"))
+        with unit.begin_nested():
+            pass
+        assert ran == []  # a savepoint's release is not the commit
+        unit.commit()
+    assert ran == ["queued"]

@@ -25,6 +25,14 @@ from khs_crm.settings import get_settings
 security_log = logging.getLogger("khs_crm.security")
 
 
+class TokenReused(ServiceError):
+    """A used refresh token came back: its family is revoked, and that revocation stands."""
+
+    status = 401
+    code = "UNAUTHORIZED"
+    keeps_writes = True
+
+
 class Unauthorized(ServiceError):
     status = 401
     code = "UNAUTHORIZED"
@@ -222,6 +230,7 @@ def refresh_tokens(session: Session, *, refresh_token: str) -> TokenPair:
             "refresh token reuse; family revoked",
             extra={"family": str(data.family_id), "user": str(data.user_id)},
         )
+        raise TokenReused("The refresh token is invalid, used or expired.")
     if outcome != "ok" or data is None or utcnow() >= data.expires_at:
         raise Unauthorized("The refresh token is invalid, used or expired.")
     user = _usable(session, data.user_id, data.auth_epoch)

@@ -107,9 +107,6 @@ class DatabaseStore:
             .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
-        # Its own commit: a reused token's family is revoked even though the request then
-        # fails (and its transaction rolls back).
-        self.db.commit()
 
     def family_revoked(self, family_id: uuid.UUID) -> bool:
         """Whether the family was revoked (logout, reuse): its access tokens are refused."""

@@ -123,4 +123,5 @@ def soft_delete(session: Session, row: SQLModel, *, actor: User | None, entity: 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _end_of_unit(session: Session) -> None:
-    forget_written(session)
+    if not session.in_nested_transaction():  # not a savepoint's release or rollback
+        forget_written(session)

@@ -10,6 +10,10 @@ class ServiceError(Exception):
     """Base class: a rule said no. ``status`` is the HTTP status the API answers with."""
 
     status = 400
+    # True: what the unit of work wrote before the refusal is still committed by the
+    # boundary (a security record, such as a revoked token family, that must outlive the
+    # failed request). False: everything is rolled back.
+    keeps_writes = False
     code = "VALIDATION_ERROR"
 
     def __init__(self, message: str, *, details: list[dict[str, str]] | None = None) -> None:

@@ -168,22 +168,20 @@ def store_photo(
     existing = session.get(Photo, meta.id)
     if existing is not None:
         return Stored(same_photo(existing, job.id, digest), False)
-    # An upload is two transactions by design: the checks above, then the insert. Decoding
-    # and storing take a while and must not hold the database's write lock; at worst a crash
-    # between the two leaves an orphaned file, never a row without its file.
-    session.commit()
+    # The file is checked and written before the row: decoding takes a while and the row's
+    # insert is what takes the database's write lock. At worst a failure after this leaves an
+    # orphaned file, never a row without its file.
     file = _write_file(data, job.id, meta.id, staged_key)
     try:
-        photo = _insert(session, job=job, meta=meta, file=file, digest=digest, actor=actor)
+        with session.begin_nested():  # a failed insert undoes only itself, not the batch
+            photo = _insert(session, job=job, meta=meta, file=file, digest=digest, actor=actor)
     except IntegrityError:  # the same id, uploaded at the same moment: theirs won
-        session.rollback()
         remove_objects([file.key])
         existing = session.get(Photo, meta.id)
         if existing is None:
             raise
         return Stored(same_photo(existing, job.id, digest), False)
     except BaseException:
-        session.rollback()
         remove_objects([file.key])
         raise
     after_commit(session, lambda: queue_thumbnail(photo))
