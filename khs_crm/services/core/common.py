@@ -61,14 +61,15 @@ def apply_changes(
 WRITTEN = "khs_written_rows"  # session.info key: {(table, id): version} of this unit of work
 
 
-def mark_written(session: Session, row: SQLModel) -> None:
+def mark_written(session: Session, row: SQLModel, *, version: int | None = None) -> None:
     """A versioned row was written: new version, new updated_at. Does not commit.
 
     The one place versions change. An existing row's new version is claimed with a
     compare-and-swap (``UPDATE … WHERE id = :id AND version = :read``): of two writers that
     read the same version, exactly one wins and the other gets PreconditionFailed, on SQLite
     and PostgreSQL alike. A row written twice in one unit of work (a sync operation, a
-    request) keeps the one version it took first.
+    request) keeps the one version it took first. ``version``: a number the caller already
+    took (``versioning.reserve_versions``, for many new rows at once).
     """
     table = row.__table__  # type: ignore[attr-defined]
     written = session.info.setdefault(WRITTEN, {})
@@ -79,7 +80,8 @@ def mark_written(session: Session, row: SQLModel) -> None:
         return
     state = inspect(row)
     with session.no_autoflush:
-        version = next_version(session)
+        if version is None:
+            version = next_version(session)
         if state.persistent:
             _claim(session, table, row, version)
     row.version = version  # type: ignore[attr-defined]

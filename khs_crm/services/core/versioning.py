@@ -28,6 +28,26 @@ def next_version(session: Session) -> int:
     return int(value)
 
 
+def reserve_versions(session: Session, count: int) -> range:
+    """Take ``count`` consecutive change numbers in one go (bulk writes). Does not commit.
+
+    Same lock as next_version, without one UPDATE (and one flush) per row.
+    """
+    if count < 1:
+        return range(0)
+    first = next_version(session)
+    if count <= 1:
+        return range(first, first + 1)
+    last = session.execute(
+        update(ChangeCounter)
+        .where(ChangeCounter.id == 1)
+        .values(value=ChangeCounter.value + (count - 1))
+        .returning(ChangeCounter.value)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    return range(first, last + 1)
+
+
 def current_version(session: Session) -> int:
     """The last change number handed out (committed or not)."""
     counter = session.get(ChangeCounter, 1)

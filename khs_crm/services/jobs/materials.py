@@ -14,6 +14,7 @@ from khs_crm.services.core import activity
 from khs_crm.services.core.access import assigned, get_visible_job, is_office, require_office
 from khs_crm.services.core.common import apply_changes, check_version, mark_written, soft_delete
 from khs_crm.services.core.errors import NotFound, ValidationFailed, id_taken
+from khs_crm.services.core.versioning import reserve_versions
 from khs_crm.services.jobs.service import InputModel, not_null
 
 MAX_QUANTITY = 1_000_000
@@ -103,12 +104,12 @@ def add_materials(
     get_visible_job(session, job_id=job_id, user=actor)
     _check_new_ids(session, items)
     created = []
-    for item in items:
+    for item, version in zip(items, reserve_versions(session, len(items)), strict=True):
         fields = item.model_dump(exclude={"id"})
         material = Material(id=item.id or uuid.uuid4(), job_id=job_id)
         for field, value in _with_stamps(material, fields, actor).items():
             setattr(material, field, value)
-        mark_written(session, material)
+        mark_written(session, material, version=version)
         activity.record(
             session,
             actor=actor,

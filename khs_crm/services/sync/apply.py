@@ -281,9 +281,14 @@ def _job_of(op: Operation) -> tuple[uuid.UUID, dict[str, Any]]:
     return _uuid(job_id), changes
 
 
-def _material_create(session: Session, op: Operation, user: User):
+def material_item(op: Operation) -> tuple[uuid.UUID, materials.MaterialCreate]:
+    """A material create's job id and validated fields (ValidationFailed if not valid)."""
     job_id, changes = _job_of(op)
-    item = _parse(materials.MaterialCreate, {**changes, "id": str(op.entity_id)})
+    return job_id, _parse(materials.MaterialCreate, {**changes, "id": str(op.entity_id)})
+
+
+def _material_create(session: Session, op: Operation, user: User):
+    job_id, item = material_item(op)
     (row,) = materials.add_materials(session, job_id=job_id, items=[item], actor=user)
     return row, []
 

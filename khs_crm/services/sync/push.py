@@ -21,11 +21,13 @@ from khs_crm.models import SyncOperation, User
 from khs_crm.services.core.common import forget_written
 from khs_crm.services.core.errors import NotFound, ServiceError
 from khs_crm.services.core.versioning import current_version, lock_writes
+from khs_crm.services.jobs import materials
 from khs_crm.services.sync.apply import (
     MODELS,
     Operation,
     Refused,
     handler_for,
+    material_item,
     refused_conflict,
     visible_row,
 )
@@ -69,13 +71,92 @@ def push(
     """
     lock_writes(session)
     ordered = sorted(operations, key=lambda op: op.seq)
-    return [apply_one(session, user=user, client_id=client_id, op=op) for op in ordered]
+    ledger = _ledger_rows(session, ordered)
+    results: list[OpResult] = []
+    done: set[uuid.UUID] = set()
+    for run in _runs(ordered, ledger):
+        applied = _apply_run(session, user, client_id, run) if len(run) > 1 else None
+        if applied is None:  # one operation, or a run one of whose operations fails
+            applied = []
+            for op in run:
+                new = op.op_id not in ledger and op.op_id not in done
+                applied.append(apply_one(session, user=user, client_id=client_id, op=op, new=new))
+                done.add(op.op_id)
+        done.update(op.op_id for op in run)
+        results.extend(applied)
+    return results
 
 
-def apply_one(session: Session, *, user: User, client_id: str, op: Operation) -> OpResult:
-    """Apply one operation exactly once, in its own savepoint, its ledger row beside it."""
+def _ledger_rows(session: Session, ops: list[Operation]) -> dict[uuid.UUID, SyncOperation]:
+    """The ledger rows of the push's opIds that were applied before, in one query."""
+    ids = list({op.op_id for op in ops})
+    found = session.exec(select(SyncOperation).where(col(SyncOperation.op_id).in_(ids))).all()
+    return {row.op_id: row for row in found}
+
+
+def _runs(ops: list[Operation], ledger: dict[uuid.UUID, SyncOperation]) -> list[list[Operation]]:
+    """The operations cut into runs that may be applied together: consecutive new material
+    creates on one job (a crew's list typed offline); every other operation alone."""
+    runs: list[list[Operation]] = []
+    last_key: str | None = None
+    seen: set[uuid.UUID] = set()
+    for op in ops:
+        key = _run_key(op, ledger, seen)
+        seen.add(op.op_id)
+        if key is not None and key == last_key:
+            runs[-1].append(op)
+        else:
+            runs.append([op])
+        last_key = key
+    return runs
+
+
+def _run_key(op: Operation, ledger: dict, seen: set[uuid.UUID]) -> str | None:
+    """The job of a new material create (its run's key); None for any other operation."""
+    job_id = op.changes.get("jobId")
+    if op.entity != "material" or op.action != "create" or not isinstance(job_id, str):
+        return None
+    if op.op_id in ledger or op.op_id in seen:
+        return None
+    return job_id
+
+
+def _apply_run(
+    session: Session, user: User, client_id: str, run: list[Operation]
+) -> list[OpResult] | None:
+    """Apply a run of material creates in one savepoint: one visibility check, one id check,
+    one block of versions, the rows, activity and ledger inserted together. Each row still
+    gets its own version and its own ledger row. None (and nothing written) when any of them
+    fails: the caller then applies them one by one, for each its own answer."""
+    forget_written(session)
+    try:
+        with session.begin_nested():
+            parsed = [material_item(op) for op in run]
+            job_id = parsed[0][0]
+            items = [item for _, item in parsed]
+            rows = materials.add_materials(session, job_id=job_id, items=items, actor=user)
+            results = [
+                OpResult(op.op_id, "applied", row.version, [], op.entity, row)
+                for op, row in zip(run, rows, strict=True)
+            ]
+            for op, result in zip(run, results, strict=True):
+                _add_ledger(session, result, user, client_id, op, payload_hash(op.raw))
+            session.flush()
+    except (ServiceError, IntegrityError):
+        return None
+    finally:
+        forget_written(session)
+    return results
+
+
+def apply_one(
+    session: Session, *, user: User, client_id: str, op: Operation, new: bool = False
+) -> OpResult:
+    """Apply one operation exactly once, in its own savepoint, its ledger row beside it.
+
+    ``new``: the caller already knows the opId has no ledger row (no lookup)."""
     digest = payload_hash(op.raw)
-    earlier = session.get(SyncOperation, op.op_id)
+    earlier = None if new else session.get(SyncOperation, op.op_id)
     if earlier is not None:
         return _replay(session, earlier, op, digest)
     forget_written(session)  # each operation is one unit of work: one new version per row
@@ -132,6 +213,11 @@ def _refused(session, refused: Refused, user, client_id, op, digest) -> OpResult
 
 
 def _write_ledger(session, result: OpResult, user, client_id, op, digest) -> None:
+    _add_ledger(session, result, user, client_id, op, digest)
+    session.flush()
+
+
+def _add_ledger(session, result: OpResult, user, client_id, op, digest) -> None:
     session.add(
         SyncOperation(
             op_id=op.op_id,
@@ -143,7 +229,6 @@ def _write_ledger(session, result: OpResult, user, client_id, op, digest) -> Non
             result=result.ledger(),
         )
     )
-    session.flush()
 
 
 def _replay(session: Session, earlier: SyncOperation, op: Operation, digest: str) -> OpResult:
