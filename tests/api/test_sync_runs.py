@@ -26,9 +26,7 @@ def creates(job, count, *, first_seq=1, **changes):
     ]
 
 
-def test_each_create_of_a_run_gets_its_own_version_ledger_row_and_activity(
-    client, session, cast
-):
+def test_each_create_of_a_run_gets_its_own_version_ledger_row_and_activity(client, session, cast):
     ops = creates(cast.job, 6)
     results = push(client, cast.worker_a, *ops)["results"]
     assert [r["status"] for r in results] == ["applied"] * 6
