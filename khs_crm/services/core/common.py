@@ -32,10 +32,13 @@ def apply_changes(
     actor: User | None,
     entity: str,
     action: ActivityAction | str = ActivityAction.update,
+    version: int | None = None,
+    locked: bool = False,
 ) -> dict[str, Any]:
     """Set the fields that really change, take a new version, log the activity.
 
-    Returns {field: [old, new]} of what changed (empty: nothing written). Does not commit.
+    Returns {field: [old, new]} of what changed (empty: nothing written). ``version`` and
+    ``locked`` as for ``mark_written``. Does not commit.
     """
     changed = {}
     for field, value in changes.items():
@@ -45,7 +48,7 @@ def apply_changes(
             setattr(row, field, value)
     if not changed:
         return changed
-    mark_written(session, row)
+    mark_written(session, row, version=version, locked=locked)
     stamp_fields(row, changed)
     activity.record(
         session,
@@ -61,7 +64,9 @@ def apply_changes(
 WRITTEN = "khs_written_rows"  # session.info key: {(table, id): version} of this unit of work
 
 
-def mark_written(session: Session, row: SQLModel, *, version: int | None = None) -> None:
+def mark_written(
+    session: Session, row: SQLModel, *, version: int | None = None, locked: bool = False
+) -> None:
     """A versioned row was written: new version, new updated_at. Does not commit.
 
     The one place versions change. An existing row's new version is claimed with a
@@ -69,7 +74,9 @@ def mark_written(session: Session, row: SQLModel, *, version: int | None = None)
     read the same version, exactly one wins and the other gets PreconditionFailed, on SQLite
     and PostgreSQL alike. A row written twice in one unit of work (a sync operation, a
     request) keeps the one version it took first. ``version``: a number the caller already
-    took (``versioning.reserve_versions``, for many new rows at once).
+    took (``versioning.reserve_versions``, for many rows at once). ``locked``: the caller
+    read the row after taking the writers' lock (``versioning.lock_writes``), so nobody can
+    have changed it since and the compare-and-swap is not needed.
     """
     table = row.__table__  # type: ignore[attr-defined]
     written = session.info.setdefault(WRITTEN, {})
@@ -82,7 +89,7 @@ def mark_written(session: Session, row: SQLModel, *, version: int | None = None)
     with session.no_autoflush:
         if version is None:
             version = next_version(session)
-        if state.persistent:
+        if state.persistent and not locked:
             _claim(session, table, row, version)
     row.version = version  # type: ignore[attr-defined]
     written[key] = version

@@ -65,6 +65,14 @@ def get_visible_material(session: Session, *, material_id: uuid.UUID, user: User
     return material
 
 
+def visible_materials(
+    session: Session, *, ids: list[uuid.UUID], user: User
+) -> dict[uuid.UUID, Material]:
+    """The live materials among ``ids`` on jobs the user may see, in one query."""
+    query = _visible_materials(user).where(col(Material.id).in_(ids))
+    return {material.id: material for material in session.exec(query).all()}
+
+
 def list_materials(session: Session, *, job_id: uuid.UUID, user: User) -> list[Material]:
     """The live materials of a visible job, oldest first (the order they were added)."""
     get_visible_job(session, job_id=job_id, user=user)
@@ -135,10 +143,31 @@ def update_material(
     """Change one material of a visible job. 404 / 412 / 422 as usual."""
     material = get_visible_material(session, material_id=material_id, user=actor)
     check_version(material, expected_version)
-    changes = _with_stamps(material, data.model_dump(exclude_unset=True), actor)
-    apply_changes(session, material, changes, actor=actor, entity="material")
+    change_material(session, material, data.model_dump(exclude_unset=True), actor=actor)
     session.flush()
     return material
+
+
+def change_material(
+    session: Session,
+    material: Material,
+    changes: dict[str, Any],
+    *,
+    actor: User,
+    version: int | None = None,
+    locked: bool = False,
+) -> dict[str, Any]:
+    """Set a material's fields, versioned and logged; the purchase stamps follow
+    ``purchased``. ``version``/``locked`` as for ``mark_written``. Does not flush."""
+    return apply_changes(
+        session,
+        material,
+        _with_stamps(material, changes, actor),
+        actor=actor,
+        entity="material",
+        version=version,
+        locked=locked,
+    )
 
 
 def bulk_update_materials(
@@ -150,10 +179,7 @@ def bulk_update_materials(
     nothing changes. The result keeps the order of ``ids`` (repeats removed).
     """
     wanted = list(dict.fromkeys(ids))
-    found = {
-        m.id: m
-        for m in session.exec(_visible_materials(actor).where(col(Material.id).in_(wanted))).all()
-    }
+    found = visible_materials(session, ids=wanted, user=actor)
     missing = [str(material_id) for material_id in wanted if material_id not in found]
     if missing:
         raise NotFound(
@@ -161,14 +187,7 @@ def bulk_update_materials(
         )
     requested = data.model_dump(exclude_unset=True)
     for material_id in wanted:
-        material = found[material_id]
-        apply_changes(
-            session,
-            material,
-            _with_stamps(material, requested, actor),
-            actor=actor,
-            entity="material",
-        )
+        change_material(session, found[material_id], requested, actor=actor)
     session.flush()
     return [found[material_id] for material_id in wanted]
 

@@ -123,14 +123,19 @@ def _assigned(session: Session, job_id: uuid.UUID, user: User) -> bool:
     return session.get(JobAssignment, (job_id, user.id)) is not None
 
 
-def _merge(session: Session, op: Operation, row: Any, changes: dict[str, Any], user: User):
+def _merged(op: Operation, row: Any, changes: dict[str, Any]):
+    """The changes merged with the row's fields: what to apply, what clashed."""
     current = {name: getattr(row, name) for name in changes}
-    to_apply, conflicts = merge_fields(
+    return merge_fields(
         changes=changes,
         current=current,
         field_versions=row.field_versions or {},
         base_version=op.base_version,
     )
+
+
+def _merge(session: Session, op: Operation, row: Any, changes: dict[str, Any], user: User):
+    to_apply, conflicts = _merged(op, row, changes)
     for conflict in conflicts:
         session.add(_conflict_row(session, op, conflict, user))
     op.conflicts = conflicts
@@ -293,10 +298,18 @@ def _material_create(session: Session, op: Operation, user: User):
     return row, []
 
 
+def material_changes(op: Operation, row: Any) -> tuple[dict[str, Any], list[FieldConflict]]:
+    """A material edit's validated fields merged with the row: what to apply, what clashed."""
+    return _merged(op, row, _material_fields(op))
+
+
+def _material_fields(op: Operation) -> dict[str, Any]:
+    return _parse(materials.MaterialChanges, op.changes).model_dump(exclude_unset=True)
+
+
 def _material_update(session: Session, op: Operation, user: User):
     row = _existing(session, op, user)
-    data = _parse(materials.MaterialChanges, op.changes).model_dump(exclude_unset=True)
-    to_apply, conflicts = _merge(session, op, row, data, user)
+    to_apply, conflicts = _merge(session, op, row, _material_fields(op), user)
     row = materials.update_material(
         session, material_id=row.id, data=materials.MaterialChanges(**to_apply), actor=user
     )

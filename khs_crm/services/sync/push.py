@@ -20,13 +20,14 @@ from sqlmodel import Session, col, func, select
 from khs_crm.models import SyncOperation, User
 from khs_crm.services.core.common import forget_written
 from khs_crm.services.core.errors import NotFound, ServiceError
-from khs_crm.services.core.versioning import current_version, lock_writes
+from khs_crm.services.core.versioning import current_version, lock_writes, reserve_versions
 from khs_crm.services.jobs import materials
 from khs_crm.services.sync.apply import (
     MODELS,
     Operation,
     Refused,
     handler_for,
+    material_changes,
     material_item,
     refused_conflict,
     visible_row,
@@ -96,56 +97,89 @@ def _ledger_rows(session: Session, ops: list[Operation]) -> dict[uuid.UUID, Sync
 
 def _runs(ops: list[Operation], ledger: dict[uuid.UUID, SyncOperation]) -> list[list[Operation]]:
     """The operations cut into runs that may be applied together: consecutive new material
-    creates on one job (a crew's list typed offline); every other operation alone."""
+    creates on one job (a list typed offline), consecutive edits of different materials
+    (ticks as bought); every other operation alone."""
     runs: list[list[Operation]] = []
     last_key: str | None = None
     seen: set[uuid.UUID] = set()
+    in_run: set[uuid.UUID] = set()
     for op in ops:
         key = _run_key(op, ledger, seen)
         seen.add(op.op_id)
-        if key is not None and key == last_key:
+        if key is not None and key == last_key and op.entity_id not in in_run:
             runs[-1].append(op)
         else:
             runs.append([op])
+            in_run = set()
+        in_run.add(op.entity_id)
         last_key = key
     return runs
 
 
 def _run_key(op: Operation, ledger: dict, seen: set[uuid.UUID]) -> str | None:
-    """The job of a new material create (its run's key); None for any other operation."""
+    """What a run of this operation shares (a create's job); None: it goes alone."""
+    if op.entity != "material" or op.op_id in ledger or op.op_id in seen:
+        return None
+    if op.action == "update":
+        return "update"
     job_id = op.changes.get("jobId")
-    if op.entity != "material" or op.action != "create" or not isinstance(job_id, str):
-        return None
-    if op.op_id in ledger or op.op_id in seen:
-        return None
-    return job_id
+    return f"create {job_id}" if op.action == "create" and isinstance(job_id, str) else None
+
+
+class _OneByOne(Exception):
+    """An operation of a run needs its own answer (missing, deleted, merged with conflicts)."""
 
 
 def _apply_run(
     session: Session, user: User, client_id: str, run: list[Operation]
 ) -> list[OpResult] | None:
-    """Apply a run of material creates in one savepoint: one visibility check, one id check,
-    one block of versions, the rows, activity and ledger inserted together. Each row still
-    gets its own version and its own ledger row. None (and nothing written) when any of them
-    fails: the caller then applies them one by one, for each its own answer."""
+    """Apply a run in one savepoint, its statements shared: creates take one visibility
+    check, one id check and one block of versions; edits read their rows in one query.
+    Each row still gets its own version, activity and ledger row, inserted together. None
+    (and nothing written) when any operation of the run fails or needs its own answer: the
+    caller then applies them one by one."""
     forget_written(session)
+    apply = _create_materials if run[0].action == "create" else _edit_materials
     try:
         with session.begin_nested():
-            parsed = [material_item(op) for op in run]
-            job_id = parsed[0][0]
-            items = [item for _, item in parsed]
-            rows = materials.add_materials(session, job_id=job_id, items=items, actor=user)
-            results = [
-                OpResult(op.op_id, "applied", row.version, [], op.entity, row)
-                for op, row in zip(run, rows, strict=True)
-            ]
+            results = apply(session, user, run)
             for op, result in zip(run, results, strict=True):
                 _add_ledger(session, result, user, client_id, op, payload_hash(op.raw))
             session.flush()
-    except (ServiceError, IntegrityError):
+    except (_OneByOne, ServiceError, IntegrityError):
         return None
     finally:
         forget_written(session)
+    return results
+
+
+def _create_materials(session: Session, user: User, run: list[Operation]) -> list[OpResult]:
+    parsed = [material_item(op) for op in run]
+    items = [item for _, item in parsed]
+    rows = materials.add_materials(session, job_id=parsed[0][0], items=items, actor=user)
+    return [
+        OpResult(op.op_id, "applied", row.version, [], op.entity, row)
+        for op, row in zip(run, rows, strict=True)
+    ]
+
+
+def _edit_materials(session: Session, user: User, run: list[Operation]) -> list[OpResult]:
+    """Edits of materials read after the push took the writers' lock (no compare-and-swap
+    needed); any missing, deleted or conflicting one sends the run back one by one."""
+    found = materials.visible_materials(session, ids=[op.entity_id for op in run], user=user)
+    versions = iter(reserve_versions(session, len(run)))
+    results = []
+    for op in run:
+        row = found.get(op.entity_id)
+        if row is None:
+            raise _OneByOne
+        to_apply, conflicts = material_changes(op, row)
+        if conflicts:
+            raise _OneByOne
+        materials.change_material(
+            session, row, to_apply, actor=user, version=next(versions), locked=True
+        )
+        results.append(OpResult(op.op_id, "applied", row.version, [], op.entity, row))
     return results
 
 
