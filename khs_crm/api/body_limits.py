@@ -20,7 +20,10 @@ UPLOAD_PATHS = (
     re.compile(r"^/api/customers/import/?$"),
 )
 # Reflex uploads: the office's CSV import, and a job's photos several at once (each file at
-# most 15 MB, at most 10 files, checked in the browser), plus the form around them.
+# most 15 MB, at most 10 files, checked in the browser), plus the form around them. Only an
+# office session gets this far (upload_gate). The body is not held in memory: Starlette
+# spools each file past 1 MB to disk, and the batch reads one file at a time
+# (services/photos/batch.py; benchmarks/office_batch_memory.py measures it).
 REFLEX_UPLOAD_LIMIT = MAX_BATCH_BYTES + MB
 SYNC_PUSH_LIMIT = 5 * MB  # a device's batch of up to 500 operations
 SYNC_PUSH_PATH = re.compile(r"^/api/sync/push/?$")

@@ -6,6 +6,8 @@ Real database (SQLite and PostgreSQL), real local storage, real thumbnail queue.
 
 from __future__ import annotations
 
+import io
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,21 +39,22 @@ def photo_files(folder: Path) -> list[str]:
 
 def mixed_batch() -> list[PhotoFile]:
     return [
-        PhotoFile("kitchen.jpg", image_bytes("JPEG", (640, 480))),
-        PhotoFile("photo.txt", b"Gate code 1234, dog in the yard."),
-        PhotoFile("deck.png", image_bytes("PNG", (320, 240))),
-        PhotoFile("huge.jpg", b"\xff\xd8\xff" + b"\x00" * MAX_PHOTO_BYTES),
+        PhotoFile.of("kitchen.jpg", image_bytes("JPEG", (640, 480))),
+        PhotoFile.of("photo.txt", b"Gate code 1234, dog in the yard."),
+        PhotoFile.of("deck.png", image_bytes("PNG", (320, 240))),
+        PhotoFile.of("huge.jpg", b"\xff\xd8\xff" + b"\x00" * MAX_PHOTO_BYTES),
     ]
 
 
 class _Upload:
-    """What Reflex's upload endpoint hands the handler: a named file read asynchronously."""
+    """What Reflex's upload endpoint hands the handler: a named file, its bytes in a
+    temporary file (Starlette's, spooled to disk past 1 MB)."""
 
     def __init__(self, file: PhotoFile) -> None:
-        self.name, self.content = file.name, file.data
-
-    async def read(self, size: int = -1) -> bytes:
-        return self.content if size < 0 else self.content[:size]
+        self.name = file.name
+        self.file = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
+        self.file.write(file.read())
+        self.file.seek(0)
 
 
 def test_a_mixed_batch_keeps_the_photos_and_names_the_refused_files(session, cast, uploads):
@@ -102,7 +105,7 @@ def test_a_mixed_batch_keeps_the_photos_and_names_the_refused_files(session, cas
     ],
 )
 def test_a_batch_that_breaks_a_rule_stores_nothing(session, cast, uploads, who, files, tag, error):
-    batch = [PhotoFile(f"p{i}.jpg", image_bytes("JPEG", (32, 24))) for i in range(files)]
+    batch = [PhotoFile.of(f"p{i}.jpg", image_bytes("JPEG", (32, 24))) for i in range(files)]
     with pytest.raises(error):
         upload_photos(
             session, job_id=cast.job.id, files=batch, tag=tag, caption="", actor=getattr(cast, who)
@@ -112,7 +115,7 @@ def test_a_batch_that_breaks_a_rule_stores_nothing(session, cast, uploads, who, 
 
 
 def test_a_worker_on_the_job_may_add_a_batch(session, cast):
-    batch = [PhotoFile("wall.webp", image_bytes("WEBP", (64, 48)))]
+    batch = [PhotoFile.of("wall.webp", image_bytes("WEBP", (64, 48)))]
     outcome = upload_photos(
         session, job_id=cast.job.id, files=batch, tag="", caption="", actor=cast.worker_a
     )
@@ -139,7 +142,7 @@ def test_the_upload_button_reports_each_file_and_shows_the_new_photos(session, c
 
 def test_a_batch_of_only_bad_files_says_so_and_uploads_nothing(session, cast):
     state = sub(root_state(signed_in(session, cast.owner), f"/jobs/{cast.job.id}"), JobPhotosState)
-    files = [_Upload(PhotoFile("photo.txt", b"not a photo"))]
+    files = [_Upload(PhotoFile.of("photo.txt", b"not a photo"))]
     call(JobPhotosState.upload, state, files, {"tag": "progress", "caption": ""})
     assert state.notice == "" and state.refused == [f"photo.txt: {NOT_A_PHOTO}"]
     assert state.photos == [] and session.exec(select(Photo)).all() == []
@@ -178,3 +181,30 @@ def test_work_after_the_commit_waits_for_the_whole_unit_not_a_savepoint(engine):
         assert ran == []  # a savepoint's release is not the commit
         unit.commit()
     assert ran == ["queued"]
+
+
+class _Watched(io.BytesIO):
+    """A chosen file that notes how many photos were already stored when it was read."""
+
+    def __init__(self, data: bytes, folder: Path, seen: list[int]) -> None:
+        super().__init__(data)
+        self.folder, self.seen = folder, seen
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.seen.append(len(photo_files(self.folder)))
+        return super().read(size)
+
+
+def test_a_batch_reads_each_file_only_when_its_turn_comes(session, cast, uploads):
+    """A batch costs the memory of one photo: file n is read after n - 1 are stored."""
+    seen: list[int] = []
+    batch = [
+        PhotoFile(f"p{i}.jpg", _Watched(image_bytes("JPEG", (64, 48)), uploads, seen))
+        for i in range(4)
+    ]
+    with session_scope() as unit:
+        outcome = upload_photos(
+            unit, job_id=cast.job.id, files=batch, tag="", caption="", actor=cast.owner
+        )
+    assert len(outcome.stored) == 4
+    assert seen == [0, 1, 2, 3]

@@ -7,8 +7,10 @@ A file the service refuses is named with the service's reason; the other files a
 
 from __future__ import annotations
 
+import io
 import uuid
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -26,10 +28,21 @@ MAX_BATCH_BYTES = MAX_BATCH_FILES * MAX_PHOTO_BYTES
 
 @dataclass(frozen=True)
 class PhotoFile:
-    """One chosen file: the name the person knows it by, and its bytes."""
+    """One chosen file: the name the person knows it by, and where its bytes are (Reflex's
+    upload leaves each file in a temporary file on disk: 1 MB of it in memory at most).
+
+    The batch reads one file at a time, each at most one byte past the largest photo, so a
+    batch costs the memory of one photo, not of all of them."""
 
     name: str
-    data: bytes
+    source: BinaryIO
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> PhotoFile:
+        return cls(name, io.BytesIO(data))
+
+    def read(self) -> bytes:
+        return self.source.read(MAX_PHOTO_BYTES + 1)
 
 
 @dataclass
@@ -72,7 +85,7 @@ def upload_photos(
     for file in files:
         one = meta.model_copy(update={"id": uuid.uuid4()})
         try:
-            stored = upload_photo(session, job_id=job_id, meta=one, data=file.data, actor=actor)
+            stored = upload_photo(session, job_id=job_id, meta=one, data=file.read(), actor=actor)
         except ServiceError as exc:
             outcome.refused.append(f"{file.name}: {exc.message}")
         else:

@@ -111,7 +111,7 @@ class JobPhotosState(Feedback, AuthState):
 
     @rx.event
     async def upload(self, files: list[rx.UploadFile], form: dict[str, Any]):
-        chosen = [PhotoFile(f.name or "photo", await f.read(MAX_PHOTO_BYTES + 1)) for f in files]
+        chosen = [PhotoFile(f.name or "photo", f.file) for f in files]  # read one at a time
         self.refused = []
         return self._run(self._upload, chosen, form)
 
