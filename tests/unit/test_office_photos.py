@@ -52,7 +52,7 @@ class _Upload:
 
     def __init__(self, file: PhotoFile) -> None:
         self.name = file.name
-        self.file = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
+        self.file = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115
         self.file.write(file.read())
         self.file.seek(0)
 
