@@ -7,7 +7,6 @@ Real database (SQLite and PostgreSQL), real local storage, real thumbnail queue.
 from __future__ import annotations
 
 import io
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from khs_crm.services.photos.images import MAX_PHOTO_BYTES
 from khs_crm.state.office.job_activity import JobActivityState
 from khs_crm.state.office.job_photos import JobPhotosState
 from tests.support.photo_files import image_bytes
+from tests.support.uploads import uploaded
 from tests.unit.test_office_state import call, root_state, signed_in, sub
 
 pytestmark = pytest.mark.usefixtures("uploads", "drained")
@@ -44,17 +44,6 @@ def mixed_batch() -> list[PhotoFile]:
         PhotoFile.of("deck.png", image_bytes("PNG", (320, 240))),
         PhotoFile.of("huge.jpg", b"\xff\xd8\xff" + b"\x00" * MAX_PHOTO_BYTES),
     ]
-
-
-class _Upload:
-    """What Reflex's upload endpoint hands the handler: a named file, its bytes in a
-    temporary file (Starlette's, spooled to disk past 1 MB)."""
-
-    def __init__(self, file: PhotoFile) -> None:
-        self.name = file.name
-        self.file = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115
-        self.file.write(file.read())
-        self.file.seek(0)
 
 
 def test_a_mixed_batch_keeps_the_photos_and_names_the_refused_files(session, cast, uploads):
@@ -124,7 +113,7 @@ def test_a_worker_on_the_job_may_add_a_batch(session, cast):
 
 def test_the_upload_button_reports_each_file_and_shows_the_new_photos(session, cast, uploads):
     state = sub(root_state(signed_in(session, cast.owner), f"/jobs/{cast.job.id}"), JobPhotosState)
-    files = [_Upload(f) for f in mixed_batch()]
+    files = [uploaded(f.read(), f.name) for f in mixed_batch()]
 
     result = call(JobPhotosState.upload, state, files, {"tag": "after", "caption": "Done"})
 
@@ -142,7 +131,7 @@ def test_the_upload_button_reports_each_file_and_shows_the_new_photos(session, c
 
 def test_a_batch_of_only_bad_files_says_so_and_uploads_nothing(session, cast):
     state = sub(root_state(signed_in(session, cast.owner), f"/jobs/{cast.job.id}"), JobPhotosState)
-    files = [_Upload(PhotoFile.of("photo.txt", b"not a photo"))]
+    files = [uploaded(b"not a photo", "photo.txt")]
     call(JobPhotosState.upload, state, files, {"tag": "progress", "caption": ""})
     assert state.notice == "" and state.refused == [f"photo.txt: {NOT_A_PHOTO}"]
     assert state.photos == [] and session.exec(select(Photo)).all() == []

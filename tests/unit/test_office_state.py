@@ -52,6 +52,7 @@ from khs_crm.state.office.review import ActivityState, ConflictsState
 from khs_crm.state.office.schedule import ScheduleState
 from tests.support.factories import make_customer, make_job, make_user
 from tests.support.photo_files import image_bytes
+from tests.support.uploads import uploaded
 
 STATE_LIMIT = 100 * 1024
 
@@ -141,7 +142,7 @@ def writes(w) -> list[tuple[type[rx.State], str, str, tuple]]:
     job_form = {"title": "Changed", "site_address": "", "description": ""}
     return [
         (CustomersState, "/customers", "create", (form,)),
-        (CustomersState, "/customers", "import_csv", ([_Upload(b"name\nNew person\n")],)),
+        (CustomersState, "/customers", "import_csv", ([uploaded(b"name\nNew person\n")],)),
         (CustomerState, f"/customers/{customer}", "save", (form,)),
         (CustomerState, f"/customers/{customer}", "delete", ()),
         (BoardState, "/jobs", "move", (job, "in_progress")),
@@ -159,7 +160,7 @@ def writes(w) -> list[tuple[type[rx.State], str, str, tuple]]:
         (JobMaterialsState, f"/jobs/{job}", "remove", ()),
         (JobActivityState, f"/jobs/{job}", "add_note", ({"body": "Hello"},)),
         (JobPhotosState, f"/jobs/{job}", "delete", ()),
-        (JobPhotosState, f"/jobs/{job}", "upload", ([_Upload(image_bytes(), "a.jpg")], _tag())),
+        (JobPhotosState, f"/jobs/{job}", "upload", ([uploaded(image_bytes(), "a.jpg")], _tag())),
         (PeopleState, "/people", "add", (_person(),)),
         (PeopleState, "/people", "change_role", (worker, "admin")),
         (PeopleState, "/people", "reactivate", (worker,)),
@@ -193,16 +194,6 @@ def test_every_office_handler_is_either_read_only_or_role_tested(world):
             if name.startswith("set") and name != "set_purchased":
                 continue  # Reflex's own setters (auto-setters are off)
             assert name in READ_ONLY or (cls, name) in tested, f"{cls.__name__}.{name}"
-
-
-class _Upload:
-    """What the upload endpoint hands the handler: a named file whose bytes are read async."""
-
-    def __init__(self, content: bytes, name: str = "upload") -> None:
-        self.content, self.name = content, name
-
-    async def read(self, size: int = -1) -> bytes:
-        return self.content if size < 0 else self.content[:size]
 
 
 def _tag() -> dict[str, str]:
@@ -337,10 +328,10 @@ def test_csv_import_reports_bad_rows_and_imports_nothing(session, world):
     state = sub(root_state(signed_in(session, world.owner), "/customers"), CustomersState)
     before = snapshot(session)["customers"]
     csv = b"name,email\nGood Person,good@example.com\n,missing@example.com\nBad,nope\n"
-    call(CustomersState.import_csv, state, [_Upload(csv)])
+    call(CustomersState.import_csv, state, [uploaded(csv)])
     assert [p.where for p in state.import_report] == ["row 3.name", "row 4.email"]
     assert snapshot(session)["customers"] == before
-    call(CustomersState.import_csv, state, [_Upload(b"name\nAna\nBo\n")])
+    call(CustomersState.import_csv, state, [uploaded(b"name\nAna\nBo\n")])
     assert state.import_report == [] and state.notice == "Imported 2 customers."
 
 
