@@ -36,6 +36,7 @@ from khs_crm.office.activity import ActivityRow
 from khs_crm.office.job_page import MaterialRow
 from khs_crm.office.views import CustomerRow
 from khs_crm.services.auth import service as auth
+from khs_crm.services.customers.csv_transfer import MAX_IMPORT_BYTES
 from khs_crm.state.office.base import PAGE_SIZE
 from khs_crm.state.office.customer import CustomerState
 from khs_crm.state.office.customers import CustomersState
@@ -333,6 +334,16 @@ def test_csv_import_reports_bad_rows_and_imports_nothing(session, world):
     assert snapshot(session)["customers"] == before
     call(CustomersState.import_csv, state, [uploaded(b"name\nAna\nBo\n")])
     assert state.import_report == [] and state.notice == "Imported 2 customers."
+
+
+def test_a_csv_past_the_limit_is_refused_without_reading_it_whole(session, world):
+    state = sub(root_state(signed_in(session, world.owner), "/customers"), CustomersState)
+    before = snapshot(session)["customers"]
+    big = uploaded(b"name\n" + b"Ana\n" * (2 * MAX_IMPORT_BYTES // 4))  # 10 MB of rows
+    call(CustomersState.import_csv, state, [big])
+    assert state.error == "The file is larger than 5 MB."
+    assert big.file.tell() == MAX_IMPORT_BYTES + 1  # read no further than needed to tell
+    assert snapshot(session)["customers"] == before
 
 
 def test_workflow_refuses_a_skipped_step_with_the_reason(session, world):

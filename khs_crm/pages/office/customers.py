@@ -10,6 +10,7 @@ from khs_crm.components.links import link
 from khs_crm.components.pager import pager
 from khs_crm.components.ui import button, card, empty_state
 from khs_crm.pages.office.customer_form import customer_form
+from khs_crm.services.customers.csv_transfer import MAX_IMPORT_BYTES
 from khs_crm.state.office.customers import CustomersState
 
 S = CustomersState
@@ -84,7 +85,7 @@ def _import() -> rx.Component:
         accept={"text/csv": [".csv"], "application/vnd.ms-excel": [".csv"]},
         multiple=False,
         max_files=1,
-        max_size=5 * 1024 * 1024,
+        max_size=MAX_IMPORT_BYTES,
         no_keyboard=True,
         on_drop=S.import_csv(rx.upload_files(upload_id="customers-csv")),
         on_drop_rejected=S.rejected,

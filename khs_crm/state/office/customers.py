@@ -80,7 +80,8 @@ class CustomersState(Feedback, AuthState):
 
     @rx.event
     async def import_csv(self, files: list[rx.UploadFile]):
-        content = await files[0].read() if files else b""
+        # one byte past the limit is enough for the service to say the file is too large
+        content = await files[0].read(customer_csv.MAX_IMPORT_BYTES + 1) if files else b""
         self.import_report = []
         return self._run(self._import, content)
 
