@@ -104,9 +104,10 @@ def current_user(request: Request, session: SessionDep) -> User:
     if header.lower().startswith("bearer "):
         user = auth.user_for_access_token(session, header[7:].strip())
     else:
-        user = auth.user_for_session(session, session_cookie(request))
-        if user is None:
+        cookie_user = auth.user_for_session(session, session_cookie(request))
+        if cookie_user is None:
             raise auth.Unauthorized("Sign in to continue.")
+        user = cookie_user
         if request.method not in SAFE_METHODS:
             check_same_origin(request)
     auth.check_api_rate(user)

@@ -20,7 +20,7 @@ from khs_crm.services.photos import service as photo_service
 from khs_crm.services.photos.images import MAX_PHOTO_BYTES
 from khs_crm.services.photos.service import PhotoChanges, PhotoMeta, PhotoTag, ServedFile
 
-IMAGE_RESPONSES = {
+IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The image bytes",
         "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp", "image/heic")},

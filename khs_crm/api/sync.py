@@ -59,11 +59,9 @@ class Resolution(CamelModel):
 
 def row_json(
     session: Session, entity: str, row: Any, crews: dict[uuid.UUID, list[uuid.UUID]] | None = None
-) -> dict[str, Any] | None:
+) -> dict[str, Any]:
     """A row as the REST API shows it (tombstones too); ``crews``: the jobs' crews, read
     beforehand for many rows at once."""
-    if row is None:
-        return None
     if entity == "customer":
         return customer_json(row)
     if entity == "job":
@@ -101,7 +99,8 @@ def _result_json(session: Session, result: sync_service.OpResult) -> dict[str, A
 
 
 def _parse_operations(raw_ops: list[dict[str, Any]]) -> tuple[list[Operation], list[dict]]:
-    parsed, bad = [], []
+    parsed: list[Operation] = []
+    bad: list[dict[str, Any]] = []
     for index, raw in enumerate(raw_ops):
         try:
             op = PushOperation.model_validate(raw)
@@ -234,7 +233,7 @@ def conflict_json(session: Session, c: SyncConflict) -> dict[str, Any]:
         "clientValue": c.client_value,
         "serverVersion": c.server_version,
         "serverUserId": str(c.server_user_id) if c.server_user_id else None,
-        "serverUserName": names.get(c.server_user_id),
+        "serverUserName": names.get(c.server_user_id) if c.server_user_id else None,
         "clientUserId": str(c.client_user_id),
         "clientUserName": names.get(c.client_user_id),
         "opId": str(c.op_id),

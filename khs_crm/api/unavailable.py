@@ -43,5 +43,5 @@ def install_unavailable_handlers(api: FastAPI) -> None:
     """A database or Redis that cannot be reached answers 503 SERVICE_UNAVAILABLE, not 500."""
     for error in (sa_exc.DBAPIError, sa_exc.TimeoutError):
         api.add_exception_handler(error, _unavailable("database"))
-    for error in (redis.ConnectionError, redis.TimeoutError):
-        api.add_exception_handler(error, _unavailable("redis"))
+    for redis_error in (redis.ConnectionError, redis.TimeoutError):
+        api.add_exception_handler(redis_error, _unavailable("redis"))

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from khs_crm.settings import get_settings
 
@@ -102,7 +102,9 @@ class RedisQueue:
     def _work(self) -> None:
         while not self._stopping.is_set():
             try:
-                raw = self._redis.blmove(REDIS_KEY, self._processing, 1, "RIGHT", "LEFT")
+                # redis-py types every reply as sync-or-async; this client is sync: bytes.
+                moved = self._redis.blmove(REDIS_KEY, self._processing, 1, "RIGHT", "LEFT")
+                raw = cast(bytes | None, moved)
             except Exception:
                 log.warning("job queue: Redis unreachable, retrying", exc_info=True)
                 self._stopping.wait(1)
@@ -113,7 +115,8 @@ class RedisQueue:
                 job = json.loads(raw)
                 run_job(job["name"], job["payload"])
             finally:
-                self._redis.lrem(self._processing, 1, raw)
+                # redis-py's stubs say str; the value is any encodable, bytes included.
+                self._redis.lrem(self._processing, 1, raw)  # type: ignore[arg-type]
 
     def enqueue(self, name: str, payload: dict[str, Any]) -> None:
         """Push a job on the shared list (any process's worker may take it)."""

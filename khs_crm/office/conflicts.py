@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from pydantic import BaseModel
 from pydantic.alias_generators import to_snake
 from sqlmodel import Session, col, select
 
-from khs_crm.models import ActivityLog, SyncConflict
+from khs_crm.models import ActivityAction, ActivityLog, SyncConflict
 from khs_crm.office.activity import FIELD_NAMES, display, href, load_labels
 from khs_crm.office.views import when
 from khs_crm.services.sync import messages as sync_messages
@@ -48,6 +49,10 @@ def office_change_time(session: Session, c: SyncConflict) -> datetime | None:
     return next((at for at, changes in rows if c.field in (changes or {})), None)
 
 
+def _who(names: dict[uuid.UUID, str], user_id: uuid.UUID | None, unknown: str) -> str:
+    return names.get(user_id, unknown) if user_id is not None else unknown
+
+
 def _resolution(c: SyncConflict, who: str) -> str:
     if c.resolved_at is None:
         return ""
@@ -85,7 +90,8 @@ def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRo
     labels = load_labels(session, refs, people)
     out = []
     for c in rows:
-        link = href(ActivityLog(entity=c.entity, entity_id=c.entity_id, action="update"), labels)
+        row = ActivityLog(entity=c.entity, entity_id=c.entity_id, action=ActivityAction.update)
+        link = href(row, labels)
         office_at = office_change_time(session, c) if c.server_user_id else None
         out.append(
             ConflictRow(
@@ -95,12 +101,12 @@ def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRo
                 field=FIELD_NAMES.get(c.field, c.field.replace("_", " ")),
                 server_value=display(c.field, c.server_value),
                 client_value=display(c.field, c.client_value),
-                server_by=labels.users.get(c.server_user_id, "the office"),
+                server_by=_who(labels.users, c.server_user_id, "the office"),
                 server_when=when(office_at) if office_at else "before the phone synced",
                 client_by=labels.users.get(c.client_user_id, "a phone"),
                 client_when=when(c.created_at),
                 server_current=c.kind != "field",
-                resolved=_resolution(c, labels.users.get(c.resolved_by, "Someone")),
+                resolved=_resolution(c, _who(labels.users, c.resolved_by, "Someone")),
                 kind=c.kind,
                 message=sync_messages.render(c.reason, c.params or {}) if c.reason else "",
                 tried=tried(c.changes),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
@@ -176,6 +177,7 @@ def _workers(session: Session, page: int, page_size: int) -> tuple[list[User], i
 
 
 def _days_covered(job: Job, first: date) -> list[int]:
+    assert job.scheduled_start is not None, "scheduled_between reads scheduled jobs only"
     start = local(job.scheduled_start).date()
     end = local(job.scheduled_end).date() if job.scheduled_end else start
     return [i for i in range(7) if start <= first + timedelta(days=i) <= end]
@@ -199,7 +201,8 @@ def week_grid(
             customer=customer,
             time=_window((job.scheduled_start, job.scheduled_end)),
         )
-        for person in crew_of.get(job.id) or [None]:
+        crew: Sequence[uuid.UUID | None] = crew_of.get(job.id) or [None]
+        for person in crew:
             if person in cells:
                 for i in _days_covered(job, first):
                     cells[person][i].append(item)

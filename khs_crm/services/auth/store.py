@@ -60,12 +60,14 @@ class DatabaseStore:
 
     def touch_session(self, id_hash: str, idle: timedelta) -> None:
         self.db.execute(
-            update(UserSession).where(UserSession.id_hash == id_hash).values(last_seen_at=utcnow())
+            update(UserSession)
+            .where(col(UserSession.id_hash) == id_hash)
+            .values(last_seen_at=utcnow())
         )
         self.db.flush()
 
     def delete_session(self, id_hash: str) -> None:
-        self.db.execute(delete(UserSession).where(UserSession.id_hash == id_hash))
+        self.db.execute(delete(UserSession).where(col(UserSession.id_hash) == id_hash))
         self.db.flush()
 
     def save_refresh(self, token_hash: str, data: StoredRefresh) -> None:
@@ -82,12 +84,12 @@ class DatabaseStore:
 
     def use_refresh(self, token_hash: str) -> tuple[str, StoredRefresh | None]:
         """Mark the token used. Returns ("ok" | "reused" | "revoked" | "unknown", data)."""
-        claimed = self.db.execute(
+        claimed = self.db.exec(
             update(RefreshToken)
             .where(
-                RefreshToken.token_hash == token_hash,
-                RefreshToken.used_at.is_(None),
-                RefreshToken.revoked_at.is_(None),
+                col(RefreshToken.token_hash) == token_hash,
+                col(RefreshToken.used_at).is_(None),
+                col(RefreshToken.revoked_at).is_(None),
             )
             .values(used_at=utcnow())
         ).rowcount
@@ -104,7 +106,7 @@ class DatabaseStore:
     def revoke_family(self, family_id: uuid.UUID) -> None:
         self.db.execute(
             update(RefreshToken)
-            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .where(col(RefreshToken.family_id) == family_id, col(RefreshToken.revoked_at).is_(None))
             .values(revoked_at=utcnow())
         )
 

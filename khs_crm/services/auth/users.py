@@ -180,12 +180,11 @@ def update_user(
     check_version(user, expected_version)
     new_role = parse_role(role) if role is not None else None
     check_may_manage(actor, user, new_role)
-    wanted = {
-        "name": _check_name(name) if name is not None else user.name,
-        "role": new_role or Role(user.role),
-        "active": user.active if active is None else active,
-    }
-    _check_last_owner(session, user, wanted["role"], wanted["active"])
+    name_after = _check_name(name) if name is not None else user.name
+    role_after = new_role or Role(user.role)
+    active_after = user.active if active is None else active
+    _check_last_owner(session, user, role_after, active_after)
+    wanted = {"name": name_after, "role": role_after, "active": active_after}
     changed = {f: [getattr(user, f), v] for f, v in wanted.items() if getattr(user, f) != v}
     if not changed:
         return user

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, exists
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, Exists, SQLColumnExpression, exists
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from khs_crm.models import Customer, Job, JobAssignment, Role, User
 from khs_crm.services.core.errors import Forbidden, NotFound
@@ -16,23 +17,28 @@ def is_office(user: User) -> bool:
     return user.role in (Role.owner, Role.admin)
 
 
-def assigned(job_id_column, user: User):
+def assigned(job_id_column: SQLColumnExpression[uuid.UUID], user: User) -> Exists:
     """SQL condition: the job is assigned to this user."""
-    return exists().where(JobAssignment.job_id == job_id_column, JobAssignment.user_id == user.id)
+    return exists().where(
+        col(JobAssignment.job_id) == job_id_column, col(JobAssignment.user_id) == user.id
+    )
 
 
-def visible_jobs(user: User) -> Select:
+def visible_jobs(user: User) -> SelectOfScalar[Job]:
     """SELECT of the live jobs this user may see."""
-    query = select(Job).where(Job.deleted_at.is_(None))
-    return query if is_office(user) else query.where(assigned(Job.id, user))
+    query = select(Job).where(col(Job.deleted_at).is_(None))
+    return query if is_office(user) else query.where(assigned(col(Job.id), user))
 
 
-def visible_customer_condition(user: User):
+def visible_customer_condition(user: User) -> ColumnElement[bool]:
     """SQL condition on Customer: office sees all; a worker, customers of assigned jobs."""
+    live = col(Customer.deleted_at).is_(None)
     if is_office(user):
-        return Customer.deleted_at.is_(None)
-    return Customer.deleted_at.is_(None) & exists().where(
-        Job.customer_id == Customer.id, Job.deleted_at.is_(None), assigned(Job.id, user)
+        return live
+    return live & exists().where(
+        col(Job.customer_id) == Customer.id,
+        col(Job.deleted_at).is_(None),
+        assigned(col(Job.id), user),
     )
 
 

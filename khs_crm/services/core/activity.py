@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -19,7 +19,15 @@ from sqlmodel import Session, col, select
 from khs_crm.models import ActivityAction, ActivityLog, JobNote, Material, Photo, User
 
 Changes = dict[str, dict[str, Any]]
-JOB_PARTS = {"material": Material, "note": JobNote, "photo": Photo}
+
+
+class JobPart(Protocol):
+    """A row that belongs to one job (a material, a note, a photo)."""
+
+    job_id: uuid.UUID
+
+
+JOB_PARTS: dict[str, type[JobPart]] = {"material": Material, "note": JobNote, "photo": Photo}
 
 
 def _jsonable(value: Any) -> Any:

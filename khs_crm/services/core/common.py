@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import event, inspect, update
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Table, event, inspect, update
+from sqlmodel import Session
 
 from khs_crm.models import ActivityAction, User
 from khs_crm.models.base import utcnow
 from khs_crm.services.core import activity
 from khs_crm.services.core.errors import PreconditionFailed
 from khs_crm.services.core.versioning import next_version
+
+
+class Versioned(Protocol):
+    """A table row that takes versions (customers, jobs, materials, notes, photos, users)."""
+
+    id: uuid.UUID
+    version: int
+    updated_at: datetime
+
+
+class Deletable(Versioned, Protocol):
+    """A versioned row with a tombstone."""
+
+    deleted_at: datetime | None
 
 
 def check_version(row: Any, expected: int | None) -> None:
@@ -26,7 +42,7 @@ def check_version(row: Any, expected: int | None) -> None:
 
 def apply_changes(
     session: Session,
-    row: SQLModel,
+    row: Versioned,
     changes: dict[str, Any],
     *,
     actor: User | None,
@@ -40,7 +56,7 @@ def apply_changes(
     Returns {field: [old, new]} of what changed (empty: nothing written). ``version`` and
     ``locked`` as for ``mark_written``. Does not commit.
     """
-    changed = {}
+    changed: dict[str, Any] = {}
     for field, value in changes.items():
         old = getattr(row, field)
         if old != value:
@@ -65,7 +81,7 @@ WRITTEN = "khs_written_rows"  # session.info key: {(table, id): version} of this
 
 
 def mark_written(
-    session: Session, row: SQLModel, *, version: int | None = None, locked: bool = False
+    session: Session, row: Versioned, *, version: int | None = None, locked: bool = False
 ) -> None:
     """A versioned row was written: new version, new updated_at. Does not commit.
 
@@ -78,10 +94,11 @@ def mark_written(
     read the row after taking the writers' lock (``versioning.lock_writes``), so nobody can
     have changed it since and the compare-and-swap is not needed.
     """
-    table = row.__table__  # type: ignore[attr-defined]
+    # SQLModel's stubs do not declare __table__, which every table=True class has.
+    table: Table = row.__table__  # type: ignore[attr-defined]
     written = session.info.setdefault(WRITTEN, {})
-    key = (table.name, row.id)  # type: ignore[attr-defined]
-    row.updated_at = utcnow()  # type: ignore[attr-defined]
+    key = (table.name, row.id)
+    row.updated_at = utcnow()
     session.add(row)
     if key in written:
         return
@@ -91,16 +108,14 @@ def mark_written(
             version = next_version(session)
         if state.persistent and not locked:
             _claim(session, table, row, version)
-    row.version = version  # type: ignore[attr-defined]
+    row.version = version
     written[key] = version
 
 
-def _claim(session: Session, table: Any, row: SQLModel, version: int) -> None:
-    read = inspect(row).committed_state.get("version", row.version)  # type: ignore[attr-defined]
-    claimed = session.execute(
-        update(table)
-        .where(table.c.id == row.id, table.c.version == read)  # type: ignore[attr-defined]
-        .values(version=version)
+def _claim(session: Session, table: Table, row: Versioned, version: int) -> None:
+    read = inspect(row).committed_state.get("version", row.version)
+    claimed = session.exec(
+        update(table).where(table.c.id == row.id, table.c.version == read).values(version=version)
     ).rowcount
     if claimed != 1:
         raise PreconditionFailed(
@@ -114,13 +129,13 @@ def forget_written(session: Session) -> None:
     session.info.pop(WRITTEN, None)
 
 
-def stamp_fields(row: SQLModel, fields: Iterable[str]) -> None:
+def stamp_fields(row: Versioned, fields: Iterable[str]) -> None:
     """Remember that these fields changed at the row's current version (for sync merges)."""
     if hasattr(row, "field_versions"):
         row.field_versions = {**(row.field_versions or {}), **dict.fromkeys(fields, row.version)}
 
 
-def soft_delete(session: Session, row: SQLModel, *, actor: User | None, entity: str) -> None:
+def soft_delete(session: Session, row: Deletable, *, actor: User | None, entity: str) -> None:
     """Tombstone the row (kept for history and sync) and log it. Does not commit."""
     row.deleted_at = utcnow()
     mark_written(session, row)

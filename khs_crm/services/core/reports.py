@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from khs_crm.models import Customer, Job, JobStatus, Material, User
 from khs_crm.services.core.access import visible_jobs
@@ -31,19 +31,21 @@ OPEN_STATUSES = (JobStatus.scheduled, JobStatus.in_progress, JobStatus.on_hold)
 def dashboard_summary(session: Session) -> DashboardSummary:
     """Counts the office sees first: customers, open jobs, jobs by status, materials to buy."""
     customers = session.exec(
-        select(func.count()).select_from(Customer).where(Customer.deleted_at.is_(None))
+        select(func.count()).select_from(Customer).where(col(Customer.deleted_at).is_(None))
     ).one()
     rows = session.exec(
-        select(Job.status, func.count()).where(Job.deleted_at.is_(None)).group_by(Job.status)
+        select(Job.status, func.count())
+        .where(col(Job.deleted_at).is_(None))
+        .group_by(col(Job.status))
     ).all()
     by_status = {str(status): count for status, count in rows}
     to_buy = session.exec(
         select(func.count())
         .select_from(Material)
-        .join(Job, Job.id == Material.job_id)
-        .where(Material.deleted_at.is_(None), Material.purchased.is_(False))
-        .where(Job.deleted_at.is_(None))
-        .where(Job.status.not_in([JobStatus.completed, JobStatus.cancelled]))
+        .join(Job, col(Job.id) == Material.job_id)
+        .where(col(Material.deleted_at).is_(None), col(Material.purchased).is_(False))
+        .where(col(Job.deleted_at).is_(None))
+        .where(col(Job.status).not_in([JobStatus.completed, JobStatus.cancelled]))
     ).one()
     return DashboardSummary(
         customers=customers,
@@ -78,12 +80,12 @@ def todays_jobs(session: Session, *, user: User, tz_name: str) -> list[TodayJob]
     start, end = day_bounds(tz_name)
     rows = session.execute(
         visible_jobs(user)
-        .add_columns(Customer.name, Customer.phone)
-        .join(Customer, Customer.id == Job.customer_id)
-        .where(Job.scheduled_start < end)
-        .where((Job.scheduled_end >= start) | (Job.scheduled_start >= start))
-        .where(Job.status.not_in([JobStatus.cancelled, JobStatus.completed]))
-        .order_by(Job.scheduled_start)
+        .add_columns(col(Customer.name), col(Customer.phone))
+        .join(Customer, col(Customer.id) == Job.customer_id)
+        .where(col(Job.scheduled_start) < end)
+        .where((col(Job.scheduled_end) >= start) | (col(Job.scheduled_start) >= start))
+        .where(col(Job.status).not_in([JobStatus.cancelled, JobStatus.completed]))
+        .order_by(col(Job.scheduled_start))
     ).all()
     tz = ZoneInfo(tz_name)
     return [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from khs_crm.models import ChangeCounter
 
@@ -16,9 +16,9 @@ def next_version(session: Session) -> int:
     """
     result = session.execute(
         update(ChangeCounter)
-        .where(ChangeCounter.id == 1)
+        .where(col(ChangeCounter.id) == 1)
         .values(value=ChangeCounter.value + 1)
-        .returning(ChangeCounter.value)
+        .returning(col(ChangeCounter.value))
     )
     value = result.scalar_one_or_none()
     if value is None:
@@ -40,9 +40,9 @@ def reserve_versions(session: Session, count: int) -> range:
         return range(first, first + 1)
     last = session.execute(
         update(ChangeCounter)
-        .where(ChangeCounter.id == 1)
+        .where(col(ChangeCounter.id) == 1)
         .values(value=ChangeCounter.value + (count - 1))
-        .returning(ChangeCounter.value)
+        .returning(col(ChangeCounter.value))
         .execution_options(synchronize_session=False)
     ).scalar_one()
     return range(first, last + 1)
@@ -60,7 +60,7 @@ def lock_writes(session: Session) -> None:
     ends, so what this transaction reads next stays as read."""
     session.execute(
         update(ChangeCounter)
-        .where(ChangeCounter.id == 1)
+        .where(col(ChangeCounter.id) == 1)
         .values(value=ChangeCounter.value)
         .execution_options(synchronize_session=False)
     )

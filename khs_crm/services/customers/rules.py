@@ -107,9 +107,7 @@ Notes = Annotated[
 class _Rules(BaseModel):
     """camelCase aliases, unknown fields refused: server-owned fields cannot be sent."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strict=True
-    )
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
 
 class CustomerCreate(_Rules):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, text
+from sqlalchemy import ColumnElement, and_, func, inspect, or_, text
 from sqlmodel import Session, col, select
 
 from khs_crm.models import Customer, User
@@ -42,7 +42,7 @@ FTS_IDS = (
 
 def is_search_object(name: str | None) -> bool:
     """True for the search tables and indexes of migration 0003 (schema diffs skip them)."""
-    return bool(name) and name.startswith(SEARCH_OBJECT_PREFIXES)
+    return name is not None and name.startswith(SEARCH_OBJECT_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,8 @@ def search_condition(session: Session, q: str) -> ColumnElement[bool]:
     conditions = [_like_term(t) for t in terms if len(t.text) < TRIGRAM]
     if indexed:
         ids = text(FTS_IDS).bindparams(fts_query=fts_query(indexed))
-        conditions.append(col(Customer.id).in_(ids.columns(customer_id=Customer.id.type)))
+        id_type = inspect(Customer).c.id.type
+        conditions.append(col(Customer.id).in_(ids.columns(customer_id=id_type)))
     return and_(*conditions)
 
 

@@ -192,6 +192,7 @@ def utc_stamp(moment: datetime) -> str:
 
 def _event(job: Job, customer_name: str, now: datetime) -> Iterator[str]:
     start = job.scheduled_start
+    assert start is not None, "the feed holds scheduled jobs only (feed_jobs)"
     end = job.scheduled_end if job.scheduled_end and job.scheduled_end > start else None
     yield "BEGIN:VEVENT"
     yield f"UID:job-{job.id}@khs-crm"

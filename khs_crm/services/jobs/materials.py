@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, Strict, field_validator
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from khs_crm.models import ActivityAction, Job, Material, User
 from khs_crm.models.base import utcnow
@@ -48,13 +49,13 @@ class MaterialCreate(MaterialChanges):
     )
 
 
-def _visible_materials(user: User):
+def _visible_materials(user: User) -> SelectOfScalar[Material]:
     query = (
         select(Material)
         .join(Job, col(Job.id) == Material.job_id)
         .where(col(Material.deleted_at).is_(None), col(Job.deleted_at).is_(None))
     )
-    return query if is_office(user) else query.where(assigned(Job.id, user))
+    return query if is_office(user) else query.where(assigned(col(Job.id), user))
 
 
 def get_visible_material(session: Session, *, material_id: uuid.UUID, user: User) -> Material:
@@ -114,7 +115,7 @@ def add_materials(
     created = []
     for item, version in zip(items, reserve_versions(session, len(items)), strict=True):
         fields = item.model_dump(exclude={"id"})
-        material = Material(id=item.id or uuid.uuid4(), job_id=job_id)
+        material = Material(id=item.id or uuid.uuid4(), job_id=job_id, name=item.name)
         for field, value in _with_stamps(material, fields, actor).items():
             setattr(material, field, value)
         mark_written(session, material, version=version)

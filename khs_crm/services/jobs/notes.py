@@ -28,7 +28,7 @@ def list_notes(
 ) -> tuple[list[tuple[JobNote, str | None]], int]:
     """One page of a visible job's live notes, newest first, each with its author's name."""
     get_visible_job(session, job_id=job_id, user=user)
-    live = (JobNote.job_id == job_id) & col(JobNote.deleted_at).is_(None)
+    live = (col(JobNote.job_id) == job_id) & col(JobNote.deleted_at).is_(None)
     total = session.exec(select(func.count()).select_from(JobNote).where(live)).one()
     rows = session.exec(
         select(JobNote, User.name)

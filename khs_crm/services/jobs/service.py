@@ -130,13 +130,14 @@ def list_jobs(
     if filters.assigned_to is not None:
         query = query.where(
             exists().where(
-                JobAssignment.job_id == Job.id, JobAssignment.user_id == filters.assigned_to
+                col(JobAssignment.job_id) == Job.id,
+                col(JobAssignment.user_id) == filters.assigned_to,
             )
         )
     if filters.start_from is not None:
-        query = query.where(Job.scheduled_start >= filters.start_from)
+        query = query.where(col(Job.scheduled_start) >= filters.start_from)
     if filters.start_to is not None:
-        query = query.where(Job.scheduled_start <= filters.start_to)
+        query = query.where(col(Job.scheduled_start) <= filters.start_to)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     page = query.order_by(col(Job.created_at).desc(), col(Job.id)).offset(offset).limit(limit)
     return list(session.exec(page).all()), total
@@ -157,6 +158,7 @@ def job_detail(session: Session, *, job_id: uuid.UUID, user: User) -> JobDetail:
         )
     ).one()
     customer = session.get(Customer, job.customer_id)
+    assert customer is not None, "jobs.customer_id is a foreign key; customers are soft-deleted"
     return JobDetail(job, customer, list(crew), int(total), int(bought))
 
 

@@ -197,6 +197,8 @@ def reduce_heif(picture: Any, factor: int) -> Image.Image:
 
     def rows(top: int, bottom: int) -> Image.Image:
         buffer = pixels[top * stride : bottom * stride]
-        return Image.frombuffer(raw, (width, bottom - top), buffer, "raw", raw, stride, 1)
+        # Pillow reads any buffer (a memoryview: no copy); its stubs name only bytes-likes.
+        size = (width, bottom - top)
+        return Image.frombuffer(raw, size, buffer, "raw", raw, stride, 1)  # type: ignore[arg-type]
 
     return reduce_in_strips(rows, picture.size, factor, "RGBA" if "A" in raw else "RGB")

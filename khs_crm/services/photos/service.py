@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pydantic import Field, field_validator
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from khs_crm.db import after_commit, session_scope
 from khs_crm.integrations.storage import get_storage
@@ -70,13 +71,13 @@ class ServedFile:
     chunks: Iterator[bytes]
 
 
-def _visible_photos(user: User):
+def _visible_photos(user: User) -> SelectOfScalar[Photo]:
     query = (
         select(Photo)
         .join(Job, col(Job.id) == Photo.job_id)
         .where(col(Photo.deleted_at).is_(None), col(Job.deleted_at).is_(None))
     )
-    return query if is_office(user) else query.where(assigned(Job.id, user))
+    return query if is_office(user) else query.where(assigned(col(Job.id), user))
 
 
 def get_visible_photo(session: Session, *, photo_id: uuid.UUID, user: User) -> Photo:
@@ -98,9 +99,9 @@ def list_photos(
 ) -> tuple[list[Photo], int]:
     """One page of a visible job's live photos, in the order they were taken, and the total."""
     get_visible_job(session, job_id=job_id, user=user)
-    conditions = [Photo.job_id == job_id, col(Photo.deleted_at).is_(None)]
+    conditions = [col(Photo.job_id) == job_id, col(Photo.deleted_at).is_(None)]
     if tag is not None:
-        conditions.append(Photo.tag == tag.value)
+        conditions.append(col(Photo.tag) == tag.value)
     total = session.exec(select(func.count()).select_from(Photo).where(*conditions)).one()
     taken = func.coalesce(col(Photo.taken_at), col(Photo.created_at))
     rows = session.exec(

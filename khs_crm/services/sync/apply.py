@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
@@ -76,7 +76,10 @@ class Refused(Exception):
         self.client_value = client_value
 
 
-def _parse(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+Rules = TypeVar("Rules", bound=BaseModel)
+
+
+def _parse(model: type[Rules], data: dict[str, Any]) -> Rules:
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 from sqlmodel import Session, col, func, select
 
@@ -102,7 +103,7 @@ def _write_changes(
         raise ValidationFailed(f"Conflicts on a {conflict.entity} cannot be resolved here.")
 
 
-RESTORE_RULES: dict[str, type] = {
+RESTORE_RULES: dict[str, type[BaseModel]] = {
     "customer": CustomerUpdate,
     "job": jobs.JobUpdate,
     "material": materials.MaterialChanges,

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, Table
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
@@ -26,7 +26,11 @@ from khs_crm.models.base import utcnow
 from khs_crm.services.core.access import assigned, is_office
 from khs_crm.services.core.versioning import current_version
 
-CHILDREN: dict[str, type] = {"material": Material, "note": JobNote, "photo": Photo}
+CHILDREN: dict[str, type[Material] | type[JobNote] | type[Photo]] = {
+    "material": Material,
+    "note": JobNote,
+    "photo": Photo,
+}
 
 
 @dataclass
@@ -54,12 +58,12 @@ def week_window(tz_name: str, now: datetime | None = None) -> tuple[datetime, da
     return start, start + timedelta(days=7)
 
 
-def _job_scope(user: User, scope: str, tz_name: str):
+def _job_scope(user: User, scope: str, tz_name: str) -> ColumnElement[bool]:
     """SQL condition on Job for the jobs this user's device should hold."""
     if not is_office(user):
-        return assigned(Job.id, user)
+        return assigned(col(Job.id), user)
     if scope == "all":
-        return Job.id.is_not(None)
+        return col(Job.id).is_not(None)
     start, end = week_window(tz_name)
     return (col(Job.scheduled_start) < end) & (
         (col(Job.scheduled_end) >= start) | (col(Job.scheduled_start) >= start)
@@ -88,7 +92,8 @@ def _records(session: Session, query) -> list[SimpleNamespace]:
 def _rows(model: type) -> Select[Any]:
     """A query for a table's rows as the REST shape needs them: without ``field_versions``
     (the merge's bookkeeping, never sent, a JSON document to decode per row)."""
-    table = model.__table__  # type: ignore[attr-defined]
+    # SQLModel's stubs do not declare __table__, which every table=True class has.
+    table: Table = model.__table__  # type: ignore[attr-defined]
     return select_rows(*(column for column in table.c if column.name != "field_versions"))
 
 
@@ -99,12 +104,12 @@ def _source(session: Session, query, limit: int, expand) -> Source:
     return Source(changes, ceiling)
 
 
-def _direct(session: Session, cond, cursor: int, limit: int) -> list[Source]:
+def _direct(session: Session, cond: ColumnElement[bool], cursor: int, limit: int) -> list[Source]:
     """Rows written after the cursor, per table, each in version order."""
     sources = [
         _source(
             session,
-            _rows(Job).where(Job.version > cursor, cond).order_by(Job.version),
+            _rows(Job).where(col(Job.version) > cursor, cond).order_by(col(Job.version)),
             limit,
             lambda j: [_change("job", j)],
         )
@@ -113,15 +118,15 @@ def _direct(session: Session, cond, cursor: int, limit: int) -> list[Source]:
     for name, model in CHILDREN.items():
         query = (
             _rows(model)
-            .where(model.version > cursor, col(model.job_id).in_(in_scope))
-            .order_by(model.version)
+            .where(col(model.version) > cursor, col(model.job_id).in_(in_scope))
+            .order_by(col(model.version))
         )
         sources.append(_source(session, query, limit, lambda r, n=name: [_change(n, r)]))
     customers = (
         _rows(Customer)
-        .where(Customer.version > cursor)
+        .where(col(Customer.version) > cursor)
         .where(col(Customer.id).in_(select(Job.customer_id).where(cond)))
-        .order_by(Customer.version)
+        .order_by(col(Customer.version))
     )
     sources.append(_source(session, customers, limit, lambda c: [_change("customer", c)]))
     return sources
@@ -143,9 +148,9 @@ def _job_bundle(
     """
     out = [Change("job", job.id, action, version, job if action != "remove" else None)]
     for name, model in CHILDREN.items():
-        query = _rows(model).where(model.job_id == job.id)
+        query = _rows(model).where(col(model.job_id) == job.id)
         if action != "remove":
-            query = query.where(model.version <= cursor)
+            query = query.where(col(model.version) <= cursor)
         for row in _records(session, query):
             kind = action if action == "remove" else ("delete" if row.deleted_at else "upsert")
             out.append(Change(name, row.id, kind, version, row if kind != "remove" else None))
@@ -162,7 +167,9 @@ def _job_bundle(
 def _still_sees(session: Session, user: User, customer_id: uuid.UUID) -> bool:
     return (
         session.exec(
-            select(Job.id).where(Job.customer_id == customer_id, assigned(Job.id, user)).limit(1)
+            select(Job.id)
+            .where(Job.customer_id == customer_id, assigned(col(Job.id), user))
+            .limit(1)
         ).first()
         is not None
     )
@@ -174,13 +181,13 @@ def _crew_moves(session: Session, user: User, cursor: int, limit: int) -> list[S
         return []
     added = (
         _rows(JobAssignment)
-        .where(JobAssignment.user_id == user.id, JobAssignment.version > cursor)
-        .order_by(JobAssignment.version)
+        .where(col(JobAssignment.user_id) == user.id, col(JobAssignment.version) > cursor)
+        .order_by(col(JobAssignment.version))
     )
     removed = (
         _rows(CrewRemoval)
-        .where(CrewRemoval.user_id == user.id, CrewRemoval.version > cursor)
-        .order_by(CrewRemoval.version)
+        .where(col(CrewRemoval.user_id) == user.id, col(CrewRemoval.version) > cursor)
+        .order_by(col(CrewRemoval.version))
     )
 
     def on(a: Any) -> list[Change]:  # a JobAssignment record

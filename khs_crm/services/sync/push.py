@@ -321,7 +321,7 @@ def client_status(session: Session, *, user: User, client_id: str) -> ClientStat
     ordered = (
         select(
             SyncOperation.seq,
-            func.lag(SyncOperation.seq).over(order_by=SyncOperation.seq).label("prev"),
+            func.lag(SyncOperation.seq).over(order_by=col(SyncOperation.seq)).label("prev"),
         )
         .where(SyncOperation.client_id == client_id, SyncOperation.user_id == user.id)
         .subquery()
