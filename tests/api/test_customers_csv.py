@@ -9,6 +9,7 @@ from sqlmodel import select
 from khs_crm.models import ActivityLog, Customer
 from khs_crm.services.customers.service import create_customer
 from tests.support import databases
+from tests.support.databases import sqlite_only
 from tests.support.factories import bearer, make_user
 
 HOSTILE = [
@@ -112,6 +113,7 @@ def test_one_bad_row_imports_nothing_and_reports_every_problem(client, cast, ses
     assert session.exec(select(ActivityLog)).all() == []
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     "content",
     [

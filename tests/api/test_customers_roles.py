@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from khs_crm.models import ActivityLog, Customer
+from tests.support.databases import sqlite_only
 from tests.support.factories import bearer
 
 ROLES = ("owner", "admin", "worker_a", "worker_b", "anonymous")
@@ -40,6 +41,7 @@ def _request(client, method: str, path: str, headers: dict):
     return client.request(method, path, json=body, headers=headers)
 
 
+@sqlite_only
 @pytest.mark.parametrize(("method", "path", "role", "expected"), CASES)
 def test_role_matrix(client, cast, session, method, path, role, expected):
     headers = {} if role == "anonymous" else bearer(getattr(cast, role))

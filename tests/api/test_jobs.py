@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from khs_crm.models import ActivityLog, Job, JobAssignment, JobStatus, Material, Role
+from tests.support.databases import sqlite_only
 from tests.support.factories import bearer, make_customer, make_job, make_user
 from tests.support.workflow_table import OFFICE_MOVES, WORKER_MOVES
 
@@ -71,6 +72,7 @@ ROUTES = [
 ]
 
 
+@sqlite_only
 @pytest.mark.parametrize("role", ["owner", "admin", "worker_a", "worker_b", "anonymous"])
 @pytest.mark.parametrize(("method", "path", "body", "expected"), ROUTES)
 def test_role_matrix(client, cast, role, method, path, body, expected):
@@ -101,6 +103,7 @@ def _set_status(session, job, status):
     session.commit()
 
 
+@sqlite_only
 @pytest.mark.parametrize("role", ["owner", "admin", "worker_a"])
 @pytest.mark.parametrize(("current", "target"), MOVES, ids=[f"{a}->{b}" for a, b in MOVES])
 def test_every_workflow_move(client, session, cast, role, current, target):
@@ -194,6 +197,7 @@ def test_create_job_keeps_a_client_chosen_id_once(client, cast):
     assert again.status_code == 409
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     ("change", "field"),
     [
@@ -350,6 +354,7 @@ def test_list_filters(client, session, cast):
     assert early.id != late.id
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     "params",
     [

@@ -8,6 +8,7 @@ from sqlmodel import func, select
 
 from khs_crm.models import CalendarToken, Role, User
 from khs_crm.services.auth.users import may_manage
+from tests.support.databases import sqlite_only
 from tests.support.factories import bearer, make_user
 
 NEW_PASSWORD = "a-brand-new-password"
@@ -41,6 +42,7 @@ def _state(session, user: User) -> tuple:
     return row.name, row.role, row.active, row.auth_epoch, row.password_hash, links
 
 
+@sqlite_only
 @pytest.mark.parametrize("action", list(ACTIONS))
 @pytest.mark.parametrize("target_role", ["admin", "owner"])
 def test_an_admin_cannot_manage_another_admin_or_an_owner(
@@ -56,6 +58,7 @@ def test_an_admin_cannot_manage_another_admin_or_an_owner(
     assert _state(session, target) == before
 
 
+@sqlite_only
 @pytest.mark.parametrize("action", ["rename", "reset password", "deactivate"])
 def test_an_admin_cannot_manage_themselves_either(client, session, cast, action):
     before = _state(session, cast.admin)
@@ -63,6 +66,7 @@ def test_an_admin_cannot_manage_themselves_either(client, session, cast, action)
     assert _state(session, cast.admin) == before
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     "action", ["rename", "reset password", "issue calendar link", "revoke calendar link"]
 )
@@ -80,6 +84,7 @@ def test_an_admin_adds_workers_only(client, cast, role):
     assert added.status_code == 201
 
 
+@sqlite_only
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_an_owner_manages_admins(client, session, cast, action):
     if action == "revoke calendar link":

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from khs_crm.models import ActivityLog, Material
 from khs_crm.services.core.versioning import next_version
+from tests.support.databases import sqlite_only
 from tests.support.factories import bearer, make_job
 
 
@@ -57,6 +58,7 @@ ROUTES = [
 ]
 
 
+@sqlite_only
 @pytest.mark.parametrize("role", ["owner", "admin", "worker_a", "worker_b", "anonymous"])
 @pytest.mark.parametrize(("method", "path", "body", "expected"), ROUTES)
 def test_role_matrix(client, cast, tile, role, method, path, body, expected):
@@ -113,6 +115,7 @@ def test_array_in_array_out(client, session, cast):
     assert isinstance(single.json()["data"], list)
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     ("item", "field"),
     [

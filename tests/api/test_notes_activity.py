@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from tests.support.databases import sqlite_only
 from tests.support.factories import bearer
 
 
@@ -16,6 +17,7 @@ def auth(cast, role: str) -> dict[str, str]:
 ROLES = ["owner", "admin", "worker_a", "worker_b", "anonymous"]
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     ("role", "expected"),
     [("owner", 201), ("admin", 201), ("worker_a", 201), ("worker_b", 404), ("anonymous", 401)],
@@ -27,6 +29,7 @@ def test_add_note_role_matrix(client, cast, role, expected):
     assert response.status_code == expected, response.text
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     ("role", "expected"),
     [("owner", 200), ("admin", 200), ("worker_a", 200), ("worker_b", 404), ("anonymous", 401)],
@@ -53,6 +56,7 @@ def test_notes_carry_their_author_newest_first(client, cast):
     assert listed["pagination"]["total"] == 2
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     "body",
     [{"body": ""}, {"body": "   "}, {"body": "x" * 10001}, {}, {"body": "x", "authorId": "y"}],
@@ -72,6 +76,7 @@ def test_note_with_a_client_id_is_created_once(client, cast):
 # Activity -----------------------------------------------------------------------------------
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     ("role", "expected"),
     [("owner", 200), ("admin", 200), ("worker_a", 404), ("worker_b", 404), ("anonymous", 401)],

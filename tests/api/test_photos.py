@@ -15,6 +15,7 @@ from khs_crm.models import ActivityLog, Photo
 from khs_crm.services.photos import images
 from khs_crm.services.photos import store as photos_store
 from khs_crm.services.photos import thumbs as photos_thumbs
+from tests.support.databases import sqlite_only
 from tests.support.factories import bearer, make_job
 from tests.support.photo_files import GPS_IFD, HTML, hostile_files, image_bytes
 
@@ -72,6 +73,7 @@ ROUTES = [
 ]
 
 
+@sqlite_only
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "path", "expected"), ROUTES)
 def test_role_matrix(client, cast, photo, role, method, path, expected):
@@ -163,6 +165,7 @@ def test_same_id_with_other_bytes_or_on_another_job_is_409(client, session, cast
     assert len(session.exec(select(Photo)).all()) == 1
 
 
+@sqlite_only
 @pytest.mark.parametrize("name", sorted(hostile_files()))
 def test_hostile_files_are_422_and_leave_nothing(client, session, cast, uploads, name):
     response = upload(client, cast, data=hostile_files()[name], filename="evil.jpg")
@@ -209,6 +212,7 @@ def test_the_file_name_never_reaches_the_key(client, cast, uploads):
     assert png.json()["data"]["contentType"] == "image/png"
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     ("form", "field"),
     [

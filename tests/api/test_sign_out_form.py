@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from khs_crm.api.deps import SECURE_SESSION_COOKIE
 from tests.support.api_app import api_app
+from tests.support.databases import sqlite_only
 from tests.support.factories import PASSWORD, make_user
 
 ORIGIN = "https://testserver"
@@ -28,6 +29,7 @@ def _sign_out(client, headers: dict[str, str]):
     return client.post("/api/auth/signout", headers=headers, follow_redirects=False)
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     "headers",
     [

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from khs_crm.models import ActivityLog, Role, User
+from tests.support.databases import sqlite_only
 from tests.support.factories import PASSWORD, bearer, make_user
 
 NEW_PASSWORD = "a-brand-new-password"
@@ -44,6 +45,7 @@ ROUTES = [
 ]
 
 
+@sqlite_only
 @pytest.mark.parametrize("role", ["owner", "admin", "worker_a", "worker_b", "anonymous"])
 @pytest.mark.parametrize(("method", "path", "body", "office_status"), ROUTES)
 def test_role_matrix(client, cast, role, method, path, body, office_status):
@@ -84,6 +86,7 @@ def test_create_user(client, session, cast):
     assert action == "create" and "password" not in str(changes)
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     ("change", "status", "field"),
     [
@@ -120,6 +123,7 @@ def test_only_an_owner_creates_owners(client, cast):
     assert client.post("/api/users", json=body, headers=bearer(cast.owner)).status_code == 201
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     ("method", "suffix", "body"),
     [
@@ -248,6 +252,7 @@ def test_unknown_user_is_404(client, cast):
     assert reset.status_code == 404
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     "body", [{"email": "x@example.com"}, {"name": None}, {"active": "maybe"}, {"role": "boss"}]
 )

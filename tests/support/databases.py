@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, make_url, text
 from sqlmodel import SQLModel
 
@@ -62,3 +63,9 @@ def drop_pg_database(admin_url: str, url: str) -> None:
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+# Rules (who may do what, which workflow moves exist, what input is refused) do not depend on
+# the database: tests of them run on SQLite only. PostgreSQL keeps what does depend on it:
+# locking and concurrency, search, migrations, column limits, the sync protocol.
+sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -5,6 +5,7 @@ from sqlmodel import func, select
 
 from khs_crm import cli
 from khs_crm.models import Customer, Job, JobStatus, Material, Role, User
+from tests.support.databases import sqlite_only
 
 
 def _add(monkeypatch, *args, password="a-long-password"):
@@ -20,6 +21,7 @@ def test_users_add_creates_a_user(engine, session, monkeypatch, capsys):
     assert user.password_hash.startswith("$2b$")
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     ("args", "password", "message"),
     [
