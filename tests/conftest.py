@@ -30,7 +30,10 @@ from sqlmodel import Session  # noqa: E402
 from tests.support import databases  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("KHS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_TEST_URL = os.environ.get("KHS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# pytest-xdist runs the suite in several processes: each gets its own Redis database (15, 14,
+# ...), its own data folder, SQLite file and PostgreSQL database (made per process below).
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_TEST_URL = os.environ.get("KHS_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER}")
 
 
 @pytest.fixture(scope="session")
@@ -189,7 +192,8 @@ def cast(session):
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an event loop running in the
-    main thread for the rest of the session, which code under test may not expect."""
+    main thread for the rest of the session, which code under test may not expect.
+    (``scripts/test`` runs them in a pytest of their own, after the others.)"""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
