@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field, ValidationError
-from sqlmodel import Session, col, select
 
 from khs_crm.api.body_limits import SYNC_PUSH_LIMIT
 from khs_crm.api.customers import customer_json
@@ -20,10 +19,9 @@ from khs_crm.api.materials import material_json
 from khs_crm.api.notes import note_json
 from khs_crm.api.photos import photo_json
 from khs_crm.api.schemas import CamelModel, PageParams, page_params, page_response
-from khs_crm.models import SyncConflict, User
+from khs_crm.models import SyncConflict
 from khs_crm.models.base import utcnow
 from khs_crm.services.core.versioning import current_version
-from khs_crm.services.jobs import workflow
 from khs_crm.services.sync import conflicts as sync_conflicts
 from khs_crm.services.sync import messages as sync_messages
 from khs_crm.services.sync import pull as sync_pull
@@ -57,23 +55,17 @@ class Resolution(CamelModel):
     keep: Literal["server", "client"]
 
 
-def row_json(
-    session: Session, entity: str, row: Any, crews: dict[uuid.UUID, list[uuid.UUID]] | None = None
-) -> dict[str, Any]:
-    """A row as the REST API shows it (tombstones too); ``crews``: the jobs' crews, read
-    beforehand for many rows at once."""
+def row_json(entity: str, row: Any, context: sync_pull.RowContext) -> dict[str, Any]:
+    """A row as the REST API shows it (tombstones too); ``context``: the crews and authors
+    of the page's rows, looked up beforehand for all of them at once."""
     if entity == "customer":
         return customer_json(row)
     if entity == "job":
-        crew = (crews or {}).get(row.id)
-        if crew is None:
-            crew = workflow.crew_ids(session, [row.id])[row.id]
-        return job_json(row, crew)
+        return job_json(row, context.crews[row.id])
     if entity == "material":
         return material_json(row)
     if entity == "note":
-        author = session.get(User, row.author_id) if row.author_id else None
-        return note_json(row, author.name if author else None)
+        return note_json(row, context.authors.get(row.author_id) if row.author_id else None)
     return photo_json(row)
 
 
@@ -83,10 +75,14 @@ def _with_deleted(data: dict[str, Any], row: Any) -> dict[str, Any]:
     return data
 
 
-def _result_json(session: Session, result: sync_service.OpResult) -> dict[str, Any]:
+def _shows_row(result: sync_service.OpResult) -> bool:
+    return result.status != "applied" and result.row is not None
+
+
+def _result_json(result: sync_service.OpResult, context: sync_pull.RowContext) -> dict[str, Any]:
     server_row = None
-    if result.status != "applied" and result.row is not None:
-        server_row = _with_deleted(row_json(session, result.entity, result.row), result.row)
+    if _shows_row(result):
+        server_row = _with_deleted(row_json(result.entity, result.row, context), result.row)
     return {
         "opId": str(result.op_id),
         "status": result.status,
@@ -162,7 +158,9 @@ async def push(request: Request, user: CurrentUser, session: SessionDep) -> JSON
         results = sync_service.push(
             session, user=user, client_id=data.client_id, operations=operations
         )
-        return [_result_json(session, r) for r in results]
+        shown = [(r.entity, r.row) for r in results if _shows_row(r)]
+        context = sync_pull.row_context(session, shown)
+        return [_result_json(r, context) for r in results]
 
     results = await run_in_threadpool(work)
     cursor = await run_in_threadpool(current_version, session)
@@ -181,15 +179,11 @@ def pull(
     page = sync_pull.pull(
         session, user=user, cursor=cursor, limit=limit, scope=scope, tz_name=get_settings().timezone
     )
-    jobs = [c.entity_id for c in page.changes if c.entity == "job" and c.row is not None]
-    crews = workflow.crew_ids(session, jobs)  # one query, not one per job
     changes = []
     for change in page.changes:
-        row = (
-            row_json(session, change.entity, change.row, crews) if change.row is not None else None
-        )
-        if row is not None:
-            _with_deleted(row, change.row)
+        row = None
+        if change.row is not None:
+            row = _with_deleted(row_json(change.entity, change.row, page.context), change.row)
         changes.append(
             {
                 "entity": change.entity,
@@ -221,8 +215,8 @@ def status(
     )
 
 
-def conflict_json(session: Session, c: SyncConflict) -> dict[str, Any]:
-    names = _names(session, [c.server_user_id, c.client_user_id, c.resolved_by])
+def conflict_json(c: SyncConflict, context: sync_conflicts.ConflictContext) -> dict[str, Any]:
+    names = context.names
     return {
         "id": str(c.id),
         "entity": c.entity,
@@ -240,19 +234,12 @@ def conflict_json(session: Session, c: SyncConflict) -> dict[str, Any]:
         "createdAt": c.created_at.isoformat(),
         "resolvedAt": c.resolved_at.isoformat() if c.resolved_at else None,
         "resolution": c.resolution or None,
-        "label": sync_messages.label_of(session, c.entity, c.entity_id),
+        "label": context.labels[(c.entity, c.entity_id)],
         "changes": c.changes or {},
         "reason": c.reason or None,
         "params": c.params or {},
         "message": sync_messages.render(c.reason, c.params or {}) if c.reason else None,
     }
-
-
-def _names(session: Session, ids: list[uuid.UUID | None]) -> dict[uuid.UUID, str]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    return dict(session.exec(select(User.id, User.name).where(col(User.id).in_(wanted))).all())
 
 
 @router.get("/conflicts")
@@ -266,7 +253,8 @@ def conflicts(
     rows, total = sync_conflicts.list_conflicts(
         session, user=user, open_only=state == "open", offset=params.offset, limit=params.page_size
     )
-    items = [conflict_json(session, c) for c in rows]
+    context = sync_conflicts.describe(session, rows)
+    items = [conflict_json(c, context) for c in rows]
     return page_response(items, params=params, total=total)
 
 
@@ -276,4 +264,4 @@ def resolve(
 ) -> JSONResponse:
     """Keep the server's or the device's value."""
     row = sync_conflicts.resolve(session, conflict_id=conflict_id, keep=body.keep, actor=user)
-    return ok(conflict_json(session, row))
+    return ok(conflict_json(row, sync_conflicts.describe(session, [row])))

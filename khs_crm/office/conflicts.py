@@ -88,6 +88,7 @@ def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRo
     refs = [(c.entity, c.entity_id) for c in rows]
     people = {u for c in rows for u in (c.server_user_id, c.client_user_id, c.resolved_by) if u}
     labels = load_labels(session, refs, people)
+    titles = sync_messages.labels(session, refs)
     out = []
     for c in rows:
         row = ActivityLog(entity=c.entity, entity_id=c.entity_id, action=ActivityAction.update)
@@ -96,7 +97,7 @@ def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRo
         out.append(
             ConflictRow(
                 id=str(c.id),
-                title=_title(session, c, labels),
+                title=_title(c, labels, titles),
                 href=link,
                 field=FIELD_NAMES.get(c.field, c.field.replace("_", " ")),
                 server_value=display(c.field, c.server_value),
@@ -116,7 +117,7 @@ def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRo
     return out
 
 
-def _title(session: Session, c: SyncConflict, labels) -> str:
+def _title(c: SyncConflict, labels, titles: dict[sync_messages.Ref, str]) -> str:
     if c.kind == "field":
         return f"{c.entity.capitalize()} “{labels.of(c.entity_id) or '…'}”"
-    return sync_messages.label_of(session, c.entity, c.entity_id)
+    return titles[(c.entity, c.entity_id)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -36,6 +37,27 @@ def list_conflicts(
         query.order_by(col(SyncConflict.created_at).desc()).offset(offset).limit(limit)
     ).all()
     return list(rows), total
+
+
+@dataclass
+class ConflictContext:
+    """What a page of conflicts shows beside each: people's names, the rows' labels."""
+
+    names: dict[uuid.UUID, str]
+    labels: dict[sync_messages.Ref, str]
+
+
+def describe(session: Session, rows: list[SyncConflict]) -> ConflictContext:
+    """The names and labels of a page of conflicts, a few queries for the whole page."""
+    people = {u for c in rows for u in (c.server_user_id, c.client_user_id, c.resolved_by) if u}
+    names = (
+        dict(session.exec(select(User.id, User.name).where(col(User.id).in_(people))).all())
+        if people
+        else {}
+    )
+    return ConflictContext(
+        names, sync_messages.labels(session, [(c.entity, c.entity_id) for c in rows])
+    )
 
 
 def open_count(session: Session, *, user: User) -> int:

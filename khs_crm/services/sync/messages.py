@@ -8,9 +8,11 @@ render the same codes in the reader's language). Labels name things as people kn
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from khs_crm.models import Customer, Job, JobNote, Material, Photo
 from khs_crm.services.jobs.workflow import LABELS
@@ -66,14 +68,18 @@ MODELS: dict[str, type] = {
 
 def label(session: Session, entity: str, row: Any) -> str:
     """A name a person recognises for a row, its job included for a job's parts."""
+    job = session.get(Job, row.job_id) if row is not None and hasattr(row, "job_id") else None
+    return _label(entity, row, job.title if job is not None else None)
+
+
+def _label(entity: str, row: Any, job_title: str | None) -> str:
     if row is None:
         return entity
     if entity == "customer":
         return row.name
     if entity == "job":
         return row.title
-    job = session.get(Job, row.job_id)
-    on = f" on {job.title}" if job is not None else ""
+    on = f" on {job_title}" if job_title is not None else ""
     if entity == "material":
         return f"{row.name}{on}"
     if entity == "photo":
@@ -81,7 +87,32 @@ def label(session: Session, entity: str, row: Any) -> str:
     return f"Note{on}"
 
 
-def label_of(session: Session, entity: str, entity_id: Any) -> str:
-    """``label`` of the row with this id (tombstones included)."""
-    model = MODELS.get(entity)
-    return label(session, entity, session.get(model, entity_id) if model else None)
+Ref = tuple[str, uuid.UUID]
+
+
+def labels(session: Session, refs: Iterable[Ref]) -> dict[Ref, str]:
+    """``label`` of each (entity, id), tombstones included, for a whole page at once: one
+    query per kind of row, and one for the titles of their jobs."""
+    wanted: dict[str, set[uuid.UUID]] = {}
+    for entity, entity_id in refs:
+        wanted.setdefault(entity, set()).add(entity_id)
+    rows: dict[Ref, Any] = {}
+    for entity, ids in wanted.items():
+        model: Any = MODELS.get(entity)
+        if model is None:
+            continue
+        for row in session.exec(select(model).where(col(model.id).in_(ids))).all():
+            rows[(entity, row.id)] = row
+    job_ids = {row.job_id for row in rows.values() if hasattr(row, "job_id")}
+    titles = dict(
+        session.exec(select(Job.id, Job.title).where(col(Job.id).in_(job_ids))).all()
+        if job_ids
+        else []
+    )
+    out: dict[Ref, str] = {}
+    for entity, ids in wanted.items():
+        for entity_id in ids:
+            row = rows.get((entity, entity_id))
+            title = titles.get(row.job_id) if row is not None and hasattr(row, "job_id") else None
+            out[(entity, entity_id)] = _label(entity, row, title)
+    return out

@@ -11,7 +11,8 @@ the rows read after that commit would move the cursor past the rows read before 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -25,6 +26,7 @@ from khs_crm.models import CrewRemoval, Customer, Job, JobAssignment, JobNote, M
 from khs_crm.models.base import utcnow
 from khs_crm.services.core.access import assigned, is_office
 from khs_crm.services.core.versioning import current_version
+from khs_crm.services.jobs.workflow import crew_ids
 
 CHILDREN: dict[str, type[Material] | type[JobNote] | type[Photo]] = {
     "material": Material,
@@ -43,10 +45,32 @@ class Change:
 
 
 @dataclass
+class RowContext:
+    """What rows show beside themselves: each job's crew, each note's author's name."""
+
+    crews: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
+    authors: dict[uuid.UUID, str] = field(default_factory=dict)
+
+
+def row_context(session: Session, rows: Iterable[tuple[str, Any]]) -> RowContext:
+    """The crews and authors of these (entity, row) pairs, in one query each."""
+    pairs = [(entity, row) for entity, row in rows if row is not None]
+    job_ids = [row.id for entity, row in pairs if entity == "job"]
+    author_ids = {row.author_id for entity, row in pairs if entity == "note" and row.author_id}
+    authors = (
+        dict(session.exec(select(User.id, User.name).where(col(User.id).in_(author_ids))).all())
+        if author_ids
+        else {}
+    )
+    return RowContext(crew_ids(session, job_ids), authors)
+
+
+@dataclass
 class PullPage:
     changes: list[Change]
     cursor: int
     has_more: bool
+    context: RowContext = field(default_factory=RowContext)
 
 
 def week_window(tz_name: str, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -220,7 +244,9 @@ def pull(
     merged = sorted((c for s in sources for c in s.changes), key=lambda c: c.version)
     kept = [c for c in merged if c.version <= bound]
     has_more = ceiling is not None or len(kept) < len(merged)
-    return PullPage(_dedupe(kept), max(bound, cursor), has_more)
+    changes = _dedupe(kept)
+    context = row_context(session, [(c.entity, c.row) for c in changes])
+    return PullPage(changes, max(bound, cursor), has_more, context)
 
 
 def _dedupe(changes: list[Change]) -> list[Change]:
