@@ -16,7 +16,7 @@ from sqlmodel import Session
 from khs_crm.integrations import limits
 from khs_crm.models import User
 from khs_crm.models.base import utcnow
-from khs_crm.security import dummy_hash, signing_keys, verify_password
+from khs_crm.security import dummy_hash, loaded_signing_keys, verify_password
 from khs_crm.services.auth import users as user_service
 from khs_crm.services.auth.store import StoredRefresh, StoredSession, get_store
 from khs_crm.services.core.errors import ServiceError
@@ -161,7 +161,7 @@ def issue_access_token(user: User, *, family_id: uuid.UUID) -> str:
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(minutes=settings.access_token_minutes)).timestamp()),
     }
-    private, _ = signing_keys()
+    private, _ = loaded_signing_keys()
     return jwt.encode(claims, private, algorithm="RS256")
 
 
@@ -171,7 +171,7 @@ def user_for_access_token(session: Session, token: str) -> User:
     Refused (401) when its refresh-token family has been revoked.
     """
     settings = get_settings()
-    _, public = signing_keys()
+    _, public = loaded_signing_keys()
     try:
         claims = jwt.decode(
             token,
