@@ -110,11 +110,14 @@ def signing_keys() -> tuple[bytes, bytes]:
     return private.read_bytes(), public.read_bytes()
 
 
-@lru_cache
 def loaded_signing_keys() -> tuple[rsa.RSAPrivateKey, rsa.RSAPublicKey]:
     """The RS256 key pair, parsed once per process: parsing the private PEM (with its
     consistency checks) costs ~40 ms of CPU, far more than signing a token with it."""
-    private_pem, public_pem = signing_keys()
+    return _parsed(*signing_keys())
+
+
+@lru_cache(maxsize=4)
+def _parsed(private_pem: bytes, public_pem: bytes) -> tuple[rsa.RSAPrivateKey, rsa.RSAPublicKey]:
     private = serialization.load_pem_private_key(private_pem, password=None)
     public = serialization.load_pem_public_key(public_pem)
     if not isinstance(private, rsa.RSAPrivateKey) or not isinstance(public, rsa.RSAPublicKey):

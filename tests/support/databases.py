@@ -31,7 +31,6 @@ def reset_caches() -> None:
         redis.get_redis,
         storage.get_storage,
         security.signing_keys,
-        security.loaded_signing_keys,
     ):
         cached.cache_clear()
 
