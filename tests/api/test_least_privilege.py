@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import func, select
 
 from khs_crm.models import CalendarToken, Role, User
-from khs_crm.services.auth.users import may_manage
+from khs_crm.services.auth.privilege import may_manage
 from tests.support.databases import sqlite_only
 from tests.support.factories import bearer, make_user
 

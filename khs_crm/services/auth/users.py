@@ -9,9 +9,11 @@ from sqlmodel import Session, col, func, select
 
 from khs_crm.models import ActivityAction, Role, User
 from khs_crm.security import WeakPasswordError, check_password_rules, hash_password
+from khs_crm.services.auth.privilege import check_may_manage
+from khs_crm.services.auth.privilege import may_manage as may_manage  # the People page asks
 from khs_crm.services.core import activity
 from khs_crm.services.core.common import check_version, mark_written
-from khs_crm.services.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from khs_crm.services.core.errors import Conflict, NotFound, ValidationFailed
 from khs_crm.services.core.text import strip_bidi
 from khs_crm.services.core.versioning import lock_writes
 from khs_crm.services.jobs import calendar_feed
@@ -63,32 +65,6 @@ def _check_name(name: str) -> str:
             details=[{"field": "name", "message": "1 to 120 characters"}],
         )
     return name
-
-
-def may_manage(actor: User | None, role: Role | str) -> bool:
-    """Whether ``actor`` may manage a person who holds ``role``, or give someone that role.
-
-    Least privilege: owners (and the command line, actor None) manage everyone; admins
-    manage workers only; workers manage no one. Managing covers role changes, password
-    resets, deactivation and calendar links. The People page shows actions by this rule.
-    """
-    if actor is None or actor.role == Role.owner:
-        return True
-    return actor.role == Role.admin and Role(role) == Role.worker
-
-
-def check_may_manage(actor: User | None, target: User | None, new_role: Role | None) -> None:
-    """Raise Forbidden unless ``may_manage`` allows the actor the target and the new role.
-
-    Anyone but the office is told that only the office manages users; an admin, that only
-    an owner manages admins and owners.
-    """
-    if actor is not None and actor.role not in (Role.owner, Role.admin):
-        raise Forbidden("Only the office can manage users.")
-    if target is not None and not may_manage(actor, target.role):
-        raise Forbidden("Only an owner can change an admin or an owner.")
-    if new_role is not None and not may_manage(actor, new_role):
-        raise Forbidden("Only an owner can add admins and owners or give those roles.")
 
 
 def create_user(

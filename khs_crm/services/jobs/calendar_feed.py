@@ -24,7 +24,7 @@ from khs_crm.models import (
     User,
 )
 from khs_crm.models.base import utcnow
-from khs_crm.services.auth import users as user_service
+from khs_crm.services.auth.privilege import check_may_manage
 from khs_crm.services.core import activity
 from khs_crm.services.core.errors import NotFound
 
@@ -58,18 +58,18 @@ def _revoke_all(session: Session, user_id: uuid.UUID) -> int:
 
 def _target(session: Session, user_id: uuid.UUID, actor: User) -> User:
     """The person whose links change; Forbidden unless the actor may manage them."""
-    user_service.check_may_manage(actor, None, None)
+    check_may_manage(actor, None, None)
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("User not found.")
-    user_service.check_may_manage(actor, user, None)
+    check_may_manage(actor, user, None)
     return user
 
 
 def issue_token(session: Session, *, user_id: uuid.UUID, actor: User) -> str:
     """A new feed token for the user; any earlier one stops working.
 
-    Owners issue anyone's link, admins only workers' (``users.may_manage``). Returns the
+    Owners issue anyone's link, admins only workers' (``privilege.may_manage``). Returns the
     token itself: it is shown once and never stored.
     """
     user = _target(session, user_id, actor)
