@@ -35,3 +35,39 @@ def test_a_layer_imports_nothing_above_it(layer):
         if name.startswith(FORBIDDEN[layer])
     }
     assert not offenders
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _top_level_imports(path: Path, known: set[str]) -> set[str]:
+    """The package modules a module imports when it loads (not inside functions)."""
+    found: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found & known
+
+
+def test_service_modules_do_not_import_each_other_in_a_circle():
+    paths = {_module_name(p): p for p in (PACKAGE / "services").rglob("*.py")}
+    graph = {name: _top_level_imports(path, set(paths)) - {name} for name, path in paths.items()}
+    cycles: list[list[str]] = []
+
+    def visit(name: str, trail: list[str]) -> None:
+        for target in sorted(graph[name]):
+            if target in trail:
+                cycle = trail[trail.index(target) :]
+                if min(cycle) == cycle[0]:  # each cycle once, from its smallest module
+                    cycles.append([*cycle, target])
+            elif len(trail) < 12:
+                visit(target, [*trail, target])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    assert not cycles, "\n".join(" -> ".join(c) for c in cycles)
