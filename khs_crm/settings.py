@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = Field(default_factory=list)
     timezone: str = "America/Chicago"
     app_processes: int = 1
+    # Reflex's production server starts GRANIAN_WORKERS processes when that is set: they are
+    # app processes too, whatever KHS_APP_PROCESSES says.
+    granian_workers: int = Field(default=1, ge=1, validation_alias="GRANIAN_WORKERS")
 
     storage_backend: Literal["local", "s3"] = "local"
     uploads_dir: Path | None = None
@@ -66,6 +69,11 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def processes(self) -> int:
+        """How many app processes share the database and the limits."""
+        return max(self.app_processes, self.granian_workers)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -90,9 +98,9 @@ class Settings(BaseSettings):
             problems.append(
                 "KHS_JWT_PRIVATE_KEY_PATH and KHS_JWT_PUBLIC_KEY_PATH must name real keys"
             )
-        if self.is_sqlite and self.app_processes > 1:
+        if self.is_sqlite and self.processes > 1:
             problems.append("more than one app process needs PostgreSQL (KHS_DATABASE_URL)")
-        if not self.redis_url and self.app_processes > 1:
+        if not self.redis_url and self.processes > 1:
             problems.append(
                 "more than one app process needs Redis (KHS_REDIS_URL): without it each"
                 " process counts sign-in attempts on its own"

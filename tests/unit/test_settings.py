@@ -79,3 +79,32 @@ def test_invalid_env_value_is_rejected(monkeypatch):
     monkeypatch.setenv("KHS_ENV", "staging")
     with pytest.raises(ValueError, match="env"):
         Settings()
+
+
+def test_granian_workers_count_as_app_processes(monkeypatch, tmp_path):
+    """Reflex's server starts GRANIAN_WORKERS processes: the same rules hold for them."""
+    production = {
+        "KHS_ENV": "production",
+        "KHS_DATABASE_URL": "postgresql://db/khs",
+        "KHS_JWT_PRIVATE_KEY_PATH": str(tmp_path / "k"),
+        "KHS_JWT_PUBLIC_KEY_PATH": str(tmp_path / "k.pub"),
+        "KHS_ALLOWED_ORIGINS": '["https://crm.example.com"]',
+        "GRANIAN_WORKERS": "3",
+    }
+    for name, value in production.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("KHS_REDIS_URL", raising=False)
+    monkeypatch.delenv("KHS_APP_PROCESSES", raising=False)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigurationError, match="KHS_REDIS_URL"):
+            get_settings()
+        monkeypatch.setenv("KHS_REDIS_URL", "redis://cache:6379/0")
+        get_settings.cache_clear()
+        assert get_settings().processes == 3
+        monkeypatch.setenv("KHS_DATABASE_URL", "sqlite:///data/khs.db")
+        get_settings.cache_clear()
+        with pytest.raises(ConfigurationError, match="PostgreSQL"):
+            get_settings()
+    finally:
+        get_settings.cache_clear()
