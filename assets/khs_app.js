@@ -14,6 +14,7 @@
   const setters = new Map();
   const ticked = new Set(); // materials ticked on this visit stay listed on the Supply run
   const app = { store: null, sync: null, user: null, ready: false, syncState: "idle", syncDetail: "", error: "", updateReady: false };
+  let materialError = null; // { jobId, message }: why the add-material form was not queued
 
   function context() {
     return {
@@ -27,6 +28,7 @@
       localPhotoUrl,
       ready: app.ready,
       updateReady: app.updateReady,
+      materialError,
     };
   }
 
@@ -104,7 +106,7 @@
     app.sync = lib.sync.createSync({
       store,
       fetch: (url, init) => fetch(url, init),
-      scope: user.role === "worker" ? "all" : "week",
+      scope: views.roleOf(user) === "office" ? "week" : "all",
       locks: navigator.locks || null,
       lockName: "khs-sync-" + user.id,
       isOnline: () => navigator.onLine,
@@ -167,22 +169,32 @@
     app.store.edit(...args).catch(saveError);
   }
 
-  function role() {
-    return app.user && app.user.role !== "worker" ? "office" : "worker";
+  /** A material edit, queued only when it is within the server's limits (config `limits`):
+   * otherwise the reason, in the office's words, and nothing queued. */
+  function editMaterial(id, action, changes, extra) {
+    const refused = lib.views.checkChanges(cfg.limits, "material", action, changes);
+    if (!refused) edit("material", id, action, changes, extra);
+    return refused;
   }
 
+  /** The add-material form. A refused value is named next to the form, which keeps what
+   * was typed; once queued, the form is cleared. */
   function addMaterial(jobId, values) {
-    const name = String(values.name || "").trim();
-    if (!app.store || !jobId || !name) return;
-    const changes = {
-      jobId,
-      name,
-      quantity: Number(values.quantity) || 1,
-      unit: String(values.unit || "").trim(),
-      supplier: String(values.supplier || "").trim(),
-    };
+    if (!app.store || !jobId) return;
+    const text = (name) => String(values[name] || "").trim();
+    const changes = { jobId, name: text("name"), unit: text("unit"), supplier: text("supplier") };
+    const rules = ((cfg.limits || {}).material || {}).create || {};
+    const typed = text("quantity"); // left empty: the server's default quantity
+    if (typed !== "") changes.quantity = Number(typed);
+    else if (rules.quantity && rules.quantity.default !== undefined) changes.quantity = rules.quantity.default;
     const extra = { purchased: false, createdAt: new Date().toISOString() };
-    edit("material", crypto.randomUUID(), "create", changes, extra);
+    const refused = editMaterial(crypto.randomUUID(), "create", changes, extra);
+    materialError = refused ? { jobId, message: refused.message } : null;
+    if (!refused) {
+      const form = document.getElementById("material-form");
+      if (form) form.reset();
+    }
+    renderAll();
   }
 
   function addNote(jobId, values) {
@@ -191,8 +203,6 @@
     const extra = { authorId: app.user.id, authorName: app.user.name, createdAt: new Date().toISOString() };
     edit("note", crypto.randomUUID(), "create", { jobId, body }, extra);
   }
-
-  const PHOTO_TAGS = new Set(["before", "progress", "after", "issue"]);
 
   /** The photo form: every picked or taken file is saved on the phone under a new id. */
   async function addPhoto(jobId) {
@@ -205,7 +215,13 @@
       return renderAll();
     }
     const caption = String(values.get("caption") || "").trim();
-    const tag = PHOTO_TAGS.has(values.get("tag")) ? values.get("tag") : "progress";
+    const picked = values.get("tag");
+    const tag = Object.prototype.hasOwnProperty.call(cfg.photoTags || {}, picked) ? picked : cfg.photoTag;
+    const refused = lib.views.checkChanges(cfg.limits, "photo", "create", { caption, tag });
+    if (refused) {
+      app.error = refused.message;
+      return renderAll();
+    }
     form.reset();
     app.error = "";
     // The photos may be the only copy: ask the browser not to evict this site's storage.
@@ -239,11 +255,11 @@
       const row = app.store && app.store.mem.materials.get(materialId);
       if (!row) return;
       ticked.add(materialId);
-      edit("material", materialId, "update", { purchased: !row.purchased });
+      editMaterial(materialId, "update", { purchased: !row.purchased });
     },
     setStatus(jobId, status) {
       const row = app.store && app.store.mem.jobs.get(jobId);
-      const moves = row ? (cfg.workflow[row.status] || {})[role()] || [] : [];
+      const moves = row ? (cfg.workflow[row.status] || {})[views.roleOf(app.user)] || [] : [];
       if (moves.includes(status)) edit("job", jobId, "update", { status });
     },
     addMaterial,

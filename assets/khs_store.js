@@ -222,8 +222,9 @@
       }
     }
 
-    /** A photo taken on this phone: kept (bytes apart) until the upload loop has sent it. */
-    async function addPhoto({ id, jobId, caption = "", tag = "progress", takenAt, bytes, type, name = "" }) {
+    /** A photo taken on this phone: kept (bytes apart) until the upload loop has sent it.
+     * No tag: the server gives it its default one. */
+    async function addPhoto({ id, jobId, caption = "", tag = "", takenAt, bytes, type, name = "" }) {
       const upload = { id, jobId, caption, tag, takenAt: takenAt || now().toISOString(), type, name, size: bytes.byteLength, state: "waiting", error: "" };
       edits += 1;
       mem.uploads.set(id, upload);

@@ -7,10 +7,56 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  const CLOSED = new Set(["completed", "cancelled"]);
-  const UPCOMING = new Set(["scheduled", "in_progress", "on_hold"]);
+  // The rules below come from the server's config (khs_crm/offline/pwa.py), never typed here.
 
-  function createViews({ timezone, workflow, labels }) {
+  /** The `tel:` link for a phone number: its digits (and a leading +) before any extension
+   * marker (x, ext, ext., #, ;ext=) that follows them, the extension's digits as RFC 3966
+   * `;ext=`. The office's `tel_href` (khs_crm/office/views.py) is the same rule: both pass
+   * tests/js/fixtures/tel_cases.json. */
+  function telHref(phone) {
+    const text = String(phone || "");
+    const first = text.search(/[0-9]/);
+    if (first < 0) return "";
+    const marker = /;ext=|ext\.?|x|#/i.exec(text.slice(first));
+    const end = marker ? first + marker.index : text.length;
+    const main = text.slice(0, end);
+    const plus = main.match(/[0-9+]/)[0] === "+" ? "+" : "";
+    const ext = marker ? (text.slice(end + marker[0].length).match(/[0-9]+/) || [""])[0] : "";
+    return `tel:${plus}${main.replace(/[^0-9]/g, "")}${ext ? ";ext=" + ext : ""}`;
+  }
+
+  /** The first field of `changes` outside the server's limits for this entity and action
+   * (config `limits`): `{ field, message }` in the office's words, or null when it may be
+   * queued. A value the server would refuse never reaches the outbox. */
+  function checkChanges(limits, entity, action, changes) {
+    const fields = ((limits || {})[entity] || {})[action === "create" ? "create" : "update"] || {};
+    for (const [field, rule] of Object.entries(fields)) {
+      const value = changes[field];
+      const refused = { field, message: rule.bounds };
+      if (value === undefined || value === null) {
+        if (rule.required) return { field, message: rule.empty || rule.bounds };
+        continue;
+      }
+      if (rule.type === "string") {
+        if (typeof value !== "string") return refused;
+        const length = [...value].length; // characters, as the server counts them
+        if (rule.minLength != null && length < rule.minLength) return { field, message: rule.empty || rule.bounds };
+        if (rule.maxLength != null && length > rule.maxLength) return refused;
+      } else if (rule.type === "number" || rule.type === "integer") {
+        if (typeof value !== "number" || !Number.isFinite(value)) return refused;
+        if (rule.type === "integer" && !Number.isInteger(value)) return refused;
+        if (rule.exclusiveMinimum != null && !(value > rule.exclusiveMinimum)) return refused;
+        if (rule.minimum != null && value < rule.minimum) return refused;
+        if (rule.maximum != null && value > rule.maximum) return refused;
+        if (rule.exclusiveMaximum != null && !(value < rule.exclusiveMaximum)) return refused;
+      }
+    }
+    return null;
+  }
+
+  function createViews({ timezone, workflow, labels, closed = [], upcoming = [], officeRoles = [], photoTags = {} }) {
+    const CLOSED = new Set(closed); // jobs whose work is over
+    const UPCOMING = new Set(upcoming); // jobs the supply run buys for
     const dayFmt = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
     const timeFmt = new Intl.DateTimeFormat("en-US", { timeZone: timezone, hour: "numeric", minute: "2-digit" });
     const dateFmt = new Intl.DateTimeFormat("en-US", { timeZone: timezone, weekday: "short", month: "short", day: "numeric" });
@@ -28,8 +74,13 @@
       return new Set(data.queue.map((op) => op.entityId));
     }
 
+    /** "office" (sees every job, makes the office's moves) or "worker", as the server decides. */
+    function roleOf(user) {
+      return user && officeRoles.includes(user.role) ? "office" : "worker";
+    }
+
     function mine(job, ctx) {
-      if (ctx.user && ctx.user.role === "worker" && Array.isArray(job.assignedUserIds)) {
+      if (ctx.user && roleOf(ctx.user) === "worker" && Array.isArray(job.assignedUserIds)) {
         return job.assignedUserIds.includes(ctx.user.id);
       }
       return true;
@@ -51,7 +102,7 @@
         statusLabel: label(job.status),
         customerName: customer.name || "",
         phone,
-        telHref: phone ? "tel:" + phone.replace(/[^0-9+]/g, "") : "",
+        telHref: telHref(phone),
         callLabel: `Call ${customer.name || "the customer"}`,
         address,
         mapHref: address ? "https://maps.google.com/?q=" + encodeURIComponent(address) : "",
@@ -99,10 +150,9 @@
 
     function job(data, ctx) {
       const row = ctx.jobId ? data.jobs.get(ctx.jobId) : null;
-      if (!row) return { bound: true, found: false, id: ctx.jobId || "", moves: [], materials: [], notes: [] };
+      if (!row) return { bound: true, found: false, id: ctx.jobId || "", moves: [], materials: [], notes: [], materialError: "" };
       const pending = pendingIds(data);
-      const role = ctx.user && ctx.user.role !== "worker" ? "office" : "worker";
-      const moves = ((workflow[row.status] || {})[role] || []).map((value) => ({
+      const moves = ((workflow[row.status] || {})[roleOf(ctx.user)] || []).map((value) => ({
         value,
         label: label(value),
         ariaLabel: `Set status to ${label(value)}`,
@@ -116,10 +166,9 @@
         .sort((a, b) => (b.createdAt || "").localeCompare(a.createdAt || ""))
         .map((n) => ({ id: n.id, body: n.body, author: n.authorName || "", when: n.createdAt ? `${date(n.createdAt)} ${time(n.createdAt)}` : "", pending: pending.has(n.id) }));
       const photos = jobPhotos(row.id, data, ctx);
-      return { ...jobCard(row, data, pending), bound: true, found: true, description: row.description || "", moves, materials, notes, photos };
+      const refused = ctx.materialError && ctx.materialError.jobId === row.id ? ctx.materialError.message : "";
+      return { ...jobCard(row, data, pending), bound: true, found: true, description: row.description || "", moves, materials, notes, photos, materialError: refused };
     }
-
-    const TAGS = { before: "Before", progress: "Progress", after: "After", issue: "Issue" };
 
     /** A job's photos, newest first: those on the server, then over them the phone's own. */
     function jobPhotos(jobId, data, ctx) {
@@ -156,7 +205,7 @@
           href: p.href,
           alt: p.caption || "Job photo",
           caption: p.caption,
-          tagLabel: TAGS[p.tag] || p.tag,
+          tagLabel: photoTags[p.tag] || p.tag,
           when: p.at ? `${date(p.at)} ${time(p.at)}` : "",
           waiting: p.state === "waiting",
           failed: p.state === "failed",
@@ -175,18 +224,18 @@
     function supply(data, ctx) {
       const key = day(ctx.now.toISOString());
       const pending = pendingIds(data);
-      const upcoming = new Map();
+      const ahead = new Map();
       for (const j of data.jobs.values()) {
-        if (UPCOMING.has(j.status) && mine(j, ctx) && (!j.scheduledEnd || day(j.scheduledEnd) >= key)) upcoming.set(j.id, j);
+        if (UPCOMING.has(j.status) && mine(j, ctx) && (!j.scheduledEnd || day(j.scheduledEnd) >= key)) ahead.set(j.id, j);
       }
       const groups = new Map();
       const items = [...data.materials.values()]
-        .filter((m) => upcoming.has(m.jobId) && (!m.purchased || ctx.ticked.has(m.id)))
-        .sort((a, b) => byStart(upcoming.get(a.jobId), upcoming.get(b.jobId)) || a.name.localeCompare(b.name));
+        .filter((m) => ahead.has(m.jobId) && (!m.purchased || ctx.ticked.has(m.id)))
+        .sort((a, b) => byStart(ahead.get(a.jobId), ahead.get(b.jobId)) || a.name.localeCompare(b.name));
       for (const m of items) {
         const supplier = m.supplier || "Any supplier";
         if (!groups.has(supplier)) groups.set(supplier, []);
-        groups.get(supplier).push(material(m, pending, upcoming.get(m.jobId).title));
+        groups.get(supplier).push(material(m, pending, ahead.get(m.jobId).title));
       }
       const list = [...groups.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
@@ -294,8 +343,8 @@
       };
     }
 
-    return { today, jobs, job, supply, sync, status, describe };
+    return { today, jobs, job, supply, sync, status, describe, roleOf };
   }
 
-  return { createViews };
+  return { createViews, telHref, checkChanges };
 });

@@ -16,8 +16,7 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from khs_crm.components.ui import dialog, empty_state
-
-TAG_LABELS = {"before": "Before", "progress": "Progress", "after": "After", "issue": "Issue"}
+from khs_crm.office.job_page import PHOTO_TAG_LABELS as TAG_LABELS
 
 
 def pair_before_after(photos: list[dict[str, Any]]) -> list[dict[str, Any]]:

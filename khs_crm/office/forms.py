@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_snake
 
+from khs_crm.office.limits import field_limits, refusal
 from khs_crm.office.views import company_tz, parse_id
 from khs_crm.services.core.errors import ValidationFailed
 from khs_crm.services.jobs.materials import MaterialChanges, MaterialCreate
@@ -20,23 +21,17 @@ from khs_crm.services.jobs.service import JobCreate, JobUpdate
 
 M = TypeVar("M", bound=BaseModel)
 MAX_LINES = 100
-FRIENDLY = {
-    "title": "Give the job a title.",
-    "customer_id": "Choose the customer this job is for.",
-    "name": "Enter what to buy.",
-    "quantity": "Enter a quantity above 0.",
-    "body": "Write something first.",
-    "scheduled_start": "Enter a date and time.",
-    "scheduled_end": "Enter a date and time.",
-}
 
 
-def _details(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
+def _details(
+    exc: ValidationError, model: type[BaseModel], prefix: str = ""
+) -> list[dict[str, str]]:
+    limits = {to_snake(name): rule for name, rule in field_limits(model).items()}
     details = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
         name = to_snake(loc[0]) if loc else "form"
-        message = FRIENDLY.get(name) or str(err.get("msg", "")).removeprefix("Value error, ")
+        message = refusal(name, limits.get(name, {}), dict(err))
         details.append({"field": f"{prefix}{name}", "message": message})
     return details
 
@@ -46,7 +41,7 @@ def checked(model: type[M], data: dict[str, Any], what: str, prefix: str = "") -
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        details = _details(exc, prefix)
+        details = _details(exc, model, prefix)
         raise ValidationFailed(
             f"Check the {what}: {details[0]['message']}", details=details
         ) from exc

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from khs_crm.models import JobStatus, Material, User
 from khs_crm.office.jobs import names_of, quantity_text
+from khs_crm.office.limits import field_limits
 from khs_crm.office.views import (
     Option,
     Page,
@@ -24,7 +25,13 @@ from khs_crm.office.views import (
 from khs_crm.services.jobs import service as job_service
 from khs_crm.services.jobs.materials import list_materials
 from khs_crm.services.jobs.notes import list_notes
-from khs_crm.services.photos.service import list_photos
+from khs_crm.services.photos.service import PHOTO_TAGS, PhotoMeta, list_photos
+
+# Photo tags as forms and galleries show them, the tag a new photo gets unless one is chosen,
+# and the longest caption the server takes: all read from the photo service's rules.
+PHOTO_TAG_LABELS: dict[str, str] = {tag.value: label for tag, label in PHOTO_TAGS.items()}
+DEFAULT_PHOTO_TAG: str = PhotoMeta.model_fields["tag"].default.value
+CAPTION_MAX_LENGTH: int = field_limits(PhotoMeta)["caption"]["maxLength"]
 
 
 class JobView(BaseModel):

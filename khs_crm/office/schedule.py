@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from khs_crm.models import Customer, Job, JobStatus, Material, Role, User
+from khs_crm.models import Customer, Job, Material, Role, User
 from khs_crm.office.jobs import crews, quantity_text
 from khs_crm.office.views import (
     Page,
@@ -23,9 +23,7 @@ from khs_crm.office.views import (
 )
 from khs_crm.services.core.reports import DashboardSummary, dashboard_summary
 from khs_crm.services.jobs.calendar_feed import users_with_feeds
-from khs_crm.services.jobs.workflow import crew_ids
-
-DONE = (JobStatus.cancelled, JobStatus.completed)
+from khs_crm.services.jobs.workflow import CLOSED, crew_ids
 
 
 class ScheduledJob(BaseModel):
@@ -95,7 +93,7 @@ def scheduled_between(session: Session, start: datetime, end: datetime, limit: i
                 col(Job.deleted_at).is_(None),
                 col(Job.scheduled_start) < end,
                 finish >= start,
-                col(Job.status).not_in(DONE),
+                col(Job.status).not_in(CLOSED),
             )
             .order_by(col(Job.scheduled_start), col(Job.id))
             .limit(limit)
@@ -137,7 +135,7 @@ def materials_to_buy(session: Session, *, limit: int) -> list[ToBuy]:
             col(Material.deleted_at).is_(None),
             col(Material.purchased).is_(False),
             col(Job.deleted_at).is_(None),
-            col(Job.status).not_in(DONE),
+            col(Job.status).not_in(CLOSED),
         )
         .order_by(col(Job.scheduled_start).is_(None), col(Job.scheduled_start), col(Material.id))
         .limit(limit)

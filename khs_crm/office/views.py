@@ -7,6 +7,7 @@ returns small pydantic rows: no table row, no password hash, ever reaches the br
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from datetime import datetime
 from urllib.parse import quote
@@ -86,10 +87,28 @@ def input_value(moment: datetime | None) -> str:
     return local(moment).strftime("%Y-%m-%dT%H:%M") if moment else ""
 
 
+# An extension marker counts once the number has begun ("Fax 555-0101" has none).
+_EXTENSION = re.compile(r";ext=|ext\.?|x|#", re.IGNORECASE)
+
+
 def tel_href(phone: str) -> str:
-    main = phone.lower().split("x")[0]
-    digits = "".join(c for c in main if c.isdigit() or c == "+")
-    return f"tel:{digits}" if digits else ""
+    """The ``tel:`` link for a phone number ("" when it has no digits): its digits, and a
+    leading +, before any extension marker (x, ext, ext., #, ;ext=) that follows them; the
+    extension's digits as RFC 3966 ``;ext=``: "555-0101 x23" -> "tel:5550101;ext=23".
+
+    The field app's ``telHref`` (assets/khs_views.js) is the same rule: both are checked
+    against the vectors in tests/js/fixtures/tel_cases.json.
+    """
+    first = re.search(r"[0-9]", phone)
+    if first is None:
+        return ""
+    marker = _EXTENSION.search(phone, first.start())
+    main = phone[: marker.start()] if marker else phone
+    lead = re.search(r"[0-9+]", main)
+    plus = "+" if lead and lead[0] == "+" else ""
+    ext = re.search(r"[0-9]+", phone[marker.end() :]) if marker else None
+    digits = "".join(re.findall(r"[0-9]", main))
+    return f"tel:{plus}{digits}" + (f";ext={ext[0]}" if ext else "")
 
 
 def map_href(address: str) -> str:
@@ -107,6 +126,7 @@ class CustomerRow(BaseModel):
     id: str
     name: str
     phone: str
+    phone_href: str = ""
     email: str
     address: str
     updated: str
@@ -131,6 +151,7 @@ def customer_row(customer: Customer) -> CustomerRow:
         id=str(customer.id),
         name=customer.name,
         phone=customer.phone,
+        phone_href=tel_href(customer.phone),
         email=customer.email,
         address=customer.address,
         updated=when(customer.updated_at),

@@ -2,9 +2,12 @@
 
 The manifest and icons, the scripts (IndexedDB store, views, sync loop, the device glue
 every page needs, the field app; ``defer`` so they run in order before React hydrates) and
-one JSON block of settings the scripts need: the company's time zone, the job workflow
-table (generated from ``khs_crm.services.jobs.workflow``, never copied by hand) and the service
-worker's URL.
+one JSON block of settings the scripts need: the company's time zone, the service worker's
+URL and the rules the field app applies offline, each generated from its Python definition
+and never copied by hand: the job workflow table, status labels and which statuses are
+closed or upcoming (``services.jobs.workflow``), the office roles (``services.core.access``),
+photo tags and their labels (``services.photos.service``), and the input limits of the
+materials and photos a phone may queue, with the words for them (``office.limits``).
 """
 
 from __future__ import annotations
@@ -14,8 +17,13 @@ from typing import Any
 
 import reflex as rx
 
-from khs_crm.services.jobs.workflow import LABELS, WORKFLOW
+from khs_crm.office.job_page import DEFAULT_PHOTO_TAG
+from khs_crm.office.limits import input_rules
+from khs_crm.services.core.access import OFFICE_ROLES
+from khs_crm.services.jobs.materials import MaterialChanges, MaterialCreate
+from khs_crm.services.jobs.workflow import CLOSED, LABELS, UPCOMING, WORKFLOW
 from khs_crm.services.photos.images import MAX_PHOTO_BYTES
+from khs_crm.services.photos.service import PHOTO_TAGS, PhotoMeta
 from khs_crm.settings import get_settings
 
 THEME_COLOUR = "#b45309"
@@ -38,12 +46,27 @@ def workflow_table() -> dict[str, dict[str, list[str]]]:
     }
 
 
+def limits() -> dict[str, dict[str, Any]]:
+    """What a phone checks before it queues an edit, per entity and action (create/update):
+    each field's bounds from the service's input model, with the words for a refused value."""
+    return {
+        "material": {"create": input_rules(MaterialCreate), "update": input_rules(MaterialChanges)},
+        "photo": {"create": input_rules(PhotoMeta)},
+    }
+
+
 def client_config() -> dict[str, Any]:
     """Settings the browser-side scripts read from ``<script id="khs-config">``."""
     return {
         "timezone": get_settings().timezone,
         "workflow": workflow_table(),
         "labels": {status.value: label for status, label in LABELS.items()},
+        "closed": [status.value for status in CLOSED],
+        "upcoming": [status.value for status in UPCOMING],
+        "officeRoles": [role.value for role in OFFICE_ROLES],
+        "photoTags": {tag.value: label for tag, label in PHOTO_TAGS.items()},
+        "photoTag": DEFAULT_PHOTO_TAG,
+        "limits": limits(),
         "swUrl": SW_URL,
         "maxPhotoBytes": MAX_PHOTO_BYTES,
     }

@@ -41,6 +41,7 @@ JOB = ClientStateVar.create(
         "materials": [],
         "notes": [],
         "photos": [],
+        "materialError": "",
     },
 )
 SUPPLY = ClientStateVar.create("khsSupply", default={"bound": False, "groups": []})

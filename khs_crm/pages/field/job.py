@@ -7,20 +7,24 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from khs_crm.components.ui import empty_state, field, select, text_input
+from khs_crm.office.job_page import CAPTION_MAX_LENGTH, DEFAULT_PHOTO_TAG, PHOTO_TAG_LABELS
 from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items, khs_call, obj
 from khs_crm.offline.views import field as view
 from khs_crm.pages.field.cards import contact_links, pending_tag, tag
+from khs_crm.services.photos.images import CONTENT_TYPES
 
 
-def _form(action: str, *children: rx.Component, label: str) -> rx.Component:
-    """A form whose values go to ``window.khs.<action>(jobId, values)``, then it resets."""
+def _form(action: str, *children: rx.Component, label: str, **props) -> rx.Component:
+    """A form whose values go to ``window.khs.<action>(jobId, values)``, then it resets
+    (unless ``reset_on_submit=False``: the JS then clears it once the values are taken)."""
+    props.setdefault("reset_on_submit", True)
     return rx.el.form(
         *children,
         on_submit=khs_call(action, view("job", "id"), Var("values"), params=("values",)),
-        reset_on_submit=True,
         aria_label=label,
         class_name="field-form",
+        **props,
     )
 
 
@@ -81,18 +85,33 @@ def material_row(item: Var) -> rx.Component:
     )
 
 
+def _material_error() -> rx.Component:
+    """Why the material was not added (a value outside the server's limits, checked by
+    ``window.khs.addMaterial`` against the config's ``limits``)."""
+    message = view("job", "materialError")
+    return rx.cond(
+        message != "",
+        rx.el.p(message, id="material-error", class_name="field-error", role="alert"),
+    )
+
+
 def _add_material() -> rx.Component:
+    # No maxlength/min here: the JS checks every field against the server's limits and says
+    # which one to fix, rather than the browser silently cutting a pasted name short.
     return _form(
         "addMaterial",
-        field("Material", text_input("name", required=True, max_length=200)),
+        field("Material", text_input("name", required=True)),
         rx.el.div(
-            field("Quantity", text_input("quantity", type="number", min="0", step="any")),
-            field("Unit", text_input("unit", max_length=40)),
+            field("Quantity", text_input("quantity", type="number", step="any")),
+            field("Unit", text_input("unit")),
             class_name="form-row",
         ),
-        field("Supplier", text_input("supplier", max_length=200)),
+        field("Supplier", text_input("supplier")),
+        _material_error(),
         rx.el.button("Add material", type="submit", class_name="btn btn-secondary btn-block"),
         label="Add a material",
+        id="material-form",
+        reset_on_submit=False,
     )
 
 
@@ -138,13 +157,9 @@ def _notes() -> rx.Component:
     )
 
 
-PHOTO_TAGS = [
-    ("progress", "Progress"),
-    ("before", "Before"),
-    ("after", "After"),
-    ("issue", "Issue"),
-]
-IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif"
+# The default tag first, so a new photo gets it unless another is picked.
+PHOTO_TAGS = sorted(PHOTO_TAG_LABELS.items(), key=lambda item: item[0] != DEFAULT_PHOTO_TAG)
+IMAGE_TYPES = ",".join(CONTENT_TYPES)
 
 
 def _photo_input(label: str, input_id: str, **props) -> rx.Component:
@@ -159,7 +174,7 @@ def _add_photo() -> rx.Component:
     return rx.el.form(
         _photo_input("Take a photo", "photo-camera", capture="environment"),
         _photo_input("Choose photos", "photo-pick", multiple=True),
-        field("Caption", text_input("caption", id="photo-caption", max_length=2000)),
+        field("Caption", text_input("caption", id="photo-caption", max_length=CAPTION_MAX_LENGTH)),
         field("Tag", select("tag", PHOTO_TAGS, id="photo-tag")),
         rx.el.button("Add photo", type="submit", class_name="btn btn-secondary btn-block"),
         id="photo-form",

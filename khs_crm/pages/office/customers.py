@@ -40,9 +40,9 @@ def _row(c: rx.Var) -> rx.Component:
         rx.el.td(link(c.name, href="/customers/" + c.id, class_name="link strong")),
         rx.el.td(
             rx.cond(
-                c.phone != "",
-                rx.el.a(c.phone, href="tel:" + c.phone, class_name="link plain nowrap"),
-                "—",
+                c.phone_href != "",
+                rx.el.a(c.phone, href=c.phone_href, class_name="link plain nowrap"),
+                rx.cond(c.phone != "", c.phone, "—"),
             )
         ),
         rx.el.td(c.email, class_name="wrap"),

@@ -8,6 +8,7 @@ from khs_crm.components.forms import messages
 from khs_crm.components.pager import pager
 from khs_crm.components.photo_gallery import TAG_LABELS, photo_gallery
 from khs_crm.components.ui import button, card, field
+from khs_crm.office.job_page import CAPTION_MAX_LENGTH, DEFAULT_PHOTO_TAG
 from khs_crm.services.photos.batch import MAX_BATCH_FILES
 from khs_crm.services.photos.images import ALLOWED, MAX_PHOTO_BYTES, MB
 from khs_crm.state.office.job_photos import JobPhotosState
@@ -81,9 +82,15 @@ def _uploader() -> rx.Component:
         rx.el.div(
             _picker(),
             field(
-                "Tag", rx.el.select(*tags, name="tag", default_value="progress", class_name="input")
+                "Tag",
+                rx.el.select(
+                    *tags, name="tag", default_value=DEFAULT_PHOTO_TAG, class_name="input"
+                ),
             ),
-            field("Caption", rx.el.input(name="caption", max_length=500, class_name="input")),
+            field(
+                "Caption",
+                rx.el.input(name="caption", max_length=CAPTION_MAX_LENGTH, class_name="input"),
+            ),
             rx.el.button(
                 "Upload photos",
                 type="submit",

@@ -11,10 +11,14 @@ from sqlmodel.sql.expression import SelectOfScalar
 from khs_crm.models import Customer, Job, JobAssignment, Role, User
 from khs_crm.services.core.errors import Forbidden, NotFound
 
+# The roles that work in the office (see everything, make every workflow move); the rest are
+# crew. The field app gets this list in its config (khs_crm/offline/pwa.py).
+OFFICE_ROLES: tuple[Role, ...] = (Role.owner, Role.admin)
+
 
 def is_office(user: User) -> bool:
     """Owners and admins."""
-    return user.role in (Role.owner, Role.admin)
+    return user.role in OFFICE_ROLES
 
 
 def assigned(job_id_column: SQLColumnExpression[uuid.UUID], user: User) -> Exists:

@@ -21,7 +21,7 @@ from khs_crm.models import (
     User,
 )
 from khs_crm.services.core import activity
-from khs_crm.services.core.access import get_visible_job, is_office, require_office
+from khs_crm.services.core.access import OFFICE_ROLES, get_visible_job, is_office, require_office
 from khs_crm.services.core.common import apply_changes, check_version, mark_written
 from khs_crm.services.core.errors import Conflict, Forbidden, ValidationFailed
 from khs_crm.services.core.versioning import next_version
@@ -41,6 +41,11 @@ WORKFLOW: dict[JobStatus, tuple[tuple[JobStatus, ...], tuple[JobStatus, ...]]] =
 
 LABELS = {status: status.value.replace("_", " ") for status in JobStatus}
 
+# Jobs whose work is over: off the crews' lists and the office schedule.
+CLOSED: tuple[JobStatus, ...] = (S.completed, S.cancelled)
+# Jobs with work still to come: the supply run buys for these.
+UPCOMING: tuple[JobStatus, ...] = (S.scheduled, S.in_progress, S.on_hold)
+
 
 def _status(value: JobStatus | str, field: str = "status") -> JobStatus:
     try:
@@ -53,7 +58,7 @@ def _status(value: JobStatus | str, field: str = "status") -> JobStatus:
 
 
 def _is_office_role(role: Role | str) -> bool:
-    return Role(role) in (Role.owner, Role.admin)
+    return Role(role) in OFFICE_ROLES
 
 
 def allowed_moves(status: JobStatus | str, role: Role | str) -> list[str]:

@@ -38,6 +38,7 @@ from khs_crm.services.photos.store import (
 log = logging.getLogger("khs_crm.photos")
 
 __all__ = [
+    "PHOTO_TAGS",
     "PhotoChanges",
     "PhotoMeta",
     "PhotoTag",
@@ -50,6 +51,12 @@ __all__ = [
     "update_photo",
     "upload_photo",
 ]
+
+
+# Each tag a photo may carry and the word people see for it, in the order forms offer them:
+# the office's gallery and upload form, the field app (sent in its config) and the API's
+# validation (``PhotoTag``) all read this one list.
+PHOTO_TAGS: dict[PhotoTag, str] = {tag: tag.value.capitalize() for tag in PhotoTag}
 
 
 class PhotoChanges(InputModel):
