@@ -1,5 +1,6 @@
 // Shared set-up for the store and sync tests: the real assets/khs_*.js files (CommonJS/UMD),
-// a fresh fake IndexedDB per test and a tiny in-memory sync server.
+// a fresh fake IndexedDB per test and a tiny in-memory sync server. The field app's config
+// and the server's row shapes come from fixtures the Python writes (tests/unit/js_fixtures.py).
 import { createRequire } from "node:module";
 import { IDBFactory } from "fake-indexeddb";
 
@@ -7,7 +8,22 @@ const require = createRequire(import.meta.url);
 export const dbLib = require("../../assets/khs_db.js");
 export const { createStore, rebase } = require("../../assets/khs_store.js");
 export const { createSync } = require("../../assets/khs_sync.js");
-export const { createViews } = require("../../assets/khs_views.js");
+export const { createViews, telHref, checkChanges } = require("../../assets/khs_views.js");
+
+/** The config every page carries (client_config()), in the JS tests' time zone. */
+export const CONFIG = require("./fixtures/config.json");
+const ROWS = require("./fixtures/rows.json");
+
+/** A row as the server sends it (its API serializer's shape) with these values. A field the
+ * server does not send is a mistake in the test, not a row the phone could hold. */
+export function row(entity, values = {}) {
+  const shape = ROWS[entity];
+  if (!shape) throw new Error(`no ${entity} rows in fixtures/rows.json`);
+  for (const key of Object.keys(values)) {
+    if (!(key in shape)) throw new Error(`a ${entity} row has no "${key}" (fixtures/rows.json)`);
+  }
+  return { ...shape, ...values };
+}
 
 export const USER = { id: "u-alex", name: "Alex Rivera", role: "worker" };
 
@@ -27,9 +43,9 @@ export async function seed(store, rows) {
   await store.applyPull(changes, 10);
 }
 
-export const JOB = { id: "job-1", customerId: "cust-1", title: "Deck build", status: "scheduled", version: 3, assignedUserIds: ["u-alex"] };
-export const CUSTOMER = { id: "cust-1", name: "Maria Garcia", phone: "(512) 555-0001", address: "1 Oak St", version: 1 };
-export const STUDS = { id: "mat-1", jobId: "job-1", name: "2x4 stud", quantity: 12, unit: "pcs", supplier: "Home Depot", purchased: false, version: 4 };
+export const JOB = row("job", { id: "job-1", customerId: "cust-1", title: "Deck build", status: "scheduled", version: 3, assignedUserIds: ["u-alex"] });
+export const CUSTOMER = row("customer", { id: "cust-1", name: "Maria Garcia", phone: "(512) 555-0001", address: "1 Oak St", version: 1 });
+export const STUDS = row("material", { id: "mat-1", jobId: "job-1", name: "2x4 stud", quantity: 12, unit: "pcs", supplier: "Home Depot", purchased: false, version: 4 });
 
 /** What a response from fetch looks like to the sync loop. */
 export function reply(status, body) {

@@ -2,7 +2,7 @@
 // uploaded by the sync loop under their own id, refused ones kept with the reason.
 import { describe, expect, it } from "vitest";
 import { IDBFactory } from "fake-indexeddb";
-import { JOB, dbLib, fakeServer, openStore, recordingSync, reply, seed } from "./helpers.js";
+import { JOB, dbLib, fakeServer, openStore, recordingSync, reply, row, seed } from "./helpers.js";
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 
@@ -33,7 +33,7 @@ function photoServer(answer = () => 201) {
     if (status >= 400) return reply(status, { error: { code: "bad", message: `Refused with ${status}.` } });
     const id = sent.fields.id;
     const created = !rows.has(id);
-    rows.set(id, { id, jobId: sent.jobId, caption: sent.fields.caption, tag: sent.fields.tag, version: 7, fileUrl: `/api/photos/${id}/file`, thumbnailUrl: null });
+    rows.set(id, row("photo", { id, jobId: sent.jobId, caption: sent.fields.caption, tag: sent.fields.tag, version: 7, fileUrl: `/api/photos/${id}/file`, thumbnailUrl: null }));
     return reply(created ? 201 : 200, { data: rows.get(id) });
   };
   return server;
@@ -183,9 +183,9 @@ describe("uploading photos", () => {
 
   it("photos pulled from the server go with their job when it leaves the phone", async () => {
     const { store } = await setup();
-    const row = { id: "ph-9", jobId: "job-1", caption: "", tag: "after", version: 3 };
-    await store.applyPull([{ entity: "photo", entityId: "ph-9", action: "upsert", version: 3, row }], 11);
-    expect(store.mem.photos.get("ph-9")).toEqual(row);
+    const pulled = row("photo", { id: "ph-9", jobId: "job-1", caption: "", tag: "after", version: 3 });
+    await store.applyPull([{ entity: "photo", entityId: "ph-9", action: "upsert", version: 3, row: pulled }], 11);
+    expect(store.mem.photos.get("ph-9")).toEqual(pulled);
     await store.applyPull([{ entity: "job", entityId: "job-1", action: "remove", version: 12 }], 12);
     expect(store.mem.photos.size).toBe(0);
   });

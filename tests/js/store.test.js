@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { IDBFactory } from "fake-indexeddb";
-import { CUSTOMER, JOB, STUDS, USER, dbLib, openStore, rebase, seed } from "./helpers.js";
+import { CUSTOMER, JOB, STUDS, USER, dbLib, openStore, rebase, row, seed } from "./helpers.js";
 
 async function dump(db) {
   return dbLib.readAll(db);
@@ -106,7 +106,7 @@ describe("server answers", () => {
 
   it("a removed job takes its materials and notes off the phone", async () => {
     const { store } = await openStore();
-    await seed(store, [["job", JOB], ["material", STUDS], ["note", { id: "n1", jobId: "job-1", body: "x", version: 2 }]]);
+    await seed(store, [["job", JOB], ["material", STUDS], ["note", row("note", { id: "n1", jobId: "job-1", body: "x", version: 2 })]]);
     await store.applyPull([{ entity: "job", entityId: "job-1", action: "remove", row: null }], 30);
     expect(store.mem.jobs.size + store.mem.materials.size + store.mem.notes.size).toBe(0);
   });

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CUSTOMER, JOB, STUDS, USER, createViews } from "./helpers.js";
+import { CONFIG, CUSTOMER, JOB, STUDS, USER, createViews, row } from "./helpers.js";
 
-const WORKFLOW = {
-  scheduled: { office: ["in_progress", "on_hold", "quoted", "cancelled"], worker: ["in_progress"] },
-  in_progress: { office: ["on_hold", "completed", "cancelled"], worker: ["on_hold", "completed"] },
-};
-const LABELS = { scheduled: "scheduled", in_progress: "in progress", on_hold: "on hold", completed: "completed" };
-const views = createViews({ timezone: "America/Chicago", workflow: WORKFLOW, labels: LABELS });
+const views = createViews(CONFIG); // the workflow, labels, statuses and roles the server sends
 
 function data({ jobs = [], materials = [], photos = [], uploads = [], queue = [], meta = {} } = {}) {
   const map = (rows) => new Map(rows.map((r) => [r.id, r]));
@@ -98,8 +93,8 @@ describe("views", () => {
   });
 
   it("the job screen shows its photos newest first, the phone's own marked until uploaded", () => {
-    const sent = { id: "ph-1", jobId: "job-1", caption: "Old deck", tag: "before", takenAt: "2026-03-09T15:00:00Z", fileUrl: "/api/photos/ph-1/file", thumbnailUrl: "/api/photos/ph-1/thumbnail" };
-    const fresh = { id: "ph-2", jobId: "job-1", caption: "", tag: "progress", takenAt: "2026-03-09T16:00:00Z", fileUrl: "/api/photos/ph-2/file", thumbnailUrl: null };
+    const sent = row("photo", { id: "ph-1", jobId: "job-1", caption: "Old deck", tag: "before", takenAt: "2026-03-09T15:00:00Z", fileUrl: "/api/photos/ph-1/file", thumbnailUrl: "/api/photos/ph-1/thumbnail" });
+    const fresh = row("photo", { id: "ph-2", jobId: "job-1", caption: "", tag: "progress", takenAt: "2026-03-09T16:00:00Z", fileUrl: "/api/photos/ph-2/file", thumbnailUrl: null });
     const otherJob = { ...sent, id: "ph-3", jobId: "job-9" };
     const waiting = { id: "up-1", jobId: "job-1", caption: "New joists", tag: "progress", takenAt: "2026-03-10T14:00:00Z", state: "waiting", error: "" };
     const refused = { id: "up-2", jobId: "job-1", caption: "", tag: "issue", takenAt: "2026-03-10T13:00:00Z", state: "failed", error: "Not a JPEG, PNG, WebP or HEIC image." };
