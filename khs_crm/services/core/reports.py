@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from khs_crm.models import Customer, Job, JobStatus, Material, User
 from khs_crm.services.core.access import visible_jobs
+from khs_crm.services.jobs.workflow import CLOSED, UPCOMING
 
 
 class StatusCount(BaseModel):
@@ -25,7 +26,7 @@ class DashboardSummary(BaseModel):
     jobs_by_status: list[StatusCount]
 
 
-OPEN_STATUSES = (JobStatus.scheduled, JobStatus.in_progress, JobStatus.on_hold)
+OPEN_STATUSES = UPCOMING  # the dashboard's open jobs: work still to come
 
 
 def dashboard_summary(session: Session) -> DashboardSummary:
@@ -45,7 +46,7 @@ def dashboard_summary(session: Session) -> DashboardSummary:
         .join(Job, col(Job.id) == Material.job_id)
         .where(col(Material.deleted_at).is_(None), col(Material.purchased).is_(False))
         .where(col(Job.deleted_at).is_(None))
-        .where(col(Job.status).not_in([JobStatus.completed, JobStatus.cancelled]))
+        .where(col(Job.status).not_in(CLOSED))
     ).one()
     return DashboardSummary(
         customers=customers,
@@ -84,7 +85,7 @@ def todays_jobs(session: Session, *, user: User, tz_name: str) -> list[TodayJob]
         .join(Customer, col(Customer.id) == Job.customer_id)
         .where(col(Job.scheduled_start) < end)
         .where((col(Job.scheduled_end) >= start) | (col(Job.scheduled_start) >= start))
-        .where(col(Job.status).not_in([JobStatus.cancelled, JobStatus.completed]))
+        .where(col(Job.status).not_in(CLOSED))
         .order_by(col(Job.scheduled_start))
     ).all()
     tz = ZoneInfo(tz_name)
