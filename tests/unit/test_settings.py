@@ -47,64 +47,48 @@ def test_production_needs_postgres_for_several_processes(tmp_path):
     assert settings.check_production() == []
 
 
-def test_production_refuses_several_processes_without_redis(monkeypatch, tmp_path):
-    """Sign-in limits live in Redis: without it each process would allow its own tries."""
-    production = {
-        "KHS_ENV": "production",
-        "KHS_DATABASE_URL": "postgresql://db/khs",
-        "KHS_JWT_PRIVATE_KEY_PATH": str(tmp_path / "k"),
-        "KHS_JWT_PUBLIC_KEY_PATH": str(tmp_path / "k.pub"),
-        "KHS_ALLOWED_ORIGINS": '["https://crm.example.com"]',
-        "KHS_APP_PROCESSES": "2",
-    }
-    for name, value in production.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("KHS_REDIS_URL", raising=False)
-    get_settings.cache_clear()
-    try:
-        with pytest.raises(ConfigurationError, match="KHS_REDIS_URL"):
-            get_settings()
-        monkeypatch.setenv("KHS_REDIS_URL", "redis://cache:6379/0")
-        get_settings.cache_clear()
-        assert get_settings().app_processes == 2
-        monkeypatch.delenv("KHS_REDIS_URL")
-        monkeypatch.setenv("KHS_APP_PROCESSES", "1")
-        get_settings.cache_clear()
-        assert get_settings().redis_url == ""  # one process counts alone, rightly
-    finally:
-        get_settings.cache_clear()
-
-
 def test_invalid_env_value_is_rejected(monkeypatch):
     monkeypatch.setenv("KHS_ENV", "staging")
     with pytest.raises(ValueError, match="env"):
         Settings()
 
 
-def test_granian_workers_count_as_app_processes(monkeypatch, tmp_path):
-    """Reflex's server starts GRANIAN_WORKERS processes: the same rules hold for them."""
-    production = {
+@pytest.fixture
+def production(monkeypatch, tmp_path):
+    """A sound production environment but for what a test sets; returns a fresh reader."""
+    sound = {
         "KHS_ENV": "production",
         "KHS_DATABASE_URL": "postgresql://db/khs",
         "KHS_JWT_PRIVATE_KEY_PATH": str(tmp_path / "k"),
         "KHS_JWT_PUBLIC_KEY_PATH": str(tmp_path / "k.pub"),
         "KHS_ALLOWED_ORIGINS": '["https://crm.example.com"]',
-        "GRANIAN_WORKERS": "3",
     }
-    for name, value in production.items():
+    for name, value in sound.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("KHS_REDIS_URL", raising=False)
-    monkeypatch.delenv("KHS_APP_PROCESSES", raising=False)
+    for name in ("KHS_REDIS_URL", "KHS_APP_PROCESSES", "GRANIAN_WORKERS"):
+        monkeypatch.delenv(name, raising=False)
+
+    def read() -> Settings:
+        get_settings.cache_clear()
+        return get_settings()
+
+    yield read
     get_settings.cache_clear()
-    try:
-        with pytest.raises(ConfigurationError, match="KHS_REDIS_URL"):
-            get_settings()
-        monkeypatch.setenv("KHS_REDIS_URL", "redis://cache:6379/0")
-        get_settings.cache_clear()
-        assert get_settings().processes == 3
-        monkeypatch.setenv("KHS_DATABASE_URL", "sqlite:///data/khs.db")
-        get_settings.cache_clear()
-        with pytest.raises(ConfigurationError, match="PostgreSQL"):
-            get_settings()
-    finally:
-        get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(("variable", "count"), [("KHS_APP_PROCESSES", 2), ("GRANIAN_WORKERS", 3)])
+def test_several_processes_need_redis_and_postgres(production, monkeypatch, variable, count):
+    """Sign-in limits live in Redis: without it each process would allow its own tries.
+    Reflex's server starts GRANIAN_WORKERS processes: they count as app processes too."""
+    monkeypatch.setenv(variable, str(count))
+    with pytest.raises(ConfigurationError, match="KHS_REDIS_URL"):
+        production()
+    monkeypatch.setenv("KHS_REDIS_URL", "redis://cache:6379/0")
+    assert production().processes == count
+    monkeypatch.setenv("KHS_DATABASE_URL", "sqlite:///data/khs.db")
+    with pytest.raises(ConfigurationError, match="PostgreSQL"):
+        production()
+    monkeypatch.setenv("KHS_DATABASE_URL", "postgresql://db/khs")
+    monkeypatch.delenv("KHS_REDIS_URL")
+    monkeypatch.setenv(variable, "1")
+    assert production().redis_url == ""  # one process counts alone, rightly
