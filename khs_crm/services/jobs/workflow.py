@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from khs_crm.i18n import N_
 from khs_crm.models import (
     ActivityAction,
     CrewRemoval,
@@ -39,7 +40,16 @@ WORKFLOW: dict[JobStatus, tuple[tuple[JobStatus, ...], tuple[JobStatus, ...]]] =
     S.cancelled: ((S.lead,), ()),
 }
 
-LABELS = {status: status.value.replace("_", " ") for status in JobStatus}
+# How a status reads inside a sentence (translated where it is shown: ``khs_crm.i18n``).
+LABELS = {
+    S.lead: N_("lead"),
+    S.quoted: N_("quoted"),
+    S.scheduled: N_("scheduled"),
+    S.in_progress: N_("in progress"),
+    S.on_hold: N_("on hold"),
+    S.completed: N_("completed"),
+    S.cancelled: N_("cancelled"),
+}
 
 # Jobs whose work is over: off the crews' lists and the office schedule.
 CLOSED: tuple[JobStatus, ...] = (S.completed, S.cancelled)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from khs_crm.i18n import DEFAULT_LANGUAGE, N_, gettext
 from khs_crm.models import Customer, Job, JobNote, Material, Photo
 from khs_crm.services.jobs.workflow import LABELS
 
@@ -22,39 +23,48 @@ OFFICE_STATUS_WINS = "office_status_wins"
 MOVE_NOT_ALLOWED = "move_not_allowed"
 
 TEMPLATES: dict[str, str] = {
-    DELETED: "{label} was deleted by the office; your {attempt} was not applied.",
-    OFFICE_STATUS_WINS: (
+    DELETED: N_("{label} was deleted by the office; your {attempt} was not applied."),
+    OFFICE_STATUS_WINS: N_(
         "The office moved {label} to {current} after you did; your move to {wanted} was not "
         "applied."
     ),
-    MOVE_NOT_ALLOWED: "{label} cannot move from {current} to {wanted}; your move was not applied.",
+    MOVE_NOT_ALLOWED: N_(
+        "{label} cannot move from {current} to {wanted}; your move was not applied."
+    ),
 }
+NOT_APPLIED = N_("This change was not applied.")
+# What the device tried, in a word (kept as this English word in the params, shown in the
+# reader's language).
+ATTEMPTS = (N_("tick"), N_("untick"), N_("status change"), N_("change"))
 
 
-def render(code: str, params: dict[str, Any]) -> str:
-    """The sentence for a refusal code (English)."""
-    words = {
-        key: LABELS.get(value, value) if key in ("current", "wanted") else value
-        for key, value in params.items()
-    }
+def render(code: str, params: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
+    """The sentence for a refusal code, in the reader's language."""
+    words = {}
+    for key, value in params.items():
+        if key in ("current", "wanted"):
+            value = gettext(LABELS.get(value, value), language)
+        elif key == "attempt" and value in ATTEMPTS:
+            value = gettext(value, language)
+        words[key] = value
     template = TEMPLATES.get(code)
     if template is None:
-        return "This change was not applied."
+        return gettext(NOT_APPLIED, language)
     try:
-        return template.format(**words)
+        return gettext(template, language, **words)
     except (KeyError, IndexError):
-        return "This change was not applied."
+        return gettext(NOT_APPLIED, language)
 
 
 def attempt(entity: str, changes: dict[str, Any]) -> str:
     """What the device tried, in a word: tick, untick, status change, change."""
     if entity == "material" and changes.get("purchased") is True:
-        return "tick"
+        return ATTEMPTS[0]
     if entity == "material" and changes.get("purchased") is False:
-        return "untick"
+        return ATTEMPTS[1]
     if entity == "job" and "status" in changes:
-        return "status change"
-    return "change"
+        return ATTEMPTS[2]
+    return ATTEMPTS[3]
 
 
 MODELS: dict[str, type] = {
