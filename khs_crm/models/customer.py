@@ -23,3 +23,5 @@ class Customer(CustomerBase, Syncable, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     # Digits of the phone number only, so "(512) 555-0101" is found by "5550101".
     phone_digits: str = Field(default="", max_length=40, index=True)
+    # The language of the pages and documents the customer gets (None: the company's).
+    language: str | None = Field(default=None, max_length=8)

@@ -33,6 +33,8 @@ class User(UserBase, Timestamped, table=True):
     auth_epoch: int = 0
     # Taken from the global change counter on every write: If-Match and concurrent edits.
     version: int = Field(default=0)
+    # The language the person reads the app in (khs_crm.i18n.LANGUAGES).
+    language: str = Field(default="en", max_length=8)
 
 
 class UserPublic(UserBase):

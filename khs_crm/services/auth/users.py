@@ -7,6 +7,7 @@ import uuid
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, func, select
 
+from khs_crm.i18n import LANGUAGES
 from khs_crm.models import ActivityAction, Role, User
 from khs_crm.security import WeakPasswordError, check_password_rules, hash_password
 from khs_crm.services.auth.privilege import check_may_manage
@@ -142,9 +143,10 @@ def update_user(
     name: str | None = None,
     role: str | None = None,
     active: bool | None = None,
+    language: str | None = None,
     expected_version: int | None = None,
 ) -> User:
-    """Change a user's name, role or active flag (None: leave as is).
+    """Change a user's name, role, active flag or language (None: leave as is).
 
     Deactivating bumps ``auth_epoch``: every session and token they hold stops working.
     Raises NotFound, Forbidden (see ``check_may_manage``), PreconditionFailed (stale
@@ -161,6 +163,8 @@ def update_user(
     active_after = user.active if active is None else active
     _check_last_owner(session, user, role_after, active_after)
     wanted = {"name": name_after, "role": role_after, "active": active_after}
+    if language is not None:
+        wanted["language"] = parse_language(language)
     changed = {f: [getattr(user, f), v] for f, v in wanted.items() if getattr(user, f) != v}
     if not changed:
         return user
@@ -178,6 +182,39 @@ def update_user(
         entity_id=user.id,
         action=ActivityAction.deactivate if deactivated else ActivityAction.update,
         changes=activity.diff(changed),
+    )
+    session.flush()
+    return user
+
+
+def parse_language(value: str) -> str:
+    """One of the app's languages, or ValidationFailed naming them."""
+    if value not in LANGUAGES:
+        raise ValidationFailed(
+            f"language must be one of: {', '.join(LANGUAGES)}.",
+            details=[{"field": "language", "message": " | ".join(LANGUAGES)}],
+        )
+    return value
+
+
+def set_own_language(
+    session: Session, *, actor: User, language: str, expected_version: int | None = None
+) -> User:
+    """A person chooses the language they read the app in (anyone may, for themselves)."""
+    code = parse_language(language)
+    user = _get(session, actor.id)
+    check_version(user, expected_version)
+    if user.language == code:
+        return user
+    old, user.language = user.language, code
+    mark_written(session, user)
+    activity.record(
+        session,
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        action=ActivityAction.update,
+        changes=activity.diff({"language": [old, code]}),
     )
     session.flush()
     return user
