@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from khs_crm.i18n import LANGUAGES
 from khs_crm.models import Customer, JobStatus, Role, User
 from khs_crm.services.auth import users as user_service
 from khs_crm.services.core.errors import ValidationFailed
@@ -224,6 +225,7 @@ class UserRow(BaseModel):
     name: str
     email: str
     role: str
+    language: str
     active: bool
     is_self: bool
     manageable: bool
@@ -248,6 +250,7 @@ def users_page(
             name=u.name,
             email=u.email,
             role=str(u.role),
+            language=u.language,
             active=u.active,
             is_self=u.id == actor.id,
             manageable=user_service.may_manage(actor, u.role),
@@ -257,6 +260,15 @@ def users_page(
         for u in rows
     ]
     return items, page_info(page, page_size, total)
+
+
+# Each language named in itself, as a person looks for it in a list.
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+
+
+def language_options() -> list[Option]:
+    """The languages a person can read the app in."""
+    return [Option(value=code, label=LANGUAGE_NAMES[code]) for code in LANGUAGES]
 
 
 def role_options(actor: User) -> list[Option]:

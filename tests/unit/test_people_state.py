@@ -63,3 +63,15 @@ def test_an_admins_clicks_on_an_admins_row_change_nothing(session, cast):
     assert _account(session, other) == before
     links = session.exec(select(CalendarToken).where(CalendarToken.user_id == other.id)).all()
     assert [link.revoked_at for link in links] == [None]
+
+
+def test_the_office_sets_a_workers_language_from_the_people_screen(session, cast):
+    state = _people(session, cast.admin)
+    assert [option.label for option in state.languages] == ["English", "Español"]
+    row = next(r for r in state.rows if r.id == str(cast.worker_a.id))
+    assert row.language == "en"
+    call(PeopleState.change_language, state, str(cast.worker_a.id), "es")
+    assert state.notice == "Language changed." and state.error == ""
+    assert next(r for r in state.rows if r.id == str(cast.worker_a.id)).language == "es"
+    call(PeopleState.change_language, state, str(cast.owner.id), "es")  # an owner: not theirs
+    assert state.error and session.get(User, cast.owner.id).language == "en"

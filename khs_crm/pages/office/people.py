@@ -37,6 +37,21 @@ def _role(u: rx.Var) -> rx.Component:
     )
 
 
+def _language(u: rx.Var) -> rx.Component:
+    """The language the person reads the app in; a picker where the actor may manage them."""
+    return rx.cond(
+        u.manageable,
+        rx.el.select(
+            rx.foreach(S.languages, lambda lang: rx.el.option(lang.label, value=lang.value)),
+            value=u.language,
+            on_change=lambda language: S.change_language(u.id, language),
+            aria_label="Language of " + u.name,
+            class_name="input input-small",
+        ),
+        rx.el.span(u.language, class_name="small"),
+    )
+
+
 def _actions(u: rx.Var) -> rx.Component:
     return rx.cond(
         u.manageable,
@@ -83,6 +98,7 @@ def _row(u: rx.Var) -> rx.Component:
             rx.el.div(u.email, class_name="small"),
         ),
         rx.el.td(_role(u)),
+        rx.el.td(_language(u)),
         rx.el.td(rx.cond(u.active, pill("Active", "pill-ok"), pill("Deactivated", "pill-off"))),
         rx.el.td(_actions(u)),
         key=u.id,
@@ -95,7 +111,12 @@ def _table() -> rx.Component:
         rx.el.table(
             rx.el.caption("People", class_name="sr-only"),
             rx.el.thead(
-                rx.el.tr(*[rx.el.th(h, scope="col") for h in ("Person", "Role", "Sign-in", "")])
+                rx.el.tr(
+                    *[
+                        rx.el.th(h, scope="col")
+                        for h in ("Person", "Role", "Language", "Sign-in", "")
+                    ]
+                )
             ),
             rx.el.tbody(rx.foreach(S.rows, _row)),
             class_name="table",

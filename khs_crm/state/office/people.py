@@ -6,7 +6,14 @@ from typing import Any
 
 import reflex as rx
 
-from khs_crm.office.views import Option, UserRow, parse_id, role_options, users_page
+from khs_crm.office.views import (
+    Option,
+    UserRow,
+    language_options,
+    parse_id,
+    role_options,
+    users_page,
+)
 from khs_crm.services.auth import users
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
@@ -16,6 +23,7 @@ from khs_crm.state.office.calendar_links import CalendarLinks
 class PeopleState(CalendarLinks, Feedback, AuthState):
     rows: list[UserRow] = []
     roles: list[Option] = []
+    languages: list[Option] = language_options()
     page: int = 1
     pages: int = 0
     total: int = 0
@@ -71,6 +79,10 @@ class PeopleState(CalendarLinks, Feedback, AuthState):
     @rx.event
     def change_role(self, user_id: str, role: str):
         return self._run(self._update, user_id, {"role": role}, "Role changed.")
+
+    @rx.event
+    def change_language(self, user_id: str, language: str):
+        return self._run(self._update, user_id, {"language": language}, "Language changed.")
 
     @rx.event
     def reactivate(self, user_id: str):
