@@ -1,228 +1,279 @@
+// @ts-check
 /* KHS CRM field app: the sync loop. Pushes the outbox in seq order, sends the photos taken
  * on the phone (one multipart POST each, under the photo's own id), then pulls changes.
  * Debounced triggers; network errors, 5xx and 429 retry with exponential backoff + jitter,
  * at most `maxRetries` times per cycle, then the loop is "stalled" until the next trigger.
  * A failed push keeps the whole queue. One tab syncs at a time (Web Locks). */
-(function (root, factory) {
-  const lib = factory();
-  if (typeof module === "object" && module.exports) module.exports = lib;
-  else (root.khsLib = root.khsLib || {}).sync = lib;
-})(typeof self !== "undefined" ? self : this, function () {
-  "use strict";
 
-  class SyncError extends Error {
-    constructor(message, { retry = false, kind = "error", status = 0 } = {}) {
-      super(message);
-      this.retry = retry;
-      this.kind = kind;
-      this.status = status;
-    }
+/** @typedef {import("./khs_store.js").Store} Store */
+/** @typedef {import("./khs_types.js").PhotoUpload} PhotoUpload */
+/** @typedef {import("./khs_types.js").Pulled} Pulled */
+/** @typedef {import("./khs_types.js").Pushed} Pushed */
+/** @typedef {import("./khs_views.js").SyncState} SyncState */
+/** @typedef {"error" | "network" | "unauthorized" | "size"} SyncErrorKind */
+/** What the loop needs of an answer (a real Response, or the tests' stand-in).
+ * @typedef {Pick<Response, "status" | "ok" | "json">} Answer */
+/** @typedef {(url: string, init: RequestInit) => Promise<Answer>} Fetch */
+/** @typedef {ReturnType<typeof createSync>} Sync */
+
+export class SyncError extends Error {
+  /** @param {string} message
+   * @param {{ retry?: boolean, kind?: SyncErrorKind, status?: number }} [how] */
+  constructor(message, { retry = false, kind = "error", status = 0 } = {}) {
+    super(message);
+    this.retry = retry;
+    this.kind = kind;
+    this.status = status;
+  }
+}
+
+/** The server's sentence for a refusal. @param {Answer} res @returns {Promise<string>} */
+async function errorMessage(res) {
+  try {
+    return (await res.json()).error.message;
+  } catch {
+    return `The server answered ${res.status}.`;
+  }
+}
+
+/** A thrown value as a SyncError (anything else is not one to retry).
+ * @param {unknown} err */
+function asSyncError(err) {
+  return err instanceof SyncError ? err : new SyncError(err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * @param {object} options
+ * @param {import("./khs_store.js").Store} options.store
+ * @param {Fetch} options.fetch
+ * @param {"all" | "week"} [options.scope] what to pull: every job the user may see, or this week's
+ * @param {LockManager | null} [options.locks]
+ * @param {string} [options.lockName]
+ * @param {() => boolean} [options.isOnline]
+ * @param {() => void} [options.onUnauthorized]
+ * @param {(state: SyncState, detail: string) => void} [options.onState]
+ * @param {(ms: number) => Promise<unknown>} [options.sleep]
+ * @param {() => number} [options.random]
+ * @param {() => Date} [options.now]
+ * @param {number} [options.debounceMs]
+ * @param {number} [options.baseDelayMs]
+ * @param {number} [options.maxRetries]
+ * @param {number} [options.batchSize]
+ * @param {number} [options.pageSize]
+ * @param {number} [options.lockWaitMs]
+ */
+export function createSync({
+  store,
+  fetch,
+  scope = "all",
+  locks = null,
+  lockName = "khs-sync",
+  isOnline = () => true,
+  onUnauthorized = () => {},
+  onState = () => {},
+  sleep = (ms) => new Promise((r) => setTimeout(r, ms)),
+  random = Math.random,
+  now = () => new Date(),
+  debounceMs = 300,
+  baseDelayMs = 1000,
+  maxRetries = 3,
+  batchSize = 100,
+  pageSize = 500,
+  lockWaitMs = 10000,
+}) {
+  /** @type {SyncState} */
+  let state = "idle";
+  let detail = "";
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let timer = null;
+  /** @type {Promise<void> | null} */
+  let running = null;
+  let again = false;
+
+  /** @param {SyncState} next @param {string} [text] */
+  function setState(next, text = "") {
+    state = next;
+    detail = text;
+    onState(state, detail);
   }
 
-  async function errorMessage(res) {
+  /**
+   * One JSON call to /api/sync; its `data`, or a SyncError that says whether to retry.
+   * @param {"GET" | "POST"} method @param {string} url @param {unknown} [body]
+   */
+  async function call(method, url, body) {
+    let res;
     try {
-      return (await res.json()).error.message;
+      res = await fetch(url, {
+        method,
+        credentials: "same-origin",
+        headers: body ? { "Content-Type": "application/json", "X-KHS-CSRF": "1" } : { "X-KHS-CSRF": "1" },
+        body: body ? JSON.stringify(body) : undefined,
+      });
     } catch {
-      return `The server answered ${res.status}.`;
+      throw new SyncError("No connection to the office.", { retry: true, kind: "network" });
+    }
+    const { status } = res;
+    if (status === 401) throw new SyncError("Signed out.", { kind: "unauthorized", status });
+    if (status === 413) throw new SyncError("Too many changes at once.", { retry: true, kind: "size", status });
+    if (status >= 500 || status === 429 || status === 408) {
+      throw new SyncError(`The office server is not answering (${status}).`, { retry: true, status });
+    }
+    if (!res.ok) throw new SyncError(await errorMessage(res), { status });
+    return (await res.json()).data;
+  }
+
+  /** Send one photo. A refusal (4xx) is kept on the photo and never retried.
+   * @param {PhotoUpload} item */
+  async function upload(item) {
+    const bytes = await store.photoBytes(item.id);
+    if (!bytes) return store.uploadFailed(item.id, "The photo's file is missing on this phone.");
+    const form = new FormData();
+    form.append("id", item.id);
+    form.append("caption", item.caption || "");
+    form.append("tag", item.tag || "");
+    form.append("takenAt", item.takenAt || "");
+    form.append("file", new Blob([bytes], { type: item.type || "application/octet-stream" }), item.name || "photo");
+    let res;
+    try {
+      // No Content-Type: the browser writes the multipart boundary itself.
+      res = await fetch(`/api/jobs/${encodeURIComponent(item.jobId)}/photos`, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-KHS-CSRF": "1" },
+        body: form,
+      });
+    } catch {
+      throw new SyncError("No connection to the office.", { retry: true, kind: "network" });
+    }
+    const { status } = res;
+    if (status === 401) throw new SyncError("Signed out.", { kind: "unauthorized", status });
+    if (status >= 500 || status === 429 || status === 408) {
+      throw new SyncError(`The office server is not answering (${status}).`, { retry: true, status });
+    }
+    if (!res.ok) return store.uploadFailed(item.id, await errorMessage(res));
+    /** @type {import("./khs_types.js").Photo | null} */
+    let row = null;
+    try {
+      row = (await res.json()).data;
+    } catch {
+      // stored on the server all the same; the next pull brings its row
+    }
+    return store.uploadDone(item.id, row);
+  }
+
+  async function uploadPhotos() {
+    for (const item of await store.waitingUploads()) await upload(item);
+  }
+
+  /** @param {number} attempt */
+  function backoff(attempt) {
+    return Math.min(30000, baseDelayMs * 2 ** attempt) * (0.5 + random() / 2);
+  }
+
+  /** Run `step`; a SyncError that says so runs it again after a while, `maxRetries` times.
+   * @param {() => Promise<void>} step */
+  async function retrying(step) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await step();
+      } catch (thrown) {
+        const err = asSyncError(thrown);
+        if (!err.retry || attempt >= maxRetries) throw err;
+        if (err.kind === "size") batchSize = Math.max(1, Math.floor(batchSize / 2));
+        await sleep(backoff(attempt));
+      }
     }
   }
 
-  function createSync({
-    store,
-    fetch,
-    scope = "all",
-    locks = null,
-    lockName = "khs-sync",
-    isOnline = () => true,
-    onUnauthorized = () => {},
-    onState = () => {},
-    sleep = (ms) => new Promise((r) => setTimeout(r, ms)),
-    random = Math.random,
-    now = () => new Date(),
-    debounceMs = 300,
-    baseDelayMs = 1000,
-    maxRetries = 3,
-    batchSize = 100,
-    pageSize = 500,
-    lockWaitMs = 10000,
-  }) {
-    let state = "idle";
-    let detail = "";
-    let timer = null;
-    let running = null;
-    let again = false;
-
-    function setState(next, text = "") {
-      state = next;
-      detail = text;
-      onState(state, detail);
+  async function push() {
+    for (;;) {
+      const ops = (await store.outbox()).slice(0, batchSize);
+      if (!ops.length) return;
+      const clientId = store.mem.meta.clientId;
+      /** @type {Pushed | undefined} */
+      const data = await call("POST", "/api/sync/push", { clientId, operations: ops.map(store.wire) });
+      const settled = await store.applyPushResults(ops, (data && data.results) || []);
+      if (!settled) throw new SyncError("The office did not accept these changes yet.");
     }
+  }
 
-    async function call(method, url, body) {
-      let res;
-      try {
-        res = await fetch(url, {
-          method,
-          credentials: "same-origin",
-          headers: body ? { "Content-Type": "application/json", "X-KHS-CSRF": "1" } : { "X-KHS-CSRF": "1" },
-          body: body ? JSON.stringify(body) : undefined,
-        });
-      } catch {
-        throw new SyncError("No connection to the office.", { retry: true, kind: "network" });
-      }
-      const { status } = res;
-      if (status === 401) throw new SyncError("Signed out.", { kind: "unauthorized", status });
-      if (status === 413) throw new SyncError("Too many changes at once.", { retry: true, kind: "size", status });
-      if (status >= 500 || status === 429 || status === 408) {
-        throw new SyncError(`The office server is not answering (${status}).`, { retry: true, status });
-      }
-      if (!res.ok) throw new SyncError(await errorMessage(res), { status });
-      return (await res.json()).data;
+  async function pull() {
+    for (;;) {
+      const cursor = store.mem.meta.cursor || 0;
+      const query = `cursor=${encodeURIComponent(cursor)}&limit=${pageSize}&scope=${scope}`;
+      /** @type {Pulled} */
+      const data = await call("GET", `/api/sync/pull?${query}`);
+      await store.applyPull(data.changes || [], data.cursor ?? cursor);
+      if (!data.hasMore) return;
     }
+  }
 
-    /** Send one photo. A refusal (4xx) is kept on the photo and never retried. */
-    async function upload(item) {
-      const bytes = await store.photoBytes(item.id);
-      if (!bytes) return store.uploadFailed(item.id, "The photo's file is missing on this phone.");
-      const form = new FormData();
-      form.append("id", item.id);
-      form.append("caption", item.caption || "");
-      form.append("tag", item.tag || "");
-      form.append("takenAt", item.takenAt || "");
-      form.append("file", new Blob([bytes], { type: item.type || "application/octet-stream" }), item.name || "photo");
-      let res;
-      try {
-        // No Content-Type: the browser writes the multipart boundary itself.
-        res = await fetch(`/api/jobs/${encodeURIComponent(item.jobId)}/photos`, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "X-KHS-CSRF": "1" },
-          body: form,
-        });
-      } catch {
-        throw new SyncError("No connection to the office.", { retry: true, kind: "network" });
-      }
-      const { status } = res;
-      if (status === 401) throw new SyncError("Signed out.", { kind: "unauthorized", status });
-      if (status >= 500 || status === 429 || status === 408) {
-        throw new SyncError(`The office server is not answering (${status}).`, { retry: true, status });
-      }
-      if (!res.ok) return store.uploadFailed(item.id, await errorMessage(res));
-      let row = null;
-      try {
-        row = (await res.json()).data;
-      } catch {
-        // stored on the server all the same; the next pull brings its row
-      }
-      return store.uploadDone(item.id, row);
+  async function cycle() {
+    if (!isOnline()) return setState("offline");
+    setState("syncing");
+    try {
+      await retrying(push);
+      await retrying(uploadPhotos);
+      await retrying(pull);
+      await store.setMeta("lastSyncAt", now().toISOString());
+      setState("idle");
+    } catch (thrown) {
+      const err = asSyncError(thrown);
+      if (err.kind === "unauthorized") {
+        setState("signedOut");
+        onUnauthorized();
+      } else if (err.kind === "network" && !isOnline()) setState("offline");
+      else setState("stalled", err.message);
     }
+  }
 
-    async function uploadPhotos() {
-      for (const item of await store.waitingUploads()) await upload(item);
+  // One tab syncs at a time: wait for the lock; a holder that does not let go (a frozen
+  // background tab, a page kept in the back/forward cache) loses it. Two tabs pushing the
+  // same ops would still be safe: the server answers a repeated opId "duplicate".
+  /** @param {() => Promise<void>} fn */
+  async function withLock(fn) {
+    if (!locks) return fn();
+    try {
+      return await locks.request(lockName, { signal: AbortSignal.timeout(lockWaitMs) }, fn);
+    } catch (err) {
+      const name = /** @type {{ name?: string } | null} */ (err)?.name;
+      // Robbed by another tab (AbortError): that tab syncs now; this cycle, already running,
+      // finishes on its own. Never start a second one beside it.
+      if (name === "AbortError") return undefined;
+      if (name !== "TimeoutError") throw err;
+      return locks.request(lockName, { steal: true }, fn);
     }
+  }
 
-    function backoff(attempt) {
-      return Math.min(30000, baseDelayMs * 2 ** attempt) * (0.5 + random() / 2);
-    }
-
-    async function retrying(step) {
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          return await step();
-        } catch (err) {
-          if (!err.retry || attempt >= maxRetries) throw err;
-          if (err.kind === "size") batchSize = Math.max(1, Math.floor(batchSize / 2));
-          await sleep(backoff(attempt));
-        }
-      }
-    }
-
-    async function push() {
-      for (;;) {
-        const ops = (await store.outbox()).slice(0, batchSize);
-        if (!ops.length) return;
-        const clientId = store.mem.meta.clientId;
-        const data = await call("POST", "/api/sync/push", { clientId, operations: ops.map(store.wire) });
-        const settled = await store.applyPushResults(ops, (data && data.results) || []);
-        if (!settled) throw new SyncError("The office did not accept these changes yet.");
-      }
-    }
-
-    async function pull() {
-      for (;;) {
-        const cursor = store.mem.meta.cursor || 0;
-        const query = `cursor=${encodeURIComponent(cursor)}&limit=${pageSize}&scope=${scope}`;
-        const data = await call("GET", `/api/sync/pull?${query}`);
-        await store.applyPull(data.changes || [], data.cursor ?? cursor);
-        if (!data.hasMore) return;
-      }
-    }
-
-    async function cycle() {
-      if (!isOnline()) return setState("offline");
-      setState("syncing");
-      try {
-        await retrying(push);
-        await retrying(uploadPhotos);
-        await retrying(pull);
-        await store.setMeta("lastSyncAt", now().toISOString());
-        setState("idle");
-      } catch (err) {
-        if (err.kind === "unauthorized") {
-          setState("signedOut");
-          onUnauthorized();
-        } else if (err.kind === "network" && !isOnline()) setState("offline");
-        else setState("stalled", err.message);
-      }
-    }
-
-    // One tab syncs at a time: wait for the lock; a holder that does not let go (a frozen
-    // background tab, a page kept in the back/forward cache) loses it. Two tabs pushing the
-    // same ops would still be safe: the server answers a repeated opId "duplicate".
-    async function withLock(fn) {
-      if (!locks) return fn();
-      try {
-        return await locks.request(lockName, { signal: AbortSignal.timeout(lockWaitMs) }, fn);
-      } catch (err) {
-        // Robbed by another tab (AbortError): that tab syncs now; this cycle, already running,
-        // finishes on its own. Never start a second one beside it.
-        if (err.name === "AbortError") return undefined;
-        if (err.name !== "TimeoutError") throw err;
-        return locks.request(lockName, { steal: true }, fn);
-      }
-    }
-
-    /** Sync now (a sync already running goes round once more instead). */
-    function run() {
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = (async () => {
-        do {
-          again = false;
-          await withLock(cycle);
-        } while (again);
-      })().finally(() => (running = null));
+  /** Sync now (a sync already running goes round once more instead). */
+  function run() {
+    if (running) {
+      again = true;
       return running;
     }
-
-    /** Ask for a sync soon: several triggers in a row make one run. */
-    function trigger() {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
-        run();
-      }, debounceMs);
-    }
-
-    function stop() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-    }
-
-    return { run, trigger, stop, state: () => state, detail: () => detail };
+    running = (async () => {
+      do {
+        again = false;
+        await withLock(cycle);
+      } while (again);
+    })().finally(() => (running = null));
+    return running;
   }
 
-  return { createSync, SyncError };
-});
+  /** Ask for a sync soon: several triggers in a row make one run. */
+  function trigger() {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      run();
+    }, debounceMs);
+  }
+
+  function stop() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  }
+
+  return { run, trigger, stop, state: () => state, detail: () => detail };
+}

@@ -5,9 +5,13 @@
  * - read-only API GETs: stale-while-revalidate for 5 minutes, one cache per user, purged at
  *   sign-out;
  * - never cached: /_event, /api/sync/*, /api/auth/*, downloads, and anything not a GET. */
+// @ts-check
 "use strict";
 
+// This file runs as the worker: `self` is its global scope.
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const VERSION = "__KHS_VERSION__";
+/** @type {string[]} */
 const PRECACHE = /*__KHS_PRECACHE__*/ [];
 const SHELL = "khs-shell-" + VERSION;
 const API_PREFIX = "khs-api-";
@@ -18,13 +22,14 @@ const NAV_TIMEOUT_MS = 4000;
 // (an export must be what the server has now).
 const NEVER = [/^\/_event/, /^\/api\/sync\//, /^\/api\/auth\//, /^\/api\/pwa\//, /^\/api\/health/, /\.(csv|ics)$/];
 
-self.addEventListener("install", (event) => {
+sw.addEventListener("install", (event) => {
   // Where supported (static routing), these do not even wake the worker.
-  if (event.addRoutes) {
+  const routing = /** @type {ExtendableEvent & { addRoutes?: (routes: object[]) => Promise<void> }} */ (event);
+  if (routing.addRoutes) {
     const direct = ["/_event*", "/api/sync/*", "/api/auth/*"];
     try {
       const routes = direct.map((urlPattern) => ({ condition: { urlPattern }, source: "network" }));
-      event.waitUntil(event.addRoutes(routes).catch(() => {}));
+      event.waitUntil(routing.addRoutes(routes).catch(() => {}));
     } catch {
       // the fetch handler below skips them anyway
     }
@@ -40,13 +45,13 @@ self.addEventListener("install", (event) => {
   );
 });
 
-self.addEventListener("activate", (event) => {
+sw.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const key of await caches.keys()) {
         if (key.startsWith("khs-shell-") && key !== SHELL) await caches.delete(key);
       }
-      await self.clients.claim();
+      await sw.clients.claim();
     })(),
   );
 });
@@ -57,6 +62,7 @@ async function currentUser() {
   return hit ? hit.text() : "";
 }
 
+/** @param {string} id */
 async function setUser(id) {
   await (await caches.open(META)).put("/__khs/user", new Response(id || ""));
 }
@@ -66,21 +72,24 @@ async function purgeApi() {
   await setUser("");
 }
 
-self.addEventListener("message", (event) => {
+sw.addEventListener("message", (event) => {
   const msg = event.data || {};
-  if (msg.type === "SKIP_WAITING") self.skipWaiting();
-  if (msg.type === "CLAIM") event.waitUntil(self.clients.claim()); // a page loaded mid-activation
+  if (msg.type === "SKIP_WAITING") sw.skipWaiting();
+  if (msg.type === "CLAIM") event.waitUntil(sw.clients.claim()); // a page loaded mid-activation
   if (msg.type === "user") event.waitUntil(setUser(msg.id));
   if (msg.type === "signout") event.waitUntil(purgeApi());
 });
 
-self.addEventListener("sync", (event) => {
+// Background Sync (not in every browser, nor in TypeScript's worker types).
+sw.addEventListener("sync", (e) => {
+  const event = /** @type {ExtendableEvent & { tag: string }} */ (e);
   if (event.tag !== "khs-sync") return;
   event.waitUntil(
-    self.clients.matchAll({ type: "window" }).then((list) => list.forEach((c) => c.postMessage({ type: "khs-sync" }))),
+    sw.clients.matchAll({ type: "window" }).then((list) => list.forEach((c) => c.postMessage({ type: "khs-sync" }))),
   );
 });
 
+/** @param {Request} request */
 async function fromShell(request) {
   const cache = await caches.open(SHELL);
   const hit = await cache.match(request, { ignoreVary: true });
@@ -91,6 +100,7 @@ async function fromShell(request) {
 }
 
 // Pages are cached under their directory URL ("/field/"): the server redirects "/field" there.
+/** @param {URL} url */
 async function cachedPage(url) {
   const cache = await caches.open(SHELL);
   const path = url.pathname.endsWith("/") ? url.pathname : url.pathname + "/";
@@ -99,6 +109,7 @@ async function cachedPage(url) {
   return hit && hit.redirected ? new Response(hit.body, { status: hit.status, headers: hit.headers }) : hit;
 }
 
+/** @param {Request} request */
 async function navigate(request) {
   const network = fetch(request);
   network.catch(() => {}); // a late failure after the timeout is not an error
@@ -114,6 +125,7 @@ async function navigate(request) {
   }
 }
 
+/** @param {FetchEvent} event @param {string} user */
 async function staleWhileRevalidate(event, user) {
   const cache = await caches.open(API_PREFIX + user);
   const hit = await cache.match(event.request);
@@ -136,10 +148,10 @@ async function staleWhileRevalidate(event, user) {
   return network.catch((err) => hit || Promise.reject(err));
 }
 
-self.addEventListener("fetch", (event) => {
+sw.addEventListener("fetch", (event) => {
   const { request } = event;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.method !== "GET" || url.origin !== sw.location.origin) return;
   if (NEVER.some((pattern) => pattern.test(url.pathname))) return;
   if (request.mode === "navigate") return event.respondWith(navigate(request));
   if (url.pathname.startsWith("/api/")) {

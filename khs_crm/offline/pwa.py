@@ -1,8 +1,9 @@
 """What every page's <head> carries for the installable, offline-first app.
 
-The manifest and icons, the scripts (IndexedDB store, views, sync loop, the device glue
-every page needs, the field app; ``defer`` so they run in order before React hydrates) and
-one JSON block of settings the scripts need: the company's time zone, the service worker's
+The manifest and icons, one module script (``assets/khs_app.js``: the field app, whose
+``import``s bring in the rest: the IndexedDB store, views, sync loop and the device glue
+every page needs; a module runs once the page is parsed, as ``defer`` would) and one JSON
+block of settings the scripts need: the company's time zone, the service worker's
 URL and the rules the field app applies offline, each generated from its Python definition
 and never copied by hand: the job workflow table, status labels and which statuses are
 closed or upcoming (``services.jobs.workflow``), the office roles (``services.core.access``),
@@ -28,14 +29,9 @@ from khs_crm.settings import get_settings
 
 THEME_COLOUR = "#b45309"
 SW_URL = "/api/pwa/sw.js"
-SCRIPTS = (
-    "/khs_db.js",
-    "/khs_store.js",
-    "/khs_views.js",
-    "/khs_sync.js",
-    "/khs_device.js",
-    "/khs_app.js",
-)
+# The entry module; the files it imports are found by the browser (and precached by the
+# service worker with every other file of the build: khs_crm/api/pwa.py).
+APP_MODULE = "/khs_app.js"
 
 
 def workflow_table() -> dict[str, dict[str, list[str]]]:
@@ -78,12 +74,12 @@ def config_json() -> str:
 
 
 def head_components() -> list[rx.Component]:
-    """Manifest, icons, theme colour, the config block and the field app's scripts."""
+    """Manifest, icons, theme colour, the config block and the field app's entry module."""
     return [
         rx.el.meta(name="theme-color", content=THEME_COLOUR),
         rx.el.link(rel="manifest", href="/manifest.webmanifest"),
         rx.el.link(rel="icon", href="/icons/icon-192.png", type="image/png", sizes="192x192"),
         rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
         rx.el.script(config_json(), id="khs-config", type="application/json"),
-        *[rx.el.script(src=src, defer=True) for src in SCRIPTS],
+        rx.el.script(src=APP_MODULE, type="module"),
     ]

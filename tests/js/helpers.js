@@ -1,14 +1,17 @@
-// Shared set-up for the store and sync tests: the real assets/khs_*.js files (CommonJS/UMD),
-// a fresh fake IndexedDB per test and a tiny in-memory sync server. The field app's config
-// and the server's row shapes come from fixtures the Python writes (tests/unit/js_fixtures.py).
+// Shared set-up for the store and sync tests: the real assets/khs_*.js modules, a fresh fake
+// IndexedDB per test and a tiny in-memory sync server. The field app's config and the
+// server's row shapes come from fixtures the Python writes (tests/unit/js_fixtures.py).
 import { createRequire } from "node:module";
 import { IDBFactory } from "fake-indexeddb";
+import * as dbLib from "../../assets/khs_db.js";
+import { createStore } from "../../assets/khs_store.js";
+import { createSync } from "../../assets/khs_sync.js";
+
+export { dbLib, createStore, createSync };
+export { rebase } from "../../assets/khs_store.js";
+export { checkChanges, createViews, telHref } from "../../assets/khs_views.js";
 
 const require = createRequire(import.meta.url);
-export const dbLib = require("../../assets/khs_db.js");
-export const { createStore, rebase } = require("../../assets/khs_store.js");
-export const { createSync } = require("../../assets/khs_sync.js");
-export const { createViews, telHref, checkChanges } = require("../../assets/khs_views.js");
 
 /** The config every page carries (client_config()), in the JS tests' time zone. */
 export const CONFIG = require("./fixtures/config.json");
@@ -32,7 +35,7 @@ export const uuid = () => `id-${++counter}`;
 
 export async function openStore({ idb = new IDBFactory(), user = USER, ids = uuid } = {}) {
   const db = await dbLib.open(user.id, idb);
-  const store = createStore({ db, dbLib, user, uuid: ids });
+  const store = createStore({ db, user, uuid: ids });
   await store.load();
   return { store, db, idb };
 }

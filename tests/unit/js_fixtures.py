@@ -7,7 +7,8 @@
   tests/js/rules.test.js).
 - ``rows.json``: one row of each kind shaped by the API's serializers (``customer_json``,
   ``job_json``, ``material_json``, ``note_json``, ``photo_json``), as the sync pull sends
-  them to a phone; the JS tests build their rows from these.
+  them to a phone; the JS tests build their rows from these, and the type check holds the
+  field app's row types (``assets/khs_types.js``) to their fields (``tests/js/typecheck.js``).
 
 ``tests/unit/test_js_fixtures.py`` fails when a committed file differs from what the Python
 gives now. Write them again with ``.venv/bin/python -m tests.unit.js_fixtures``.

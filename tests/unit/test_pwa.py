@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import struct
 
 import pytest
@@ -13,7 +15,14 @@ from starlette.routing import Route
 
 from khs_crm.api import pwa
 from khs_crm.api.envelope import install_error_handlers
-from khs_crm.offline.pwa import SW_URL, client_config, config_json, workflow_table
+from khs_crm.offline.pwa import (
+    APP_MODULE,
+    SW_URL,
+    client_config,
+    config_json,
+    head_components,
+    workflow_table,
+)
 from khs_crm.services.jobs.workflow import allowed_moves
 
 ASSETS = pwa.ROOT / "assets"
@@ -64,6 +73,54 @@ def test_service_worker_source_carries_the_build_list_and_a_version_that_follows
     pwa._cache.clear()
     changed = pwa.service_worker_source(build)
     assert changed.split('const VERSION = "')[1].split('"')[0] != version
+
+
+# `import ... from "./x.js"` and `export ... from "./x.js"` (the field app has no dynamic import).
+_STATIC_IMPORT = re.compile(r'^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"', re.M)
+
+
+def module_graph(entry: str) -> dict[str, list[str]]:
+    """Each module the entry reaches (by URL) and the URLs it imports, read from assets/."""
+    graph: dict[str, list[str]] = {}
+    todo = [entry]
+    while todo:
+        url = todo.pop()
+        if url in graph:
+            continue
+        source = (ASSETS / url.lstrip("/")).read_text(encoding="utf-8")
+        specifiers = _STATIC_IMPORT.findall(source)
+        # A bare name ("idb") needs an import map; a module of our own is "./name.js".
+        assert all(s.startswith("./") for s in specifiers), (url, specifiers)
+        graph[url] = ["/" + s.removeprefix("./") for s in specifiers]
+        todo.extend(graph[url])
+    return graph
+
+
+def test_every_page_loads_one_module_whose_imports_bring_the_field_app():
+    scripts = [str(c) for c in head_components() if c.tag == "script"]
+    assert [s for s in scripts if "src:" in s] == [
+        f'jsx("script",{{src:"{APP_MODULE}",type:"module"}},)'
+    ]
+    graph = module_graph(APP_MODULE)
+    assert set(graph) == {
+        "/khs_app.js",
+        "/khs_device.js",
+        "/khs_db.js",
+        "/khs_store.js",
+        "/khs_sync.js",
+        "/khs_views.js",
+    }
+    assert "/khs_db.js" in graph["/khs_store.js"] and "/khs_device.js" in graph["/khs_app.js"]
+
+
+def test_the_service_worker_precaches_every_module_the_app_imports(build):
+    # Reflex copies assets/ to the root of the build: a cold start offline finds each module.
+    for path in ASSETS.glob("*.js"):
+        shutil.copy(path, build / path.name)
+    precache = set(
+        json.loads(pwa.service_worker_source(build).split("const PRECACHE = ")[1].split(";")[0])
+    )
+    assert set(module_graph(APP_MODULE)) <= precache
 
 
 def test_service_worker_route_headers_and_404_without_a_build(build, tmp_path, monkeypatch):
