@@ -164,6 +164,7 @@ def writes(w) -> list[tuple[type[rx.State], str, str, tuple]]:
         (JobPhotosState, f"/jobs/{job}", "upload", ([uploaded(image_bytes(), "a.jpg")], _tag())),
         (PeopleState, "/people", "add", (_person(),)),
         (PeopleState, "/people", "change_role", (worker, "admin")),
+        (PeopleState, "/people", "change_language", (worker, "es")),
         (PeopleState, "/people", "reactivate", (worker,)),
         (PeopleState, "/people", "deactivate", ()),
         (PeopleState, "/people", "reset_password", ({"password": "another-password-1"},)),
