@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 
 from fastapi import APIRouter, FastAPI, Request
-from starlette.routing import Match
 
 from khs_crm.api import (
     activity,
@@ -17,12 +16,24 @@ from khs_crm.api import (
     materials,
     middleware,
     notes,
+    openapi,
     photos,
     pwa,
     sync,
     users,
 )
-from khs_crm.api.envelope import ApiError, install_error_handlers
+from khs_crm.api.envelope import UNKNOWN_ROUTE, install_error_handlers, method_not_allowed
+
+DESCRIPTION = """\
+JSON in camelCase. Success: `{"data": ..., "meta": {"timestamp", "version"}}`; a page of a
+list: `{"data": [...], "pagination": {"page", "pageSize", "total", "totalPages"}, "meta"}`
+(a job's materials come whole, in `data`). Every refusal: `{"error": {"code", "message",
+"details": [{"field", "message"}]}}`, under each status an operation lists; a 405 names the
+methods the path serves in `Allow`.
+
+Text never holds NUL (U+0000): refused with 422. A text field's pattern says what else it
+needs (a name or a title: a character a person can see, not only spaces or bidi controls).
+"""
 
 
 def create_api() -> FastAPI:
@@ -30,11 +41,13 @@ def create_api() -> FastAPI:
     api = FastAPI(
         title="KHS CRM API",
         version="1.0",
+        description=DESCRIPTION,
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
     )
     install_error_handlers(api)
+    openapi.install(api)
     middleware.install(api)
     pwa.install_cache_headers(api)
     routes = APIRouter(prefix="/api")
@@ -57,17 +70,13 @@ def create_api() -> FastAPI:
 
     @api.api_route(
         "/api/{path:path}",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
         include_in_schema=False,
+        name=UNKNOWN_ROUTE,
     )
     async def _unknown(path: str, request: Request) -> None:
-        for route in api.router.routes:
-            if getattr(route, "name", None) == "_unknown":
-                continue
-            match, _ = route.matches(request.scope)
-            if match == Match.PARTIAL:
-                raise ApiError(405, "Method not allowed.")
-        raise ApiError(404, "Not found.")
+        """No route serves this path (404), or none serves it with this method (405)."""
+        raise method_not_allowed(request)
 
     # What start-up built (modules, routes, models) lives as long as the process: move it out
     # of the collector's sight, which otherwise walks it again and again (a tenth to a third

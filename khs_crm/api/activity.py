@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic.alias_generators import to_camel
 
 from khs_crm.api.deps import OfficeUser, SessionDep
-from khs_crm.api.schemas import CamelModel, PageParams, page_params, page_response
+from khs_crm.api.responses import SIGNED_IN, errors
+from khs_crm.api.schemas import CamelModel, Page, PageParams, page_params, page_response
 from khs_crm.models import ActivityAction, ActivityLog
 from khs_crm.services.core import activity as activity_service
 
@@ -38,7 +39,7 @@ def activity_json(row: ActivityLog, actor_name: str | None) -> dict[str, Any]:
     return out.dump()
 
 
-@router.get("/activity")
+@router.get("/activity", response_model=Page[ActivityOut], responses=errors(*SIGNED_IN, 404, 422))
 def list_activity(
     user: OfficeUser,
     session: SessionDep,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -20,8 +21,9 @@ from khs_crm.api.deps import (
     session_cookie,
 )
 from khs_crm.api.envelope import ok
-from khs_crm.api.schemas import CamelModel
-from khs_crm.models import User
+from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
+from khs_crm.api.schemas import CamelModel, Envelope
+from khs_crm.models import Role, User
 from khs_crm.services.auth import service as auth
 from khs_crm.services.core.errors import Forbidden
 from khs_crm.settings import get_settings
@@ -36,6 +38,35 @@ class Credentials(CamelModel):
 
 class RefreshRequest(CamelModel):
     refresh_token: str = Field(min_length=10, max_length=200)
+
+
+class UserSummary(CamelModel):
+    """Who is signed in."""
+
+    id: uuid.UUID
+    email: str
+    name: str
+    role: Role
+    active: bool
+
+
+class SignedIn(CamelModel):
+    user: UserSummary
+
+
+class Tokens(CamelModel):
+    access_token: str
+    refresh_token: str
+    expires_in: int = Field(description="Seconds until the access token expires.")
+    user: UserSummary
+
+
+class SignedOut(CamelModel):
+    signed_out: bool
+
+
+class LoggedOut(CamelModel):
+    logged_out: bool
 
 
 def user_json(user: User) -> dict:
@@ -99,7 +130,7 @@ async def _sign_in(request: Request, session, email: str, password: str) -> User
     )
 
 
-@router.post("/session")
+@router.post("/session", response_model=Envelope[SignedIn], responses=errors(*SIGNED_IN, *BODY))
 async def create_session(request: Request, body: Credentials, session: SessionDep) -> JSONResponse:
     """Sign a browser in: sets the HttpOnly session cookie; the body carries only the user."""
     user = await _sign_in(request, session, body.email, body.password)
@@ -134,7 +165,7 @@ async def create_session_form(
     return response
 
 
-@router.delete("/session")
+@router.delete("/session", response_model=Envelope[SignedOut], responses=errors(*WRITE))
 async def delete_session(request: Request, user: CurrentUser, session: SessionDep) -> JSONResponse:
     """Sign the browser out (cookie-authenticated: needs the CSRF header)."""
     await run_in_threadpool(auth.end_session, session, session_cookie(request))
@@ -155,7 +186,7 @@ async def sign_out_form(request: Request, session: SessionDep) -> RedirectRespon
     return response
 
 
-@router.post("/login")
+@router.post("/login", response_model=Envelope[Tokens], responses=errors(*SIGNED_IN, *BODY))
 async def login(request: Request, body: Credentials, session: SessionDep) -> JSONResponse:
     """API clients: an access token (15 min) and a rotating refresh token (30 days)."""
     user = await _sign_in(request, session, body.email, body.password)
@@ -163,21 +194,21 @@ async def login(request: Request, body: Credentials, session: SessionDep) -> JSO
     return ok(_tokens_json(pair))
 
 
-@router.post("/refresh")
+@router.post("/refresh", response_model=Envelope[Tokens], responses=errors(401, *BODY))
 async def refresh(body: RefreshRequest, session: SessionDep) -> JSONResponse:
     """Rotate a refresh token; a used one revokes its whole family."""
     pair = await run_in_threadpool(auth.refresh_tokens, session, refresh_token=body.refresh_token)
     return ok(_tokens_json(pair))
 
 
-@router.post("/logout")
+@router.post("/logout", response_model=Envelope[LoggedOut], responses=errors(*BODY))
 async def logout(body: RefreshRequest, session: SessionDep) -> JSONResponse:
     """Revoke the refresh token's family."""
     await run_in_threadpool(auth.logout_tokens, session, refresh_token=body.refresh_token)
     return ok({"loggedOut": True})
 
 
-@router.get("/me")
+@router.get("/me", response_model=Envelope[UserSummary], responses=errors(*SIGNED_IN))
 async def me(user: CurrentUser) -> JSONResponse:
     """The signed-in user, for either kind of authentication."""
     return ok(user_json(user))

@@ -9,10 +9,19 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import Field
 
 from khs_crm.api.deps import CurrentUser, IfMatch, OfficeUser, SessionDep
 from khs_crm.api.envelope import ApiError, ok
-from khs_crm.api.schemas import CamelModel, PageParams, page_params, page_response
+from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
+from khs_crm.api.schemas import (
+    CamelModel,
+    Envelope,
+    Page,
+    PageParams,
+    page_params,
+    page_response,
+)
 from khs_crm.db import session_scope
 from khs_crm.models import Customer
 from khs_crm.services.customers import csv_transfer as customer_csv
@@ -21,7 +30,7 @@ from khs_crm.services.customers.rules import CustomerCreate, CustomerUpdate
 
 router = APIRouter(tags=["customers"])
 
-Page = Annotated[PageParams, Depends(page_params)]
+Paging = Annotated[PageParams, Depends(page_params)]
 SORT_NAMES = {
     "name": "name",
     "-name": "-name",
@@ -46,6 +55,16 @@ class CustomerPublic(CamelModel):
     updated_at: datetime
 
 
+class Imported(CamelModel):
+    imported: int = Field(description="How many customers were added.")
+
+
+class CustomerDeleted(CamelModel):
+    id: uuid.UUID
+    version: int
+    deleted: bool
+
+
 def customer_json(customer: Customer) -> dict[str, Any]:
     return CustomerPublic.model_validate(customer).dump()
 
@@ -62,9 +81,9 @@ def _page(rows: list[Customer], total: int, params: PageParams) -> JSONResponse:
     return page_response([customer_json(c) for c in rows], params=params, total=total)
 
 
-@router.get("/customers")
+@router.get("/customers", response_model=Page[CustomerPublic], responses=errors(*SIGNED_IN, 422))
 def list_customers(
-    user: CurrentUser, session: SessionDep, params: Page, sort: Sort = "name"
+    user: CurrentUser, session: SessionDep, params: Paging, sort: Sort = "name"
 ) -> JSONResponse:
     """Customers the caller may see (workers: those of their jobs), one page."""
     rows, total = customers.list_customers(
@@ -73,9 +92,11 @@ def list_customers(
     return _page(rows, total, params)
 
 
-@router.get("/customers/search")
+@router.get(
+    "/customers/search", response_model=Page[CustomerPublic], responses=errors(*SIGNED_IN, 422)
+)
 def search_customers(
-    user: CurrentUser, session: SessionDep, params: Page, q: SearchText
+    user: CurrentUser, session: SessionDep, params: Paging, q: SearchText
 ) -> JSONResponse:
     """Customers whose name, phone, email or address contain every word of ``q``."""
     rows, total = customers.search_customers(
@@ -87,7 +108,10 @@ def search_customers(
 @router.get(
     "/customers/export.csv",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}, "description": "CSV download"}},
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "CSV download"},
+        **errors(*SIGNED_IN, 404),
+    },
 )
 def export_customers(user: OfficeUser) -> StreamingResponse:
     """Every customer as a spreadsheet-safe CSV download (office only).
@@ -107,7 +131,12 @@ def export_customers(user: OfficeUser) -> StreamingResponse:
     )
 
 
-@router.post("/customers/import", status_code=201)
+@router.post(
+    "/customers/import",
+    status_code=201,
+    response_model=Envelope[Imported],
+    responses=errors(*WRITE, *BODY, 404),
+)
 def import_customers(
     user: OfficeUser, session: SessionDep, file: Annotated[UploadFile, File()]
 ) -> JSONResponse:
@@ -119,19 +148,32 @@ def import_customers(
     return ok({"imported": imported}, 201)
 
 
-@router.post("/customers", status_code=201)
+@router.post(
+    "/customers",
+    status_code=201,
+    response_model=Envelope[CustomerPublic],
+    responses=errors(*WRITE, *BODY, 409),
+)
 def create_customer(user: CurrentUser, session: SessionDep, body: CustomerCreate) -> JSONResponse:
     """Add a customer (office only)."""
     return _one(customers.create_customer(session, data=body, actor=user), 201)
 
 
-@router.get("/customers/{customer_id}")
+@router.get(
+    "/customers/{customer_id}",
+    response_model=Envelope[CustomerPublic],
+    responses=errors(*SIGNED_IN, 404, 422),
+)
 def get_customer(customer_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> JSONResponse:
     """One customer the caller may see."""
     return _one(customers.get_customer(session, customer_id=customer_id, user=user))
 
 
-@router.put("/customers/{customer_id}")
+@router.put(
+    "/customers/{customer_id}",
+    response_model=Envelope[CustomerPublic],
+    responses=errors(*WRITE, *BODY, 404, 412),
+)
 def update_customer(
     customer_id: uuid.UUID,
     body: CustomerUpdate,
@@ -146,7 +188,11 @@ def update_customer(
     return _one(customer)
 
 
-@router.delete("/customers/{customer_id}")
+@router.delete(
+    "/customers/{customer_id}",
+    response_model=Envelope[CustomerDeleted],
+    responses=errors(*WRITE, 404, 412, 422),
+)
 def delete_customer(
     customer_id: uuid.UUID, user: CurrentUser, session: SessionDep, if_match: IfMatch
 ) -> JSONResponse:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic.json_schema import SkipJsonSchema
 from sqlmodel import Session
 
 from khs_crm.db import end_after_error, get_engine
@@ -21,18 +24,30 @@ CSRF_HEADER = "x-khs-csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def if_match(request: Request) -> int | None:
+# A version, bare, quoted or weak (W/"7"); the parser and the documentation share it.
+IF_MATCH_PATTERN = r'^[ \t]*(W/)?"?([0-9]{1,10})"?[ \t]*$'
+
+
+def if_match(
+    raw: Annotated[
+        str | SkipJsonSchema[None],
+        Header(
+            alias="If-Match",
+            description="The record version this change is based on: 412 when it is stale.",
+            json_schema_extra={"pattern": IF_MATCH_PATTERN},
+        ),
+    ] = None,
+) -> int | None:
     """The version in an optional ``If-Match`` header; 422 when it is not a number."""
-    raw = request.headers.get("if-match")
     if raw is None:
         return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    found = re.fullmatch(IF_MATCH_PATTERN, raw)
+    if found is None:
         raise ValidationFailed(
             "If-Match must be a record version number.",
             details=[{"field": "If-Match", "message": "expected an integer version"}],
         )
-    return int(value)
+    return int(found.group(2))
 
 
 IfMatch = Annotated[int | None, Depends(if_match)]
@@ -98,8 +113,42 @@ def check_same_origin(request: Request) -> None:
         raise Forbidden("This request needs the X-KHS-CSRF header and a same-origin Origin.")
 
 
-def current_user(request: Request, session: SessionDep) -> User:
-    """The user behind a Bearer access token or the browser session cookie; 401 otherwise."""
+# How a caller signs in, as /api/openapi.json tells it (either one; read in current_user).
+ACCESS_TOKEN = HTTPBearer(
+    scheme_name="accessToken",
+    bearerFormat="JWT",
+    description="An access token from POST /api/auth/login (15 minutes).",
+    auto_error=False,
+)
+_COOKIE_HELP = (
+    "The browser session from POST /api/auth/session ({}). Writes also need the X-KHS-CSRF: 1 "
+    "header and a same-origin Origin."
+)
+SESSION = APIKeyCookie(
+    name=SESSION_COOKIE,
+    scheme_name="sessionCookie",
+    description=_COOKIE_HELP.format("http"),
+    auto_error=False,
+)
+SECURE_SESSION = APIKeyCookie(
+    name=SECURE_SESSION_COOKIE,
+    scheme_name="secureSessionCookie",
+    description=_COOKIE_HELP.format("https"),
+    auto_error=False,
+)
+_Documented = HTTPAuthorizationCredentials | str | None
+
+
+def current_user(
+    request: Request,
+    session: SessionDep,
+    _token: Annotated[_Documented, Security(ACCESS_TOKEN)],
+    _cookie: Annotated[_Documented, Security(SESSION)],
+    _secure_cookie: Annotated[_Documented, Security(SECURE_SESSION)],
+) -> User:
+    """The user behind a Bearer access token or the browser session cookie; 401 otherwise.
+
+    (The ``Security`` parameters only document the schemes; the request is read here.)"""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         user = auth.user_for_access_token(session, header[7:].strip())

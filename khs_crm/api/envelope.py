@@ -10,7 +10,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from khs_crm.services.core.errors import ServiceError, error_details
 
@@ -79,6 +81,33 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+UNKNOWN_ROUTE = "_unknown"  # the /api catch-all's name: it serves no method of its own
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this request's path (what a 405's Allow lists)."""
+    fixed: set[str] = set()
+    patterned: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):
+        if route.name == UNKNOWN_ROUTE:
+            continue
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods = patterned if getattr(route, "param_convertors", None) else fixed
+            methods |= route.methods or set()
+    # A path some route names literally (/customers/search) is that route's own, whatever
+    # a pattern beside it (/customers/{customer_id}) would also match.
+    return sorted(fixed or patterned)
+
+
+def method_not_allowed(request: Request) -> ApiError:
+    """405 with the Allow header RFC 9110 asks for; 404 when no route has this path."""
+    methods = allowed_methods(request)
+    if not methods:
+        return ApiError(404, "Not found.")
+    return ApiError(405, "Method not allowed.", headers={"Allow": ", ".join(methods)})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every error, expected or not, leaves in the error envelope."""
 
@@ -97,12 +126,16 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if request.method not in allowed_methods(request):  # PUT /customers/search
+            return await _api_error(request, method_not_allowed(request))
         return error_response(422, "The request is not valid.", details=error_details(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "Not found.", 405: "Method not allowed."}
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:  # Starlette's Allow names one route; the path may have more
+            return await _api_error(request, method_not_allowed(request))
+        messages = {404: "Not found."}
         message = messages.get(exc.status_code, str(exc.detail))
         return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
 

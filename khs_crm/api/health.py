@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from khs_crm import db
 from khs_crm.api.envelope import meta
+from khs_crm.api.schemas import CamelModel, Envelope
 from khs_crm.integrations import redis as redis_integration
 from khs_crm.integrations.storage import get_storage
 
 router = APIRouter(tags=["health"])
+
+
+class HealthOut(CamelModel):
+    status: Literal["ok", "degraded"]
+    database: Literal["ok", "down"]
+    redis: Literal["ok", "down", "disabled"]
+    storage: Literal["ok", "down"]
 
 
 def _check() -> dict[str, str]:
@@ -27,8 +37,13 @@ def _check() -> dict[str, str]:
     }
 
 
-@router.get("/health")
+@router.get(
+    "/health",
+    response_model=Envelope[HealthOut],
+    responses={503: {"model": Envelope[HealthOut], "description": "A dependency is down."}},
+)
 async def health() -> JSONResponse:
+    """Whether the app and every dependency it needs answer: 503 (same shape) when one is down."""
     data = await run_in_threadpool(_check)
     status = 200 if data["status"] == "ok" else 503
     return JSONResponse({"data": data, "meta": meta()}, status_code=status)

@@ -10,13 +10,18 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from khs_crm.api.deps import CurrentUser, IfMatch, SessionDep
 from khs_crm.api.envelope import ok
+from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
 from khs_crm.api.schemas import (
     CamelModel,
+    Envelope,
+    Page,
     PageParams,
     Resource,
+    Tombstone,
     deleted_json,
     page_params,
     page_response,
@@ -28,7 +33,12 @@ from khs_crm.services.jobs import workflow
 from khs_crm.settings import get_settings
 
 router = APIRouter(tags=["jobs"])
-Page = Annotated[PageParams, Depends(page_params)]
+# ``from`` / ``to``: a day or a moment (read by _bound; documented for /api/openapi.json).
+WHEN: dict[str, Any] = {
+    "max_length": 40,
+    "json_schema_extra": {"anyOf": [{"format": "date"}, {"format": "date-time"}]},
+}
+Paging = Annotated[PageParams, Depends(page_params)]
 
 
 class JobOut(Resource):
@@ -104,16 +114,16 @@ def _bound(raw: str | None, name: str, *, end: bool) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
 
 
-@router.get("/jobs")
+@router.get("/jobs", response_model=Page[JobOut], responses=errors(*SIGNED_IN, 422))
 def list_jobs(
     user: CurrentUser,
     session: SessionDep,
-    params: Page,
+    params: Paging,
     status: JobStatus | None = None,
     customer_id: Annotated[uuid.UUID | None, Query(alias="customerId")] = None,
     assigned_to: Annotated[uuid.UUID | None, Query(alias="assignedTo")] = None,
-    start_from: Annotated[str | None, Query(alias="from", max_length=40)] = None,
-    start_to: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+    start_from: Annotated[str | SkipJsonSchema[None], Query(alias="from", **WHEN)] = None,
+    start_to: Annotated[str | SkipJsonSchema[None], Query(alias="to", **WHEN)] = None,
 ) -> JSONResponse:
     """Jobs the user may see, newest first; ``from``/``to`` bound the scheduled start."""
     filters = job_service.JobFilters(
@@ -131,7 +141,9 @@ def list_jobs(
     return page_response(items, params=params, total=total)
 
 
-@router.get("/jobs/{job_id}")
+@router.get(
+    "/jobs/{job_id}", response_model=Envelope[JobDetailOut], responses=errors(*SIGNED_IN, 404, 422)
+)
 def get_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> JSONResponse:
     """One job with its customer, crew and how many materials are bought."""
     detail = job_service.job_detail(session, job_id=job_id, user=user)
@@ -150,14 +162,18 @@ def get_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> JSONRe
     return ok(out.dump())
 
 
-@router.post("/jobs")
+@router.post(
+    "/jobs", status_code=201, response_model=Envelope[JobOut], responses=errors(*WRITE, *BODY, 409)
+)
 def create_job(body: job_service.JobCreate, user: CurrentUser, session: SessionDep) -> JSONResponse:
     """A new job (office only); it starts as a lead."""
     job = job_service.create_job(session, data=body, actor=user)
     return _one(session, job, 201)
 
 
-@router.put("/jobs/{job_id}")
+@router.put(
+    "/jobs/{job_id}", response_model=Envelope[JobOut], responses=errors(*WRITE, *BODY, 404, 412)
+)
 def update_job(
     job_id: uuid.UUID,
     body: job_service.JobUpdate,
@@ -172,7 +188,9 @@ def update_job(
     return _one(session, job)
 
 
-@router.delete("/jobs/{job_id}")
+@router.delete(
+    "/jobs/{job_id}", response_model=Envelope[Tombstone], responses=errors(*WRITE, 404, 412, 422)
+)
 def delete_job(
     job_id: uuid.UUID, user: CurrentUser, session: SessionDep, expected: IfMatch
 ) -> JSONResponse:
@@ -181,7 +199,11 @@ def delete_job(
     return ok(deleted_json(job))
 
 
-@router.put("/jobs/{job_id}/status")
+@router.put(
+    "/jobs/{job_id}/status",
+    response_model=Envelope[JobOut],
+    responses=errors(*WRITE, *BODY, 404, 409, 412),
+)
 def change_status(
     job_id: uuid.UUID, body: StatusChange, user: CurrentUser, session: SessionDep, expected: IfMatch
 ) -> JSONResponse:
@@ -192,7 +214,11 @@ def change_status(
     return _one(session, job)
 
 
-@router.post("/jobs/{job_id}/assign")
+@router.post(
+    "/jobs/{job_id}/assign",
+    response_model=Envelope[JobOut],
+    responses=errors(*WRITE, *BODY, 404, 412),
+)
 def assign(
     job_id: uuid.UUID, body: CrewChange, user: CurrentUser, session: SessionDep, expected: IfMatch
 ) -> JSONResponse:

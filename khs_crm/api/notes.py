@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 
 from khs_crm.api.deps import CurrentUser, SessionDep
 from khs_crm.api.envelope import ok
-from khs_crm.api.schemas import PageParams, Resource, page_params, page_response
+from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
+from khs_crm.api.schemas import Envelope, Page, PageParams, Resource, page_params, page_response
 from khs_crm.models import JobNote
 from khs_crm.services.jobs import notes as note_service
 
@@ -30,7 +31,9 @@ def note_json(note: JobNote, author_name: str | None) -> dict:
     return out.dump()
 
 
-@router.get("/jobs/{job_id}/notes")
+@router.get(
+    "/jobs/{job_id}/notes", response_model=Page[NoteOut], responses=errors(*SIGNED_IN, 404, 422)
+)
 def list_notes(
     job_id: uuid.UUID,
     user: CurrentUser,
@@ -44,7 +47,12 @@ def list_notes(
     return page_response([note_json(n, name) for n, name in rows], params=params, total=total)
 
 
-@router.post("/jobs/{job_id}/notes")
+@router.post(
+    "/jobs/{job_id}/notes",
+    status_code=201,
+    response_model=Envelope[NoteOut],
+    responses=errors(*WRITE, *BODY, 404, 409),
+)
 def add_note(
     job_id: uuid.UUID, body: note_service.NoteCreate, user: CurrentUser, session: SessionDep
 ) -> JSONResponse:

@@ -13,7 +13,19 @@ from pydantic import ValidationError
 
 from khs_crm.api.deps import CurrentUser, IfMatch, SessionDep
 from khs_crm.api.envelope import ok
-from khs_crm.api.schemas import PageParams, Resource, deleted_json, page_params, page_response
+from khs_crm.api.openapi import BLANK_OR_VISIBLE
+from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
+from khs_crm.api.schemas import (
+    CamelModel,
+    Envelope,
+    Page,
+    PageParams,
+    Resource,
+    Tombstone,
+    deleted_json,
+    page_params,
+    page_response,
+)
 from khs_crm.models import Photo
 from khs_crm.services.photos import direct as photos_direct
 from khs_crm.services.photos import service as photo_service
@@ -24,11 +36,17 @@ IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The image bytes",
         "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp", "image/heic")},
-    }
+    },
+    **errors(*SIGNED_IN, 404, 422),
 }
 
 router = APIRouter(tags=["photos"])
-Page = Annotated[PageParams, Depends(page_params)]
+# The upload's form fields are read as PhotoMeta (an empty one: left out); said so here.
+AS_UUID: dict[str, Any] = {"format": "uuid"}
+AS_CAPTION: dict[str, Any] = {"maxLength": 500, "pattern": BLANK_OR_VISIBLE}
+AS_TAG: dict[str, Any] = {"enum": ["", *(tag.value for tag in PhotoTag)]}
+AS_TIME: dict[str, Any] = {"anyOf": [{"maxLength": 0}, {"format": "date-time"}]}
+Paging = Annotated[PageParams, Depends(page_params)]
 
 # Bytes served from storage must never be read as a page: no sniffing, no scripts, no frames.
 FILE_HEADERS = {
@@ -55,6 +73,21 @@ class PhotoOut(Resource):
     thumbnail_url: str | None
 
 
+class PresignOut(CamelModel):
+    """Where to post the file (201); all null and ``photo`` set when it was uploaded before."""
+
+    url: str | None
+    fields: dict[str, str] | None
+    expires_at: datetime | None
+    complete_url: str | None
+    photo: PhotoOut | None
+
+
+def _again(model: Any, what: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 of an upload retried with an id already uploaded."""
+    return {200: {"model": Envelope[model], "description": f"{what} was uploaded before."}}
+
+
 def photo_json(photo: Photo) -> dict[str, Any]:
     """A photo as every route (and sync) shows it; ``thumbnailUrl`` is null until it exists."""
     ready = photo.thumbnail_status == "ready" and photo.thumbnail_key
@@ -78,12 +111,14 @@ def _meta(fields: dict[str, str]) -> PhotoMeta:
         raise RequestValidationError(exc.errors()) from exc
 
 
-@router.get("/jobs/{job_id}/photos")
+@router.get(
+    "/jobs/{job_id}/photos", response_model=Page[PhotoOut], responses=errors(*SIGNED_IN, 404, 422)
+)
 def list_photos(
     job_id: uuid.UUID,
     user: CurrentUser,
     session: SessionDep,
-    params: Page,
+    params: Paging,
     tag: Annotated[PhotoTag | None, Query()] = None,
 ) -> JSONResponse:
     """A visible job's photos in the order they were taken; ``tag`` filters."""
@@ -93,16 +128,21 @@ def list_photos(
     return page_response([photo_json(p) for p in rows], params=params, total=total)
 
 
-@router.post("/jobs/{job_id}/photos")
+@router.post(
+    "/jobs/{job_id}/photos",
+    status_code=201,
+    response_model=Envelope[PhotoOut],
+    responses={**_again(PhotoOut, "This id"), **errors(*WRITE, *BODY, 404, 409)},
+)
 def upload_photo(
     job_id: uuid.UUID,
     user: CurrentUser,
     session: SessionDep,
     file: Annotated[UploadFile, File(description="JPEG, PNG, WebP or HEIC; at most 15 MB")],
-    photo_id: Annotated[str, Form(alias="id", max_length=64)],
-    caption: Annotated[str, Form(max_length=2000)] = "",
-    tag: Annotated[str, Form(max_length=32)] = "",
-    taken_at: Annotated[str, Form(alias="takenAt", max_length=64)] = "",
+    photo_id: Annotated[str, Form(alias="id", max_length=64, json_schema_extra=AS_UUID)],
+    caption: Annotated[str, Form(max_length=2000, json_schema_extra=AS_CAPTION)] = "",
+    tag: Annotated[str, Form(max_length=32, json_schema_extra=AS_TAG)] = "",
+    taken_at: Annotated[str, Form(alias="takenAt", max_length=64, json_schema_extra=AS_TIME)] = "",
 ) -> JSONResponse:
     """Upload one photo (multipart): 201 when new, 200 when this id was already uploaded."""
     meta = _meta({"id": photo_id, "caption": caption, "tag": tag, "takenAt": taken_at})
@@ -111,7 +151,12 @@ def upload_photo(
     return ok(photo_json(stored.photo), 201 if stored.created else 200)
 
 
-@router.post("/jobs/{job_id}/photos/presign")
+@router.post(
+    "/jobs/{job_id}/photos/presign",
+    status_code=201,
+    response_model=Envelope[PresignOut],
+    responses={**_again(PresignOut, "This id"), **errors(*WRITE, *BODY, 404, 409)},
+)
 def presign(
     job_id: uuid.UUID, body: photos_direct.PresignRequest, user: CurrentUser, session: SessionDep
 ) -> JSONResponse:
@@ -131,7 +176,12 @@ def presign(
     return ok(data, 201)
 
 
-@router.post("/photos/{photo_id}/complete")
+@router.post(
+    "/photos/{photo_id}/complete",
+    status_code=201,
+    response_model=Envelope[PhotoOut],
+    responses={**_again(PhotoOut, "This photo"), **errors(*WRITE, 404, 409, 413, 422)},
+)
 def complete(photo_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> JSONResponse:
     """Check a file posted to S3 and create the photo: 201, or 200 when already completed."""
     stored = photos_direct.complete_upload(session, photo_id=photo_id, actor=user)
@@ -163,13 +213,19 @@ def photo_thumbnail(
     return _stream(served)
 
 
-@router.get("/photos/{photo_id}")
+@router.get(
+    "/photos/{photo_id}", response_model=Envelope[PhotoOut], responses=errors(*SIGNED_IN, 404, 422)
+)
 def get_photo(photo_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> JSONResponse:
     """One photo's details."""
     return ok(photo_json(photo_service.get_visible_photo(session, photo_id=photo_id, user=user)))
 
 
-@router.put("/photos/{photo_id}")
+@router.put(
+    "/photos/{photo_id}",
+    response_model=Envelope[PhotoOut],
+    responses=errors(*WRITE, *BODY, 404, 412),
+)
 def update_photo(
     photo_id: uuid.UUID,
     body: PhotoChanges,
@@ -184,7 +240,11 @@ def update_photo(
     return ok(photo_json(photo))
 
 
-@router.delete("/photos/{photo_id}")
+@router.delete(
+    "/photos/{photo_id}",
+    response_model=Envelope[Tombstone],
+    responses=errors(*WRITE, 404, 412, 422),
+)
 def delete_photo(
     photo_id: uuid.UUID, user: CurrentUser, session: SessionDep, expected: IfMatch
 ) -> JSONResponse:

@@ -1,18 +1,25 @@
-"""Shared API shapes: camelCase models, the record base, pagination and the one list shape."""
+"""Shared API shapes: camelCase models, the record base, the success and error envelopes,
+pagination and the one list shape.
+
+Routes answer with ``JSONResponse`` bodies built by ``ok``/``page_response`` (those bytes are
+the contract); the models here describe the same bodies in ``/api/openapi.json``.
+"""
 
 from __future__ import annotations
 
 import math
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
 
-from khs_crm.api.envelope import meta
+from khs_crm.api.envelope import STATUS_CODES, meta
+
+T = TypeVar("T")
 
 
 class CamelModel(BaseModel):
@@ -24,6 +31,55 @@ class CamelModel(BaseModel):
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
+
+
+class Meta(CamelModel):
+    """When the answer was made, and the API's version."""
+
+    timestamp: datetime
+    version: str = Field(examples=["1.0"])
+
+
+class Envelope(CamelModel, Generic[T]):
+    """The success envelope: ``{"data": ..., "meta": {...}}``."""
+
+    data: T
+    meta: Meta
+
+
+class Pagination(CamelModel):
+    page: int = Field(ge=1)
+    page_size: int = Field(ge=1, le=100)
+    total: int = Field(ge=0)
+    total_pages: int = Field(ge=0)
+
+
+class Page(CamelModel, Generic[T]):
+    """The one list shape: ``{"data": [...], "pagination": {...}, "meta": {...}}``."""
+
+    data: list[T]
+    pagination: Pagination
+    meta: Meta
+
+
+class ErrorDetail(CamelModel):
+    field: str
+    message: str
+
+
+ERROR_CODES: list[JsonValue] = [*sorted(set(STATUS_CODES.values()))]
+
+
+class ErrorBody(CamelModel):
+    code: str = Field(json_schema_extra={"enum": ERROR_CODES})
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorEnvelope(CamelModel):
+    """The error envelope every refusal leaves in: ``{"error": {code, message, details}}``."""
+
+    error: ErrorBody
 
 
 class PageParams(BaseModel):
@@ -62,6 +118,14 @@ class Resource(CamelModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class Tombstone(CamelModel):
+    """A soft-deleted record, as a delete answers it."""
+
+    id: uuid.UUID
+    version: int
+    deleted_at: datetime
 
 
 def page_response(items: list[dict[str, Any]], *, params: PageParams, total: int) -> JSONResponse:

@@ -17,13 +17,14 @@ from khs_crm.api.envelope import ApiError, ok
 from khs_crm.api.jobs import job_json
 from khs_crm.api.materials import material_json
 from khs_crm.api.notes import note_json
+from khs_crm.api.openapi import json_body
 from khs_crm.api.photos import photo_json
-from khs_crm.api.schemas import CamelModel, PageParams, page_params, page_response
-from khs_crm.models import SyncConflict
+from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
+from khs_crm.api.schemas import CamelModel, Envelope, Page, PageParams, page_params, page_response
+from khs_crm.api.sync_shapes import ConflictOut, Pulled, Pushed, SyncStatus, conflict_json
 from khs_crm.models.base import utcnow
 from khs_crm.services.core.versioning import current_version
 from khs_crm.services.sync import conflicts as sync_conflicts
-from khs_crm.services.sync import messages as sync_messages
 from khs_crm.services.sync import pull as sync_pull
 from khs_crm.services.sync import push as sync_service
 from khs_crm.services.sync.apply import Operation
@@ -48,7 +49,13 @@ class PushOperation(CamelModel):
 
 class PushBody(CamelModel):
     client_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    operations: list[dict[str, Any]] = Field(max_length=MAX_OPERATIONS)
+    operations: list[dict[str, Any]] = Field(
+        max_length=MAX_OPERATIONS,
+        description=(
+            "Each {opId, seq, entity, entityId, action, changes, baseVersion, clientTimestamp};"
+            " one that is not valid is answered `rejected`, the others still apply."
+        ),
+    )
 
 
 class Resolution(CamelModel):
@@ -139,7 +146,12 @@ def _parse_operations(raw_ops: list[dict[str, Any]]) -> tuple[list[Operation], l
     return parsed, bad
 
 
-@router.post("/push")
+@router.post(
+    "/push",
+    response_model=Envelope[Pushed],
+    responses=errors(*WRITE, *BODY),
+    openapi_extra=json_body(PushBody),
+)
 async def push(request: Request, user: CurrentUser, session: SessionDep) -> JSONResponse:
     """Apply a device's operations exactly once; one result per operation."""
     body = await request.body()
@@ -167,7 +179,7 @@ async def push(request: Request, user: CurrentUser, session: SessionDep) -> JSON
     return ok({"results": results + bad, "cursor": cursor})
 
 
-@router.get("/pull")
+@router.get("/pull", response_model=Envelope[Pulled], responses=errors(*SIGNED_IN, 422))
 def pull(
     user: CurrentUser,
     session: SessionDep,
@@ -196,7 +208,7 @@ def pull(
     return ok({"changes": changes, "cursor": page.cursor, "hasMore": page.has_more})
 
 
-@router.get("/status")
+@router.get("/status", response_model=Envelope[SyncStatus], responses=errors(*SIGNED_IN, 422))
 def status(
     user: CurrentUser,
     session: SessionDep,
@@ -215,34 +227,7 @@ def status(
     )
 
 
-def conflict_json(c: SyncConflict, context: sync_conflicts.ConflictContext) -> dict[str, Any]:
-    names = context.names
-    return {
-        "id": str(c.id),
-        "entity": c.entity,
-        "entityId": str(c.entity_id),
-        "field": c.field,
-        "kind": c.kind,
-        "serverValue": c.server_value,
-        "clientValue": c.client_value,
-        "serverVersion": c.server_version,
-        "serverUserId": str(c.server_user_id) if c.server_user_id else None,
-        "serverUserName": names.get(c.server_user_id) if c.server_user_id else None,
-        "clientUserId": str(c.client_user_id),
-        "clientUserName": names.get(c.client_user_id),
-        "opId": str(c.op_id),
-        "createdAt": c.created_at.isoformat(),
-        "resolvedAt": c.resolved_at.isoformat() if c.resolved_at else None,
-        "resolution": c.resolution or None,
-        "label": context.labels[(c.entity, c.entity_id)],
-        "changes": c.changes or {},
-        "reason": c.reason or None,
-        "params": c.params or {},
-        "message": sync_messages.render(c.reason, c.params or {}) if c.reason else None,
-    }
-
-
-@router.get("/conflicts")
+@router.get("/conflicts", response_model=Page[ConflictOut], responses=errors(*SIGNED_IN, 422))
 def conflicts(
     user: CurrentUser,
     session: SessionDep,
@@ -258,7 +243,11 @@ def conflicts(
     return page_response(items, params=params, total=total)
 
 
-@router.post("/conflicts/{conflict_id}/resolve")
+@router.post(
+    "/conflicts/{conflict_id}/resolve",
+    response_model=Envelope[ConflictOut],
+    responses=errors(*WRITE, *BODY, 404, 409, 412),
+)
 def resolve(
     conflict_id: uuid.UUID, body: Resolution, user: OfficeUser, session: SessionDep
 ) -> JSONResponse:

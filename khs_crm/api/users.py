@@ -12,13 +12,27 @@ from pydantic import Field, field_validator
 
 from khs_crm.api.deps import IfMatch, OfficeUser, SessionDep
 from khs_crm.api.envelope import ok
-from khs_crm.api.schemas import CamelModel, PageParams, page_params, page_response
+from khs_crm.api.openapi import VISIBLE
+from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
+from khs_crm.api.schemas import CamelModel, Envelope, Page, PageParams, page_params, page_response
 from khs_crm.models import Role, User
+from khs_crm.security import MIN_PASSWORD_LENGTH
 from khs_crm.services.auth import users as user_service
+from khs_crm.services.customers.rules import EMAIL_ADDRESS_SCHEMA
 
 router = APIRouter(prefix="/users", tags=["users"])
 
-Password = Annotated[str, Field(min_length=1, max_length=1024)]
+# The service checks these (users.normalise_email, _check_name, check_password_rules); the
+# schema says the same for /api/openapi.json.
+Password = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=1024,
+        json_schema_extra={"minLength": MIN_PASSWORD_LENGTH, "pattern": r"\S"},
+    ),
+]
+PersonName = Annotated[str, Field(max_length=120, json_schema_extra={"pattern": VISIBLE})]
 
 
 class UserOut(CamelModel):
@@ -33,14 +47,14 @@ class UserOut(CamelModel):
 
 
 class UserCreate(CamelModel):
-    email: str = Field(max_length=254)
-    name: str = Field(max_length=120)
+    email: str = Field(max_length=254, json_schema_extra=EMAIL_ADDRESS_SCHEMA)
+    name: PersonName
     role: Role
     password: Password
 
 
 class UserUpdate(CamelModel):
-    name: str | None = Field(default=None, max_length=120)
+    name: PersonName | None = None
     role: Role | None = None
     active: bool | None = None
 
@@ -60,7 +74,7 @@ def user_json(user: User) -> dict[str, Any]:
     return UserOut.model_validate(user).dump()
 
 
-@router.get("")
+@router.get("", response_model=Page[UserOut], responses=errors(*SIGNED_IN, 404, 422))
 def list_users(
     _office: OfficeUser, session: SessionDep, params: Annotated[PageParams, Depends(page_params)]
 ) -> JSONResponse:
@@ -69,7 +83,9 @@ def list_users(
     return page_response([user_json(u) for u in rows], params=params, total=total)
 
 
-@router.post("")
+@router.post(
+    "", status_code=201, response_model=Envelope[UserOut], responses=errors(*WRITE, *BODY, 404, 409)
+)
 def create_user(body: UserCreate, actor: OfficeUser, session: SessionDep) -> JSONResponse:
     """Add a user; only an owner may add an owner."""
     user = user_service.create_user(
@@ -83,7 +99,9 @@ def create_user(body: UserCreate, actor: OfficeUser, session: SessionDep) -> JSO
     return ok(user_json(user), 201)
 
 
-@router.put("/{user_id}")
+@router.put(
+    "/{user_id}", response_model=Envelope[UserOut], responses=errors(*WRITE, *BODY, 404, 409, 412)
+)
 def update_user(
     user_id: uuid.UUID, body: UserUpdate, actor: OfficeUser, session: SessionDep, expected: IfMatch
 ) -> JSONResponse:
@@ -102,7 +120,11 @@ def update_user(
     return ok(user_json(user))
 
 
-@router.post("/{user_id}/reset-password")
+@router.post(
+    "/{user_id}/reset-password",
+    response_model=Envelope[UserOut],
+    responses=errors(*WRITE, *BODY, 404),
+)
 def reset_password(
     user_id: uuid.UUID, body: PasswordReset, actor: OfficeUser, session: SessionDep
 ) -> JSONResponse:

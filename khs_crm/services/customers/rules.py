@@ -6,17 +6,19 @@ import re
 import uuid
 from typing import Annotated, Any, TypeVar
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     StringConstraints,
     ValidationError,
     field_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import JsonDict
 
 from khs_crm.services.core.errors import ValidationFailed, error_details
 from khs_crm.services.core.text import strip_bidi
@@ -24,6 +26,25 @@ from khs_crm.services.core.text import strip_bidi
 PHONE_PATTERN = re.compile(r"^(?:[0-9 +().\-]|x|ext\.?)*$", re.IGNORECASE)
 PHONE_PUNCTUATION = frozenset(" +().-")
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15
+# What _check_phone and _check_email accept, as JSON Schema says it (for /api/openapi.json).
+# Python's whitespace (str.isspace, what .strip() takes off) spelled out: JSON Schema's \s
+# is not Python's.
+SPACE = r"[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_PHONE_MARK = r"(?:[ +().\-]|[xX]|[eE][xX][tT]\.?)"
+PHONE_SCHEMA: JsonDict = {
+    "pattern": rf"^{SPACE}*$|^{SPACE}*{_PHONE_MARK}*(?:[0-9]{_PHONE_MARK}*)"
+    rf"{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}{SPACE}*$"
+}
+_SPECIAL_USE = "|".join(
+    "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name)
+    for name in SPECIAL_USE_DOMAIN_NAMES
+)
+# An address email_validator takes: well-formed, at no special-use domain (.test, .local, ...).
+EMAIL_ADDRESS_SCHEMA: JsonDict = {
+    "format": "email",
+    "not": {"pattern": rf"[.@](?:{_SPECIAL_USE})\.?$"},
+}
+EMAIL_SCHEMA: JsonDict = {"anyOf": [{"pattern": rf"^{SPACE}*$"}, EMAIL_ADDRESS_SCHEMA]}
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -83,12 +104,14 @@ Phone = Annotated[
     StringConstraints(max_length=40),
     BeforeValidator(_none_to_empty),
     AfterValidator(_check_phone),
+    Field(json_schema_extra=PHONE_SCHEMA),
 ]
 Email = Annotated[
     str,
     StringConstraints(max_length=254),
     BeforeValidator(_none_to_empty),
     AfterValidator(_check_email),
+    Field(json_schema_extra=EMAIL_SCHEMA),
 ]
 Address = Annotated[
     str,
