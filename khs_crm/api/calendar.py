@@ -32,6 +32,7 @@ def feed_url(base: str, token: str) -> str:
 
 @router.get(
     "/{token}.ics",
+    response_class=Response,
     responses={
         200: {"content": {"text/calendar": {}}, "description": "iCalendar feed"},
         **errors(404, 422),

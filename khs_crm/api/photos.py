@@ -197,14 +197,16 @@ def _stream(served: ServedFile) -> StreamingResponse:
     return StreamingResponse(served.chunks, media_type=served.content_type, headers=headers)
 
 
-@router.get("/photos/{photo_id}/file", responses=IMAGE_RESPONSES)
+@router.get("/photos/{photo_id}/file", response_class=StreamingResponse, responses=IMAGE_RESPONSES)
 def photo_file(photo_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> StreamingResponse:
     """The photo's bytes (GPS stripped unless KHS_KEEP_PHOTO_GPS), with its own type."""
     served = photo_service.served_file(session, photo_id=photo_id, user=user)
     return _stream(served)
 
 
-@router.get("/photos/{photo_id}/thumbnail", responses=IMAGE_RESPONSES)
+@router.get(
+    "/photos/{photo_id}/thumbnail", response_class=StreamingResponse, responses=IMAGE_RESPONSES
+)
 def photo_thumbnail(
     photo_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> StreamingResponse:
