@@ -12,7 +12,7 @@ from pydantic.alias_generators import to_camel
 
 from khs_crm.api.deps import OfficeUser, SessionDep
 from khs_crm.api.responses import SIGNED_IN, errors
-from khs_crm.api.schemas import CamelModel, Page, PageParams, page_params, page_response
+from khs_crm.api.schemas import CamelModel, NoNul, Page, PageParams, page_params, page_response
 from khs_crm.models import ActivityAction, ActivityLog
 from khs_crm.services.core import activity as activity_service
 
@@ -44,7 +44,7 @@ def list_activity(
     user: OfficeUser,
     session: SessionDep,
     params: Annotated[PageParams, Depends(page_params)],
-    entity: Annotated[str | None, Query(max_length=32)] = None,
+    entity: Annotated[str | None, Query(max_length=32), NoNul] = None,
     entity_id: Annotated[uuid.UUID | None, Query(alias="entityId")] = None,
     job_id: Annotated[uuid.UUID | None, Query(alias="jobId")] = None,
 ) -> JSONResponse:

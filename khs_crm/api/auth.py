@@ -22,7 +22,7 @@ from khs_crm.api.deps import (
 )
 from khs_crm.api.envelope import ok
 from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
-from khs_crm.api.schemas import CamelModel, Envelope
+from khs_crm.api.schemas import CamelModel, Envelope, NoNul
 from khs_crm.models import Role, User
 from khs_crm.services.auth import service as auth
 from khs_crm.services.core.errors import Forbidden
@@ -32,7 +32,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 class Credentials(CamelModel):
-    email: str = Field(min_length=3, max_length=254)
+    email: Annotated[str, NoNul] = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
 
 

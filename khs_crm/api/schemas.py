@@ -14,12 +14,23 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
 
 from khs_crm.api.envelope import STATUS_CODES, meta
 
 T = TypeVar("T")
+
+
+def _no_nul(value: str | None) -> str | None:
+    # PostgreSQL cannot hold NUL in text, not even in a query's parameter: refuse it here
+    # (422), never with a 500. The services' own input models do the same.
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)  # for text the API reads itself: Annotated[str, NoNul]
 
 
 class CamelModel(BaseModel):

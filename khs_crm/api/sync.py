@@ -20,7 +20,15 @@ from khs_crm.api.notes import note_json
 from khs_crm.api.openapi import json_body
 from khs_crm.api.photos import photo_json
 from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
-from khs_crm.api.schemas import CamelModel, Envelope, Page, PageParams, page_params, page_response
+from khs_crm.api.schemas import (
+    CamelModel,
+    Envelope,
+    NoNul,
+    Page,
+    PageParams,
+    page_params,
+    page_response,
+)
 from khs_crm.api.sync_shapes import ConflictOut, Pulled, Pushed, SyncStatus, conflict_json
 from khs_crm.models.base import utcnow
 from khs_crm.services.core.versioning import current_version
@@ -212,7 +220,7 @@ def pull(
 def status(
     user: CurrentUser,
     session: SessionDep,
-    client_id: Annotated[str, Query(alias="clientId", max_length=64)] = "",
+    client_id: Annotated[str, Query(alias="clientId", max_length=64), NoNul] = "",
 ) -> JSONResponse:
     """Server cursor and time, this client's last acknowledged seq, open conflicts."""
     info = sync_service.client_status(session, user=user, client_id=client_id)

@@ -14,7 +14,15 @@ from khs_crm.api.deps import IfMatch, OfficeUser, SessionDep
 from khs_crm.api.envelope import ok
 from khs_crm.api.openapi import VISIBLE
 from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
-from khs_crm.api.schemas import CamelModel, Envelope, Page, PageParams, page_params, page_response
+from khs_crm.api.schemas import (
+    CamelModel,
+    Envelope,
+    NoNul,
+    Page,
+    PageParams,
+    page_params,
+    page_response,
+)
 from khs_crm.models import Role, User
 from khs_crm.security import MIN_PASSWORD_LENGTH
 from khs_crm.services.auth import users as user_service
@@ -32,7 +40,7 @@ Password = Annotated[
         json_schema_extra={"minLength": MIN_PASSWORD_LENGTH, "pattern": r"\S"},
     ),
 ]
-PersonName = Annotated[str, Field(max_length=120, json_schema_extra={"pattern": VISIBLE})]
+PersonName = Annotated[str, Field(max_length=120, json_schema_extra={"pattern": VISIBLE}), NoNul]
 
 
 class UserOut(CamelModel):
@@ -47,7 +55,7 @@ class UserOut(CamelModel):
 
 
 class UserCreate(CamelModel):
-    email: str = Field(max_length=254, json_schema_extra=EMAIL_ADDRESS_SCHEMA)
+    email: Annotated[str, NoNul] = Field(max_length=254, json_schema_extra=EMAIL_ADDRESS_SCHEMA)
     name: PersonName
     role: Role
     password: Password

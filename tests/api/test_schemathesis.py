@@ -70,8 +70,9 @@ CONFIG = SchemathesisConfig.from_dict(
             "mode": "all",  # valid and invalid requests
             "max-examples": MAX_EXAMPLES,
             "deterministic": True,
-            # Text never holds NUL (PostgreSQL cannot store it): every text field refuses it
-            # with 422, as the API's description says, rather than a pattern on each field.
+            # Text never holds NUL (PostgreSQL cannot take it): every text input refuses it
+            # with 422, as the API's description says (test_nul_text.py), rather than a
+            # pattern on each field. These requests run on SQLite, which would take it.
             "allow-x00": False,
         },
         "operations": _checked_against_data(),
