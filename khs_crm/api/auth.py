@@ -22,7 +22,7 @@ from khs_crm.api.deps import (
 )
 from khs_crm.api.envelope import ok
 from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
-from khs_crm.api.schemas import CamelModel, Envelope, NoNul
+from khs_crm.api.schemas import CamelModel, Envelope, Language, NoNul
 from khs_crm.models import Role, User
 from khs_crm.services.auth import service as auth
 from khs_crm.services.core.errors import Forbidden
@@ -48,6 +48,7 @@ class UserSummary(CamelModel):
     name: str
     role: Role
     active: bool
+    language: Language
 
 
 class SignedIn(CamelModel):
@@ -76,6 +77,7 @@ def user_json(user: User) -> dict:
         "name": user.name,
         "role": str(user.role),
         "active": user.active,
+        "language": user.language,
     }
 
 

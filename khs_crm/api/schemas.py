@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Query
 from fastapi.responses import JSONResponse
@@ -31,6 +31,10 @@ def _no_nul(value: str | None) -> str | None:
 
 
 NoNul = AfterValidator(_no_nul)  # for text the API reads itself: Annotated[str, NoNul]
+
+
+# The languages a person can read the app in (khs_crm.i18n.LANGUAGES; a test keeps them equal).
+Language = Literal["en", "es"]
 
 
 class CamelModel(BaseModel):

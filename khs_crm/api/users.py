@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import Field, field_validator
 
-from khs_crm.api.deps import IfMatch, OfficeUser, SessionDep
+from khs_crm.api.deps import CurrentUser, IfMatch, OfficeUser, SessionDep, office_user
 from khs_crm.api.envelope import ok
 from khs_crm.api.openapi import VISIBLE
 from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
 from khs_crm.api.schemas import (
     CamelModel,
     Envelope,
+    Language,
     NoNul,
     Page,
     PageParams,
@@ -26,6 +27,7 @@ from khs_crm.api.schemas import (
 from khs_crm.models import Role, User
 from khs_crm.security import MIN_PASSWORD_LENGTH
 from khs_crm.services.auth import users as user_service
+from khs_crm.services.core.access import is_office
 from khs_crm.services.customers.rules import EMAIL_ADDRESS_SCHEMA
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -49,6 +51,7 @@ class UserOut(CamelModel):
     name: str
     role: Role
     active: bool
+    language: Language
     version: int
     created_at: datetime
     updated_at: datetime
@@ -65,6 +68,7 @@ class UserUpdate(CamelModel):
     name: PersonName | None = None
     role: Role | None = None
     active: bool | None = None
+    language: Language | None = None
 
     @field_validator("*")
     @classmethod
@@ -111,11 +115,19 @@ def create_user(body: UserCreate, actor: OfficeUser, session: SessionDep) -> JSO
     "/{user_id}", response_model=Envelope[UserOut], responses=errors(*WRITE, *BODY, 404, 409, 412)
 )
 def update_user(
-    user_id: uuid.UUID, body: UserUpdate, actor: OfficeUser, session: SessionDep, expected: IfMatch
+    user_id: uuid.UUID, body: UserUpdate, actor: CurrentUser, session: SessionDep, expected: IfMatch
 ) -> JSONResponse:
-    """Rename, change the role, deactivate or reactivate; deactivation ends their sign-ins.
+    """Rename, change the role or language, deactivate or reactivate; deactivation ends their
+    sign-ins. Anyone may change their own language; everything else is the office's.
 
     ``If-Match: <version>`` makes the change conditional (412 when the user changed since)."""
+    if not is_office(actor):
+        if user_id != actor.id or body.language is None or body.model_fields_set != {"language"}:
+            office_user(actor)  # 404, as every office-only route answers a worker
+        user = user_service.set_own_language(
+            session, actor=actor, language=body.language or "", expected_version=expected
+        )
+        return ok(user_json(user))
     user = user_service.update_user(
         session,
         user_id=user_id,
@@ -123,6 +135,7 @@ def update_user(
         name=body.name,
         role=body.role,
         active=body.active,
+        language=body.language,
         expected_version=expected,
     )
     return ok(user_json(user))

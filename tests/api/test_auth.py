@@ -54,6 +54,7 @@ def test_session_cookie_is_httponly_secure_strict_and_body_has_only_the_user(htt
             "name": user.name,
             "role": "admin",
             "active": True,
+            "language": "en",
         }
     }
     cookie = response.headers["set-cookie"]
@@ -179,6 +180,7 @@ def test_login_returns_rs256_access_token_with_the_claims(https_client, session)
         "name": user.name,
         "role": "worker",
         "active": True,
+        "language": "en",
     }
 
 

@@ -12,7 +12,17 @@ from tests.support.databases import sqlite_only
 from tests.support.factories import PASSWORD, bearer, make_user
 
 NEW_PASSWORD = "a-brand-new-password"
-USER_FIELDS = {"id", "email", "name", "role", "active", "version", "createdAt", "updatedAt"}
+USER_FIELDS = {
+    "id",
+    "email",
+    "name",
+    "role",
+    "active",
+    "language",
+    "version",
+    "createdAt",
+    "updatedAt",
+}
 
 
 def auth(cast, role: str) -> dict[str, str]:
