@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import Field, field_validator
 
+from khs_crm.api.auth import UserSummary
 from khs_crm.api.deps import CurrentUser, IfMatch, OfficeUser, SessionDep, office_user
 from khs_crm.api.envelope import ok
 from khs_crm.api.openapi import VISIBLE
@@ -45,13 +46,7 @@ Password = Annotated[
 PersonName = Annotated[str, Field(max_length=120, json_schema_extra={"pattern": VISIBLE}), NoNul]
 
 
-class UserOut(CamelModel):
-    id: uuid.UUID
-    email: str
-    name: str
-    role: Role
-    active: bool
-    language: Language
+class UserOut(UserSummary):
     version: int
     created_at: datetime
     updated_at: datetime
