@@ -34,19 +34,42 @@ class ConflictRow(BaseModel):
     keep_client_text: str = "Keep this"
 
 
-def office_change_time(session: Session, c: SyncConflict) -> datetime | None:
-    """When the office's value was written: its latest logged change before the conflict."""
+def office_change_times(
+    session: Session, conflicts: list[SyncConflict]
+) -> dict[uuid.UUID, datetime | None]:
+    """When each conflict's office value was written: the latest logged change of that field
+    by that person before the conflict. One query for the whole page."""
+    asked = [c for c in conflicts if c.server_user_id is not None]
+    found: dict[uuid.UUID, datetime | None] = {c.id: None for c in conflicts}
+    if not asked:
+        return found
     rows = session.exec(
-        select(ActivityLog.created_at, ActivityLog.changes)
+        select(
+            ActivityLog.entity_id,
+            ActivityLog.actor_id,
+            ActivityLog.created_at,
+            ActivityLog.changes,
+        )
         .where(
-            ActivityLog.entity_id == c.entity_id,
-            col(ActivityLog.created_at) <= c.created_at,
-            ActivityLog.actor_id == c.server_user_id,
+            col(ActivityLog.entity_id).in_({c.entity_id for c in asked}),
+            col(ActivityLog.actor_id).in_({c.server_user_id for c in asked}),
+            col(ActivityLog.created_at) <= max(c.created_at for c in asked),
         )
         .order_by(col(ActivityLog.created_at).desc())
-        .limit(20)
     ).all()
-    return next((at for at, changes in rows if c.field in (changes or {})), None)
+    for c in asked:
+        found[c.id] = next(
+            (
+                at
+                for entity_id, actor_id, at, changes in rows
+                if entity_id == c.entity_id
+                and actor_id == c.server_user_id
+                and at <= c.created_at
+                and c.field in (changes or {})
+            ),
+            None,
+        )
+    return found
 
 
 def _who(names: dict[uuid.UUID, str], user_id: uuid.UUID | None, unknown: str) -> str:
@@ -89,11 +112,12 @@ def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRo
     people = {u for c in rows for u in (c.server_user_id, c.client_user_id, c.resolved_by) if u}
     labels = load_labels(session, refs, people)
     titles = sync_messages.labels(session, refs)
+    office_times = office_change_times(session, rows)
     out = []
     for c in rows:
         row = ActivityLog(entity=c.entity, entity_id=c.entity_id, action=ActivityAction.update)
         link = href(row, labels)
-        office_at = office_change_time(session, c) if c.server_user_id else None
+        office_at = office_times[c.id]
         out.append(
             ConflictRow(
                 id=str(c.id),
