@@ -36,8 +36,9 @@ def _rows(session):
 
 def test_each_row_says_when_the_office_wrote_its_value(client, engine, session, cast):
     _overwritten(client, session, cast, 2, 1)
+    first = _rows(session)
     with counted_statements(engine) as few:
-        shown = conflict_rows(session, _rows(session))
+        conflict_rows(session, first)
     _overwritten(client, session, cast, 6, 100)
     conflicts = _rows(session)
     with counted_statements(engine) as many:
