@@ -47,7 +47,7 @@ MAX_INT = 2**31 - 1  # versions and seqs are 32-bit integer columns
 class PushOperation(CamelModel):
     op_id: uuid.UUID
     seq: int = Field(ge=0, le=MAX_INT)
-    entity: Literal["customer", "job", "material", "note", "photo"]
+    entity: Literal["customer", "job", "material", "note", "photo", "user"]
     entity_id: uuid.UUID
     action: Literal["create", "update", "delete"]
     changes: dict[str, Any] = Field(default_factory=dict)
@@ -61,7 +61,8 @@ class PushBody(CamelModel):
         max_length=MAX_OPERATIONS,
         description=(
             "Each {opId, seq, entity, entityId, action, changes, baseVersion, clientTimestamp};"
-            " one that is not valid is answered `rejected`, the others still apply."
+            " one that is not valid is answered `rejected`, the others still apply. A device"
+            " changes its own user only: `user`/`update` with `{language}`."
         ),
     )
 

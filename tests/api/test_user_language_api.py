@@ -54,3 +54,26 @@ def test_an_unknown_language_is_422(client, cast):
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+def test_a_phone_sends_its_users_language_as_a_sync_operation(client, cast):
+    """Set offline in the field app's settings, the language travels like any other change."""
+    from tests.api.test_sync import op, push
+
+    mine = op("user", "update", cast.worker_a.id, {"language": "es"}, seq=1)
+    theirs = op("user", "update", cast.worker_b.id, {"language": "es"}, seq=2)
+    more = op("user", "update", cast.worker_a.id, {"language": "es", "name": "X"}, seq=3)
+    odd = op("user", "update", cast.worker_a.id, {"language": "fr"}, seq=4)
+    results = push(client, cast.worker_a, mine, theirs, more, odd)["results"]
+    assert [r["status"] for r in results] == ["applied", "rejected", "rejected", "rejected"]
+    assert [r["error"]["code"] for r in results[1:]] == [
+        "NOT_FOUND",
+        "VALIDATION_ERROR",
+        "VALIDATION_ERROR",
+    ]
+    assert all(r["serverRow"] is None for r in results)
+    me = client.get("/api/auth/me", headers=bearer(cast.worker_a)).json()["data"]
+    assert me["language"] == "es"
+    assert push(client, cast.worker_a, mine)["results"][0]["status"] == "duplicate"
+    other = client.get("/api/auth/me", headers=bearer(cast.worker_b)).json()["data"]
+    assert other["language"] == "en"

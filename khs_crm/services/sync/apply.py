@@ -386,3 +386,27 @@ def _photo_delete(session: Session, op: Operation, user: User):
 
 HANDLERS[("photo", "update")] = _photo_update
 HANDLERS[("photo", "delete")] = _photo_delete
+
+
+# The person themself: a phone changes only its user's own language (settings, offline) ----
+
+
+def _own_settings(session: Session, op: Operation, user: User):
+    from khs_crm.services.auth import users
+
+    if op.entity_id != user.id:
+        raise NotFound("This user does not exist.")
+    if set(op.changes) != {"language"}:
+        raise ValidationFailed(
+            "A device changes only its user's language.",
+            details=[{"field": "changes", "message": "only language"}],
+        )
+    language = op.changes["language"]
+    if not isinstance(language, str):
+        raise ValidationFailed(
+            "language must be a string.", details=[{"field": "language", "message": "string"}]
+        )
+    return users.set_own_language(session, actor=user, language=language), []
+
+
+HANDLERS[("user", "update")] = _own_settings
