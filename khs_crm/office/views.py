@@ -226,6 +226,7 @@ class UserRow(BaseModel):
     email: str
     role: str
     language: str
+    language_name: str
     active: bool
     is_self: bool
     manageable: bool
@@ -251,6 +252,7 @@ def users_page(
             email=u.email,
             role=str(u.role),
             language=u.language,
+            language_name=LANGUAGE_NAMES.get(u.language, u.language),
             active=u.active,
             is_self=u.id == actor.id,
             manageable=user_service.may_manage(actor, u.role),

@@ -69,7 +69,9 @@ def test_the_office_sets_a_workers_language_from_the_people_screen(session, cast
     state = _people(session, cast.admin)
     assert [option.label for option in state.languages] == ["English", "Español"]
     row = next(r for r in state.rows if r.id == str(cast.worker_a.id))
-    assert row.language == "en"
+    assert (row.language, row.language_name) == ("en", "English")
+    owner = next(r for r in state.rows if r.id == str(cast.owner.id))
+    assert not owner.manageable and owner.language_name == "English"  # shown, not a picker
     call(PeopleState.change_language, state, str(cast.worker_a.id), "es")
     assert state.notice == "Language changed." and state.error == ""
     assert next(r for r in state.rows if r.id == str(cast.worker_a.id)).language == "es"

@@ -22,17 +22,21 @@ from khs_crm.state.office.people import PeopleState
 S = PeopleState
 
 
+def _picker(options: rx.Var, value: rx.Var, on_change, label: rx.Var) -> rx.Component:
+    return rx.el.select(
+        rx.foreach(options, lambda o: rx.el.option(o.label, value=o.value)),
+        value=value,
+        on_change=on_change,
+        aria_label=label,
+        class_name="input input-small",
+    )
+
+
 def _role(u: rx.Var) -> rx.Component:
     """A role picker, or the plain role where the rules leave this user nothing to choose."""
     return rx.cond(
         u.manageable & ~u.is_self & (S.roles.length() > 1),
-        rx.el.select(
-            rx.foreach(S.roles, lambda r: rx.el.option(r.label, value=r.value)),
-            value=u.role,
-            on_change=lambda role: S.change_role(u.id, role),
-            aria_label="Role of " + u.name,
-            class_name="input input-small",
-        ),
+        _picker(S.roles, u.role, lambda role: S.change_role(u.id, role), "Role of " + u.name),
         pill(u.role, "pill-role"),
     )
 
@@ -41,14 +45,13 @@ def _language(u: rx.Var) -> rx.Component:
     """The language the person reads the app in; a picker where the actor may manage them."""
     return rx.cond(
         u.manageable,
-        rx.el.select(
-            rx.foreach(S.languages, lambda lang: rx.el.option(lang.label, value=lang.value)),
-            value=u.language,
-            on_change=lambda language: S.change_language(u.id, language),
-            aria_label="Language of " + u.name,
-            class_name="input input-small",
+        _picker(
+            S.languages,
+            u.language,
+            lambda language: S.change_language(u.id, language),
+            "Language of " + u.name,
         ),
-        rx.el.span(u.language, class_name="small"),
+        rx.el.span(u.language_name, class_name="small"),
     )
 
 
