@@ -26,7 +26,7 @@ from khs_crm.db import session_scope
 from khs_crm.models import Customer
 from khs_crm.services.customers import csv_transfer as customer_csv
 from khs_crm.services.customers import service as customers
-from khs_crm.services.customers.rules import CustomerCreate, CustomerUpdate
+from khs_crm.services.customers.schemas import CustomerCreate, CustomerUpdate
 
 router = APIRouter(tags=["customers"])
 

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, get_args
 
+import pydantic
 from sqlalchemy import JSON, DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
+
+# Field types with their limits live beside the tables (here and in each entity's module):
+# each limit is written once and read by the column, the services' input models (so the API's
+# schema), the office forms and the field app's config.
+EmailText = Annotated[str, pydantic.Field(max_length=254)]  # the longest address mail carries
+LanguageCode = Annotated[str, pydantic.Field(max_length=8)]  # khs_crm.i18n.LANGUAGES
+
+
+def bound(field_type: Any, name: str = "max_length") -> Any:
+    """A bound a field type carries, for code that needs the number itself:
+    ``bound(Caption)`` -> 500, ``bound(Quantity, "le")`` -> 1000000."""
+    for item in get_args(field_type)[1:]:
+        for constraint in getattr(item, "metadata", [item]):
+            if getattr(constraint, name, None) is not None:
+                return getattr(constraint, name)
+    raise LookupError(f"{field_type} has no {name}")
 
 
 def utcnow() -> datetime:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
+import pydantic
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -22,10 +24,17 @@ class JobStatus(StrEnum):
     cancelled = "cancelled"
 
 
+# Each limit once (the column, services.jobs.schemas, the office forms read these).
+JobTitle = Annotated[str, pydantic.Field(min_length=1, max_length=200)]
+JobDescription = Annotated[str, pydantic.Field(max_length=10000)]
+SiteAddress = Annotated[str, pydantic.Field(max_length=500)]
+NoteBody = Annotated[str, pydantic.Field(min_length=1, max_length=10000)]
+
+
 class JobBase(SQLModel):
-    title: str = Field(max_length=200)
-    description: str = Field(default="", max_length=10000)
-    site_address: str = Field(default="", max_length=500)
+    title: JobTitle
+    description: JobDescription = ""
+    site_address: SiteAddress = ""
     scheduled_start: datetime | None = Field(default=None, sa_type=UTCDateTime(), index=True)
     scheduled_end: datetime | None = Field(default=None, sa_type=UTCDateTime())
 
@@ -56,4 +65,4 @@ class JobNote(Syncable, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     job_id: uuid.UUID = Field(foreign_key="jobs.id", index=True)
     author_id: uuid.UUID | None = Field(default=None, foreign_key="users.id")
-    body: str = Field(max_length=10000)
+    body: NoteBody

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
+import pydantic
 from sqlmodel import Field
 
 from khs_crm.models.base import Syncable, UTCDateTime
+
+# Each limit once (the column, services.photos.schemas, the office and field forms read it).
+Caption = Annotated[str, pydantic.Field(max_length=500)]
 
 
 class Photo(Syncable, table=True):
@@ -22,7 +27,7 @@ class Photo(Syncable, table=True):
     storage_key: str = Field(max_length=300)
     content_type: str = Field(max_length=60)
     size: int = 0
-    caption: str = Field(default="", max_length=500)
+    caption: Caption = ""
     tag: str = Field(default="progress", max_length=16)
     taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     uploaded_by: uuid.UUID | None = Field(default=None, foreign_key="users.id")

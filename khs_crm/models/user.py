@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
+from typing import Annotated
 
+import pydantic
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from khs_crm.models.base import Timestamped, new_id
+from khs_crm.models.base import EmailText, LanguageCode, Timestamped, new_id
 
 
 class Role(StrEnum):
@@ -17,9 +19,13 @@ class Role(StrEnum):
     worker = "worker"
 
 
+# Each limit once (the column, services.auth.schemas, the People form read it).
+PersonName = Annotated[str, pydantic.Field(max_length=120)]
+
+
 class UserBase(SQLModel):
-    email: str = Field(max_length=254, unique=True, index=True)
-    name: str = Field(max_length=120)
+    email: EmailText = Field(unique=True, index=True)
+    name: PersonName
     role: Role = Field(default=Role.worker, sa_type=String(16))
     active: bool = True
 
@@ -34,7 +40,7 @@ class User(UserBase, Timestamped, table=True):
     # Taken from the global change counter on every write: If-Match and concurrent edits.
     version: int = Field(default=0)
     # The language the person reads the app in (khs_crm.i18n.LANGUAGES).
-    language: str = Field(default="en", max_length=8)
+    language: LanguageCode = "en"
 
 
 class UserPublic(UserBase):

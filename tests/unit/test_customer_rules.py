@@ -7,7 +7,8 @@ from pydantic import ValidationError
 
 from khs_crm.services.core import csv_io
 from khs_crm.services.core.errors import ValidationFailed
-from khs_crm.services.customers.rules import CustomerCreate, CustomerUpdate, validated
+from khs_crm.services.customers.rules import validated
+from khs_crm.services.customers.schemas import CustomerCreate, CustomerUpdate
 from khs_crm.services.customers.search import Term, fts_query, is_search_object, parse_query
 
 CELL_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))

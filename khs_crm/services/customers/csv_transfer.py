@@ -11,7 +11,7 @@ from khs_crm.models import ActivityAction, Customer, User
 from khs_crm.services.core import csv_io
 from khs_crm.services.core.access import require_office, visible_customer_condition
 from khs_crm.services.core.errors import ValidationFailed, error_details
-from khs_crm.services.customers.rules import CustomerCreate
+from khs_crm.services.customers.schemas import CustomerCreate
 from khs_crm.services.customers.search import SORTS
 from khs_crm.services.customers.service import add_customers
 

@@ -1,9 +1,9 @@
-"""What a valid customer is: field rules shared by the API, the CSV import and sync."""
+"""What a valid customer field is: how names, phones, emails, addresses and notes are read and
+checked (the API, the CSV import and sync share them through ``customers.schemas``)."""
 
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Annotated, Any, TypeVar
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
@@ -11,15 +11,14 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
-    field_validator,
 )
-from pydantic.alias_generators import to_camel
 from pydantic.json_schema import JsonDict
 
+from khs_crm.models.base import EmailText
+from khs_crm.models.customer import AddressText, CustomerName, CustomerNotes, PhoneText
 from khs_crm.services.core.errors import ValidationFailed, error_details
 from khs_crm.services.core.text import strip_bidi
 
@@ -94,83 +93,36 @@ def _check_email(value: str) -> str:
         raise ValueError(str(exc)) from exc
 
 
+# Each field's limit comes from its type beside the table (khs_crm.models.customer); these add
+# how a value is read and checked.
 Name = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    CustomerName,
+    StringConstraints(strip_whitespace=True),
     AfterValidator(_plain_name),
 ]
 Phone = Annotated[
-    str,
-    StringConstraints(max_length=40),
+    PhoneText,
     BeforeValidator(_none_to_empty),
     AfterValidator(_check_phone),
     Field(json_schema_extra=PHONE_SCHEMA),
 ]
 Email = Annotated[
-    str,
-    StringConstraints(max_length=254),
+    EmailText,
     BeforeValidator(_none_to_empty),
     AfterValidator(_check_email),
     Field(json_schema_extra=EMAIL_SCHEMA),
 ]
 Address = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=500),
+    AddressText,
+    StringConstraints(strip_whitespace=True),
     BeforeValidator(_none_to_empty),
     AfterValidator(lambda value: strip_bidi(_no_nul(value))),
 ]
 Notes = Annotated[
-    str,
-    StringConstraints(max_length=5000),
+    CustomerNotes,
     BeforeValidator(_none_to_empty),
     AfterValidator(_no_nul),
 ]
-
-
-class _Rules(BaseModel):
-    """camelCase aliases, unknown fields refused: server-owned fields cannot be sent."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-
-class CustomerCreate(_Rules):
-    """A new customer. ``id`` is optional: offline clients choose their own UUIDs."""
-
-    id: uuid.UUID | None = None
-    name: Name
-    phone: Phone = ""
-    email: Email = ""
-    address: Address = ""
-    notes: Notes = ""
-
-
-class CustomerUpdate(_Rules):
-    """A partial change: only the fields present are changed."""
-
-    name: Name | None = None
-    phone: Phone | None = None
-    email: Email | None = None
-    address: Address | None = None
-    notes: Notes | None = None
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name_not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("Name is required.")
-        return value
-
-    @field_validator("phone", "email", "address", "notes", mode="before")
-    @classmethod
-    def _null_clears(cls, value: Any) -> Any:
-        return "" if value is None else value
-
-    def changes(self) -> dict[str, Any]:
-        """The fields the caller sent, with phone_digits kept in step with phone."""
-        changed = self.model_dump(exclude_unset=True)
-        if "phone" in changed:
-            changed["phone_digits"] = digits_of(changed["phone"])
-        return changed
 
 
 def validated(model: type[M], data: dict[str, Any] | BaseModel) -> M:

@@ -14,12 +14,8 @@ from khs_crm.services.core.access import get_visible_customer, require_office
 from khs_crm.services.core.common import apply_changes, check_version, soft_delete
 from khs_crm.services.core.errors import id_taken
 from khs_crm.services.core.versioning import reserve_versions
-from khs_crm.services.customers.rules import (
-    CustomerCreate,
-    CustomerUpdate,
-    digits_of,
-    validated,
-)
+from khs_crm.services.customers.rules import digits_of, validated
+from khs_crm.services.customers.schemas import CustomerCreate, CustomerUpdate
 from khs_crm.services.customers.search import list_customers, search_customers
 
 ENTITY = "customer"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import Field, Strict, field_validator
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -16,37 +15,8 @@ from khs_crm.services.core.access import assigned, get_visible_job, is_office, r
 from khs_crm.services.core.common import apply_changes, check_version, mark_written, soft_delete
 from khs_crm.services.core.errors import NotFound, ValidationFailed, id_taken
 from khs_crm.services.core.versioning import reserve_versions
-from khs_crm.services.jobs.service import InputModel, not_null
-
-MAX_QUANTITY = 1_000_000
-
-# A number (not a string, not true/false), above 0 and at most a million.
-Quantity = Annotated[float, Strict(), Field(gt=0, le=MAX_QUANTITY, allow_inf_nan=False)]
-
-
-class MaterialChanges(InputModel):
-    """A partial change to a material; ``purchased`` stamps who bought it and when."""
-
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    quantity: Quantity | None = None
-    unit: str | None = Field(default=None, max_length=40)
-    supplier: str | None = Field(default=None, max_length=200)
-    notes: str | None = Field(default=None, max_length=2000)
-    purchased: Annotated[bool, Strict()] | None = None
-
-    _not_null = field_validator("*")(classmethod(not_null))
-
-
-class MaterialCreate(MaterialChanges):
-    """A new material; ``id`` may be chosen by an offline client."""
-
-    id: uuid.UUID | None = None
-    name: str = Field(min_length=1, max_length=200)
-    quantity: Quantity = 1
-
-    _not_null = field_validator("name", "quantity", "unit", "supplier", "notes", "purchased")(
-        classmethod(not_null)
-    )
+from khs_crm.services.jobs.schemas import MAX_QUANTITY as MAX_QUANTITY  # read here too
+from khs_crm.services.jobs.schemas import MaterialChanges, MaterialCreate
 
 
 def _visible_materials(user: User) -> SelectOfScalar[Material]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -13,14 +12,7 @@ from khs_crm.services.core import activity
 from khs_crm.services.core.access import get_visible_job
 from khs_crm.services.core.common import mark_written
 from khs_crm.services.core.errors import id_taken
-from khs_crm.services.jobs.service import InputModel
-
-
-class NoteCreate(InputModel):
-    """A new note; ``id`` may be chosen by an offline client."""
-
-    id: uuid.UUID | None = None
-    body: str = Field(min_length=1, max_length=10000)
+from khs_crm.services.jobs.schemas import NoteCreate
 
 
 def list_notes(

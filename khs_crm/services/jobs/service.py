@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.alias_generators import to_camel
 from sqlalchemy import exists, func
 from sqlmodel import Session, col, select
 
@@ -25,77 +22,20 @@ from khs_crm.services.core import activity
 from khs_crm.services.core.access import get_visible_job, require_office, visible_jobs
 from khs_crm.services.core.common import apply_changes, check_version, mark_written, soft_delete
 from khs_crm.services.core.errors import ValidationFailed, id_taken
-from khs_crm.services.core.text import strip_bidi
+from khs_crm.services.jobs.schemas import JobCreate, JobUpdate
 from khs_crm.services.jobs.workflow import active_workers, set_crew
 
-
-class InputModel(BaseModel):
-    """Fields a client sends: camelCase aliases, unknown fields refused, text trimmed."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=True
-    )
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _clean(cls, value: Any) -> Any:
-        """A datetime is kept in UTC (one without a zone is read as UTC); text may not hold
-        NUL (PostgreSQL)."""
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        if type(value) is str and value:  # plain text (enums keep their type)
-            value = strip_bidi(value)
-            if not value.strip():
-                raise ValueError("must contain more than invisible control characters")
-        return value
-
-
-def _refuse(message: str):
-    def check(_cls, _value: Any) -> Any:
-        raise ValueError(message)
-
-    return classmethod(check)
-
-
-def not_null(_cls, value: Any) -> Any:
-    """Field validator: an optional field may be left out, but not sent as null."""
-    if value is None:
-        raise ValueError("may not be null")
-    return value
-
-
-class JobUpdate(InputModel):
-    """A partial change to a job's own fields (status and crew have their own routes)."""
-
-    customer_id: uuid.UUID | None = None
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=10000)
-    site_address: str | None = Field(default=None, max_length=500)
-    scheduled_start: datetime | None = None
-    scheduled_end: datetime | None = None
-    status: None = None
-
-    _not_null = field_validator("customer_id", "title", "description", "site_address")(
-        classmethod(not_null)
-    )
-    _no_status = field_validator("status", mode="before")(
-        _refuse("change the status with PUT /jobs/{id}/status")
-    )
-
-
-class JobCreate(JobUpdate):
-    """A new job; it always starts as a lead. ``id`` may be chosen by an offline client."""
-
-    id: uuid.UUID | None = None
-    customer_id: uuid.UUID
-    title: str = Field(min_length=1, max_length=200)
-    assigned_user_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
-
-    _no_status = field_validator("status", mode="before")(
-        _refuse("a new job starts as a lead; change it with PUT /jobs/{id}/status")
-    )
+__all__ = [
+    "JobCreate",
+    "JobDetail",
+    "JobFilters",
+    "JobUpdate",
+    "create_job",
+    "delete_job",
+    "job_detail",
+    "list_jobs",
+    "update_job",
+]
 
 
 @dataclass

@@ -29,7 +29,8 @@ from khs_crm.models.base import utcnow
 from khs_crm.services.core.access import get_visible_job
 from khs_crm.services.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from khs_crm.services.photos.images import check_size, kind_for_content_type, sniff
-from khs_crm.services.photos.store import PhotoMeta, Stored, remove_objects, store_photo
+from khs_crm.services.photos.schemas import PhotoMeta
+from khs_crm.services.photos.store import Stored, remove_objects, store_photo
 
 PRESIGN_SECONDS = 15 * 60
 

@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pydantic import Field, field_validator
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -25,15 +24,9 @@ from khs_crm.models import Job, Photo, User
 from khs_crm.services.core.access import assigned, get_visible_job, is_office, require_office
 from khs_crm.services.core.common import apply_changes, check_version, soft_delete
 from khs_crm.services.core.errors import NotFound
-from khs_crm.services.jobs.service import InputModel, not_null
 from khs_crm.services.photos.images import CONTENT_TYPES, THUMBNAIL_TYPE
-from khs_crm.services.photos.store import (
-    PhotoMeta,
-    PhotoTag,
-    Stored,
-    remove_objects,
-    store_photo,
-)
+from khs_crm.services.photos.schemas import PhotoChanges, PhotoMeta, PhotoTag
+from khs_crm.services.photos.store import Stored, remove_objects, store_photo
 
 log = logging.getLogger("khs_crm.photos")
 
@@ -57,15 +50,6 @@ __all__ = [
 # the office's gallery and upload form, the field app (sent in its config) and the API's
 # validation (``PhotoTag``) all read this one list.
 PHOTO_TAGS: dict[PhotoTag, str] = {tag: tag.value.capitalize() for tag in PhotoTag}
-
-
-class PhotoChanges(InputModel):
-    """A change to a photo's caption or tag (the file itself never changes)."""
-
-    caption: str | None = Field(default=None, max_length=500)
-    tag: PhotoTag | None = None
-
-    _not_null = field_validator("*")(classmethod(not_null))
 
 
 @dataclass

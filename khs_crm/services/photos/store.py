@@ -13,10 +13,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
 
-from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -26,29 +23,13 @@ from khs_crm.models import ActivityAction, Job, Photo, User
 from khs_crm.services.core import activity
 from khs_crm.services.core.common import mark_written
 from khs_crm.services.core.errors import Conflict, id_taken
-from khs_crm.services.jobs.service import InputModel
 from khs_crm.services.photos.gps import strip_gps
 from khs_crm.services.photos.images import ImageInfo, can_thumbnail, inspect_image
+from khs_crm.services.photos.schemas import PhotoMeta
 from khs_crm.services.photos.thumbs import queue_thumbnail
 from khs_crm.settings import get_settings
 
 log = logging.getLogger("khs_crm.photos")
-
-
-class PhotoTag(StrEnum):
-    before = "before"
-    progress = "progress"
-    after = "after"
-    issue = "issue"
-
-
-class PhotoMeta(InputModel):
-    """What a client says about a new photo; ``id`` is chosen by the client (offline retries)."""
-
-    id: uuid.UUID
-    caption: str = Field(default="", max_length=500)
-    tag: PhotoTag = PhotoTag.progress
-    taken_at: datetime | None = None
 
 
 @dataclass

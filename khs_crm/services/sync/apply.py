@@ -26,7 +26,7 @@ from khs_crm.services.core.errors import (
     error_details,
 )
 from khs_crm.services.customers import service as customers
-from khs_crm.services.customers.rules import CustomerCreate, CustomerUpdate
+from khs_crm.services.customers.schemas import CustomerCreate, CustomerUpdate
 from khs_crm.services.jobs import materials, notes, workflow
 from khs_crm.services.jobs import service as jobs
 from khs_crm.services.sync import messages as sync_messages

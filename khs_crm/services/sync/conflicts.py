@@ -17,7 +17,7 @@ from khs_crm.services.core.access import is_office, require_office
 from khs_crm.services.core.common import mark_written
 from khs_crm.services.core.errors import Conflict, NotFound, ValidationFailed
 from khs_crm.services.customers import service as customers
-from khs_crm.services.customers.rules import CustomerUpdate
+from khs_crm.services.customers.schemas import CustomerUpdate
 from khs_crm.services.jobs import materials, workflow
 from khs_crm.services.jobs import service as jobs
 from khs_crm.services.sync import messages as sync_messages
