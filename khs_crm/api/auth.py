@@ -24,6 +24,8 @@ from khs_crm.api.envelope import ok
 from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
 from khs_crm.api.schemas import CamelModel, Envelope, Language, NoNul
 from khs_crm.models import Role, User
+from khs_crm.models.base import EmailText, bound
+from khs_crm.security import MAX_PASSWORD_LENGTH
 from khs_crm.services.auth import service as auth
 from khs_crm.services.core.errors import Forbidden
 from khs_crm.settings import get_settings
@@ -32,8 +34,8 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 class Credentials(CamelModel):
-    email: Annotated[str, NoNul] = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=1, max_length=1024)
+    email: Annotated[EmailText, NoNul] = Field(min_length=3)
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
 
 
 class RefreshRequest(CamelModel):
@@ -146,8 +148,8 @@ async def create_session(request: Request, body: Credentials, session: SessionDe
 async def create_session_form(
     request: Request,
     session: SessionDep,
-    email: Annotated[str, Form(max_length=254)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
+    email: Annotated[str, Form(max_length=bound(EmailText))] = "",
+    password: Annotated[str, Form(max_length=MAX_PASSWORD_LENGTH)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
 ) -> RedirectResponse:
     """The sign-in page's plain HTML form: works before any JavaScript has loaded."""

@@ -27,6 +27,7 @@ from khs_crm.models import Customer
 from khs_crm.services.customers import csv_transfer as customer_csv
 from khs_crm.services.customers import service as customers
 from khs_crm.services.customers.schemas import CustomerCreate, CustomerUpdate
+from khs_crm.services.customers.search import MAX_QUERY_LENGTH
 
 router = APIRouter(tags=["customers"])
 
@@ -38,7 +39,7 @@ SORT_NAMES = {
     "-updatedAt": "-updated_at",
 }
 Sort = Annotated[Literal["name", "-name", "updatedAt", "-updatedAt"], Query()]
-SearchText = Annotated[str, Query(max_length=200)]
+SearchText = Annotated[str, Query(max_length=MAX_QUERY_LENGTH)]
 
 
 class CustomerPublic(CamelModel):

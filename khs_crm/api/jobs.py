@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from khs_crm.api.deps import CurrentUser, IfMatch, SessionDep
@@ -30,6 +29,7 @@ from khs_crm.models import Job, JobStatus
 from khs_crm.services.core.errors import ValidationFailed
 from khs_crm.services.jobs import service as job_service
 from khs_crm.services.jobs import workflow
+from khs_crm.services.jobs.schemas import Crew
 from khs_crm.settings import get_settings
 
 router = APIRouter(tags=["jobs"])
@@ -83,7 +83,7 @@ class StatusChange(CamelModel):
 
 
 class CrewChange(CamelModel):
-    user_ids: list[uuid.UUID] = Field(max_length=100)
+    user_ids: Crew
 
 
 def job_json(job: Job, crew: list[uuid.UUID]) -> dict[str, Any]:

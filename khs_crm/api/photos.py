@@ -27,6 +27,8 @@ from khs_crm.api.schemas import (
     page_response,
 )
 from khs_crm.models import Photo
+from khs_crm.models.base import bound
+from khs_crm.models.photo import Caption
 from khs_crm.services.photos import direct as photos_direct
 from khs_crm.services.photos import service as photo_service
 from khs_crm.services.photos.images import MAX_PHOTO_BYTES
@@ -43,7 +45,7 @@ IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
 router = APIRouter(tags=["photos"])
 # The upload's form fields are read as PhotoMeta (an empty one: left out); said so here.
 AS_UUID: dict[str, Any] = {"format": "uuid"}
-AS_CAPTION: dict[str, Any] = {"maxLength": 500, "pattern": BLANK_OR_VISIBLE}
+AS_CAPTION: dict[str, Any] = {"maxLength": bound(Caption), "pattern": BLANK_OR_VISIBLE}
 AS_TAG: dict[str, Any] = {"enum": ["", *(tag.value for tag in PhotoTag)]}
 AS_TIME: dict[str, Any] = {"anyOf": [{"maxLength": 0}, {"format": "date-time"}]}
 Paging = Annotated[PageParams, Depends(page_params)]

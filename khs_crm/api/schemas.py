@@ -10,31 +10,18 @@ from __future__ import annotations
 import math
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
 
 from khs_crm.api.envelope import STATUS_CODES, meta
+from khs_crm.services.core.schemas import Language as Language  # the routes read it here
+from khs_crm.services.core.schemas import NoNul as NoNul  # the routes read it here
 
 T = TypeVar("T")
-
-
-def _no_nul(value: str | None) -> str | None:
-    # PostgreSQL cannot hold NUL in text, not even in a query's parameter: refuse it here
-    # (422), never with a 500. The services' own input models do the same.
-    if value is not None and "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-NoNul = AfterValidator(_no_nul)  # for text the API reads itself: Annotated[str, NoNul]
-
-
-# The languages a person can read the app in (khs_crm.i18n.LANGUAGES; a test keeps them equal).
-Language = Literal["en", "es"]
 
 
 class CamelModel(BaseModel):

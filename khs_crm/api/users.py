@@ -8,73 +8,30 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from pydantic import Field, field_validator
 
 from khs_crm.api.auth import UserSummary
 from khs_crm.api.deps import CurrentUser, IfMatch, OfficeUser, SessionDep, office_user
 from khs_crm.api.envelope import ok
-from khs_crm.api.openapi import VISIBLE
 from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
 from khs_crm.api.schemas import (
-    CamelModel,
     Envelope,
-    Language,
-    NoNul,
     Page,
     PageParams,
     page_params,
     page_response,
 )
-from khs_crm.models import Role, User
-from khs_crm.security import MIN_PASSWORD_LENGTH
+from khs_crm.models import User
 from khs_crm.services.auth import users as user_service
+from khs_crm.services.auth.schemas import PasswordReset, UserCreate, UserUpdate
 from khs_crm.services.core.access import is_office
-from khs_crm.services.customers.rules import EMAIL_ADDRESS_SCHEMA
 
 router = APIRouter(prefix="/users", tags=["users"])
-
-# The service checks these (users.normalise_email, _check_name, check_password_rules); the
-# schema says the same for /api/openapi.json.
-Password = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=1024,
-        json_schema_extra={"minLength": MIN_PASSWORD_LENGTH, "pattern": r"\S"},
-    ),
-]
-PersonName = Annotated[str, Field(max_length=120, json_schema_extra={"pattern": VISIBLE}), NoNul]
 
 
 class UserOut(UserSummary):
     version: int
     created_at: datetime
     updated_at: datetime
-
-
-class UserCreate(CamelModel):
-    email: Annotated[str, NoNul] = Field(max_length=254, json_schema_extra=EMAIL_ADDRESS_SCHEMA)
-    name: PersonName
-    role: Role
-    password: Password
-
-
-class UserUpdate(CamelModel):
-    name: PersonName | None = None
-    role: Role | None = None
-    active: bool | None = None
-    language: Language | None = None
-
-    @field_validator("*")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("may not be null")
-        return value
-
-
-class PasswordReset(CamelModel):
-    password: Password
 
 
 def user_json(user: User) -> dict[str, Any]:

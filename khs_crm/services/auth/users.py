@@ -9,6 +9,8 @@ from sqlmodel import Session, col, func, select
 
 from khs_crm.i18n import LANGUAGES
 from khs_crm.models import ActivityAction, Role, User
+from khs_crm.models.base import bound
+from khs_crm.models.user import PersonName
 from khs_crm.security import WeakPasswordError, check_password_rules, hash_password
 from khs_crm.services.auth.privilege import check_may_manage
 from khs_crm.services.auth.privilege import may_manage as may_manage  # the People page asks
@@ -60,10 +62,11 @@ def get_by_email(session: Session, email: str) -> User | None:
 
 def _check_name(name: str) -> str:
     name = strip_bidi(name).strip()
-    if not name or len(name) > 120:
+    longest = bound(PersonName)
+    if not name or len(name) > longest:
         raise ValidationFailed(
-            "Enter a name of at most 120 characters.",
-            details=[{"field": "name", "message": "1 to 120 characters"}],
+            f"Enter a name of at most {longest} characters.",
+            details=[{"field": "name", "message": f"1 to {longest} characters"}],
         )
     return name
 

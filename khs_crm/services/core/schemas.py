@@ -8,12 +8,26 @@ the field app's config read those.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 from pydantic.alias_generators import to_camel
 
 from khs_crm.services.core.text import strip_bidi
+
+# The languages a person can read the app in (khs_crm.i18n.LANGUAGES; a test keeps them equal).
+Language = Literal["en", "es"]
+
+
+def _no_nul(value: str | None) -> str | None:
+    # PostgreSQL cannot hold NUL in text, not even in a query's parameter: refuse it here
+    # (422), never with a 500. InputModel does the same for every field.
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)  # for text read outside an InputModel: Annotated[str, NoNul]
 
 
 class InputModel(BaseModel):
