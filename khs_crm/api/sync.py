@@ -31,6 +31,7 @@ from khs_crm.api.schemas import (
 )
 from khs_crm.api.sync_shapes import ConflictOut, Pulled, Pushed, SyncStatus, conflict_json
 from khs_crm.models.base import utcnow
+from khs_crm.services.core.errors import error_details
 from khs_crm.services.core.versioning import current_version
 from khs_crm.services.sync import conflicts as sync_conflicts
 from khs_crm.services.sync import pull as sync_pull
@@ -118,13 +119,7 @@ def _parse_operations(raw_ops: list[dict[str, Any]]) -> tuple[list[Operation], l
             op = PushOperation.model_validate(raw)
         except ValidationError as exc:
             op_id = raw.get("opId") if isinstance(raw, dict) else None
-            details = [
-                {
-                    "field": f"operations[{index}]." + ".".join(map(str, e["loc"])),
-                    "message": e["msg"],
-                }
-                for e in exc.errors()
-            ]
+            details = error_details(exc.errors(), prefix=f"operations[{index}].")
             bad.append(
                 {
                     "opId": op_id,
@@ -169,9 +164,7 @@ async def push(request: Request, user: CurrentUser, session: SessionDep) -> JSON
     try:
         data = PushBody.model_validate_json(body)
     except ValidationError as exc:
-        details = [
-            {"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
-        ]
+        details = error_details(exc.errors())
         raise ApiError(422, "The push is not valid.", details=details) from exc
     operations, bad = _parse_operations(data.operations)
 
