@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from khs_crm.models import JobStatus, Material, User
 from khs_crm.office.jobs import names_of, quantity_text
-from khs_crm.office.limits import field_limits
+from khs_crm.office.limits import max_length
 from khs_crm.office.views import (
     Option,
     Page,
@@ -31,7 +31,7 @@ from khs_crm.services.photos.service import PHOTO_TAGS, PhotoMeta, list_photos
 # and the longest caption the server takes: all read from the photo service's rules.
 PHOTO_TAG_LABELS: dict[str, str] = {tag.value: label for tag, label in PHOTO_TAGS.items()}
 DEFAULT_PHOTO_TAG: str = PhotoMeta.model_fields["tag"].default.value
-CAPTION_MAX_LENGTH: int = field_limits(PhotoMeta)["caption"]["maxLength"]
+CAPTION_MAX_LENGTH: int = max_length(PhotoMeta, "caption")
 
 
 class JobView(BaseModel):

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.alias_generators import to_snake
+from pydantic.alias_generators import to_camel, to_snake
 
 BOUNDS = ("minLength", "maxLength", "exclusiveMinimum", "minimum", "maximum", "exclusiveMaximum")
 NUMBERS = ("number", "integer")
@@ -69,6 +69,12 @@ def field_limits(model: type[BaseModel]) -> dict[str, dict[str, Any]]:
             if prop.get("default") is not None:
                 limits[name]["default"] = prop["default"]
     return limits
+
+
+def max_length(model: type[BaseModel], field: str) -> int:
+    """The longest text ``field`` (its Python name) of ``model`` takes: a form input's
+    ``maxlength``, so a person cannot type what the server would refuse."""
+    return field_limits(model)[to_camel(field)]["maxLength"]
 
 
 def _number(value: float) -> str:

@@ -13,6 +13,8 @@ from khs_crm.components.forms import (
     modal,
     textarea_field,
 )
+from khs_crm.office.limits import max_length
+from khs_crm.services.customers.schemas import CustomerCreate
 
 
 def customer_form(
@@ -41,7 +43,7 @@ def customer_form(
                 default_value=value("name"),
                 auto_focus=True,
                 auto_complete="off",
-                max_length=200,
+                max_length=max_length(CustomerCreate, "name"),
             ),
             rx.el.div(
                 input_field(

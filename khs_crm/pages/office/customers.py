@@ -11,6 +11,7 @@ from khs_crm.components.pager import pager
 from khs_crm.components.ui import button, card, empty_state
 from khs_crm.pages.office.customer_form import customer_form
 from khs_crm.services.customers.csv_transfer import MAX_IMPORT_BYTES
+from khs_crm.services.customers.search import MAX_QUERY_LENGTH
 from khs_crm.state.office.customers import CustomersState
 
 S = CustomersState
@@ -121,7 +122,7 @@ def _toolbar() -> rx.Component:
                 on_change=S.search.debounce(SEARCH_DELAY_MS),
                 class_name="input search",
                 auto_complete="off",
-                max_length=200,
+                max_length=MAX_QUERY_LENGTH,
             ),
             class_name="search-box",
         ),

@@ -15,9 +15,12 @@ from khs_crm.components.forms import (
     textarea_field,
 )
 from khs_crm.components.ui import button
+from khs_crm.office.limits import max_length
+from khs_crm.services.jobs.schemas import JobCreate
 from khs_crm.state.office.job_form import JobFormState
 
 F = JobFormState
+TITLE = max_length(JobCreate, "title")
 
 
 def job_fields(errors: rx.Var, values: Any = None, address: Any = "") -> rx.Component:
@@ -27,7 +30,7 @@ def job_fields(errors: rx.Var, values: Any = None, address: Any = "") -> rx.Comp
         return getattr(values, name) if values is not None else default
 
     return rx.fragment(
-        input_field("Title", "title", errors, default_value=value("title"), max_length=200),
+        input_field("Title", "title", errors, default_value=value("title"), max_length=TITLE),
         input_field(
             "Site address",
             "site_address",

@@ -7,9 +7,12 @@ import reflex as rx
 from khs_crm.components.forms import confirm, messages
 from khs_crm.components.pager import pager
 from khs_crm.components.ui import button, card, empty_state
+from khs_crm.office.limits import max_length
+from khs_crm.services.jobs.schemas import MaterialCreate
 from khs_crm.state.office.job_materials import JobMaterialsState
 
 M = JobMaterialsState
+NAME = max_length(MaterialCreate, "name")
 
 
 def _input(item: rx.Var, field: str, label: str, width: str = "") -> rx.Component:
@@ -124,7 +127,7 @@ def _quick_add() -> rx.Component:
         )
 
     return rx.el.form(
-        box("Material", "name", required=True, max_length=200, id="material-name"),
+        box("Material", "name", required=True, max_length=NAME, id="material-name"),
         box("Qty", "quantity", input_mode="decimal", placeholder="1"),
         box("Unit", "unit", placeholder="pcs"),
         box("Supplier", "supplier"),
