@@ -8,7 +8,9 @@ import * as device from "./khs_device.js";
 import { open as openDb } from "./khs_db.js";
 import { createStore } from "./khs_store.js";
 import { createSync } from "./khs_sync.js";
+import * as i18n from "./khs_i18n.js";
 import { checkChanges, createViews } from "./khs_views.js";
+const { t } = i18n;
 
 /** @typedef {import("./khs_types.js").Config} Config */
 /** @typedef {import("./khs_types.js").Mirror} Mirror */
@@ -24,7 +26,16 @@ import { checkChanges, createViews } from "./khs_views.js";
 const cfg = device.config;
 const views = createViews(cfg);
 // The views a screen can bind, by the names khs_crm/offline/views.py gives them.
-const screens = { status: views.status, today: views.today, jobs: views.jobs, job: views.job, supply: views.supply, sync: views.sync };
+const screens = {
+  status: views.status,
+  today: views.today,
+  jobs: views.jobs,
+  job: views.job,
+  supply: views.supply,
+  sync: views.sync,
+  settings: views.settings,
+  words: () => i18n.words(), // the screens' own words (khs_crm/offline/words.py)
+};
 /** @type {Mirror} */
 const EMPTY = { customers: new Map(), jobs: new Map(), materials: new Map(), notes: new Map(), photos: new Map(), uploads: new Map(), queue: [], meta: {} };
 /** @type {Map<string, string>} photo id → object URL of the bytes kept on this phone ("" while read) */
@@ -104,6 +115,26 @@ function prunePhotoUrls() {
   }
 }
 
+/** Speak `lang` on every screen (its catalog is precached: this works offline) and say so
+ * to the browser (`<html lang>`). @param {string | null | undefined} lang */
+async function useLanguage(lang) {
+  const code = i18n.languageOf(lang);
+  try {
+    i18n.use(await i18n.load(code, (url) => fetch(url)));
+  } catch (err) {
+    console.error("khs: language", err); // the words stay as they were
+    return;
+  }
+  document.documentElement.lang = i18n.language();
+  renderAll();
+}
+
+/** The language this person's words are in: one chosen on this phone and not yet sent wins
+ * over what the server last said. @param {User | null} user */
+function languageFor(user) {
+  return (app.store && app.store.unsentLanguage()) || (user && user.language) || "en";
+}
+
 function toLogin() {
   location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
 }
@@ -136,6 +167,7 @@ async function start(user) {
   app.store = store;
   store.subscribe(renderAll);
   await store.load();
+  await useLanguage(languageFor(user));
   device.hooks.pending = () => store.pendingCount();
   app.sync = createSync({
     store,
@@ -181,13 +213,15 @@ async function boot() {
   // redirects to /login in-app; this is the fallback should that not happen.
   if (me === "signed-out") return setTimeout(() => /^\/field(\/|$)/.test(location.pathname) && toLogin(), 3000);
   if (me) {
-    const user = { id: me.id, name: me.name, role: me.role };
+    const user = { id: me.id, name: me.name, role: me.role, language: i18n.languageOf(me.language) };
     if (!app.user || app.user.id !== user.id) {
       stop();
       await start(user);
     }
+    user.language = languageFor(user);
     app.user = user;
     localStorage.setItem(device.USER_KEY, JSON.stringify(user));
+    if (user.language !== i18n.language()) await useLanguage(user.language);
     device.tellWorker({ type: "user", id: user.id });
   }
   app.ready = true;
@@ -197,7 +231,7 @@ async function boot() {
 
 /** @param {unknown} err */
 function saveError(err) {
-  app.error = "Could not save on this phone: " + (err instanceof Error ? err.message : String(err));
+  app.error = t("Could not save on this phone: {error}", { error: err instanceof Error ? err.message : String(err) });
   renderAll();
 }
 
@@ -258,7 +292,7 @@ async function addPhoto(jobId) {
   const values = new FormData(form);
   const files = values.getAll("file").filter((f) => f instanceof File && f.size).map((f) => /** @type {File} */ (f));
   if (!files.length) {
-    app.error = "Take a photo or choose one first.";
+    app.error = t("Take a photo or choose one first.");
     return renderAll();
   }
   const caption = String(values.get("caption") || "").trim();
@@ -276,7 +310,7 @@ async function addPhoto(jobId) {
   const tooBig = files.filter((f) => cfg.maxPhotoBytes && f.size > cfg.maxPhotoBytes);
   if (tooBig.length) {
     const limit = Math.round(cfg.maxPhotoBytes / 1048576);
-    app.error = `Too large to upload (over ${limit} MB): ${tooBig.map((f) => f.name).join(", ")}`;
+    app.error = t("Too large to upload (over {limit} MB): {files}", { limit, files: tooBig.map((f) => f.name).join(", ") });
     renderAll();
   }
   for (const file of files.filter((f) => !tooBig.includes(f))) {
@@ -285,7 +319,7 @@ async function addPhoto(jobId) {
       const takenAt = new Date(file.lastModified || Date.now()).toISOString();
       await store.addPhoto({ id: crypto.randomUUID(), jobId, caption, tag, takenAt, bytes, type: file.type, name: file.name });
     } catch (err) {
-      app.error = "Could not save the photo on this phone: " + (err instanceof Error ? err.message : String(err));
+      app.error = t("Could not save the photo on this phone: {error}", { error: err instanceof Error ? err.message : String(err) });
       renderAll();
     }
   }
@@ -329,6 +363,18 @@ const khs = {
     if (!app.store) return;
     if (app.store.mem.uploads.has(issueId)) app.store.discardUpload(issueId).catch(saveError); // a refused photo
     else app.store.dismissIssue(issueId);
+  },
+  /** The person's language, chosen in Settings: the screens switch now (no reload, offline
+   * too) and the office gets it with the next sync. @param {string} lang */
+  setLanguage(lang) {
+    const code = i18n.languageOf(lang);
+    const store = app.store;
+    if (!store || !app.user) return;
+    if (code === languageFor(app.user)) return;
+    app.user = { ...app.user, language: code };
+    localStorage.setItem(device.USER_KEY, JSON.stringify(app.user));
+    useLanguage(code);
+    store.setLanguage(code).catch(saveError);
   },
   syncNow() {
     app.error = "";

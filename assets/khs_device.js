@@ -3,6 +3,7 @@
  * which warns about changes still on the phone and clears the device before the form posts.
  * The field app (khs_app.js) imports this module and plugs into `hooks` when it runs. */
 import { open as openDb, remove as removeDb, req } from "./khs_db.js";
+import { t, tn } from "./khs_i18n.js";
 
 /** @typedef {import("./khs_types.js").Config} Config */
 /** @typedef {import("./khs_types.js").User} User */
@@ -84,10 +85,13 @@ async function clearDevice() {
 /** @param {number | null} n changes on the phone; null: they could not be counted */
 function signOutQuestion(n) {
   if (n === null) {
-    return "This phone's saved changes and photos could not be checked. Signing out deletes anything not yet sent. Sign out anyway?";
+    return t("This phone's saved changes and photos could not be checked. Signing out deletes anything not yet sent. Sign out anyway?");
   }
-  const has = n === 1 ? "1 change has" : `${n} changes have`;
-  return `${has} not reached the office yet (photos count as changes). Signing out deletes ${n === 1 ? "it" : "them"} from this phone. Sign out anyway?`;
+  return tn(
+    "{count} change has not reached the office yet (photos count as changes). Signing out deletes it from this phone. Sign out anyway?",
+    "{count} changes have not reached the office yet (photos count as changes). Signing out deletes them from this phone. Sign out anyway?",
+    n,
+  );
 }
 
 // The sign-out button is a plain form post: stop it, warn, clear, then let it go.
@@ -118,11 +122,11 @@ function showNotice() {
   box.id = "khs-update";
   box.className = "update-banner";
   box.setAttribute("role", "status");
-  box.textContent = "A new version of KHS CRM is ready. ";
+  box.textContent = t("A new version of KHS CRM is ready.") + " ";
   const button = document.createElement("button");
   button.type = "button";
   button.className = "btn btn-primary";
-  button.textContent = "Reload";
+  button.textContent = t("Reload");
   button.onclick = applyUpdate;
   box.appendChild(button);
   document.body.appendChild(box);

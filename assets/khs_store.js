@@ -6,6 +6,7 @@
  * (only the rows it touched), and reads everything again only at load, when another tab
  * says it changed something, or when an edit in this tab raced the transaction. */
 import { ALL_STORES, CHILD_STORES, ROW_STORES, SCHEMA_VERSION, STORES, done, readAll, req, stored } from "./khs_db.js";
+import { t } from "./khs_i18n.js";
 
 /** @typedef {import("./khs_types.js").Entity} Entity */
 /** @typedef {import("./khs_types.js").RowStore} RowStore */
@@ -282,17 +283,21 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
    * @param {NewIssue[]} issues
    */
   function settle(w, op, result, pending, current, issues) {
-    const storeName = STORES[op.entity];
-    if (!storeName) return;
-    const server = result.serverRow;
+    const storeName = op.entity === "user" ? null : STORES[op.entity];
     const error = errorText(result.error);
+    if (!storeName) {
+      // The person's own settings: no row here, but a refusal is still said.
+      if (result.status === "rejected") issues.push({ kind: "rejected", error: error || t("The office did not accept this change.") });
+      return;
+    }
+    const server = result.serverRow;
     if (result.status === "rejected") {
       let row = null;
       if (server) row = rebase(server, pending);
       else if (op.action === "update" && current) row = rebase(/** @type {Row} */ ({ ...current, ...op.before }), pending);
       else if (op.action === "delete" && current) row = current;
       if (row || op.action === "create") w.putRow(storeName, op.entityId, row);
-      issues.push({ kind: "rejected", error: error || "The office did not accept this change." });
+      issues.push({ kind: "rejected", error: error || t("The office did not accept this change.") });
       return;
     }
     if (server) w.putRow(storeName, op.entityId, rebase(server, pending));
@@ -326,7 +331,7 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
       settled += 1;
       w.dequeue(op);
       const pending = queue.filter((o) => open.has(o.seq) && o.entityId === op.entityId);
-      const storeName = STORES[op.entity];
+      const storeName = op.entity === "user" ? null : STORES[op.entity];
       const current = storeName ? await req(w.tx.objectStore(storeName).get(op.entityId)) : null;
       /** @type {NewIssue[]} */
       const issues = [];
@@ -485,6 +490,43 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
     emit();
   }
 
+  /**
+   * The person's own language, chosen on this phone: the user kept in `metadata` and a
+   * `user`/`update` `{language}` operation for the office, in one transaction.
+   * @param {string} language
+   * @returns {Promise<QueuedOperation>}
+   */
+  async function setLanguage(language) {
+    const me = /** @type {User} */ ({ ...(mem.meta.user || user), language });
+    /** @type {QueuedOperation} */
+    const op = {
+      opId: uuid(),
+      entity: "user",
+      entityId: me.id,
+      action: "update",
+      changes: { language },
+      baseVersion: null,
+      clientTimestamp: now().toISOString(),
+      before: null,
+    };
+    const tx = db.transaction(["syncQueue", "metadata"], "readwrite");
+    const added = tx.objectStore("syncQueue").add(op);
+    added.onsuccess = () => (op.seq = /** @type {number} */ (added.result));
+    tx.objectStore("metadata").put({ key: "user", value: me });
+    await done(tx);
+    mem.meta.user = me;
+    mem.queue.push(op);
+    emit();
+    onCommit("edit");
+    return op;
+  }
+
+  /** The language this phone last chose for its user and has not yet sent, if any. */
+  function unsentLanguage() {
+    const ops = mem.queue.filter((op) => op.entity === "user" && typeof (op.changes || {}).language === "string");
+    return ops.length ? String(ops[ops.length - 1].changes.language) : null;
+  }
+
   /** @param {string} id */
   async function dismissIssue(id) {
     await setMeta("issues", (mem.meta.issues || []).filter((i) => i.id !== id));
@@ -500,6 +542,8 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
     applyPushResults,
     applyPull,
     setMeta,
+    setLanguage,
+    unsentLanguage,
     dismissIssue,
     wire,
     addPhoto,

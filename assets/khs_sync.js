@@ -5,6 +5,8 @@
  * at most `maxRetries` times per cycle, then the loop is "stalled" until the next trigger.
  * A failed push keeps the whole queue. One tab syncs at a time (Web Locks). */
 
+import { t } from "./khs_i18n.js";
+
 /** @typedef {import("./khs_store.js").Store} Store */
 /** @typedef {import("./khs_types.js").PhotoUpload} PhotoUpload */
 /** @typedef {import("./khs_types.js").Pulled} Pulled */
@@ -32,7 +34,7 @@ async function errorMessage(res) {
   try {
     return (await res.json()).error.message;
   } catch {
-    return `The server answered ${res.status}.`;
+    return t("The server answered {status}.", { status: res.status });
   }
 }
 
@@ -111,13 +113,13 @@ export function createSync({
         body: body ? JSON.stringify(body) : undefined,
       });
     } catch {
-      throw new SyncError("No connection to the office.", { retry: true, kind: "network" });
+      throw new SyncError(t("No connection to the office."), { retry: true, kind: "network" });
     }
     const { status } = res;
-    if (status === 401) throw new SyncError("Signed out.", { kind: "unauthorized", status });
-    if (status === 413) throw new SyncError("Too many changes at once.", { retry: true, kind: "size", status });
+    if (status === 401) throw new SyncError(t("Signed out."), { kind: "unauthorized", status });
+    if (status === 413) throw new SyncError(t("Too many changes at once."), { retry: true, kind: "size", status });
     if (status >= 500 || status === 429 || status === 408) {
-      throw new SyncError(`The office server is not answering (${status}).`, { retry: true, status });
+      throw new SyncError(t("The office server is not answering ({status}).", { status }), { retry: true, status });
     }
     if (!res.ok) throw new SyncError(await errorMessage(res), { status });
     return (await res.json()).data;
@@ -127,7 +129,7 @@ export function createSync({
    * @param {PhotoUpload} item */
   async function upload(item) {
     const bytes = await store.photoBytes(item.id);
-    if (!bytes) return store.uploadFailed(item.id, "The photo's file is missing on this phone.");
+    if (!bytes) return store.uploadFailed(item.id, t("The photo's file is missing on this phone."));
     const form = new FormData();
     form.append("id", item.id);
     form.append("caption", item.caption || "");
@@ -144,12 +146,12 @@ export function createSync({
         body: form,
       });
     } catch {
-      throw new SyncError("No connection to the office.", { retry: true, kind: "network" });
+      throw new SyncError(t("No connection to the office."), { retry: true, kind: "network" });
     }
     const { status } = res;
-    if (status === 401) throw new SyncError("Signed out.", { kind: "unauthorized", status });
+    if (status === 401) throw new SyncError(t("Signed out."), { kind: "unauthorized", status });
     if (status >= 500 || status === 429 || status === 408) {
-      throw new SyncError(`The office server is not answering (${status}).`, { retry: true, status });
+      throw new SyncError(t("The office server is not answering ({status}).", { status }), { retry: true, status });
     }
     if (!res.ok) return store.uploadFailed(item.id, await errorMessage(res));
     /** @type {import("./khs_types.js").Photo | null} */
@@ -194,7 +196,7 @@ export function createSync({
       /** @type {Pushed | undefined} */
       const data = await call("POST", "/api/sync/push", { clientId, operations: ops.map(store.wire) });
       const settled = await store.applyPushResults(ops, (data && data.results) || []);
-      if (!settled) throw new SyncError("The office did not accept these changes yet.");
+      if (!settled) throw new SyncError(t("The office did not accept these changes yet."));
     }
   }
 

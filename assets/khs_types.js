@@ -103,7 +103,7 @@
  * @typedef {object} Operation
  * @property {string} opId
  * @property {number} seq given by the outbox when the operation is stored
- * @property {Entity} entity
+ * @property {Entity | "user"} entity ("user": the person's own settings, no row on the phone)
  * @property {string} entityId
  * @property {"create" | "update" | "delete"} action
  * @property {Record<string, unknown>} changes
@@ -207,6 +207,7 @@
  * @property {string} id
  * @property {string} name
  * @property {string} role
+ * @property {string} [language] "en" | "es": the words on this person's screens
  */
 
 /**
@@ -280,6 +281,16 @@
  * @property {Limits} limits
  * @property {string} swUrl
  * @property {number} maxPhotoBytes
+ */
+
+/**
+ * A language's words for the phone (`/i18n/<lang>.json`, khs_crm/i18n/compile.py): each
+ * English message's translation, a plural message's forms in `categories` order.
+ * @typedef {object} Catalog
+ * @property {string} language
+ * @property {string} locale how dates and numbers are written ("es-US")
+ * @property {string[]} categories CLDR plural categories, in the order of a plural's forms
+ * @property {Record<string, string | string[]>} messages
  */
 
 export {};

@@ -12,6 +12,7 @@
 /** @typedef {import("./khs_types.js").QueuedOperation} QueuedOperation */
 /** @typedef {import("./khs_types.js").User} User */
 /** @typedef {"idle" | "syncing" | "offline" | "stalled" | "signedOut"} SyncState */
+import { language, locale, t, tn } from "./khs_i18n.js";
 
 /**
  * What the screens know besides the rows (khs_app.js `context()`).
@@ -30,6 +31,7 @@
  */
 
 // The rules below come from the server's config (khs_crm/offline/pwa.py), never typed here.
+// Every word goes through `t`/`tn` (khs_i18n.js): the screens speak the person's language.
 
 /** The `tel:` link for a phone number: its digits (and a leading +) before any extension
  * marker (x, ext, ext., #, ;ext=) that follows them, the extension's digits as RFC 3966
@@ -89,22 +91,32 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
   const CLOSED = new Set(closed); // jobs whose work is over
   const UPCOMING = new Set(upcoming); // jobs the supply run buys for
   const dayFmt = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
-  const timeFmt = new Intl.DateTimeFormat("en-US", { timeZone: timezone, hour: "numeric", minute: "2-digit" });
-  const dateFmt = new Intl.DateTimeFormat("en-US", { timeZone: timezone, weekday: "short", month: "short", day: "numeric" });
+  /** Dates and times as the person's language writes them (en-US, es-US), made once per language. */
+  const formats = { language: "", time: dayFmt, date: dayFmt };
+  function fmt() {
+    if (formats.language !== language()) {
+      formats.language = language();
+      formats.time = new Intl.DateTimeFormat(locale(), { timeZone: timezone, hour: "numeric", minute: "2-digit" });
+      formats.date = new Intl.DateTimeFormat(locale(), { timeZone: timezone, weekday: "short", month: "short", day: "numeric" });
+    }
+    return formats;
+  }
 
   /** @param {string | null | undefined} iso */
   const day = (iso) => (iso ? dayFmt.format(new Date(iso)) : "");
   /** @param {string | null | undefined} iso */
-  const time = (iso) => (iso ? timeFmt.format(new Date(iso)) : "");
+  const time = (iso) => (iso ? fmt().time.format(new Date(iso)) : "");
   /** @param {string | null | undefined} iso */
-  const date = (iso) => (iso ? dateFmt.format(new Date(iso)) : "");
+  const date = (iso) => (iso ? fmt().date.format(new Date(iso)) : "");
   /** @param {string | null | undefined} status */
   const label = (status) => {
-    const text = (status && labels[status]) || status || "";
+    const text = status && labels[status] ? t(labels[status]) : status || "";
     return text.charAt(0).toUpperCase() + text.slice(1);
   };
-  /** @param {number} n @param {string} word */
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  /** "3 changes", "1 photo" @param {number} n */
+  const changes = (n) => tn("{count} change", "{count} changes", n);
+  /** @param {number} n */
+  const photosText = (n) => tn("{count} photo", "{count} photos", n);
 
   /** @param {Mirror} data */
   function pendingIds(data) {
@@ -145,13 +157,14 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       customerName: customer?.name || "",
       phone,
       telHref: telHref(phone),
-      callLabel: `Call ${customer?.name || "the customer"}`,
+      callText: customer?.name ? t("Call {name}", { name: customer.name }) : t("Call the customer"),
+      callLabel: customer?.name ? t("Call {name}", { name: customer.name }) : t("Call the customer"),
       address,
       mapHref: address ? "https://maps.google.com/?q=" + encodeURIComponent(address) : "",
-      mapLabel: `Map: ${address}`,
-      when: job.scheduledStart ? `${date(job.scheduledStart)} · ${time(job.scheduledStart)}` : "Not scheduled",
+      mapLabel: t("Map: {address}", { address }),
+      when: job.scheduledStart ? `${date(job.scheduledStart)} · ${time(job.scheduledStart)}` : t("Not scheduled"),
       href: "/field/job?id=" + encodeURIComponent(job.id),
-      toBuy: toBuy ? `${toBuy} to buy` : "",
+      toBuy: toBuy ? tn("{count} to buy", "{count} to buy", toBuy) : "",
       pending: pending.has(job.id),
     };
   }
@@ -189,6 +202,7 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       jobTitle: jobTitle || "",
       purchased: !!m.purchased,
       label: `${m.name}${qty ? ` (${qty})` : ""}`,
+      checkLabel: t("{material} for {job}", { material: `${m.name}${qty ? ` (${qty})` : ""}`, job: jobTitle || "" }),
       pending: pending.has(m.id),
     };
   }
@@ -201,7 +215,7 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     const moves = ((workflow[row.status] || {})[roleOf(ctx.user)] || []).map((value) => ({
       value,
       label: label(value),
-      ariaLabel: `Set status to ${label(value)}`,
+      ariaLabel: t("Set status to {status}", { status: label(value) }),
     }));
     const materials = [...data.materials.values()]
       .filter((m) => m.jobId === row.id)
@@ -248,27 +262,32 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     ];
     return shown
       .sort((a, b) => b.at.localeCompare(a.at))
-      .map((p) => ({
-        id: p.id,
-        src: p.src,
-        href: p.href,
-        alt: p.caption || "Job photo",
-        caption: p.caption,
-        tagLabel: photoTags[p.tag] || p.tag,
-        when: p.at ? `${date(p.at)} ${time(p.at)}` : "",
-        waiting: p.state === "waiting",
-        failed: p.state === "failed",
-        stateText: p.state === "waiting" ? "Waiting to upload" : p.state === "failed" ? `Not uploaded: ${p.error}` : "",
-        discardLabel: `Discard photo: ${p.caption || "Job photo"}${p.at ? ` (${time(p.at)})` : ""}`,
-        retryLabel: `Try again to upload: ${p.caption || "Job photo"}${p.at ? ` (${time(p.at)})` : ""}`,
-      }));
+      .map((p) => {
+        const name = p.caption || t("Job photo");
+        const named = p.at ? `${name} (${time(p.at)})` : name;
+        return {
+          id: p.id,
+          src: p.src,
+          href: p.href,
+          alt: name,
+          caption: p.caption,
+          tagLabel: photoTags[p.tag] ? t(photoTags[p.tag]) : p.tag,
+          when: p.at ? `${date(p.at)} ${time(p.at)}` : "",
+          waiting: p.state === "waiting",
+          failed: p.state === "failed",
+          stateText: p.state === "waiting" ? t("Waiting to upload") : p.state === "failed" ? t("Not uploaded: {error}", { error: p.error || "" }) : "",
+          openLabel: t("Open full size: {photo}", { photo: name }),
+          discardLabel: t("Discard photo: {photo}", { photo: named }),
+          retryLabel: t("Try again to upload: {photo}", { photo: named }),
+        };
+      });
   }
 
   /** "3 changes and 1 photo" — what is on this phone and not yet on the server.
    * @param {number} n @param {number} photos */
   function savedText(n, photos) {
-    if (!photos) return plural(n, "change");
-    return n ? `${plural(n, "change")} and ${plural(photos, "photo")}` : plural(photos, "photo");
+    if (!photos) return changes(n);
+    return n ? t("{changes} and {photos}", { changes: changes(n), photos: photosText(photos) }) : photosText(photos);
   }
 
   /** @param {Mirror} data @param {Context} ctx */
@@ -289,14 +308,14 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       })
       .sort((a, b) => byStart(a.j, b.j) || a.m.name.localeCompare(b.m.name));
     for (const { m, j } of items) {
-      const supplier = m.supplier || "Any supplier";
+      const supplier = m.supplier || t("Any supplier");
       const group = groups.get(supplier) || [];
       groups.set(supplier, group);
       group.push(material(m, pending, j.title));
     }
     const list = [...groups.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([supplier, rows]) => ({ supplier, count: `${rows.filter((i) => !i.purchased).length} to buy`, items: rows }));
+      .map(([supplier, rows]) => ({ supplier, count: tn("{count} to buy", "{count} to buy", rows.filter((i) => !i.purchased).length), items: rows }));
     return { bound: true, groups: list };
   }
 
@@ -304,24 +323,27 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
    * @param {Pick<QueuedOperation, "entity" | "entityId" | "action" | "changes">} op
    * @param {Mirror} data @param {string} [subject] the row's name, should it be gone */
   function describe(op, data, subject = "") {
-    const changes = op.changes || {};
+    const fields = op.changes || {};
     if (op.entity === "material") {
-      const name = (data.materials.get(op.entityId) || changes).name || subject || "a material";
-      if (op.action === "create") return `Add material “${name}”`;
-      if ("purchased" in changes) return changes.purchased ? `Tick “${name}” as bought` : `Untick “${name}”`;
-      return `Change material “${name}”`;
+      const name = (data.materials.get(op.entityId) || fields).name || subject;
+      if (!name) return t("Change a material");
+      if (op.action === "create") return t("Add material “{name}”", { name });
+      if ("purchased" in fields) return fields.purchased ? t("Tick “{name}” as bought", { name }) : t("Untick “{name}”", { name });
+      return t("Change material “{name}”", { name });
     }
     if (op.entity === "job") {
-      const title = (data.jobs.get(op.entityId) || {}).title || subject || "a job";
-      if ("status" in changes) return `Move “${title}” to ${label(String(changes.status))}`;
-      return `Change job “${title}”`;
+      const title = (data.jobs.get(op.entityId) || {}).title || subject;
+      if (!title) return t("Change a job");
+      if ("status" in fields) return t("Move “{title}” to {status}", { title, status: label(String(fields.status)) });
+      return t("Change job “{title}”", { title });
     }
     if (op.entity === "note") {
-      const title = data.jobs.get(String(changes.jobId))?.title || "a job";
-      const body = String(changes.body || "").slice(0, 40);
-      return `Note on “${title}”: ${body}`;
+      const title = data.jobs.get(String(fields.jobId))?.title || "";
+      const body = String(fields.body || "").slice(0, 40);
+      return title ? t("Note on “{title}”: {body}", { title, body }) : t("Note: {body}", { body });
     }
-    return `${op.action} ${op.entity}`;
+    if (op.entity === "user" && "language" in fields) return t("Change your language");
+    return t("Change");
   }
 
   /** @param {Issue} item @param {Mirror} data */
@@ -330,30 +352,38 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     if (item.reason) {
       // Refused by the office's rules (the thing was deleted, a move not allowed): the
       // server's sentence names the thing, and the office has the record to review.
-      return { id: item.id, kind: "Not applied", text: `${item.error} The office can see what you did.`, when: time(item.at) };
+      return shown(item, t("Not applied"), t("{error} The office can see what you did.", { error: item.error }));
     }
     if (item.kind === "rejected") {
-      return { id: item.id, kind: "Not accepted", text: `${what} — ${item.error} It was undone on this phone.`, when: time(item.at) };
+      return shown(item, t("Not accepted"), t("{what} — {error} It was undone on this phone.", { what, error: item.error }));
     }
     const fields = (item.conflicts || []).map((c) => c.field || c).filter((f) => typeof f === "string");
     const which = fields.length ? ` (${fields.join(", ")})` : "";
     const why = item.error ? ` ${item.error}` : "";
-    return { id: item.id, kind: "Conflict", text: `${what} — the office changed this too${which}.${why} The office's version is shown; the office can see both.`, when: time(item.at) };
+    return shown(item, t("Conflict"), t("{what} — the office changed this too{which}.{why} The office's version is shown; the office can see both.", { what, which, why }));
   }
 
-  /** @type {Record<SyncState, string>} */
-  const STATE_TEXT = {
-    idle: "Up to date",
-    syncing: "Syncing…",
-    offline: "Offline",
-    stalled: "Can't reach the office — will try again",
-    signedOut: "Signed out — sign in to send your changes",
-  };
+  /** An item of "Needs your attention".
+   * @param {{ id: string, at: string }} item @param {string} kind @param {string} text */
+  function shown(item, kind, text) {
+    return { id: item.id, kind, text, when: time(item.at), dismissLabel: t("Dismiss: {text}", { text }) };
+  }
+
+  /** What the sync loop is doing, in words. @param {SyncState} state */
+  function stateText(state) {
+    if (state === "idle") return t("Up to date");
+    if (state === "syncing") return t("Syncing…");
+    if (state === "offline") return t("Offline");
+    if (state === "stalled") return t("Can't reach the office — will try again");
+    return t("Signed out — sign in to send your changes");
+  }
 
   /** @param {PhotoUpload} upload @param {Mirror} data */
   function photoText(upload, data) {
-    const title = (data.jobs.get(upload.jobId) || {}).title || "a job";
-    return `Photo for “${title}”${upload.caption ? `: ${upload.caption.slice(0, 40)}` : ""}`;
+    const title = (data.jobs.get(upload.jobId) || {}).title || "";
+    const caption = (upload.caption || "").slice(0, 40);
+    if (!title) return caption ? t("Photo: {caption}", { caption }) : t("Photo");
+    return caption ? t("Photo for “{title}”: {caption}", { title, caption }) : t("Photo for “{title}”", { title });
   }
 
   /** @param {Mirror} data @param {Context} ctx */
@@ -367,16 +397,16 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     // A refused photo stays on the phone until dismissed (it may belong to a job no longer here).
     const refused = uploads
       .filter((u) => u.state === "failed")
-      .map((u) => ({ id: u.id, kind: "Photo not uploaded", text: `${photoText(u, data)} — ${u.error} Dismissing removes it from this phone.`, when: time(u.takenAt) }));
+      .map((u) => shown({ id: u.id, at: u.takenAt }, t("Photo not uploaded"), t("{photo} — {error} Dismissing removes it from this phone.", { photo: photoText(u, data), error: u.error || "" })));
     const issues = [...refused, ...(data.meta.issues || []).map((item) => issue(item, data))];
     const last = data.meta.lastSyncAt;
     return {
       bound: true,
       pending: ops.length,
-      pendingText: ops.length ? `${savedText(data.queue.length, waiting.length)} waiting to be sent` : "Nothing waiting to be sent",
-      stateText: ctx.online ? STATE_TEXT[ctx.syncState] || "" : STATE_TEXT.offline,
+      pendingText: ops.length ? t("{saved} waiting to be sent", { saved: savedText(data.queue.length, waiting.length) }) : t("Nothing waiting to be sent"),
+      stateText: stateText(ctx.online ? ctx.syncState : "offline"),
       detail: ctx.syncState === "stalled" ? ctx.syncDetail || "" : "",
-      lastSyncText: last ? `Last synced ${date(last)} ${time(last)}` : "Not synced yet",
+      lastSyncText: last ? t("Last synced {when}", { when: `${date(last)} ${time(last)}` }) : t("Not synced yet"),
       ops,
       issues,
     };
@@ -386,19 +416,19 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
   function status(data, ctx) {
     const photos = (data.uploads || new Map()).size;
     const n = data.queue.length + photos;
-    const saved = `${savedText(data.queue.length, photos)} saved on this phone`;
+    const saved = savedText(data.queue.length, photos);
     const issues = (data.meta.issues || []).length;
     const refusedPhotos = [...(data.uploads || new Map()).values()].filter((u) => u.state === "failed").length;
     let bannerText = "";
-    if (!ctx.online) bannerText = `Offline — ${saved}`;
-    else if (ctx.syncState === "stalled" && n) bannerText = `Can't reach the office — ${saved}`;
-    else if (issues) bannerText = `${plural(issues, "change")} not accepted or in conflict — see Sync`;
-    else if (refusedPhotos) bannerText = `${plural(refusedPhotos, "photo")} not uploaded — see Sync`;
+    if (!ctx.online) bannerText = t("Offline — {saved} saved on this phone", { saved });
+    else if (ctx.syncState === "stalled" && n) bannerText = t("Can't reach the office — {saved} saved on this phone", { saved });
+    else if (issues) bannerText = tn("{count} change not accepted or in conflict — see Sync", "{count} changes not accepted or in conflict — see Sync", issues);
+    else if (refusedPhotos) bannerText = tn("{count} photo not uploaded — see Sync", "{count} photos not uploaded — see Sync", refusedPhotos);
     // The first download: say so, rather than "no jobs", until the first pull has finished.
     const downloading = !data.meta.lastSyncAt && (ctx.syncState === "idle" || ctx.syncState === "syncing") && ctx.online;
     return {
       ready: !!ctx.ready && !downloading,
-      loadingText: downloading && ctx.ready ? "Downloading your jobs to this phone…" : "Loading…",
+      loadingText: downloading && ctx.ready ? t("Downloading your jobs to this phone…") : t("Loading…"),
       signedIn: !!ctx.user,
       userName: ctx.user ? ctx.user.name : "",
       pending: n,
@@ -408,5 +438,10 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     };
   }
 
-  return { today, jobs, job, supply, sync, status, describe, roleOf };
+  /** The settings screen: the person's language. @param {Mirror} _data @param {Context} _ctx */
+  function settings(_data, _ctx) {
+    return { bound: true, language: language() };
+  }
+
+  return { today, jobs, job, supply, sync, status, settings, describe, roleOf };
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.vars.base import Var
 
 from khs_crm.components.links import nav_item
 from khs_crm.components.native_form import native_form
@@ -26,9 +27,9 @@ FIELD_NAV = [
 ]
 
 
-def sign_out() -> rx.Component:
+def sign_out(label: str | Var = "Sign out") -> rx.Component:
     return native_form(
-        rx.el.button("Sign out", type="submit", class_name="btn btn-link"),
+        rx.el.button(label, type="submit", class_name="btn btn-link"),
         action="/api/auth/signout",
         method="post",
         class_name="signout",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex_base.vars.base import Var
 from reflex_components_core.core.banner import has_connection_errors
 
 
@@ -21,7 +22,7 @@ def link_button(text: str, href: str, variant: str = "secondary", **props: Any) 
     return rx.el.a(text, href=href, class_name=f"btn btn-{variant}", **props)
 
 
-def field(label: str, control: rx.Component, *, error: Any = "", hint: str = "") -> rx.Component:
+def field(label: str | Var, control: rx.Component, *, error: Any = "", hint: str = "") -> rx.Component:
     """A label wrapping its control, so the control's accessible name is the label."""
     return rx.el.label(
         rx.el.span(label, class_name="field-label"),
@@ -37,7 +38,7 @@ def text_input(name: str, **props: Any) -> rx.Component:
     return rx.el.input(name=name, id=props.pop("id", name), class_name="input", **props)
 
 
-def select(name: str, options: list[tuple[str, str]], **props: Any) -> rx.Component:
+def select(name: str, options: list[tuple[str, str | Var]], **props: Any) -> rx.Component:
     return rx.el.select(
         *[rx.el.option(label, value=value) for value, label in options],
         name=name,
@@ -96,12 +97,13 @@ def dialog(title: str, *children: Any, open: Any, **props: Any) -> rx.Component:
     )
 
 
-def nav_link(text: str, href: str, icon: str = "") -> rx.Component:
+def nav_link(text: str | Var, href: str, icon: str = "", **props: Any) -> rx.Component:
     return rx.el.a(
         rx.el.span(icon, class_name="nav-icon", aria_hidden="true") if icon else rx.fragment(),
         rx.el.span(text),
         href=href,
         class_name="nav-link",
+        **props,
     )
 
 
@@ -117,5 +119,5 @@ def offline_banner() -> rx.Component:
     )
 
 
-def empty_state(message: str) -> rx.Component:
+def empty_state(message: str | Var) -> rx.Component:
     return rx.el.p(message, class_name="empty")

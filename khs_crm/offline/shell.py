@@ -8,9 +8,20 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.layout import FIELD_NAV, sign_out
+from reflex_base.vars.base import Var
+
+from khs_crm.components.layout import sign_out
 from khs_crm.components.ui import nav_link
 from khs_crm.offline.views import bind, field, khs_call
+from khs_crm.offline.words import t
+
+# The bottom navigation: (words, route).
+FIELD_NAV = (
+    (t("Today"), "/field"),
+    (t("Jobs"), "/field/jobs"),
+    (t("Supply run"), "/field/supply"),
+    (t("Sync"), "/field/sync"),
+)
 
 
 def loading() -> rx.Component:
@@ -24,9 +35,9 @@ def once_bound(view: str, *children: rx.Component) -> rx.Component:
 
 def signed_out_notice() -> rx.Component:
     return rx.el.div(
-        rx.el.p("Nothing is saved on this phone yet."),
-        rx.el.p("Sign in while you have a connection to download your jobs."),
-        rx.el.a("Sign in", href="/login?next=/field", class_name="btn btn-primary"),
+        rx.el.p(t("Nothing is saved on this phone yet.")),
+        rx.el.p(t("Sign in while you have a connection to download your jobs.")),
+        rx.el.a(t("Sign in"), href="/login?next=/field", class_name="btn btn-primary"),
         class_name="empty",
         role="status",
     )
@@ -35,7 +46,8 @@ def signed_out_notice() -> rx.Component:
 def _user_box() -> rx.Component:
     return rx.el.div(
         rx.el.span(field("status", "userName"), class_name="user-name"),
-        sign_out(),
+        rx.el.a(t("Settings"), href="/field/settings", class_name="btn btn-link"),
+        sign_out(t("Sign out")),
         class_name="user-box",
     )
 
@@ -44,9 +56,9 @@ def _update_notice() -> rx.Component:
     return rx.cond(
         field("status", "updateReady"),
         rx.el.div(
-            rx.el.span("A new version of the app is ready."),
+            rx.el.span(t("A new version of the app is ready.")),
             rx.el.button(
-                "Reload",
+                t("Reload"),
                 type="button",
                 class_name="btn btn-primary",
                 on_click=khs_call("applyUpdate"),
@@ -68,7 +80,7 @@ def _banner() -> rx.Component:
     )
 
 
-def local_shell(title: str, *children: rx.Component) -> rx.Component:
+def local_shell(title: Var, *children: rx.Component) -> rx.Component:
     """Header, content (once the device data is loaded), banner, bottom navigation."""
     return rx.el.div(
         rx.el.header(
@@ -89,8 +101,8 @@ def local_shell(title: str, *children: rx.Component) -> rx.Component:
         rx.el.nav(
             *[nav_link(text, href) for text, href in FIELD_NAV],
             class_name="bottom-nav",
-            aria_label="Field",
+            aria_label=t("Field"),
         ),
         class_name="field-shell",
-        on_mount=bind("status"),
+        on_mount=bind("words", "status"),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from reflex.experimental.client_state import ClientStateVar
-from reflex_base.vars.base import Var
+from reflex_base.vars.base import Var, VarData
 from reflex_base.vars.function import ArgsFunctionOperation, FunctionStringVar
 
 STATUS = ClientStateVar.create(
@@ -44,6 +44,9 @@ JOB = ClientStateVar.create(
         "materialError": "",
     },
 )
+# The person's language's catalog, by English message ({} for English): khs_crm/offline/words.py.
+WORDS = ClientStateVar.create("khsWords", default={})
+SETTINGS = ClientStateVar.create("khsSettings", default={"bound": False, "language": "en"})
 SUPPLY = ClientStateVar.create("khsSupply", default={"bound": False, "groups": []})
 SYNC = ClientStateVar.create(
     "khsSync",
@@ -66,6 +69,8 @@ VIEWS: dict[str, ClientStateVar] = {
     "job": JOB,
     "supply": SUPPLY,
     "sync": SYNC,
+    "words": WORDS,
+    "settings": SETTINGS,
 }
 
 
@@ -79,10 +84,14 @@ def khs_call(name: str, *args: Any, params: tuple[str, ...] = ()) -> Var:
     return ArgsFunctionOperation.create(params, call)
 
 
-def bind(view: str) -> Var:
-    """An on_mount trigger that subscribes this screen to one of the store's views."""
-    call = FunctionStringVar.create(_BIND).call(view, VIEWS[view].set)
-    return ArgsFunctionOperation.create((), call)
+def bind(*views: str) -> Var:
+    """An on_mount trigger that subscribes this screen to some of the store's views."""
+    calls = [FunctionStringVar.create(_BIND).call(view, VIEWS[view].set) for view in views]
+    body = Var(
+        _js_expr="(" + ", ".join(map(str, calls)) + ")",
+        _var_data=VarData.merge(*(call._get_all_var_data() for call in calls)),
+    )
+    return ArgsFunctionOperation.create((), body)
 
 
 def obj(view: str) -> Var:

@@ -123,7 +123,13 @@ describe("views", () => {
     expect(screen.ops).toEqual([]);
     expect(screen.pendingText).toBe("Nothing waiting to be sent");
     expect(screen.issues).toEqual([
-      { id: "up-2", kind: "Photo not uploaded", text: "Photo for “a job”: Sill — Not found. Dismissing removes it from this phone.", when: "8:00 AM" },
+      {
+        id: "up-2",
+        kind: "Photo not uploaded",
+        text: "Photo: Sill — Not found. Dismissing removes it from this phone.",
+        when: "8:00 AM",
+        dismissLabel: "Dismiss: Photo: Sill — Not found. Dismissing removes it from this phone.",
+      },
     ]);
     expect(views.status(d, ctx()).bannerText).toBe("1 photo not uploaded — see Sync");
     expect(views.status(d, ctx({ online: false })).bannerText).toBe("Offline — 1 photo saved on this phone");

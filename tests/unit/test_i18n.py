@@ -109,9 +109,23 @@ def test_each_plural_rule_picks_its_form(language, count, category):
 
 
 def test_a_plural_without_a_translation_falls_back_to_english_forms():
-    assert ngettext("{count} change", "{count} changes", 1, "en") == "1 change"
-    assert ngettext("{count} change", "{count} changes", 3, "en") == "3 changes"
-    assert ngettext("{count} change", "{count} changes", 3, "es") == "3 changes"  # not in catalog
+    assert ngettext("{count} widget", "{count} widgets", 1, "es") == "1 widget"  # not in catalog
+    assert ngettext("{count} widget", "{count} widgets", 3, "es") == "3 widgets"
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "text"),
+    [
+        ("en", 1, "1 change"),
+        ("en", 3, "3 changes"),
+        ("es", 1, "1 cambio"),
+        ("es", 0, "0 cambios"),
+        ("es", 3, "3 cambios"),
+        ("es", 1_000_000, "1000000 de cambios"),
+    ],
+)
+def test_a_plural_takes_the_form_of_its_count(language, count, text):
+    assert ngettext("{count} change", "{count} changes", count, language) == text
 
 
 def test_languages_and_unknown_input():
@@ -127,3 +141,23 @@ def test_languages_and_unknown_input():
     assert gettext("in progress", "es") == "en proceso"
     assert gettext("Not a catalog message", "es") == "Not a catalog message"
     assert re.fullmatch(r"[a-z]+", gettext("lead", "es"))
+
+
+def test_the_browser_catalogs_are_compiled_from_the_po():
+    from khs_crm.i18n.compile import OUT_DIR, browser_json
+
+    for language in LANGUAGES:
+        if language == "en":
+            continue
+        path = OUT_DIR / f"{language}.json"
+        assert path.read_text(encoding="utf-8") == browser_json(language), "run scripts/i18n"
+
+
+def test_every_photo_tag_and_status_has_its_words_in_spanish():
+    from khs_crm.services.jobs.workflow import LABELS
+    from khs_crm.services.photos.schemas import PhotoTag
+    from khs_crm.services.photos.service import PHOTO_TAGS
+
+    assert set(PHOTO_TAGS) == set(PhotoTag)
+    for words in [*PHOTO_TAGS.values(), *LABELS.values()]:
+        assert gettext(words, "es") != words, words

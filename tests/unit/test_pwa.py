@@ -109,6 +109,7 @@ def test_every_page_loads_one_module_whose_imports_bring_the_field_app():
         "/khs_store.js",
         "/khs_sync.js",
         "/khs_views.js",
+        "/khs_i18n.js",
     }
     assert "/khs_db.js" in graph["/khs_store.js"] and "/khs_device.js" in graph["/khs_app.js"]
 
@@ -121,6 +122,15 @@ def test_the_service_worker_precaches_every_module_the_app_imports(build):
         json.loads(pwa.service_worker_source(build).split("const PRECACHE = ")[1].split(";")[0])
     )
     assert set(module_graph(APP_MODULE)) <= precache
+
+
+def test_the_service_worker_precaches_every_language_catalog(build):
+    # A language switch works offline: each catalog is in the cache with the app.
+    shutil.copytree(ASSETS / "i18n", build / "i18n", dirs_exist_ok=True)
+    precache = set(
+        json.loads(pwa.service_worker_source(build).split("const PRECACHE = ")[1].split(";")[0])
+    )
+    assert {"/i18n/es.json"} <= precache
 
 
 def test_service_worker_route_headers_and_404_without_a_build(build, tmp_path, monkeypatch):

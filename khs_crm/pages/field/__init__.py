@@ -6,6 +6,7 @@ import reflex as rx
 
 from khs_crm.pages.field.job import job
 from khs_crm.pages.field.jobs import jobs
+from khs_crm.pages.field.settings import settings
 from khs_crm.pages.field.supply import supply
 from khs_crm.pages.field.sync import sync
 from khs_crm.pages.field.today import today
@@ -17,6 +18,7 @@ PAGES = (
     ("/field/job", job, "Job"),
     ("/field/supply", supply, "Supply run"),
     ("/field/sync", sync, "Sync"),
+    ("/field/settings", settings, "Settings"),
 )
 
 

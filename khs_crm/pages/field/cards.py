@@ -5,13 +5,15 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.vars.base import Var
 
+from khs_crm.offline.words import t
+
 
 def tag(text: Var | str, kind: str = "") -> rx.Component:
     return rx.el.span(text, class_name=f"tag {kind}".strip())
 
 
 def pending_tag(item: Var) -> rx.Component:
-    return rx.cond(item["pending"], tag("Not sent yet", "tag-pending"))
+    return rx.cond(item["pending"], tag(t("Not sent yet"), "tag-pending"))
 
 
 def contact_links(job: Var) -> rx.Component:
@@ -20,8 +22,7 @@ def contact_links(job: Var) -> rx.Component:
         rx.cond(
             job["telHref"] != "",
             rx.el.a(
-                "Call ",
-                job["customerName"],
+                job["callText"],
                 href=job["telHref"],
                 aria_label=job["callLabel"],
                 class_name="btn btn-secondary",

@@ -13,9 +13,10 @@ from khs_crm.offline.views import bind, items, khs_call, obj
 from khs_crm.offline.views import field as view
 from khs_crm.pages.field.cards import contact_links, pending_tag, tag
 from khs_crm.services.photos.images import CONTENT_TYPES
+from khs_crm.offline.words import t
 
 
-def _form(action: str, *children: rx.Component, label: str, **props) -> rx.Component:
+def _form(action: str, *children: rx.Component, label: Var, **props) -> rx.Component:
     """A form whose values go to ``window.khs.<action>(jobId, values)``, then it resets
     (unless ``reset_on_submit=False``: the JS then clears it once the values are taken)."""
     props.setdefault("reset_on_submit", True)
@@ -51,16 +52,16 @@ def _move(move: Var) -> rx.Component:
 def _status() -> rx.Component:
     moves = items("job", "moves")
     return rx.el.section(
-        rx.el.h2("Status"),
-        rx.el.p("Now: ", rx.el.strong(view("job", "statusLabel")), class_name="job-status"),
+        rx.el.h2(t("Status")),
+        rx.el.p(t("Now:"), " ", rx.el.strong(view("job", "statusLabel")), class_name="job-status"),
         rx.cond(
             moves.length() > 0,
             rx.el.div(rx.foreach(moves, _move), class_name="moves"),
-            rx.el.p("Only the office can change the status of this job.", class_name="hint"),
+            rx.el.p(t("Only the office can change the status of this job."), class_name="hint"),
         ),
         pending_tag(obj("job")),
         class_name="card",
-        aria_label="Status",
+        aria_label=t("Status"),
     )
 
 
@@ -100,16 +101,16 @@ def _add_material() -> rx.Component:
     # which one to fix, rather than the browser silently cutting a pasted name short.
     return _form(
         "addMaterial",
-        field("Material", text_input("name", required=True)),
+        field(t("Material"), text_input("name", required=True)),
         rx.el.div(
-            field("Quantity", text_input("quantity", type="number", step="any")),
-            field("Unit", text_input("unit")),
+            field(t("Quantity"), text_input("quantity", type="number", step="any")),
+            field(t("Unit"), text_input("unit")),
             class_name="form-row",
         ),
-        field("Supplier", text_input("supplier")),
+        field(t("Supplier"), text_input("supplier")),
         _material_error(),
-        rx.el.button("Add material", type="submit", class_name="btn btn-secondary btn-block"),
-        label="Add a material",
+        rx.el.button(t("Add material"), type="submit", class_name="btn btn-secondary btn-block"),
+        label=t("Add a material"),
         id="material-form",
         reset_on_submit=False,
     )
@@ -118,15 +119,15 @@ def _add_material() -> rx.Component:
 def _materials() -> rx.Component:
     rows = items("job", "materials")
     return rx.el.section(
-        rx.el.h2("Materials"),
+        rx.el.h2(t("Materials")),
         rx.cond(
             rows.length() > 0,
             rx.el.ul(rx.foreach(rows, material_row), class_name="checklist"),
-            empty_state("No materials yet."),
+            empty_state(t("No materials yet.")),
         ),
         _add_material(),
         class_name="card",
-        aria_label="Materials",
+        aria_label=t("Materials"),
     )
 
 
@@ -141,28 +142,31 @@ def _note(note: Var) -> rx.Component:
 
 def _notes() -> rx.Component:
     return rx.el.section(
-        rx.el.h2("Notes"),
+        rx.el.h2(t("Notes")),
         _form(
             "addNote",
             field(
-                "New note",
+                t("New note"),
                 rx.el.textarea(name="body", id="body", required=True, rows=3, class_name="input"),
             ),
-            rx.el.button("Add note", type="submit", class_name="btn btn-secondary btn-block"),
-            label="Add a note",
+            rx.el.button(t("Add note"), type="submit", class_name="btn btn-secondary btn-block"),
+            label=t("Add a note"),
         ),
         rx.el.ul(rx.foreach(items("job", "notes"), _note), class_name="notes"),
         class_name="card",
-        aria_label="Notes",
+        aria_label=t("Notes"),
     )
 
 
 # The default tag first, so a new photo gets it unless another is picked.
-PHOTO_TAGS = sorted(PHOTO_TAG_LABELS.items(), key=lambda item: item[0] != DEFAULT_PHOTO_TAG)
+PHOTO_TAGS = [
+    (tag, t(label))
+    for tag, label in sorted(PHOTO_TAG_LABELS.items(), key=lambda item: item[0] != DEFAULT_PHOTO_TAG)
+]
 IMAGE_TYPES = ",".join(CONTENT_TYPES)
 
 
-def _photo_input(label: str, input_id: str, **props) -> rx.Component:
+def _photo_input(label: Var, input_id: str, **props) -> rx.Component:
     return field(
         label,
         rx.el.input(type="file", name="file", id=input_id, accept=IMAGE_TYPES, **props),
@@ -172,19 +176,22 @@ def _photo_input(label: str, input_id: str, **props) -> rx.Component:
 def _add_photo() -> rx.Component:
     """Take a photo or pick some; ``window.khs.addPhoto`` reads and resets the form itself."""
     return rx.el.form(
-        _photo_input("Take a photo", "photo-camera", capture="environment"),
-        _photo_input("Choose photos", "photo-pick", multiple=True),
-        field("Caption", text_input("caption", id="photo-caption", max_length=CAPTION_MAX_LENGTH)),
-        field("Tag", select("tag", PHOTO_TAGS, id="photo-tag")),
-        rx.el.button("Add photo", type="submit", class_name="btn btn-secondary btn-block"),
+        _photo_input(t("Take a photo"), "photo-camera", capture="environment"),
+        _photo_input(t("Choose photos"), "photo-pick", multiple=True),
+        field(
+            t("Caption"),
+            text_input("caption", id="photo-caption", max_length=CAPTION_MAX_LENGTH),
+        ),
+        field(t("Tag"), select("tag", PHOTO_TAGS, id="photo-tag")),
+        rx.el.button(t("Add photo"), type="submit", class_name="btn btn-secondary btn-block"),
         id="photo-form",
         on_submit=khs_call("addPhoto", view("job", "id"), params=("values",)),
-        aria_label="Add a photo",
+        aria_label=t("Add a photo"),
         class_name="field-form",
     )
 
 
-def _photo_action(text: str, action: str, photo: Var, extra: str = "") -> rx.Component:
+def _photo_action(text: Var, action: str, photo: Var, extra: str = "") -> rx.Component:
     """A refused photo's button: ``window.khs.<action>Photo(id)``, named by the view."""
     return rx.el.button(
         text,
@@ -210,11 +217,11 @@ def _photo(photo: Var) -> rx.Component:
                         href=photo["href"],
                         target="_blank",
                         rel="noopener",
-                        aria_label="Open full size: " + photo["alt"].to(str),
+                        aria_label=photo["openLabel"],
                     ),
                     picture,
                 ),
-                rx.el.div("Loading…", class_name="photo-thumb photo-thumb-pending"),
+                rx.el.div(t("Loading…"), class_name="photo-thumb photo-thumb-pending"),
             ),
             rx.el.figcaption(
                 rx.el.span(photo["caption"], class_name="photo-caption"),
@@ -234,8 +241,8 @@ def _photo(photo: Var) -> rx.Component:
         rx.cond(
             photo["failed"],
             rx.el.div(
-                _photo_action("Try again", "retry", photo),
-                _photo_action("Discard", "discard", photo, "photo-delete"),
+                _photo_action(t("Try again"), "retry", photo),
+                _photo_action(t("Discard"), "discard", photo, "photo-delete"),
                 class_name="photo-actions",
             ),
         ),
@@ -246,28 +253,30 @@ def _photo(photo: Var) -> rx.Component:
 def _photos() -> rx.Component:
     rows = items("job", "photos")
     return rx.el.section(
-        rx.el.h2("Photos"),
+        rx.el.h2(t("Photos")),
         _add_photo(),
         rx.cond(
             rows.length() > 0,
-            rx.el.ul(rx.foreach(rows, _photo), class_name="photo-grid", aria_label="Job photos"),
-            empty_state("No photos yet."),
+            rx.el.ul(
+                rx.foreach(rows, _photo), class_name="photo-grid", aria_label=t("Job photos")
+            ),
+            empty_state(t("No photos yet.")),
         ),
         class_name="card",
-        aria_label="Photos",
+        aria_label=t("Photos"),
     )
 
 
 def job() -> rx.Component:
     return local_shell(
-        "Job",
+        t("Job"),
         rx.el.div(
             once_bound(
                 "job",
                 rx.cond(
                     view("job", "found"),
                     rx.fragment(_details(), _status(), _materials(), _notes(), _photos()),
-                    empty_state("This job is not on this phone. Open it from Today or Jobs."),
+                    empty_state(t("This job is not on this phone. Open it from Today or Jobs.")),
                 ),
             ),
             on_mount=bind("job"),

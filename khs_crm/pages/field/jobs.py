@@ -8,22 +8,23 @@ from khs_crm.components.ui import empty_state
 from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items
 from khs_crm.pages.field.cards import job_card
+from khs_crm.offline.words import t
 
 
 def jobs() -> rx.Component:
     rows = items("jobs")
     return local_shell(
-        "Jobs",
+        t("Jobs"),
         rx.el.section(
             once_bound(
                 "jobs",
                 rx.cond(
                     rows.length() > 0,
                     rx.foreach(rows, job_card),
-                    empty_state("No open jobs."),
+                    empty_state(t("No open jobs.")),
                 ),
             ),
-            aria_label="My jobs",
+            aria_label=t("My jobs"),
             on_mount=bind("jobs"),
         ),
     )

@@ -9,6 +9,7 @@ from khs_crm.components.ui import empty_state
 from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items, khs_call
 from khs_crm.pages.field.cards import pending_tag, tag
+from khs_crm.offline.words import t
 
 
 def _item(item: Var) -> rx.Component:
@@ -18,7 +19,7 @@ def _item(item: Var) -> rx.Component:
                 type="checkbox",
                 checked=item["purchased"].to(bool),
                 on_change=khs_call("toggle", item["id"]),
-                aria_label=item["label"].to(str) + " for " + item["jobTitle"].to(str),
+                aria_label=item["checkLabel"],
                 class_name="checkbox",
             ),
             rx.el.span(
@@ -44,14 +45,14 @@ def _group(group: Var) -> rx.Component:
 def supply() -> rx.Component:
     groups = items("supply", "groups")
     return local_shell(
-        "Supply run",
+        t("Supply run"),
         rx.el.div(
             once_bound(
                 "supply",
                 rx.cond(
                     groups.length() > 0,
                     rx.foreach(groups, _group),
-                    empty_state("Nothing left to buy for your upcoming jobs."),
+                    empty_state(t("Nothing left to buy for your upcoming jobs.")),
                 ),
             ),
             on_mount=bind("supply"),

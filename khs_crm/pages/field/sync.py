@@ -8,6 +8,7 @@ from reflex_base.vars.base import Var
 from khs_crm.components.ui import empty_state
 from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, field, items, khs_call
+from khs_crm.offline.words import t
 
 
 def _op(op: Var) -> rx.Component:
@@ -19,9 +20,9 @@ def _issue(issue: Var) -> rx.Component:
         rx.el.strong(issue["kind"]),
         rx.el.p(issue["text"]),
         rx.el.button(
-            "Dismiss",
+            t("Dismiss"),
             type="button",
-            aria_label="Dismiss: " + issue["text"].to(str),
+            aria_label=issue["dismissLabel"],
             on_click=khs_call("dismiss", issue["id"]),
             class_name="btn btn-secondary",
         ),
@@ -38,14 +39,14 @@ def _summary() -> rx.Component:
         rx.el.p(field("sync", "lastSyncText")),
         rx.el.p(field("sync", "pendingText")),
         rx.el.button(
-            "Sync now", type="button", on_click=khs_call("syncNow"), class_name="btn btn-primary"
+            t("Sync now"), type="button", on_click=khs_call("syncNow"), class_name="btn btn-primary"
         ),
         class_name="card",
-        aria_label="Sync status",
+        aria_label=t("Sync status"),
     )
 
 
-def _list_card(title: str, rows: Var, items: rx.Component, empty: str) -> rx.Component:
+def _list_card(title: Var, rows: Var, items: rx.Component, empty: Var) -> rx.Component:
     """A titled card with its list, or a line saying there is nothing in it."""
     return rx.el.section(
         rx.el.h2(title),
@@ -58,16 +59,16 @@ def _list_card(title: str, rows: Var, items: rx.Component, empty: str) -> rx.Com
 def _lists(ops: Var, issues: Var) -> rx.Component:
     return rx.fragment(
         _list_card(
-            "Needs your attention",
+            t("Needs your attention"),
             issues,
             rx.el.ul(rx.foreach(issues, _issue), class_name="issues"),
-            "No rejected changes or conflicts.",
+            t("No rejected changes or conflicts."),
         ),
         _list_card(
-            "Waiting to be sent",
+            t("Waiting to be sent"),
             ops,
             rx.el.ol(rx.foreach(ops, _op), class_name="ops"),
-            "Every change has reached the office.",
+            t("Every change has reached the office."),
         ),
     )
 
@@ -76,7 +77,7 @@ def sync() -> rx.Component:
     ops = items("sync", "ops")
     issues = items("sync", "issues")
     return local_shell(
-        "Sync",
+        t("Sync"),
         rx.el.div(
             once_bound("sync", _summary(), _lists(ops, issues)),
             on_mount=bind("sync"),

@@ -8,22 +8,23 @@ from khs_crm.components.ui import empty_state
 from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items
 from khs_crm.pages.field.cards import job_card
+from khs_crm.offline.words import t
 
 
 def today() -> rx.Component:
     jobs = items("today")
     return local_shell(
-        "Today",
+        t("Today"),
         rx.el.section(
             once_bound(
                 "today",
                 rx.cond(
                     jobs.length() > 0,
                     rx.foreach(jobs, job_card),
-                    empty_state("No jobs scheduled for you today."),
+                    empty_state(t("No jobs scheduled for you today.")),
                 ),
             ),
-            aria_label="Today's jobs",
+            aria_label=t("Today's jobs"),
             on_mount=bind("today"),
         ),
     )

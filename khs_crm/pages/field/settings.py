@@ -1,0 +1,51 @@
+"""/field/settings : the crew member's own settings, changed on the phone (works offline):
+the language of the app's words, saved on the phone at once and sent to the office as a
+sync operation (``user``/``update`` ``{language}``) like any other change."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from khs_crm.offline.shell import local_shell, once_bound
+from khs_crm.offline.views import bind, field, khs_call
+from khs_crm.offline.words import t
+
+# Each language is named in its own words, so a person finds theirs whatever the screen says.
+LANGUAGE_CHOICES = (("en", "English"), ("es", "Español"))
+
+
+def _choice(code: str, name: str) -> rx.Component:
+    chosen = field("settings", "language") == code
+    return rx.el.button(
+        name,
+        type="button",
+        lang=code,
+        aria_pressed=rx.cond(chosen, "true", "false"),
+        on_click=khs_call("setLanguage", code),
+        class_name=rx.cond(chosen, "btn btn-primary btn-block", "btn btn-secondary btn-block"),
+    )
+
+
+def settings() -> rx.Component:
+    return local_shell(
+        t("Settings"),
+        rx.el.section(
+            once_bound(
+                "settings",
+                rx.el.h2(t("Language"), id="language-heading"),
+                rx.el.div(
+                    *[_choice(code, name) for code, name in LANGUAGE_CHOICES],
+                    role="group",
+                    aria_labelledby="language-heading",
+                    class_name="language-choices",
+                ),
+                rx.el.p(
+                    t("Saved on this phone at once; the office gets it with your other changes."),
+                    class_name="hint",
+                ),
+            ),
+            class_name="card",
+            aria_label=t("Settings"),
+            on_mount=bind("settings"),
+        ),
+    )
