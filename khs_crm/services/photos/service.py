@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from khs_crm.db import after_commit, session_scope
+from khs_crm.i18n import N_
 from khs_crm.integrations.storage import get_storage
 from khs_crm.models import Job, Photo, User
 from khs_crm.services.core.access import assigned, get_visible_job, is_office, require_office
@@ -48,8 +49,14 @@ __all__ = [
 
 # Each tag a photo may carry and the word people see for it, in the order forms offer them:
 # the office's gallery and upload form, the field app (sent in its config) and the API's
-# validation (``PhotoTag``) all read this one list.
-PHOTO_TAGS: dict[PhotoTag, str] = {tag: tag.value.capitalize() for tag in PhotoTag}
+# validation (``PhotoTag``) all read this one list. The words are English messages, shown in
+# the reader's language through the catalogs.
+PHOTO_TAGS: dict[PhotoTag, str] = {
+    PhotoTag.before: N_("Before"),
+    PhotoTag.progress: N_("Progress"),
+    PhotoTag.after: N_("After"),
+    PhotoTag.issue: N_("Issue"),
+}
 
 
 @dataclass
