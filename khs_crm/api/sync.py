@@ -30,6 +30,7 @@ from khs_crm.api.schemas import (
     page_response,
 )
 from khs_crm.api.sync_shapes import ConflictOut, Pulled, Pushed, SyncStatus, conflict_json
+from khs_crm.i18n import N_, gettext
 from khs_crm.models.base import utcnow
 from khs_crm.services.core.errors import error_details
 from khs_crm.services.core.versioning import current_version
@@ -39,6 +40,8 @@ from khs_crm.services.sync import push as sync_service
 from khs_crm.services.sync.apply import Operation
 from khs_crm.settings import get_settings
 
+# What a malformed operation is answered with (in the pusher's language).
+NOT_VALID = N_("This operation is not valid.")
 router = APIRouter(prefix="/sync", tags=["sync"])
 
 MAX_OPERATIONS = 500
@@ -111,7 +114,10 @@ def _result_json(result: sync_service.OpResult, context: sync_pull.RowContext) -
     }
 
 
-def _parse_operations(raw_ops: list[dict[str, Any]]) -> tuple[list[Operation], list[dict]]:
+def _parse_operations(
+    raw_ops: list[dict[str, Any]], language: str
+) -> tuple[list[Operation], list[dict]]:
+    """The operations to apply, and an answer for each malformed one (in the pusher's words)."""
     parsed: list[Operation] = []
     bad: list[dict[str, Any]] = []
     for index, raw in enumerate(raw_ops):
@@ -119,7 +125,7 @@ def _parse_operations(raw_ops: list[dict[str, Any]]) -> tuple[list[Operation], l
             op = PushOperation.model_validate(raw)
         except ValidationError as exc:
             op_id = raw.get("opId") if isinstance(raw, dict) else None
-            details = error_details(exc.errors(), prefix=f"operations[{index}].")
+            details = error_details(exc.errors(), prefix=f"operations[{index}].", language=language)
             bad.append(
                 {
                     "opId": op_id,
@@ -129,7 +135,7 @@ def _parse_operations(raw_ops: list[dict[str, Any]]) -> tuple[list[Operation], l
                     "serverRow": None,
                     "error": {
                         "code": "VALIDATION_ERROR",
-                        "message": "This operation is not valid.",
+                        "message": gettext(NOT_VALID, language),
                         "details": details,
                     },
                 }
@@ -166,7 +172,7 @@ async def push(request: Request, user: CurrentUser, session: SessionDep) -> JSON
     except ValidationError as exc:
         details = error_details(exc.errors())
         raise ApiError(422, "The push is not valid.", details=details) from exc
-    operations, bad = _parse_operations(data.operations)
+    operations, bad = _parse_operations(data.operations, user.language)
 
     def work() -> list[dict[str, Any]]:
         results = sync_service.push(
@@ -241,7 +247,7 @@ def conflicts(
         session, user=user, open_only=state == "open", offset=params.offset, limit=params.page_size
     )
     context = sync_conflicts.describe(session, rows)
-    items = [conflict_json(c, context) for c in rows]
+    items = [conflict_json(c, context, user.language) for c in rows]
     return page_response(items, params=params, total=total)
 
 

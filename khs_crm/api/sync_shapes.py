@@ -130,8 +130,11 @@ class ConflictOut(CamelModel):
     message: str | None
 
 
-def conflict_json(c: SyncConflict, context: sync_conflicts.ConflictContext) -> dict[str, Any]:
-    """A conflict as the review answers it (ConflictOut); ``context``: names and labels."""
+def conflict_json(
+    c: SyncConflict, context: sync_conflicts.ConflictContext, language: str = "en"
+) -> dict[str, Any]:
+    """A conflict as the review answers it (ConflictOut); ``context``: names and labels;
+    ``message`` in the reader's ``language``."""
     names = context.names
     return {
         "id": str(c.id),
@@ -154,5 +157,5 @@ def conflict_json(c: SyncConflict, context: sync_conflicts.ConflictContext) -> d
         "changes": c.changes or {},
         "reason": c.reason or None,
         "params": c.params or {},
-        "message": sync_messages.render(c.reason, c.params or {}) if c.reason else None,
+        "message": sync_messages.render(c.reason, c.params or {}, language) if c.reason else None,
     }

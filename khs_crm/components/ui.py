@@ -22,7 +22,9 @@ def link_button(text: str, href: str, variant: str = "secondary", **props: Any) 
     return rx.el.a(text, href=href, class_name=f"btn btn-{variant}", **props)
 
 
-def field(label: str | Var, control: rx.Component, *, error: Any = "", hint: str = "") -> rx.Component:
+def field(
+    label: str | Var, control: rx.Component, *, error: Any = "", hint: str = ""
+) -> rx.Component:
     """A label wrapping its control, so the control's accessible name is the label."""
     return rx.el.label(
         rx.el.span(label, class_name="field-label"),

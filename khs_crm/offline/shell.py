@@ -7,7 +7,6 @@ name, the offline banner and the "new version" notice come from the ``status`` v
 from __future__ import annotations
 
 import reflex as rx
-
 from reflex_base.vars.base import Var
 
 from khs_crm.components.layout import sign_out

@@ -25,4 +25,3 @@ def t(message: str) -> Var:
         _var_type=str,
         _var_data=found._get_all_var_data(),
     )
-

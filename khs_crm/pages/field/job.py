@@ -11,9 +11,9 @@ from khs_crm.office.job_page import CAPTION_MAX_LENGTH, DEFAULT_PHOTO_TAG, PHOTO
 from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items, khs_call, obj
 from khs_crm.offline.views import field as view
+from khs_crm.offline.words import t
 from khs_crm.pages.field.cards import contact_links, pending_tag, tag
 from khs_crm.services.photos.images import CONTENT_TYPES
-from khs_crm.offline.words import t
 
 
 def _form(action: str, *children: rx.Component, label: Var, **props) -> rx.Component:
@@ -161,7 +161,9 @@ def _notes() -> rx.Component:
 # The default tag first, so a new photo gets it unless another is picked.
 PHOTO_TAGS = [
     (tag, t(label))
-    for tag, label in sorted(PHOTO_TAG_LABELS.items(), key=lambda item: item[0] != DEFAULT_PHOTO_TAG)
+    for tag, label in sorted(
+        PHOTO_TAG_LABELS.items(), key=lambda item: item[0] != DEFAULT_PHOTO_TAG
+    )
 ]
 IMAGE_TYPES = ",".join(CONTENT_TYPES)
 
@@ -257,9 +259,7 @@ def _photos() -> rx.Component:
         _add_photo(),
         rx.cond(
             rows.length() > 0,
-            rx.el.ul(
-                rx.foreach(rows, _photo), class_name="photo-grid", aria_label=t("Job photos")
-            ),
+            rx.el.ul(rx.foreach(rows, _photo), class_name="photo-grid", aria_label=t("Job photos")),
             empty_state(t("No photos yet.")),
         ),
         class_name="card",

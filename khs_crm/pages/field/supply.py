@@ -8,8 +8,8 @@ from reflex_base.vars.base import Var
 from khs_crm.components.ui import empty_state
 from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items, khs_call
-from khs_crm.pages.field.cards import pending_tag, tag
 from khs_crm.offline.words import t
+from khs_crm.pages.field.cards import pending_tag, tag
 
 
 def _item(item: Var) -> rx.Component:

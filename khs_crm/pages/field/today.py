@@ -7,8 +7,8 @@ import reflex as rx
 from khs_crm.components.ui import empty_state
 from khs_crm.offline.shell import local_shell, once_bound
 from khs_crm.offline.views import bind, items
-from khs_crm.pages.field.cards import job_card
 from khs_crm.offline.words import t
+from khs_crm.pages.field.cards import job_card
 
 
 def today() -> rx.Component:

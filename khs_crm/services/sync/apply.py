@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
+from khs_crm.i18n import N_
 from khs_crm.models import (
     ActivityLog,
     Job,
@@ -33,6 +34,7 @@ from khs_crm.services.sync import messages as sync_messages
 from khs_crm.services.sync.merge import FieldConflict, merge_fields, worker_status_refused
 
 MODELS = sync_messages.MODELS
+NOT_FOUND = sync_messages.NOT_FOUND
 
 
 @dataclass
@@ -83,8 +85,10 @@ def _parse(model: type[Rules], data: dict[str, Any]) -> Rules:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        details = error_details(exc.errors())
-        raise ValidationFailed("The change is not valid.", details=details) from exc
+        errors = exc.errors()
+        raise ValidationFailed(
+            N_("The change is not valid."), details=error_details(errors), errors=list(errors)
+        ) from exc
 
 
 def _existing(session: Session, op: Operation, user: User) -> Any:
@@ -95,7 +99,7 @@ def _existing(session: Session, op: Operation, user: User) -> Any:
     """
     row = session.get(MODELS[op.entity], op.entity_id)
     if row is None or not _may_see(session, op.entity, row, user):
-        raise NotFound(f"This {op.entity} does not exist.")
+        raise NotFound(NOT_FOUND.get(op.entity, NOT_FOUND["row"]))
     if row.deleted_at is not None:
         params = {
             "label": sync_messages.label(session, op.entity, row),

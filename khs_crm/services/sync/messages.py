@@ -1,9 +1,9 @@
 """Why device work was refused, as a code with parameters, and the words for it.
 
-The code and its parameters are what the ledger, the conflict record and the push result
-keep; the sentence is made when someone reads it (today in English; the i18n layer will
-render the same codes in the reader's language). Labels name things as people know them:
-"Quartz countertop on Porch rebuild", not "a material".
+The code and its parameters are what the ledger and the conflict record keep; the sentence
+is made when someone reads it, in the reader's language (``render``): the push answers a
+phone in its user's language. Labels name things as people know them: "Quartz countertop
+on Porch rebuild", not "a material".
 """
 
 from __future__ import annotations
@@ -33,6 +33,16 @@ TEMPLATES: dict[str, str] = {
     ),
 }
 NOT_APPLIED = N_("This change was not applied.")
+# A row the device's user may not see is answered as one that does not exist, in these words.
+NOT_FOUND = {
+    "customer": N_("This customer does not exist."),
+    "job": N_("This job does not exist."),
+    "material": N_("This material does not exist."),
+    "note": N_("This note does not exist."),
+    "photo": N_("This photo does not exist."),
+    "row": N_("This does not exist."),
+}
+CLASHES = N_("This change clashes with existing data.")
 # What the device tried, in a word (kept as this English word in the params, shown in the
 # reader's language).
 ATTEMPTS = (N_("tick"), N_("untick"), N_("status change"), N_("change"))
@@ -76,25 +86,28 @@ MODELS: dict[str, type] = {
 }
 
 
-def label(session: Session, entity: str, row: Any) -> str:
+def label(session: Session, entity: str, row: Any, language: str = DEFAULT_LANGUAGE) -> str:
     """A name a person recognises for a row, its job included for a job's parts."""
     job = session.get(Job, row.job_id) if row is not None and hasattr(row, "job_id") else None
-    return _label(entity, row, job.title if job is not None else None)
+    return _label(entity, row, job.title if job is not None else None, language)
 
 
-def _label(entity: str, row: Any, job_title: str | None) -> str:
+def _label(entity: str, row: Any, job_title: str | None, language: str = DEFAULT_LANGUAGE) -> str:
     if row is None:
         return entity
     if entity == "customer":
         return row.name
     if entity == "job":
         return row.title
-    on = f" on {job_title}" if job_title is not None else ""
     if entity == "material":
-        return f"{row.name}{on}"
-    if entity == "photo":
-        return f"{row.caption or 'Photo'}{on}"
-    return f"Note{on}"
+        name = row.name
+    elif entity == "photo":
+        name = row.caption or gettext(N_("Photo"), language)
+    else:
+        name = gettext(N_("Note"), language)
+    if job_title is None:
+        return name
+    return gettext(N_("{name} on {job}"), language, name=name, job=job_title)
 
 
 Ref = tuple[str, uuid.UUID]

@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from khs_crm.i18n import gettext
 from khs_crm.models import SyncOperation, User
 from khs_crm.services.core.common import forget_written
 from khs_crm.services.core.errors import NotFound, ServiceError
 from khs_crm.services.core.versioning import current_version, lock_writes, reserve_versions
 from khs_crm.services.jobs import materials
+from khs_crm.services.sync import messages as sync_messages
 from khs_crm.services.sync.apply import (
     MODELS,
     Operation,
@@ -204,7 +206,7 @@ def apply_one(
         return _refused(session, refused, user, client_id, op, digest)
     except ServiceError as exc:
         forget_written(session)
-        error = _error(exc.code, exc.message, exc.details)
+        error = _error(exc.code, *exc.said(user.language))
         row = None if isinstance(exc, NotFound) else visible_row(session, op, user)
         result = OpResult(op.op_id, "rejected", None, [], op.entity, row, error)
     except IntegrityError:
@@ -219,7 +221,7 @@ def apply_one(
             [],
             op.entity,
             None,
-            _error("CONFLICT", "This change clashes with existing data."),
+            _error("CONFLICT", gettext(sync_messages.CLASHES, user.language)),
         )
     with session.begin_nested():
         _write_ledger(session, result, user, client_id, op, digest)
@@ -237,13 +239,21 @@ def _refused(session, refused: Refused, user, client_id, op, digest) -> OpResult
     with session.begin_nested():
         record = refused_conflict(session, op, refused, user)
         session.add(record)
-        error = _error("CONFLICT", refused.message)
+        error = _error("CONFLICT", _refusal_for(session, refused, op, user))
         error |= {"reason": refused.reason, "params": refused.params}
         result = OpResult(
             op.op_id, "conflict", refused.row.version, [], op.entity, refused.row, error, record.id
         )
         _write_ledger(session, result, user, client_id, op, digest)
     return result
+
+
+def _refusal_for(session: Session, refused: Refused, op: Operation, user: User) -> str:
+    """The refusal's sentence in the pusher's language (the record keeps code and params)."""
+    params = dict(refused.params)
+    if "label" in params and op.entity != "job":
+        params["label"] = sync_messages.label(session, op.entity, refused.row, user.language)
+    return sync_messages.render(refused.reason, params, user.language)
 
 
 def _write_ledger(session, result: OpResult, user, client_id, op, digest) -> None:
