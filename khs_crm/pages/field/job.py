@@ -168,24 +168,40 @@ PHOTO_TAGS = [
 IMAGE_TYPES = ",".join(CONTENT_TYPES)
 
 
-def _photo_input(label: Var, input_id: str, **props) -> rx.Component:
-    return field(
-        label,
-        rx.el.input(type="file", name="file", id=input_id, accept=IMAGE_TYPES, **props),
+def _photo_picker(label: Var, input_id: str, **props) -> rx.Component:
+    """A big button that opens the camera or the gallery: the picked photos are kept on the
+    phone at once (``window.khs.addPhoto`` reads the form, caption and tag included), so
+    there is no "Add photo" to press with nothing picked. The native file input (its words
+    are the browser's, not ours) is hidden inside the button's label."""
+    return rx.el.label(
+        rx.el.input(
+            type="file",
+            name="file",
+            id=input_id,
+            accept=IMAGE_TYPES,
+            on_change=khs_call("addPhoto", view("job", "id")),
+            class_name="file-input",
+            **props,
+        ),
+        rx.el.span(label),
+        class_name="btn btn-secondary btn-block file-button",
     )
 
 
 def _add_photo() -> rx.Component:
-    """Take a photo or pick some; ``window.khs.addPhoto`` reads and resets the form itself."""
+    """Caption and tag first, then the camera or the gallery; ``window.khs.addPhoto`` reads
+    and resets the form itself."""
     return rx.el.form(
-        _photo_input(t("Take a photo"), "photo-camera", capture="environment"),
-        _photo_input(t("Choose photos"), "photo-pick", multiple=True),
         field(
             t("Caption"),
             text_input("caption", id="photo-caption", max_length=CAPTION_MAX_LENGTH),
         ),
         field(t("Tag"), select("tag", PHOTO_TAGS, id="photo-tag")),
-        rx.el.button(t("Add photo"), type="submit", class_name="btn btn-secondary btn-block"),
+        rx.el.div(
+            _photo_picker(t("Take a photo"), "photo-camera", capture="environment"),
+            _photo_picker(t("From gallery"), "photo-pick", multiple=True),
+            class_name="photo-pickers",
+        ),
         id="photo-form",
         on_submit=khs_call("addPhoto", view("job", "id"), params=("values",)),
         aria_label=t("Add a photo"),
