@@ -51,6 +51,14 @@ const ticked = new Set();
 const app = { store: null, sync: null, user: null, ready: false, syncState: "idle", syncDetail: "", error: "", updateReady: false };
 /** @type {Context["materialError"]} why the add-material form was not queued */
 let materialError = null;
+/** @type {Context["confirm"]} a move that closes a job, waiting for "Yes" */
+let confirming = null;
+/** @type {Context["undo"]} the last status move, while it can be taken back */
+let undoable = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let undoTimer;
+// How long a status move stays on the phone, unsent, so that Undo can take it back.
+const UNDO_MS = 5000;
 
 /** @returns {Context} */
 function context() {
@@ -66,6 +74,9 @@ function context() {
     ready: app.ready,
     updateReady: app.updateReady,
     materialError,
+    confirm: confirming,
+    undo: undoable,
+    page: location.pathname.replace(/\/+$/, "").split("/").pop() || "",
   };
 }
 
@@ -275,6 +286,27 @@ function addMaterial(jobId, values) {
   renderAll();
 }
 
+/** Move a job to `status` if the workflow lets this person; the move waits unsent for
+ * UNDO_MS, while the screen offers Undo. @param {string} jobId @param {string} status */
+function moveJob(jobId, status) {
+  const store = app.store;
+  const row = store && store.mem.jobs.get(jobId);
+  const moves = row ? (cfg.workflow[row.status] || {})[views.roleOf(app.user)] || [] : [];
+  if (!store || !moves.includes(status)) return renderAll();
+  store
+    .edit("job", jobId, "update", { status }, {}, { holdMs: UNDO_MS })
+    .then((op) => {
+      undoable = { jobId, opId: op.opId, status };
+      clearTimeout(undoTimer);
+      undoTimer = setTimeout(() => {
+        if (undoable && undoable.opId === op.opId) undoable = null;
+        renderAll();
+      }, UNDO_MS);
+      renderAll();
+    })
+    .catch(saveError);
+}
+
 /** @param {string} jobId @param {Record<string, unknown>} values the form's, by field name */
 function addNote(jobId, values) {
   const body = String(values.body || "").trim();
@@ -341,11 +373,59 @@ const khs = {
     ticked.add(materialId);
     editMaterial(materialId, "update", { purchased: !row.purchased });
   },
-  /** @param {string} jobId @param {string} status */
+  /** A status button: a move that closes the job asks first; any move can be undone for a
+   * few seconds (it waits unsent on the phone meanwhile). @param {string} jobId @param {string} status */
   setStatus(jobId, status) {
-    const row = app.store && app.store.mem.jobs.get(jobId);
+    if ((cfg.closed || []).includes(status) && !(confirming && confirming.jobId === jobId && confirming.status === status)) {
+      confirming = { jobId, status };
+      return renderAll();
+    }
+    confirming = null;
+    moveJob(jobId, status);
+  },
+  /** "Yes" to the question a closing move asked. */
+  confirmStatus() {
+    if (!confirming) return;
+    const { jobId, status } = confirming;
+    confirming = null;
+    moveJob(jobId, status);
+  },
+  cancelStatus() {
+    confirming = null;
+    renderAll();
+  },
+  /** Take the last status move back: out of the outbox while unsent, else the reverse move
+   * when the workflow allows it. */
+  async undo() {
+    const last = undoable;
+    const store = app.store;
+    if (!last || !store) return;
+    undoable = null;
+    clearTimeout(undoTimer);
+    const before = String((store.mem.queue.find((o) => o.opId === last.opId)?.before || {}).status || "");
+    if (await store.cancel(last.opId).catch(() => false)) return renderAll();
+    const row = store.mem.jobs.get(last.jobId);
     const moves = row ? (cfg.workflow[row.status] || {})[views.roleOf(app.user)] || [] : [];
-    if (moves.includes(status)) edit("job", jobId, "update", { status });
+    if (before && moves.includes(before)) edit("job", last.jobId, "update", { status: before });
+    renderAll();
+  },
+  /** The header's back arrow: where the person came from in the app, else Today. */
+  back() {
+    const fromHere = document.referrer && new URL(document.referrer).origin === location.origin;
+    if (fromHere && history.length > 1) history.back();
+    else location.assign("/field");
+  },
+  /** The job page's action bar. */
+  openCamera() {
+    const input = document.getElementById("photo-camera");
+    if (input instanceof HTMLInputElement) input.click();
+  },
+  /** @param {string} id the element to bring into view (and focus, for a field) */
+  goTo(id) {
+    const el = document.getElementById(id);
+    if (!el) return;
+    el.scrollIntoView({ behavior: "smooth", block: "center" });
+    if (el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement) el.focus({ preventScroll: true });
   },
   addMaterial,
   addNote,

@@ -217,9 +217,10 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
    * @param {Operation["action"]} action
    * @param {Record<string, unknown>} changes
    * @param {Record<string, unknown>} [extra] fields the row gets on this phone only
+   * @param {{ holdMs?: number }} [options] keep it unsent this long (an Undo may take it back)
    * @returns {Promise<QueuedOperation>}
    */
-  async function edit(entity, entityId, action, changes, extra = {}) {
+  async function edit(entity, entityId, action, changes, extra = {}, { holdMs = 0 } = {}) {
     const storeName = STORES[entity];
     const current = rows(storeName).get(entityId) || null;
     if (action !== "create" && !current) throw new Error(`${entity} ${entityId} is not on this device`);
@@ -234,6 +235,7 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
       clientTimestamp: now().toISOString(),
       before: current ? pick(current, Object.keys(changes)) : null,
     };
+    if (holdMs) op.holdUntil = now().getTime() + holdMs;
     // A row created here has only the fields the phone fills in until the server answers.
     const row =
       action === "delete" ? null : /** @type {Row} */ ({ ...(current || { id: entityId, version: null }), ...extra, ...changes });
@@ -521,6 +523,31 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
     return op;
   }
 
+  /**
+   * Take back an edit that has not been sent (Undo): its operation leaves the outbox and the
+   * row gets back the values it had before, in one transaction. False when it was sent already.
+   * @param {string} opId
+   * @returns {Promise<boolean>}
+   */
+  async function cancel(opId) {
+    const op = mem.queue.find((o) => o.opId === opId);
+    const storeName = op && op.entity !== "user" ? STORES[op.entity] : null;
+    if (!op || !storeName) return false;
+    const w = writing([storeName, "syncQueue"]);
+    const queued = await req(w.tx.objectStore("syncQueue").index("opId").get(opId));
+    if (!queued) {
+      await w.commit();
+      return false;
+    }
+    w.dequeue(queued);
+    const row = await req(w.tx.objectStore(storeName).get(op.entityId));
+    if (op.action === "create") w.putRow(storeName, op.entityId, null);
+    else if (row) w.putRow(storeName, op.entityId, { ...row, ...(op.before || {}) });
+    await w.commit();
+    onCommit("edit");
+    return true;
+  }
+
   /** The language this phone last chose for its user and has not yet sent, if any. */
   function unsentLanguage() {
     const ops = mem.queue.filter((op) => op.entity === "user" && typeof (op.changes || {}).language === "string");
@@ -544,6 +571,7 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
     setMeta,
     setLanguage,
     unsentLanguage,
+    cancel,
     dismissIssue,
     wire,
     addPhoto,

@@ -190,7 +190,11 @@ export function createSync({
 
   async function push() {
     for (;;) {
-      const ops = (await store.outbox()).slice(0, batchSize);
+      // In seq order up to the first operation still held for its Undo (sent once it is due).
+      const queued = (await store.outbox()).slice(0, batchSize);
+      const held = queued.findIndex((op) => op.holdUntil && op.holdUntil > now().getTime());
+      const ops = held < 0 ? queued : queued.slice(0, held);
+      if (held >= 0) wakeAt(/** @type {number} */ (queued[held].holdUntil));
       if (!ops.length) return;
       const clientId = store.mem.meta.clientId;
       /** @type {Pushed | undefined} */
@@ -272,9 +276,18 @@ export function createSync({
     }, debounceMs);
   }
 
+  /** @type {ReturnType<typeof setTimeout> | null} a sync when a held operation is due */
+  let wake = null;
+  /** @param {number} at ms since the epoch */
+  function wakeAt(at) {
+    if (wake) clearTimeout(wake);
+    wake = setTimeout(() => ((wake = null), trigger()), Math.max(0, at - now().getTime()) + 50);
+  }
+
   function stop() {
     if (timer) clearTimeout(timer);
-    timer = null;
+    if (wake) clearTimeout(wake);
+    timer = wake = null;
   }
 
   return { run, trigger, stop, state: () => state, detail: () => detail };

@@ -110,6 +110,7 @@
  * @property {number | null} baseVersion the row's version the edit was made on
  * @property {string} clientTimestamp
  * @property {Record<string, unknown> | null} before the changed fields' values before the edit
+ * @property {number} [holdUntil] not sent before this time (ms): an Undo may still take it back
  */
 
 /** An operation as the screens see it: `seq` is there once its transaction has run.

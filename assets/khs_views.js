@@ -28,6 +28,9 @@ import { language, locale, t, tn } from "./khs_i18n.js";
  * @property {boolean} ready
  * @property {boolean} updateReady
  * @property {{ jobId: string, message: string } | null} materialError
+ * @property {{ jobId: string, status: string } | null} [confirm] a closing move waiting for "Yes"
+ * @property {{ jobId: string, opId: string, status: string } | null} [undo] a move that can still be undone
+ * @property {string} [page] the screen showing ("sync" on the Sync screen)
  */
 
 // The rules below come from the server's config (khs_crm/offline/pwa.py), never typed here.
@@ -181,14 +184,40 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     return { bound: true, items };
   }
 
-  /** @param {Mirror} data @param {Context} ctx */
+  /** Which group of the Jobs screen a job is in, by its days in the company's time zone.
+   * @param {Job} job @param {string} today "YYYY-MM-DD" @param {string} tomorrow @param {string} weekEnd */
+  function when(job, today, tomorrow, weekEnd) {
+    if (!job.scheduledStart) return "unscheduled";
+    const first = day(job.scheduledStart);
+    const last = day(job.scheduledEnd || job.scheduledStart);
+    if (first <= today && today <= last) return "today";
+    if (last < today) return "earlier";
+    if (first === tomorrow) return "tomorrow";
+    return first <= weekEnd ? "week" : "later";
+  }
+
+  /** Every open job of mine, grouped: Earlier (still open), Today, Tomorrow, This week,
+   * Later, Unscheduled. @param {Mirror} data @param {Context} ctx */
   function jobs(data, ctx) {
     const pending = pendingIds(data);
-    const items = [...data.jobs.values()]
-      .filter((j) => !CLOSED.has(j.status) && mine(j, ctx))
-      .sort(byStart)
-      .map((j) => jobCard(j, data, pending));
-    return { bound: true, items };
+    const at = (/** @type {number} */ days) => day(new Date(ctx.now.getTime() + days * 86400000).toISOString());
+    const [today, tomorrow, weekEnd] = [at(0), at(1), at(6)];
+    const titles = {
+      earlier: t("Earlier, still open"),
+      today: t("Today"),
+      tomorrow: t("Tomorrow"),
+      week: t("This week"),
+      later: t("Later"),
+      unscheduled: t("Unscheduled"),
+    };
+    /** @type {Map<string, ReturnType<typeof jobCard>[]>} */
+    const groups = new Map(Object.keys(titles).map((key) => [key, []]));
+    const open = [...data.jobs.values()].filter((j) => !CLOSED.has(j.status) && mine(j, ctx)).sort(byStart);
+    for (const j of open) groups.get(when(j, today, tomorrow, weekEnd))?.push(jobCard(j, data, pending));
+    const list = [...groups.entries()]
+      .filter(([, items]) => items.length)
+      .map(([key, items]) => ({ key, title: titles[/** @type {keyof typeof titles} */ (key)], items }));
+    return { bound: true, items: open.map((j) => jobCard(j, data, pending)), groups: list };
   }
 
   /** @param {Material} m @param {Set<string>} pending @param {string} jobTitle */
@@ -214,9 +243,11 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     const pending = pendingIds(data);
     const moves = ((workflow[row.status] || {})[roleOf(ctx.user)] || []).map((value) => ({
       value,
-      label: label(value),
-      ariaLabel: t("Set status to {status}", { status: label(value) }),
+      label: verb(row.status, value),
+      ariaLabel: verb(row.status, value),
     }));
+    const confirming = ctx.confirm && ctx.confirm.jobId === row.id ? ctx.confirm.status : "";
+    const undo = ctx.undo && ctx.undo.jobId === row.id ? ctx.undo : null;
     const materials = [...data.materials.values()]
       .filter((m) => m.jobId === row.id)
       .sort((a, b) => (a.createdAt || "").localeCompare(b.createdAt || "") || a.name.localeCompare(b.name))
@@ -227,7 +258,41 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       .map((n) => ({ id: n.id, body: n.body, author: n.authorName || "", when: n.createdAt ? `${date(n.createdAt)} ${time(n.createdAt)}` : "", pending: pending.has(n.id) }));
     const photos = jobPhotos(row.id, data, ctx);
     const refused = ctx.materialError && ctx.materialError.jobId === row.id ? ctx.materialError.message : "";
-    return { ...jobCard(row, data, pending), bound: true, found: true, description: row.description || "", moves, materials, notes, photos, materialError: refused };
+    return {
+      ...jobCard(row, data, pending),
+      bound: true,
+      found: true,
+      description: row.description || "",
+      moves,
+      materials,
+      notes,
+      photos,
+      materialError: refused,
+      confirming: !!confirming,
+      confirmValue: confirming,
+      confirmText: confirming ? closingQuestion(confirming) : "",
+      confirmLabel: confirming ? t("Yes, {move}", { move: verb(row.status, confirming).toLowerCase() }) : "",
+      undoable: !!undo,
+      undoText: undo ? t("Moved to {status}.", { status: label(undo.status) }) : "",
+      undoLabel: undo ? t("Undo: move back to {status}", { status: label(String((data.queue.find((o) => o.opId === undo.opId)?.before || {}).status || "")) }) : "",
+    };
+  }
+
+  /** A status move as a verb on its button ("Start job", "Pause", "Resume", "Finish job").
+   * @param {string} from @param {string} to */
+  function verb(from, to) {
+    if (to === "in_progress") return from === "on_hold" ? t("Resume") : t("Start job");
+    if (to === "on_hold") return t("Pause");
+    if (to === "completed") return t("Finish job");
+    if (to === "cancelled") return t("Cancel job");
+    return t("Move to {status}", { status: label(to) });
+  }
+
+  /** Asked before a move that closes the job. @param {string} to */
+  function closingQuestion(to) {
+    return to === "completed"
+      ? t("Finish this job? After that only the office can change its status.")
+      : t("Cancel this job? After that only the office can change its status.");
   }
 
   /** A job's photos, newest first: those on the server, then over them the phone's own.
@@ -299,7 +364,7 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     for (const j of data.jobs.values()) {
       if (UPCOMING.has(j.status) && mine(j, ctx) && (!j.scheduledEnd || day(j.scheduledEnd) >= key)) ahead.set(j.id, j);
     }
-    /** @type {Map<string, ReturnType<typeof material>[]>} */
+    /** @type {Map<string, Array<ReturnType<typeof material> & { forWhat: string }>>} */
     const groups = new Map();
     const items = [...data.materials.values()]
       .flatMap((m) => {
@@ -311,10 +376,12 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       const supplier = m.supplier || t("Any supplier");
       const group = groups.get(supplier) || [];
       groups.set(supplier, group);
-      group.push(material(m, pending, j.title));
+      const customer = data.customers.get(j.customerId)?.name || "";
+      const needed = j.scheduledStart ? date(j.scheduledStart) : t("Not scheduled");
+      group.push({ ...material(m, pending, j.title), forWhat: [j.title, customer, needed].filter(Boolean).join(" · ") });
     }
+    // Suppliers in the order their things are first needed (the items are sorted so already).
     const list = [...groups.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
       .map(([supplier, rows]) => ({ supplier, count: tn("{count} to buy", "{count} to buy", rows.filter((i) => !i.purchased).length), items: rows }));
     return { bound: true, groups: list };
   }
@@ -412,18 +479,43 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     };
   }
 
+  /** What is on this phone and not on the server, and what needs the person: the strip on
+   * every screen and the Sync screen count the same things. @param {Mirror} data */
+  function counts(data) {
+    const uploads = [...(data.uploads || new Map()).values()];
+    const photos = uploads.filter((u) => u.state !== "failed").length;
+    const refused = uploads.length - photos;
+    return {
+      changes: data.queue.length,
+      photos,
+      waiting: data.queue.length + photos,
+      attention: (data.meta.issues || []).length + refused,
+    };
+  }
+
   /** @param {Mirror} data @param {Context} ctx */
   function status(data, ctx) {
-    const photos = (data.uploads || new Map()).size;
-    const n = data.queue.length + photos;
-    const saved = savedText(data.queue.length, photos);
-    const issues = (data.meta.issues || []).length;
-    const refusedPhotos = [...(data.uploads || new Map()).values()].filter((u) => u.state === "failed").length;
+    const { waiting, attention } = counts(data);
+    const kept = waiting
+      ? tn(
+          "your changes are kept on this phone ({count} waiting)",
+          "your changes are kept on this phone ({count} waiting)",
+          waiting,
+        )
+      : t("your changes are kept on this phone");
     let bannerText = "";
-    if (!ctx.online) bannerText = t("Offline — {saved} saved on this phone", { saved });
-    else if (ctx.syncState === "stalled" && n) bannerText = t("Can't reach the office — {saved} saved on this phone", { saved });
-    else if (issues) bannerText = tn("{count} change not accepted or in conflict — see Sync", "{count} changes not accepted or in conflict — see Sync", issues);
-    else if (refusedPhotos) bannerText = tn("{count} photo not uploaded — see Sync", "{count} photos not uploaded — see Sync", refusedPhotos);
+    let bannerKind = "";
+    if (attention) {
+      bannerKind = "attention";
+      bannerText = tn("{count} item needs your attention", "{count} items need your attention", attention);
+      if (!ctx.online) bannerText = t("Offline — {rest}", { rest: bannerText });
+    } else if (!ctx.online) {
+      bannerKind = "offline";
+      bannerText = t("Offline — {rest}", { rest: kept });
+    } else if (ctx.syncState === "stalled" && waiting) {
+      bannerKind = "offline";
+      bannerText = t("Can't reach the office — {rest}", { rest: kept });
+    }
     // The first download: say so, rather than "no jobs", until the first pull has finished.
     const downloading = !data.meta.lastSyncAt && (ctx.syncState === "idle" || ctx.syncState === "syncing") && ctx.online;
     return {
@@ -431,9 +523,11 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       loadingText: downloading && ctx.ready ? t("Downloading your jobs to this phone…") : t("Loading…"),
       signedIn: !!ctx.user,
       userName: ctx.user ? ctx.user.name : "",
-      pending: n,
+      pending: waiting,
       showBanner: !!bannerText,
       bannerText,
+      bannerKind,
+      bannerLink: bannerKind === "attention" && ctx.page !== "sync",
       updateReady: !!ctx.updateReady,
     };
   }
@@ -443,5 +537,5 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     return { bound: true, language: language() };
   }
 
-  return { today, jobs, job, supply, sync, status, settings, describe, roleOf };
+  return { today, jobs, job, supply, sync, status, settings, describe, roleOf, counts };
 }

@@ -10,17 +10,54 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from khs_crm.components.layout import sign_out
-from khs_crm.components.ui import nav_link
 from khs_crm.offline.views import bind, field, khs_call
 from khs_crm.offline.words import t
 
-# The bottom navigation: (words, route).
+# Inline SVG paths (24×24, stroked) for the bottom navigation: no icon font to download.
+ICONS = {
+    "today": (
+        "M8 2v4M16 2v4M3 9h18M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6"
+        "a2 2 0 0 1 2-2Z"
+    ),
+    "jobs": "M9 4h6v3H9zM7 5H5v16h14V5h-2M8 12h8M8 16h5",
+    "supply": (
+        "M3 4h2l2.4 11h11.2L21 8H6.2M9 20a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
+        "M18 20a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
+    ),
+    "sync": "M20 12a8 8 0 0 1-14.3 4.9M4 12a8 8 0 0 1 14.3-4.9M18 3v4h-4M6 21v-4h4",
+    "back": "M15 5l-7 7 7 7",
+    "offline": "M2 2l20 20M6 8a6 6 0 0 0 0 12h11M10.5 5.2A6 6 0 0 1 18 10a4 4 0 0 1 3 6.6",
+    "alert": "M12 3l10 18H2L12 3ZM12 10v5M12 18h.01",
+}
+# The bottom navigation: (key, words, route).
 FIELD_NAV = (
-    (t("Today"), "/field"),
-    (t("Jobs"), "/field/jobs"),
-    (t("Supply run"), "/field/supply"),
-    (t("Sync"), "/field/sync"),
+    ("today", t("Today"), "/field"),
+    ("jobs", t("Jobs"), "/field/jobs"),
+    ("supply", t("Supply run"), "/field/supply"),
+    ("sync", t("Sync"), "/field/sync"),
 )
+
+
+def icon(name: str) -> rx.Component:
+    return rx.el.svg(
+        rx.el.path(d=ICONS[name]),
+        view_box="0 0 24 24",
+        width="24",
+        height="24",
+        fill="none",
+        stroke="currentColor",
+        stroke_width="2",
+        stroke_linecap="round",
+        stroke_linejoin="round",
+        aria_hidden="true",
+        class_name="icon",
+    )
+
+
+def _tab(key: str, text: Var, href: str, active: str) -> rx.Component:
+    """A bottom-navigation tab; the screen's own tab is marked (colour and aria-current)."""
+    current = {"aria_current": "page"} if key == active else {}
+    return rx.el.a(icon(key), rx.el.span(text), href=href, class_name="nav-link", **current)
 
 
 def loading() -> rx.Component:
@@ -68,26 +105,53 @@ def _update_notice() -> rx.Component:
     )
 
 
-def _banner() -> rx.Component:
+def _strip() -> rx.Component:
+    """The state of the phone's work, in the page's flow under the header (it never covers
+    anything): amber while offline or the office cannot be reached, red when something needs
+    the person, with the way to the Sync screen. Its counts are the Sync screen's."""
+    kind = field("status", "bannerKind")
     return rx.cond(
         field("status", "showBanner"),
         rx.el.div(
-            field("status", "bannerText"),
-            class_name="offline-banner field-banner",
+            rx.cond(kind == "attention", icon("alert"), icon("offline")),
+            rx.el.span(field("status", "bannerText")),
+            rx.cond(
+                field("status", "bannerLink"),
+                rx.el.a(t("Open Sync"), href="/field/sync", class_name="strip-link"),
+            ),
+            class_name=rx.cond(kind == "attention", "field-strip strip-attention", "field-strip"),
             role="status",
         ),
     )
 
 
-def local_shell(title: Var, *children: rx.Component) -> rx.Component:
-    """Header, content (once the device data is loaded), banner, bottom navigation."""
+def _back() -> rx.Component:
+    return rx.el.button(
+        icon("back"),
+        type="button",
+        aria_label=t("Back"),
+        on_click=khs_call("back"),
+        class_name="btn btn-icon back-button",
+    )
+
+
+def local_shell(
+    title: Var, *children: rx.Component, active: str = "", back: bool = False
+) -> rx.Component:
+    """Header (a back arrow on inner screens), the state strip, content (once the device
+    data is loaded), bottom navigation with ``active``'s tab marked."""
     return rx.el.div(
         rx.el.header(
-            rx.el.h1(title),
+            rx.el.div(
+                _back() if back else rx.fragment(),
+                rx.el.h1(title),
+                class_name="header-title",
+            ),
             rx.cond(field("status", "signedIn"), _user_box()),
             class_name="field-header",
         ),
         _update_notice(),
+        _strip(),
         rx.el.main(
             rx.cond(
                 field("status", "ready"),
@@ -96,9 +160,8 @@ def local_shell(title: Var, *children: rx.Component) -> rx.Component:
             ),
             class_name="field-main",
         ),
-        _banner(),
         rx.el.nav(
-            *[nav_link(text, href) for text, href in FIELD_NAV],
+            *[_tab(key, text, href, active) for key, text, href in FIELD_NAV],
             class_name="bottom-nav",
             aria_label=t("Field"),
         ),

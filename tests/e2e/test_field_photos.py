@@ -55,7 +55,7 @@ def test_a_photo_taken_offline_survives_a_reload_and_uploads_once(phone, crew_jo
     shot = card.get_by_role("img", name="Rotten sill")
     expect(shot).to_be_visible()
     expect(card.get_by_text("Waiting to upload")).to_be_visible()
-    assert banner(phone).inner_text() == "Offline — 1 photo saved on this phone"
+    assert banner(phone).inner_text() == "Offline — your changes are kept on this phone (1 waiting)"
     wait_on_device(phone, 1)
     # The preview is the phone's own copy, not a request to the server.
     assert shot.get_attribute("src").startswith("blob:")
@@ -116,7 +116,8 @@ def test_a_file_the_server_refuses_is_shown_and_can_be_discarded(phone, crew_job
 
 def test_a_refused_photo_is_listed_on_the_sync_screen_until_dismissed(phone, crew_job):
     job = add_refused_photo(phone, crew_job, "scan.png", b"%PDF-1.7 not an image", "Permit")
-    expect(banner(phone)).to_have_text("1 photo not uploaded — see Sync")
+    expect(banner(phone)).to_contain_text("1 item needs your attention")
+    expect(banner(phone).get_by_role("link", name="Open Sync")).to_be_visible()
     phone.get_by_role("navigation", name="Field").get_by_role("link", name="Sync").click()
     issue = phone.locator(".issue", has_text="Photo not uploaded")
     expect(issue).to_contain_text(f"Photo for “{job['title']}”: Permit")

@@ -105,7 +105,7 @@ def open_field(page, email: str) -> None:
 
 
 def banner(page):
-    return page.locator(".field-banner")
+    return page.locator(".field-strip")
 
 
 def record(name: str, value: float) -> None:
@@ -187,7 +187,7 @@ def test_field_app_opens_offline_from_cache_with_the_same_jobs(phone, crew_job):
     phone.get_by_role("heading", name="Today").wait_for()
     card.wait_for()
     assert phone.locator("main").inner_text() == online_today
-    assert banner(phone).inner_text() == "Offline — 0 changes saved on this phone"
+    assert banner(phone).inner_text() == "Offline — your changes are kept on this phone"
     record("offline reload: DOMContentLoaded ms", phone.evaluate(DCL))
     record("offline reload: jobs on screen ms", phone.evaluate("window.__khsContentMs"))
 
@@ -197,10 +197,10 @@ def test_field_app_opens_offline_from_cache_with_the_same_jobs(phone, crew_job):
     bought = phone.get_by_role("checkbox", name=f"{crew_job['materials'][0]} (2 box) for {title}")
     bought.check()  # ticked offline: stays on the list, ticked, until the next visit
     assert bought.is_checked()
-    assert banner(phone).inner_text() == "Offline — 1 change saved on this phone"
+    assert banner(phone).inner_text() == "Offline — your changes are kept on this phone (1 waiting)"
     phone.goto(f"/field/job?id={crew_job['job']['id']}")
     phone.get_by_role("heading", name=title).wait_for()
-    phone.get_by_role("button", name="Set status to In progress").wait_for()
+    phone.get_by_role("button", name="Start job").wait_for()
 
 
 def test_field_first_load_with_our_own_scripts_stays_within_budget(phone, crew_job):

@@ -15,6 +15,7 @@ from tests.e2e.test_field_pwa import banner
 from tests.e2e.test_field_sync import (
     checkbox,
     open_job_offline,
+    open_material_form,
     queued_on_device,
     server,
     wait_saved_on_device,
@@ -34,28 +35,28 @@ def test_a_material_the_server_would_refuse_is_named_and_never_queued(phone, cre
     call = phone.get_by_role("link", name=f"Call {customer['name']}")
     expect(call).to_have_attribute("href", tel_href(customer["phone"]))  # the office's rule
 
-    form = phone.get_by_role("form", name="Add a material")
+    form = open_material_form(phone)
     longest = RULES["name"]["maxLength"]
     too_long = "Stud " + "x" * (longest - 4)  # one character over the limit
     form.get_by_label("Material").fill(too_long)
     form.get_by_label("Quantity").fill("3")
-    form.get_by_role("button", name="Add material").click()
+    form.get_by_role("button", name="Add", exact=True).click()
     expect(form.get_by_role("alert")).to_have_text(RULES["name"]["bounds"])
     expect(form.get_by_label("Material")).to_have_value(too_long)  # kept, to be shortened
     phone.wait_for_timeout(300)
     assert queued_on_device(phone) == 0
-    assert banner(phone).inner_text() == "Offline — 0 changes saved on this phone"
+    assert banner(phone).inner_text() == "Offline — your changes are kept on this phone"
 
     form.get_by_label("Material").fill("Studs")
     form.get_by_label("Quantity").fill("0")
-    form.get_by_role("button", name="Add material").click()
+    form.get_by_role("button", name="Add", exact=True).click()
     expect(form.get_by_role("alert")).to_have_text(RULES["quantity"]["bounds"])
     assert queued_on_device(phone) == 0
 
     at_limit = too_long[:longest]
     form.get_by_label("Material").fill(at_limit)
     form.get_by_label("Quantity").fill("3")
-    form.get_by_role("button", name="Add material").click()
+    form.get_by_role("button", name="Add", exact=True).click()
     expect(form.get_by_role("alert")).to_have_count(0)
     expect(form.get_by_label("Material")).to_have_value("")  # queued: the form is cleared
     checkbox(phone, f"{at_limit} (3)").wait_for()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import pytest
+from playwright.sync_api import expect
 
 from khs_crm.i18n import DOMAIN, LOCALE_DIR, catalog, gettext
 from tests.e2e.helpers import DEMO_PASSWORD
@@ -151,8 +152,10 @@ def test_a_spanish_crew_member_works_offline_with_no_english(phone, spanish_crew
     phone.get_by_role("checkbox", name=re.compile(f"Tornillos {spanish_crew['tag']}")).check()
     phone.get_by_role("textbox", name="Nota nueva").fill("Falta una caja de tornillos")
     phone.get_by_role("button", name="Agregar nota").click()
-    phone.get_by_role("button", name="Cambiar el estado a En proceso").click()
-    phone.get_by_text(re.compile(r"Sin señal — en este teléfono: 3 cambios")).wait_for()
+    phone.get_by_role("button", name="Empezar trabajo").click()
+    phone.get_by_role("button", name="Deshacer: regresar a Programado").wait_for()
+    strip = phone.locator(".field-strip")
+    expect(strip).to_have_text("Sin señal — tus cambios se guardan en este teléfono (3 esperando)")
     _no_english(phone, "the job page, offline")
 
     for tab in ("Trabajos", "Vuelta por material", "Enviar", "Hoy"):
@@ -167,7 +170,7 @@ def test_a_spanish_crew_member_works_offline_with_no_english(phone, spanish_crew
     phone.get_by_role("button", name="English").click()
     phone.locator("nav.bottom-nav").get_by_role("link", name="Today").wait_for()
     assert phone.evaluate("document.documentElement.lang") == "en"
-    phone.get_by_text(re.compile(r"Offline — 4 changes saved on this phone")).wait_for()
+    expect(strip).to_have_text("Offline — your changes are kept on this phone (4 waiting)")
     phone.get_by_role("button", name="Español").click()
     phone.locator("nav.bottom-nav").get_by_role("link", name="Hoy").wait_for()
     assert phone.evaluate("document.documentElement.lang") == "es"

@@ -78,7 +78,7 @@ describe("i18n", () => {
     expect(card.statusLabel).toBe("Programado");
     expect(card.callLabel).toBe("Llamar a Maria Garcia");
     expect(card.when).toBe("mar, 10 de mar · 8:00 a.m."); // es-US
-    expect(views.status(d, ctx).bannerText).toBe("Sin señal — en este teléfono: 1 cambio");
+    expect(views.status(d, ctx).bannerText).toBe("Sin señal — tus cambios se guardan en este teléfono (1 esperando)");
     const sync = views.sync(d, ctx);
     expect(sync.stateText).toBe("Sin señal");
     expect(sync.ops[0].text).toBe("Pasar “Deck build” a En proceso");

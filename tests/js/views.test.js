@@ -35,8 +35,38 @@ describe("views", () => {
     const d = data({ jobs: [TODAY_JOB], materials: [STUDS] });
     expect(views.job(d, ctx({ jobId: "job-1" })).moves.map((m) => m.value)).toEqual(["in_progress"]);
     const office = views.job(d, ctx({ jobId: "job-1", user: { ...USER, role: "owner" } }));
-    expect(office.moves.map((m) => m.ariaLabel)).toContain("Set status to On hold");
+    expect(office.moves.map((m) => m.label)).toEqual(["Start job", "Pause", "Move to Quoted", "Cancel job"]);
+    const started = { ...TODAY_JOB, status: "in_progress" };
+    const worker = views.job(data({ jobs: [started] }), ctx({ jobId: "job-1" }));
+    expect(worker.moves.map((m) => m.label)).toEqual(["Pause", "Finish job"]);
+    const asking = views.job(data({ jobs: [started] }), ctx({ jobId: "job-1", confirm: { jobId: "job-1", status: "completed" } }));
+    expect(asking).toMatchObject({ confirming: true, confirmValue: "completed", confirmLabel: "Yes, finish job" });
+    expect(asking.confirmText).toBe("Finish this job? After that only the office can change its status.");
+    const paused = { ...TODAY_JOB, status: "on_hold" };
+    expect(views.job(data({ jobs: [paused] }), ctx({ jobId: "job-1" })).moves.map((m) => m.label)).toEqual(["Resume"]);
     expect(views.job(d, ctx({ jobId: "nope" })).found).toBe(false);
+  });
+
+  it("the jobs screen groups my open jobs by day", () => {
+    const at = (iso, extra = {}) => ({ ...TODAY_JOB, id: iso || "none", title: iso || "none", scheduledStart: iso, scheduledEnd: null, ...extra });
+    const jobs = [
+      at("2026-03-10T20:00:00Z"), // today
+      at("2026-03-11T14:00:00Z"), // tomorrow
+      at("2026-03-14T14:00:00Z"), // this week
+      at("2026-03-30T14:00:00Z"), // later
+      at(null), // unscheduled
+      at("2026-03-02T14:00:00Z"), // earlier, still open
+      at("2026-03-09T14:00:00Z", { status: "completed" }), // closed: not listed
+    ];
+    const { groups } = views.jobs(data({ jobs }), ctx());
+    expect(groups.map((g) => [g.title, g.items.length])).toEqual([
+      ["Earlier, still open", 1],
+      ["Today", 1],
+      ["Tomorrow", 1],
+      ["This week", 1],
+      ["Later", 1],
+      ["Unscheduled", 1],
+    ]);
   });
 
   it("the supply run groups what is left to buy by supplier, keeping this visit's ticks", () => {
@@ -44,9 +74,11 @@ describe("views", () => {
     const nails = { ...STUDS, id: "mat-3", name: "Nails", supplier: "" };
     const { groups } = views.supply(data({ jobs: [TODAY_JOB], materials: [STUDS, bought, nails] }), ctx());
     expect(groups.map((g) => [g.supplier, g.items.map((i) => i.name)])).toEqual([
-      ["Any supplier", ["Nails"]],
       ["Home Depot", ["2x4 stud"]],
+      ["Any supplier", ["Nails"]],
     ]);
+    // Two jobs called the same are told apart by customer and day.
+    expect(groups[0].items[0].forWhat).toBe("Deck build · Maria Garcia · Tue, Mar 10");
     const ticked = views.supply(data({ jobs: [TODAY_JOB], materials: [bought] }), ctx({ ticked: new Set(["mat-2"]) })).groups;
     expect(ticked[0]).toMatchObject({ supplier: "Lowe's", count: "0 to buy" });
   });
@@ -54,8 +86,9 @@ describe("views", () => {
   it("the banner counts the changes saved on the phone while offline and clears when synced", () => {
     const queue = [{ opId: "a", entity: "material", entityId: "mat-1", action: "update", changes: { purchased: true } }];
     const d = data({ jobs: [TODAY_JOB], materials: [STUDS], queue: [...queue, { ...queue[0], opId: "b" }] });
-    expect(views.status(d, ctx({ online: false })).bannerText).toBe("Offline — 2 changes saved on this phone");
-    expect(views.status(data(), ctx({ online: false })).bannerText).toBe("Offline — 0 changes saved on this phone");
+    expect(views.status(d, ctx({ online: false })).bannerText).toBe("Offline — your changes are kept on this phone (2 waiting)");
+    expect(views.status(d, ctx({ online: false })).bannerKind).toBe("offline");
+    expect(views.status(data(), ctx({ online: false })).bannerText).toBe("Offline — your changes are kept on this phone");
     expect(views.status(data(), ctx()).showBanner).toBe(false);
     const sync = views.sync(d, ctx({ online: false }));
     expect(sync.ops.map((o) => o.text)).toEqual(["Tick “2x4 stud” as bought", "Tick “2x4 stud” as bought"]);
@@ -80,7 +113,10 @@ describe("views", () => {
     expect(items[0]).toMatchObject({ kind: "Not accepted" });
     expect(items[0].text).toContain("Move “Deck build” to In progress — Job is closed.");
     expect(items[1].text).toContain("(quantity)");
-    expect(views.status(d, ctx()).bannerText).toBe("2 changes not accepted or in conflict — see Sync");
+    expect(views.status(d, ctx()).bannerText).toBe("2 items need your attention");
+    expect(views.status(d, ctx()).bannerKind).toBe("attention");
+    expect(views.status(d, ctx()).bannerLink).toBe(true);
+    expect(views.status(d, ctx({ page: "sync" })).bannerLink).toBe(false);
   });
 
   it("refused work names the thing even after the office deleted it", () => {
@@ -110,7 +146,7 @@ describe("views", () => {
   it("counts photos waiting on the phone in the banner and lists them on the sync screen", () => {
     const waiting = { id: "up-1", jobId: "job-1", caption: "New joists", tag: "progress", takenAt: "2026-03-10T14:00:00Z", state: "waiting", error: "" };
     const d = data({ jobs: [TODAY_JOB], uploads: [waiting], queue: [{ opId: "op-1", entity: "job", entityId: "job-1", action: "update", changes: { status: "in_progress" } }] });
-    expect(views.status(d, ctx({ online: false })).bannerText).toBe("Offline — 1 change and 1 photo saved on this phone");
+    expect(views.status(d, ctx({ online: false })).bannerText).toBe("Offline — your changes are kept on this phone (2 waiting)");
     const screen = views.sync(d, ctx());
     expect(screen.pendingText).toBe("1 change and 1 photo waiting to be sent");
     expect(screen.ops.map((o) => o.text)).toEqual(["Move “Deck build” to In progress", "Photo for “Deck build”: New joists"]);
@@ -131,7 +167,10 @@ describe("views", () => {
         dismissLabel: "Dismiss: Photo: Sill — Not found. Dismissing removes it from this phone.",
       },
     ]);
-    expect(views.status(d, ctx()).bannerText).toBe("1 photo not uploaded — see Sync");
-    expect(views.status(d, ctx({ online: false })).bannerText).toBe("Offline — 1 photo saved on this phone");
+    expect(views.status(d, ctx()).bannerText).toBe("1 item needs your attention");
+    expect(views.status(d, ctx({ online: false })).bannerText).toBe("Offline — 1 item needs your attention");
+    // The strip and the Sync screen count the same things.
+    expect(views.counts(d)).toEqual({ changes: 0, photos: 0, waiting: 0, attention: 1 });
+    expect(views.sync(d, ctx()).issues.length).toBe(views.counts(d).attention);
   });
 });

@@ -17,7 +17,8 @@ def pending_tag(item: Var) -> rx.Component:
 
 
 def contact_links(job: Var) -> rx.Component:
-    """Tap-to-call and the site address as a map link (both 48 px targets)."""
+    """Tap-to-call and the site address as a map link, as their own buttons (48 px), above
+    the card's link to the job."""
     return rx.el.div(
         rx.cond(
             job["telHref"] != "",
@@ -44,8 +45,10 @@ def contact_links(job: Var) -> rx.Component:
 
 
 def job_card(job: Var) -> rx.Component:
+    """A job: a tap anywhere on the card opens it (its title's link is stretched over the
+    card), Call and Map are buttons of their own above that link; nothing is nested."""
     return rx.el.article(
-        rx.el.h2(rx.el.a(job["title"], href=job["href"], class_name="job-link")),
+        rx.el.h3(rx.el.a(job["title"], href=job["href"], class_name="job-link stretched")),
         rx.el.div(
             job["customerName"], " · ", job["when"], " · ", job["statusLabel"], class_name="job-sub"
         ),

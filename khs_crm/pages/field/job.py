@@ -31,7 +31,6 @@ def _form(action: str, *children: rx.Component, label: Var, **props) -> rx.Compo
 
 def _details() -> rx.Component:
     return rx.el.section(
-        rx.el.h2(view("job", "title")),
         rx.el.div(view("job", "customerName"), " · ", view("job", "when"), class_name="job-sub"),
         contact_links(obj("job")),
         rx.el.p(view("job", "description"), class_name="job-description"),
@@ -49,16 +48,65 @@ def _move(move: Var) -> rx.Component:
     )
 
 
+def _confirm() -> rx.Component:
+    """The question a move that closes the job asks before it is made."""
+    return rx.el.div(
+        rx.el.p(view("job", "confirmText"), class_name="confirm-text"),
+        rx.el.div(
+            rx.el.button(
+                view("job", "confirmLabel"),
+                type="button",
+                on_click=khs_call("confirmStatus"),
+                class_name="btn btn-primary",
+            ),
+            rx.el.button(
+                t("Not yet"),
+                type="button",
+                on_click=khs_call("cancelStatus"),
+                class_name="btn btn-secondary",
+            ),
+            class_name="moves",
+        ),
+        role="alertdialog",
+        aria_label=view("job", "confirmText"),
+        class_name="confirm",
+    )
+
+
+def _undo() -> rx.Component:
+    """A few seconds to take the last move back (it waits on the phone, unsent, meanwhile)."""
+    return rx.cond(
+        view("job", "undoable"),
+        rx.el.div(
+            rx.el.span(view("job", "undoText")),
+            rx.el.button(
+                t("Undo"),
+                type="button",
+                aria_label=view("job", "undoLabel"),
+                on_click=khs_call("undo"),
+                class_name="btn btn-secondary",
+            ),
+            class_name="undo",
+            role="status",
+        ),
+    )
+
+
 def _status() -> rx.Component:
     moves = items("job", "moves")
     return rx.el.section(
-        rx.el.h2(t("Status")),
+        rx.el.h2(t("Status"), id="job-status"),
         rx.el.p(t("Now:"), " ", rx.el.strong(view("job", "statusLabel")), class_name="job-status"),
         rx.cond(
-            moves.length() > 0,
-            rx.el.div(rx.foreach(moves, _move), class_name="moves"),
-            rx.el.p(t("Only the office can change the status of this job."), class_name="hint"),
+            view("job", "confirming"),
+            _confirm(),
+            rx.cond(
+                moves.length() > 0,
+                rx.el.div(rx.foreach(moves, _move), class_name="moves"),
+                rx.el.p(t("Only the office can change the status of this job."), class_name="hint"),
+            ),
         ),
+        _undo(),
         pending_tag(obj("job")),
         class_name="card",
         aria_label=t("Status"),
@@ -97,6 +145,15 @@ def _material_error() -> rx.Component:
 
 
 def _add_material() -> rx.Component:
+    """Folded behind "Add material" until wanted (it stays open for the next one)."""
+    return rx.el.details(
+        rx.el.summary(t("Add material"), class_name="btn btn-secondary btn-block"),
+        _material_form(),
+        class_name="add-material",
+    )
+
+
+def _material_form() -> rx.Component:
     # No maxlength/min here: the JS checks every field against the server's limits and says
     # which one to fix, rather than the browser silently cutting a pasted name short.
     return _form(
@@ -109,7 +166,7 @@ def _add_material() -> rx.Component:
         ),
         field(t("Supplier"), text_input("supplier")),
         _material_error(),
-        rx.el.button(t("Add material"), type="submit", class_name="btn btn-secondary btn-block"),
+        rx.el.button(t("Add"), type="submit", class_name="btn btn-primary btn-block"),
         label=t("Add a material"),
         id="material-form",
         reset_on_submit=False,
@@ -147,7 +204,9 @@ def _notes() -> rx.Component:
             "addNote",
             field(
                 t("New note"),
-                rx.el.textarea(name="body", id="body", required=True, rows=3, class_name="input"),
+                rx.el.textarea(
+                    name="body", id="note-body", required=True, rows=3, class_name="input"
+                ),
             ),
             rx.el.button(t("Add note"), type="submit", class_name="btn btn-secondary btn-block"),
             label=t("Add a note"),
@@ -283,18 +342,49 @@ def _photos() -> rx.Component:
     )
 
 
+def _action_bar() -> rx.Component:
+    """Within thumb reach at the bottom of the job: the camera, a note, the status."""
+    return rx.el.div(
+        rx.el.button(
+            t("Camera"),
+            type="button",
+            on_click=khs_call("openCamera"),
+            class_name="btn btn-primary",
+        ),
+        rx.el.button(
+            t("Note"),
+            type="button",
+            on_click=khs_call("goTo", "note-body"),
+            class_name="btn btn-secondary",
+        ),
+        rx.el.button(
+            t("Status"),
+            type="button",
+            on_click=khs_call("goTo", "job-status"),
+            class_name="btn btn-secondary",
+        ),
+        role="toolbar",
+        aria_label=t("Job actions"),
+        class_name="action-bar",
+    )
+
+
 def job() -> rx.Component:
+    title = view("job", "title").to(str)
     return local_shell(
-        t("Job"),
+        rx.cond(view("job", "found"), title, t("Job")),
         rx.el.div(
             once_bound(
                 "job",
                 rx.cond(
                     view("job", "found"),
-                    rx.fragment(_details(), _status(), _materials(), _notes(), _photos()),
+                    rx.fragment(
+                        _details(), _status(), _materials(), _notes(), _photos(), _action_bar()
+                    ),
                     empty_state(t("This job is not on this phone. Open it from Today or Jobs.")),
                 ),
             ),
             on_mount=bind("job"),
         ),
+        back=True,
     )

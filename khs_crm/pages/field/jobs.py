@@ -1,8 +1,10 @@
-"""/field/jobs : every open job of mine, soonest first."""
+"""/field/jobs : every open job of mine, by day: Today, Tomorrow, This week, Later,
+Unscheduled (and those from earlier days still open, first)."""
 
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.vars.base import Var
 
 from khs_crm.components.ui import empty_state
 from khs_crm.offline.shell import local_shell, once_bound
@@ -11,20 +13,29 @@ from khs_crm.offline.words import t
 from khs_crm.pages.field.cards import job_card
 
 
+def _group(group: Var) -> rx.Component:
+    return rx.el.section(
+        rx.el.h2(group["title"], class_name="group-title"),
+        rx.foreach(group["items"].to(list[dict]), job_card),
+        aria_label=group["title"],
+        class_name="job-group",
+    )
+
+
 def jobs() -> rx.Component:
-    rows = items("jobs")
+    groups = items("jobs", "groups")
     return local_shell(
         t("Jobs"),
-        rx.el.section(
+        rx.el.div(
             once_bound(
                 "jobs",
                 rx.cond(
-                    rows.length() > 0,
-                    rx.foreach(rows, job_card),
+                    groups.length() > 0,
+                    rx.foreach(groups, _group),
                     empty_state(t("No open jobs.")),
                 ),
             ),
-            aria_label=t("My jobs"),
             on_mount=bind("jobs"),
         ),
+        active="jobs",
     )

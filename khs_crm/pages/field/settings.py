@@ -48,4 +48,5 @@ def settings() -> rx.Component:
             aria_label=t("Settings"),
             on_mount=bind("settings"),
         ),
+        back=True,
     )

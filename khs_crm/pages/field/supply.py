@@ -24,7 +24,7 @@ def _item(item: Var) -> rx.Component:
             ),
             rx.el.span(
                 rx.el.span(item["label"], class_name="material-name"),
-                rx.el.span(item["jobTitle"], class_name="muted"),
+                rx.el.span(item["forWhat"], class_name="muted"),
                 class_name="stack",
             ),
             pending_tag(item),
@@ -57,4 +57,5 @@ def supply() -> rx.Component:
             ),
             on_mount=bind("supply"),
         ),
+        active="supply",
     )

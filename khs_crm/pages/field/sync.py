@@ -82,4 +82,5 @@ def sync() -> rx.Component:
             once_bound("sync", _summary(), _lists(ops, issues)),
             on_mount=bind("sync"),
         ),
+        active="sync",
     )

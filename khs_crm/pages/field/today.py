@@ -27,4 +27,5 @@ def today() -> rx.Component:
             aria_label=t("Today's jobs"),
             on_mount=bind("today"),
         ),
+        active="today",
     )
