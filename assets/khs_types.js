@@ -264,6 +264,7 @@
  * @property {unknown} [default]
  * @property {string} bounds
  * @property {string} [empty]
+ * @property {Record<string, { bounds: string, empty?: string }>} [words] the same words in other languages
  */
 
 /** Per entity and action ("create" | "update"), per field.

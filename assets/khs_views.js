@@ -66,15 +66,16 @@ export function checkChanges(limits, entity, action, changes) {
   const fields = ((limits || {})[entity] || {})[action === "create" ? "create" : "update"] || {};
   for (const [field, rule] of Object.entries(fields)) {
     const value = changes[field];
-    const refused = { field, message: rule.bounds };
+    const said = (rule.words || {})[language()] || rule; // in the person's language
+    const refused = { field, message: said.bounds };
     if (value === undefined || value === null) {
-      if (rule.required) return { field, message: rule.empty || rule.bounds };
+      if (rule.required) return { field, message: said.empty || said.bounds };
       continue;
     }
     if (rule.type === "string") {
       if (typeof value !== "string") return refused;
       const length = [...value].length; // characters, as the server counts them
-      if (rule.minLength != null && length < rule.minLength) return { field, message: rule.empty || rule.bounds };
+      if (rule.minLength != null && length < rule.minLength) return { field, message: said.empty || said.bounds };
       if (rule.maxLength != null && length > rule.maxLength) return refused;
     } else if (rule.type === "number" || rule.type === "integer") {
       if (typeof value !== "number" || !Number.isFinite(value)) return refused;

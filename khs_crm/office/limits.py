@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel, to_snake
 
+from khs_crm.i18n import DEFAULT_LANGUAGE, N_, gettext
+
 BOUNDS = ("minLength", "maxLength", "exclusiveMinimum", "minimum", "maximum", "exclusiveMaximum")
 NUMBERS = ("number", "integer")
 # Pydantic's error types for a value outside a field's bounds.
@@ -21,33 +23,34 @@ OUT_OF_BOUNDS = frozenset(
     {"string_too_long", "greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 )
 RANGE_WORDS = (
-    ("exclusiveMinimum", "above"),
-    ("minimum", "at least"),
-    ("maximum", "at most"),
-    ("exclusiveMaximum", "below"),
+    ("exclusiveMinimum", N_("above {n}")),
+    ("minimum", N_("at least {n}")),
+    ("maximum", N_("at most {n}")),
+    ("exclusiveMaximum", N_("below {n}")),
 )
-
+# The words are catalog messages: the office reads them in English, the field app gets them
+# in each language with its config (offline.pwa).
 # What to say when a field is missing or empty.
 FRIENDLY = {
-    "title": "Give the job a title.",
-    "customer_id": "Choose the customer this job is for.",
-    "name": "Enter what to buy.",
-    "body": "Write something first.",
-    "scheduled_start": "Enter a date and time.",
-    "scheduled_end": "Enter a date and time.",
+    "title": N_("Give the job a title."),
+    "customer_id": N_("Choose the customer this job is for."),
+    "name": N_("Enter what to buy."),
+    "body": N_("Write something first."),
+    "scheduled_start": N_("Enter a date and time."),
+    "scheduled_end": N_("Enter a date and time."),
 }
 # How a field is named inside a sentence.
 NOUNS = {
-    "title": "the title",
-    "description": "the description",
-    "site_address": "the site address",
-    "name": "the material's name",
-    "quantity": "a quantity",
-    "unit": "the unit",
-    "supplier": "the supplier",
-    "notes": "the notes",
-    "body": "the note",
-    "caption": "the caption",
+    "title": N_("the title"),
+    "description": N_("the description"),
+    "site_address": N_("the site address"),
+    "name": N_("the material's name"),
+    "quantity": N_("a quantity"),
+    "unit": N_("the unit"),
+    "supplier": N_("the supplier"),
+    "notes": N_("the notes"),
+    "body": N_("the note"),
+    "caption": N_("the caption"),
 }
 
 
@@ -81,22 +84,41 @@ def _number(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
-def empty_message(field: str) -> str:
+def empty_message(field: str, language: str = DEFAULT_LANGUAGE) -> str:
     """What to say when ``field`` (its Python name) is left empty."""
-    return FRIENDLY.get(field) or f"Enter {NOUNS.get(field, field.replace('_', ' '))}."
+    if field in FRIENDLY:
+        return gettext(FRIENDLY[field], language)
+    noun = gettext(NOUNS[field], language) if field in NOUNS else field.replace("_", " ")
+    return gettext(N_("Enter {noun}."), language, noun=noun)
 
 
-def bounds_message(field: str, limits: dict[str, Any]) -> str | None:
+def bounds_message(
+    field: str, limits: dict[str, Any], language: str = DEFAULT_LANGUAGE
+) -> str | None:
     """What to say when ``field`` (its Python name) is outside ``limits`` (one entry of
     ``field_limits``): "Shorten the unit to 40 characters or fewer."; None if not bounded."""
-    noun = NOUNS.get(field)
-    if noun is None:
+    if field not in NOUNS:
         return None
+    noun = gettext(NOUNS[field], language)
     if limits.get("type") in NUMBERS:
-        parts = [f"{word} {_number(limits[key])}" for key, word in RANGE_WORDS if key in limits]
-        return f"Enter {noun} {' and '.join(parts)}." if parts else None
+        parts = [
+            gettext(word, language, n=_number(limits[key]))
+            for key, word in RANGE_WORDS
+            if key in limits
+        ]
+        if not parts:
+            return None
+        ranged = parts[0]
+        for part in parts[1:]:
+            ranged = gettext(N_("{first} and {second}"), language, first=ranged, second=part)
+        return gettext(N_("Enter {noun} {range}."), language, noun=noun, range=ranged)
     if "maxLength" in limits:
-        return f"Shorten {noun} to {_number(limits['maxLength'])} characters or fewer."
+        return gettext(
+            N_("Shorten {noun} to {max} characters or fewer."),
+            language,
+            noun=noun,
+            max=_number(limits["maxLength"]),
+        )
     return None
 
 
@@ -107,15 +129,18 @@ def refusal(field: str, limits: dict[str, Any], error: dict[str, Any]) -> str:
     return said or FRIENDLY.get(field) or str(error.get("msg", "")).removeprefix("Value error, ")
 
 
-def input_rules(model: type[BaseModel]) -> dict[str, dict[str, Any]]:
-    """``field_limits`` with the words for each field, as the office forms say them:
-    ``bounds`` (too long, out of range) and, where a value is needed, ``empty``."""
+def input_rules(
+    model: type[BaseModel], language: str = DEFAULT_LANGUAGE
+) -> dict[str, dict[str, Any]]:
+    """``field_limits`` with the words for each field in ``language``, as the office forms
+    say them: ``bounds`` (too long, out of range) and, where a value is needed, ``empty``."""
     rules = {}
     for name, limits in field_limits(model).items():
         if name == "id":
             continue  # chosen by the app, never typed
         field = to_snake(name)
-        rules[name] = {**limits, "bounds": bounds_message(field, limits) or empty_message(field)}
+        bounds = bounds_message(field, limits, language) or empty_message(field, language)
+        rules[name] = {**limits, "bounds": bounds}
         if limits["required"] or "minLength" in limits:
-            rules[name]["empty"] = empty_message(field)
+            rules[name]["empty"] = empty_message(field, language)
     return rules

@@ -17,7 +17,9 @@ import json
 from typing import Any
 
 import reflex as rx
+from pydantic import BaseModel
 
+from khs_crm.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from khs_crm.office.job_page import DEFAULT_PHOTO_TAG
 from khs_crm.office.limits import input_rules
 from khs_crm.services.core.access import OFFICE_ROLES
@@ -42,12 +44,25 @@ def workflow_table() -> dict[str, dict[str, list[str]]]:
     }
 
 
+def _rules(model: type[BaseModel]) -> dict[str, dict[str, Any]]:
+    """A model's input rules with their words in English (``bounds``, ``empty``) and, under
+    ``words``, in each other language, so the phone says them in its person's language."""
+    rules = input_rules(model)
+    for language in LANGUAGES:
+        if language == DEFAULT_LANGUAGE:
+            continue
+        for name, said in input_rules(model, language).items():
+            words = {key: said[key] for key in ("bounds", "empty") if key in said}
+            rules[name].setdefault("words", {})[language] = words
+    return rules
+
+
 def limits() -> dict[str, dict[str, Any]]:
     """What a phone checks before it queues an edit, per entity and action (create/update):
     each field's bounds from the service's input model, with the words for a refused value."""
     return {
-        "material": {"create": input_rules(MaterialCreate), "update": input_rules(MaterialChanges)},
-        "photo": {"create": input_rules(PhotoMeta)},
+        "material": {"create": _rules(MaterialCreate), "update": _rules(MaterialChanges)},
+        "photo": {"create": _rules(PhotoMeta)},
     }
 
 

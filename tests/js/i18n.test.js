@@ -84,3 +84,16 @@ describe("i18n", () => {
     expect(sync.ops[0].text).toBe("Pasar “Deck build” a En proceso");
   });
 });
+
+describe("limits in the person's language", () => {
+  it("a refused material is named in Spanish, with the server's numbers", async () => {
+    const { checkChanges } = await import("../../assets/khs_views.js");
+    i18n.use(ES);
+    const refused = checkChanges(CONFIG.limits, "material", "create", { jobId: "j", name: "x".repeat(201) });
+    expect(refused).toEqual({ field: "name", message: "Acorta el nombre del material a 200 caracteres o menos." });
+    const empty = checkChanges(CONFIG.limits, "material", "create", { jobId: "j", name: "" });
+    expect(empty && empty.message).toBe("Escribe qué hay que comprar.");
+    i18n.use(null);
+    expect(checkChanges(CONFIG.limits, "material", "create", { jobId: "j", name: "" })).toEqual({ field: "name", message: "Enter what to buy." });
+  });
+});
