@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic.json_schema import SkipJsonSchema
 
-from khs_crm.api.deps import CurrentUser, IfMatch, SessionDep
+from khs_crm.api.deps import CurrentUser, IfMatch, OfficeUser, SessionDep
 from khs_crm.api.envelope import ok
 from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
 from khs_crm.api.schemas import (
@@ -25,6 +26,7 @@ from khs_crm.api.schemas import (
     page_params,
     page_response,
 )
+from khs_crm.db import session_scope
 from khs_crm.models import Job, JobStatus
 from khs_crm.services.core.errors import ValidationFailed
 from khs_crm.services.jobs import service as job_service
@@ -114,31 +116,61 @@ def _bound(raw: str | None, name: str, *, end: bool) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
 
 
-@router.get("/jobs", response_model=Page[JobOut], responses=errors(*SIGNED_IN, 422))
-def list_jobs(
-    user: CurrentUser,
-    session: SessionDep,
-    params: Paging,
+def job_filters(
     status: JobStatus | None = None,
     customer_id: Annotated[uuid.UUID | None, Query(alias="customerId")] = None,
     assigned_to: Annotated[uuid.UUID | None, Query(alias="assignedTo")] = None,
     start_from: Annotated[str | SkipJsonSchema[None], Query(alias="from", **WHEN)] = None,
     start_to: Annotated[str | SkipJsonSchema[None], Query(alias="to", **WHEN)] = None,
-) -> JSONResponse:
-    """Jobs the user may see, newest first; ``from``/``to`` bound the scheduled start."""
-    filters = job_service.JobFilters(
+) -> job_service.JobFilters:
+    """The list's filters, shared by the list and its CSV export."""
+    return job_service.JobFilters(
         status=status,
         customer_id=customer_id,
         assigned_to=assigned_to,
         start_from=_bound(start_from, "from", end=False),
         start_to=_bound(start_to, "to", end=True),
     )
+
+
+Filters = Annotated[job_service.JobFilters, Depends(job_filters)]
+
+
+@router.get("/jobs", response_model=Page[JobOut], responses=errors(*SIGNED_IN, 422))
+def list_jobs(
+    user: CurrentUser, session: SessionDep, params: Paging, filters: Filters
+) -> JSONResponse:
+    """Jobs the user may see, newest first; ``from``/``to`` bound the scheduled start."""
     rows, total = job_service.list_jobs(
         session, user=user, filters=filters, offset=params.offset, limit=params.page_size
     )
     crews = workflow.crew_ids(session, [job.id for job in rows])
     items = [job_json(job, crews[job.id]) for job in rows]
     return page_response(items, params=params, total=total)
+
+
+@router.get(
+    "/jobs/export.csv",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "CSV download"},
+        **errors(*SIGNED_IN, 404, 422),
+    },
+)
+def export_jobs(user: OfficeUser, filters: Filters) -> StreamingResponse:
+    """The jobs the list's filters select, newest first, as a spreadsheet-safe CSV download
+    (office only). The stream reads the rows with its own session, as the customers' does."""
+
+    def chunks() -> Iterator[str]:
+        with session_scope() as session:
+            yield from job_service.export_jobs_csv(session, actor=user, filters=filters)
+
+    filename = f"jobs-{datetime.now(UTC):%Y-%m-%d}.csv"
+    return StreamingResponse(
+        chunks(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get(

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex_base.components.component import field
 from reflex_base.vars.base import Var
+from reflex_components_core.el.elements.inline import A
 from reflex_components_core.react_router.dom import ReactRouterLink
 
 
@@ -39,3 +40,12 @@ def external(text: Any, href: Any, **props: Any) -> rx.Component:
 def call_link(phone: Any, href: Any, name: Any) -> rx.Component:
     """Tap-to-call a customer's phone, or "No phone" when there is none."""
     return rx.cond(href != "", rx.el.a(phone, href=href, aria_label="Call " + name), "No phone")
+
+
+def download(text: Any, href: Any, **props: Any) -> rx.Component:
+    """A file the server sends as an attachment (CSV exports).
+
+    ``rx.el.a`` is React Router's Link, which would route ``/api/...`` inside the app (a 404
+    page); this is the plain ``<a download>`` element, so a click or Enter fetches the file."""
+    props.setdefault("class_name", "btn btn-secondary")
+    return A.create(text, href=href, download=True, **props)

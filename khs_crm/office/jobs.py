@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
@@ -186,6 +187,13 @@ def jobs_page(
         session, user=user, filters=filters, offset=(page - 1) * page_size, limit=page_size
     )
     return _rows(session, jobs), page_info(page, page_size, total)
+
+
+def export_href(status: str, worker_id: str, start_from: str, start_to: str) -> str:
+    """/api/jobs/export.csv with the list's filters (the API reads days as the list does)."""
+    params = {"status": status, "assignedTo": worker_id, "from": start_from, "to": start_to}
+    query = urlencode({name: value for name, value in params.items() if value})
+    return "/api/jobs/export.csv" + ("?" + query if query else "")
 
 
 def customer_jobs(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -68,6 +70,12 @@ ROUTES = [
         "/api/jobs/{job}/assign",
         lambda c: {"userIds": [str(c.worker_b.id)]},
         {"owner": 200, "admin": 200, "worker_a": 403, "worker_b": 404},
+    ),
+    (
+        "get",
+        "/api/jobs/export.csv",
+        None,
+        {"owner": 200, "admin": 200, "worker_a": 404, "worker_b": 404},
     ),
 ]
 
@@ -352,6 +360,51 @@ def test_list_filters(client, session, cast):
     assert titles(to="2026-07-10T14:59:59+00:00") == ["Early"]
     assert titles(**{"from": "2026-07-10T15:00:01"}) == []
     assert early.id != late.id
+
+
+def _exported(client, cast, **params) -> list[list[str]]:
+    response = client.get("/api/jobs/export.csv", params=params, headers=bearer(cast.owner))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-disposition"].startswith('attachment; filename="jobs-')
+    return list(csv.reader(io.StringIO(response.text.removeprefix("\ufeff"), newline="")))
+
+
+def test_export_is_the_filtered_list_as_a_spreadsheet_safe_csv(client, session, cast):
+    other = make_customer(session, name="=Other")
+    base = datetime(2026, 7, 10, 15, tzinfo=UTC)
+    make_job(session, other, title="Early", scheduled_start=base - timedelta(days=5))
+    make_job(
+        session,
+        other,
+        title="-Late",
+        status=S.quoted,
+        site_address="1 Main St",
+        scheduled_start=base,
+        scheduled_end=base + timedelta(hours=2),
+        crew=[cast.worker_b, cast.worker_a],
+    )
+    header, *rows = _exported(client, cast)
+    assert header == [
+        "title", "customer", "status", "site_address",
+        "scheduled_start", "scheduled_end", "crew", "created_at",
+    ]  # fmt: skip
+    assert sorted(r[0] for r in rows) == sorted(["Early", "'-Late", cast.job.title])
+    (late,) = _exported(client, cast, status="quoted")[1:]
+    crew = ", ".join(sorted([cast.worker_a.name, cast.worker_b.name]))
+    assert late[:4] == ["'-Late", "'=Other", "quoted", "1 Main St"]
+    assert late[4].startswith("2026-07-") and len(late[4]) == 16 and late[6] == crew
+    assert [r[0] for r in _exported(client, cast, to="2026-07-09")[1:]] == ["Early"]
+    mine = _exported(client, cast, assignedTo=str(cast.worker_b.id))
+    assert [r[0] for r in mine[1:]] == ["'-Late"]
+
+
+def test_export_is_for_the_office_and_checks_its_filters(client, cast):
+    hidden = client.get("/api/jobs/export.csv", headers=bearer(cast.worker_a))
+    assert hidden.status_code == 404
+    bad = client.get("/api/jobs/export.csv?from=yesterday", headers=bearer(cast.owner))
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"][0]["field"] == "from"
 
 
 @sqlite_only

@@ -48,7 +48,7 @@ def db_url(sqlite_url):
 
 
 def test_the_document_covers_every_route():
-    assert len(OPERATIONS) == 51
+    assert len(OPERATIONS) == 52
 
 
 @pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=_ids(OPERATIONS))
@@ -374,6 +374,8 @@ def test_real_answers_match_the_document(client, cast):
     call("POST", f"/api/calendar/links/{person['id']}", links, status=201)
     call("DELETE", f"/api/calendar/links/{person['id']}", links, status=200)
     call("GET", "/api/customers/export.csv", "/api/customers/export.csv", status=200)
+    call("GET", "/api/jobs/export.csv?status=lead", "/api/jobs/export.csv", status=200)
+    call("GET", "/api/jobs/export.csv", "/api/jobs/export.csv", status=404, headers=worker)
     call("GET", "/api/jobs", "/api/jobs", status=401, headers={})
     call("GET", "/api/users", "/api/users", status=404, headers=worker)
     assert len(seen) >= 40

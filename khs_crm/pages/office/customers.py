@@ -6,7 +6,7 @@ import reflex as rx
 
 from khs_crm.components.forms import messages
 from khs_crm.components.layout import loading, office_shell
-from khs_crm.components.links import link
+from khs_crm.components.links import download, link
 from khs_crm.components.pager import pager
 from khs_crm.components.ui import button, card, empty_state
 from khs_crm.pages.office.customer_form import customer_form
@@ -127,7 +127,7 @@ def _toolbar() -> rx.Component:
             class_name="search-box",
         ),
         button("New customer", on_click=S.open_create),
-        rx.el.a("Export CSV", href="/api/customers/export.csv", class_name="btn btn-secondary"),
+        download("Export CSV", href="/api/customers/export.csv"),
         _import(),
         class_name="toolbar",
     )

@@ -6,7 +6,7 @@ import reflex as rx
 
 from khs_crm.components.forms import messages
 from khs_crm.components.layout import loading, office_shell
-from khs_crm.components.links import link
+from khs_crm.components.links import download, link
 from khs_crm.components.pager import pager
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import button, card, empty_state, field
@@ -109,6 +109,7 @@ def _content() -> rx.Component:
         rx.el.div(
             view_switch("list"),
             button("New job", on_click=JobFormState.open_new),
+            download("Export CSV", href=S.export_href),
             class_name="toolbar",
         ),
         messages(S),

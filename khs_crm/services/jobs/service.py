@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from khs_crm.models import (
     ActivityAction,
@@ -18,12 +22,13 @@ from khs_crm.models import (
     Material,
     User,
 )
-from khs_crm.services.core import activity
+from khs_crm.services.core import activity, csv_io
 from khs_crm.services.core.access import get_visible_job, require_office, visible_jobs
 from khs_crm.services.core.common import apply_changes, check_version, mark_written, soft_delete
 from khs_crm.services.core.errors import ValidationFailed, id_taken
 from khs_crm.services.jobs.schemas import JobCreate, JobUpdate
 from khs_crm.services.jobs.workflow import active_workers, set_crew
+from khs_crm.settings import get_settings
 
 __all__ = [
     "JobCreate",
@@ -32,6 +37,7 @@ __all__ = [
     "JobUpdate",
     "create_job",
     "delete_job",
+    "export_jobs_csv",
     "job_detail",
     "list_jobs",
     "update_job",
@@ -58,10 +64,20 @@ class JobDetail:
     materials_purchased: int
 
 
-def list_jobs(
-    session: Session, *, user: User, filters: JobFilters, offset: int, limit: int
-) -> tuple[list[Job], int]:
-    """One page of the jobs the user may see (newest first) and the total that match."""
+EXPORT_COLUMNS = (
+    "title",
+    "customer",
+    "status",
+    "site_address",
+    "scheduled_start",
+    "scheduled_end",
+    "crew",
+    "created_at",
+)
+
+
+def _matching(user: User, filters: JobFilters) -> SelectOfScalar[Job]:
+    """SELECT of the visible jobs that pass ``filters``, unordered."""
     query = visible_jobs(user)
     if filters.status is not None:
         query = query.where(Job.status == filters.status)
@@ -78,9 +94,65 @@ def list_jobs(
         query = query.where(col(Job.scheduled_start) >= filters.start_from)
     if filters.start_to is not None:
         query = query.where(col(Job.scheduled_start) <= filters.start_to)
+    return query
+
+
+def list_jobs(
+    session: Session, *, user: User, filters: JobFilters, offset: int, limit: int
+) -> tuple[list[Job], int]:
+    """One page of the jobs the user may see (newest first) and the total that match."""
+    query = _matching(user, filters)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     page = query.order_by(col(Job.created_at).desc(), col(Job.id)).offset(offset).limit(limit)
     return list(session.exec(page).all()), total
+
+
+def _crew_names(session: Session, job_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    names: dict[uuid.UUID, list[str]] = {job_id: [] for job_id in job_ids}
+    rows = session.exec(
+        select(JobAssignment.job_id, User.name)
+        .join(User, col(User.id) == JobAssignment.user_id)
+        .where(col(JobAssignment.job_id).in_(job_ids))
+        .order_by(col(User.name))
+    ).all()
+    for job_id, name in rows:
+        names[job_id].append(name)
+    return names
+
+
+def _export_rows(session: Session, query) -> Iterator[list[object]]:
+    zone = ZoneInfo(get_settings().timezone)
+
+    def moment(value: datetime | None) -> str:
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    rows = iter(session.exec(query.execution_options(yield_per=csv_io.CHUNK_ROWS)))
+    while batch := list(islice(rows, csv_io.CHUNK_ROWS)):
+        crews = _crew_names(session, [job.id for job, _ in batch])
+        for job, customer in batch:
+            yield [
+                job.title,
+                customer,
+                JobStatus(job.status).value,
+                job.site_address,
+                moment(job.scheduled_start),
+                moment(job.scheduled_end),
+                ", ".join(crews[job.id]),
+                moment(job.created_at),
+            ]
+
+
+def export_jobs_csv(session: Session, *, actor: User, filters: JobFilters) -> Iterator[str]:
+    """The jobs that pass ``filters`` as spreadsheet-safe CSV text chunks (office only),
+    newest first, times in the company's time zone. The office check runs now."""
+    require_office(actor, "export jobs")
+    query = (
+        select(Job, col(Customer.name))
+        .join(Customer, col(Customer.id) == Job.customer_id)
+        .where(_matching(actor, filters).whereclause)
+        .order_by(col(Job.created_at).desc(), col(Job.id))
+    )
+    return csv_io.write_csv(EXPORT_COLUMNS, _export_rows(session, query))
 
 
 def job_detail(session: Session, *, job_id: uuid.UUID, user: User) -> JobDetail:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from khs_crm.models import JobStatus
-from khs_crm.office.jobs import BoardColumn, JobRow, board, jobs_page, worker_options
+from khs_crm.office.jobs import (
+    BoardColumn,
+    JobRow,
+    board,
+    export_href,
+    jobs_page,
+    worker_options,
+)
 from khs_crm.office.views import Option, parse_id, status_label
 from khs_crm.services.jobs import workflow
 from khs_crm.state.auth import AuthState
@@ -80,6 +87,11 @@ class JobListState(Feedback, AuthState):
         )
         self.page, self.pages, self.total = info.page, info.pages, info.total
         self.loaded = True
+
+    @rx.var
+    def export_href(self) -> str:
+        """The CSV export of the jobs these filters select."""
+        return export_href(self.status, self.worker, self.start_from, self.start_to)
 
     @rx.event
     def filter_status(self, value: str):
