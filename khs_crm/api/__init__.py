@@ -10,11 +10,15 @@ from khs_crm.api import (
     activity,
     auth,
     calendar,
+    customer_links,
     customers,
+    estimates,
     health,
+    invoices,
     jobs,
     materials,
     middleware,
+    money,
     notes,
     openapi,
     photos,
@@ -64,9 +68,13 @@ def create_api() -> FastAPI:
         photos,
         pwa,
         calendar,
+        money,  # before invoices: /invoices/export.csv is its own path
+        estimates,
+        invoices,
     ):
         routes.include_router(module.router)
     api.include_router(routes)
+    api.include_router(customer_links.router)  # /e/<token>, /i/<token>, their forms
 
     @api.api_route(
         "/api/{path:path}",

@@ -6,6 +6,19 @@ from khs_crm.models.calendar import CalendarToken
 from khs_crm.models.customer import Customer, CustomerBase
 from khs_crm.models.job import Job, JobAssignment, JobBase, JobNote, JobStatus
 from khs_crm.models.material import Material, MaterialBase
+from khs_crm.models.money import (
+    CompanySettings,
+    DocumentCounter,
+    DocumentLine,
+    Estimate,
+    EstimateStatus,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    LineKind,
+    Payment,
+    PaymentMethod,
+)
 from khs_crm.models.photo import Photo
 from khs_crm.models.sync import ChangeCounter, SyncOperation
 from khs_crm.models.sync_conflict import CrewRemoval, SyncConflict
@@ -16,16 +29,27 @@ __all__ = [
     "ActivityLog",
     "CalendarToken",
     "ChangeCounter",
+    "CompanySettings",
     "CrewRemoval",
     "Customer",
     "CustomerBase",
+    "DocumentCounter",
+    "DocumentLine",
+    "Estimate",
+    "EstimateStatus",
+    "Invoice",
+    "InvoiceKind",
+    "InvoiceStatus",
     "Job",
     "JobAssignment",
     "JobBase",
     "JobNote",
     "JobStatus",
+    "LineKind",
     "Material",
     "MaterialBase",
+    "Payment",
+    "PaymentMethod",
     "Photo",
     "RefreshToken",
     "Role",

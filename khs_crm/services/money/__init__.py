@@ -1,0 +1,1 @@
+"""Money: estimates, invoices, payments and what each job earned (office only)."""

@@ -1,0 +1,68 @@
+"""What a job earned: its approved value, what was invoiced and paid, what is owed, what the
+materials cost and the margin (labor joins the cost when the time clock lands)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from khs_crm.models import Estimate, EstimateStatus, Invoice, InvoiceStatus, Material, User
+from khs_crm.services.core.access import get_visible_job
+from khs_crm.services.money import rules
+
+
+@dataclass(frozen=True)
+class JobMoney:
+    approved_estimate_id: uuid.UUID | None
+    approved_value: Decimal
+    invoiced: Decimal
+    paid: Decimal
+    balance: Decimal
+    materials_cost: Decimal
+    margin: Decimal
+
+
+def _sum(session: Session, column, *conditions) -> Decimal:
+    value = session.exec(select(func.sum(column)).where(*conditions)).one()
+    return rules.to_cent(Decimal(value or 0))
+
+
+def job_money(session: Session, *, job_id: uuid.UUID, user: User) -> JobMoney:
+    """The job's money card. Approved value: its approved estimates' totals; invoiced and
+    paid: its invoices that are not void; cost: each live material's quantity × unit cost;
+    margin: approved value (or, without one, what was invoiced) less tax, less cost."""
+    get_visible_job(session, job_id=job_id, user=user)
+    approved = [
+        col(Estimate.job_id) == job_id,
+        col(Estimate.status) == EstimateStatus.approved,
+        col(Estimate.deleted_at).is_(None),
+    ]
+    billed = [
+        col(Invoice.job_id) == job_id,
+        col(Invoice.status) != InvoiceStatus.void,
+        col(Invoice.deleted_at).is_(None),
+    ]
+    latest = session.exec(
+        select(Estimate.id).where(*approved).order_by(col(Estimate.approved_at).desc())
+    ).first()
+    value = _sum(session, Estimate.total, *approved)
+    value_net = value - _sum(session, Estimate.tax, *approved)
+    invoiced = _sum(session, Invoice.total, *billed)
+    paid = _sum(session, Invoice.paid, *billed)
+    materials = session.exec(
+        select(Material.quantity, Material.unit_cost).where(
+            col(Material.job_id) == job_id,
+            col(Material.deleted_at).is_(None),
+            col(Material.unit_cost).is_not(None),
+        )
+    ).all()
+    cost = sum(
+        (rules.line_amount(Decimal(str(q)), Decimal(c)) for q, c in materials if c is not None),
+        rules.ZERO,
+    )
+    revenue = value_net if latest is not None else invoiced - _sum(session, Invoice.tax, *billed)
+    return JobMoney(latest, value, invoiced, paid, invoiced - paid, cost, revenue - cost)
