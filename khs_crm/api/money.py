@@ -171,7 +171,7 @@ class MaterialCostOut(CamelModel):
 def line_json(line: DocumentLine) -> dict[str, Any]:
     return {
         "id": str(line.id),
-        "kind": line.kind.value,
+        "kind": str(line.kind),
         "description": line.description,
         "quantity": number_text(line.quantity),
         "unit": line.unit,
@@ -213,7 +213,7 @@ def estimate_json(estimate: Estimate, lines: list[DocumentLine]) -> dict[str, An
         approval = {"name": estimate.approved_name or "", "at": _iso(estimate.approved_at)}
     return {
         **_document_json(estimate, lines),
-        "status": status_of(estimate).value,
+        "status": str(status_of(estimate)),
         "validUntil": _iso(estimate.valid_until),
         "revisesId": str(estimate.revises_id) if estimate.revises_id else None,
         "approval": approval,
@@ -225,8 +225,8 @@ def estimate_json(estimate: Estimate, lines: list[DocumentLine]) -> dict[str, An
 def invoice_json(invoice: Invoice, lines: list[DocumentLine]) -> dict[str, Any]:
     return {
         **_document_json(invoice, lines),
-        "kind": invoice.kind.value,
-        "status": invoice.status.value,
+        "kind": str(invoice.kind),
+        "status": str(invoice.status),
         "estimateId": str(invoice.estimate_id) if invoice.estimate_id else None,
         "percent": number_text(invoice.percent),
         "dueDate": _iso(invoice.due_date),
@@ -241,7 +241,7 @@ def payment_json(payment: Payment) -> dict[str, Any]:
         "id": str(payment.id),
         "invoiceId": str(payment.invoice_id),
         "amount": money_text(payment.amount),
-        "method": payment.method.value,
+        "method": str(payment.method),
         "receivedAt": _iso(payment.received_at),
         "reference": payment.reference,
         "createdAt": _iso(payment.created_at),

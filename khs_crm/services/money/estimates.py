@@ -63,7 +63,7 @@ def _draft(session: Session, estimate_id: uuid.UUID, expected: int | None) -> Es
     if estimate.status != EstimateStatus.draft:
         raise Conflict(
             "Only a draft estimate can be changed; revise it to make a new draft.",
-            details=[{"field": "status", "message": status_of(estimate).value}],
+            details=[{"field": "status", "message": str(status_of(estimate))}],
         )
     return estimate
 
@@ -182,7 +182,7 @@ def send_estimate(session: Session, *, estimate_id: uuid.UUID, actor: User) -> t
     if status_of(estimate) not in (EstimateStatus.draft, EstimateStatus.sent):
         raise Conflict(
             "Only a draft or sent estimate can be sent.",
-            details=[{"field": "status", "message": status_of(estimate).value}],
+            details=[{"field": "status", "message": str(status_of(estimate))}],
         )
     old = estimate.status
     token = documents.new_link(estimate)
@@ -232,7 +232,7 @@ def revise_estimate(session: Session, *, estimate_id: uuid.UUID, actor: User) ->
     if status_of(old) not in (EstimateStatus.sent, EstimateStatus.declined, EstimateStatus.expired):
         raise Conflict(
             "Only a sent, declined or expired estimate can be revised.",
-            details=[{"field": "status", "message": status_of(old).value}],
+            details=[{"field": "status", "message": str(status_of(old))}],
         )
     lines = [
         ItemLine.model_construct(**{f: getattr(row, f) for f in _LINE_FIELDS})

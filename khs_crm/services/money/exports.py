@@ -50,8 +50,8 @@ def invoices_csv(session: Session) -> Iterator[str]:
             _day(inv.created_at),
             inv.number,
             neutralise(name),
-            inv.kind.value,
-            inv.status.value,
+            str(inv.kind),
+            str(inv.status),
             money_text(inv.subtotal) or "",
             money_text(inv.tax) or "",
             money_text(inv.total) or "",
@@ -78,7 +78,7 @@ def payments_csv(session: Session) -> Iterator[str]:
             number,
             neutralise(name),
             money_text(pay.amount) or "",
-            pay.method.value,
+            str(pay.method),
             neutralise(pay.reference),
         ]
         for pay, number, name in rows

@@ -62,7 +62,7 @@ def _from_estimate(session: Session, invoice: Invoice, job: Job, data: InvoiceCr
     if estimate.status != EstimateStatus.approved:
         raise Conflict(
             "Only an approved estimate can be invoiced.",
-            details=[{"field": "estimateId", "message": estimate.status.value}],
+            details=[{"field": "estimateId", "message": str(estimate.status)}],
         )
     percent = data.percent
     if data.kind == InvoiceKind.final and percent is not None:
@@ -140,7 +140,7 @@ def update_invoice(
     if invoice.status != InvoiceStatus.draft:
         raise Conflict(
             "Only a draft invoice can be changed.",
-            details=[{"field": "status", "message": invoice.status.value}],
+            details=[{"field": "status", "message": str(invoice.status)}],
         )
     old_total = invoice.total
     if data.lines is not None or data.tax_rate is not None:
@@ -175,7 +175,7 @@ def send_invoice(session: Session, *, invoice_id: uuid.UUID, actor: User) -> tup
     if invoice.status in (InvoiceStatus.void, InvoiceStatus.paid):
         raise Conflict(
             "A paid or void invoice cannot be sent.",
-            details=[{"field": "status", "message": invoice.status.value}],
+            details=[{"field": "status", "message": str(invoice.status)}],
         )
     old = invoice.status
     token = documents.new_link(invoice)

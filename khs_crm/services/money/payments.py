@@ -78,7 +78,7 @@ def record_payment(
             {
                 "invoice": invoice.number,
                 "amount": documents.plain(data.amount),
-                "method": data.method.value,
+                "method": str(data.method),
             }
         ),
         job_id=invoice.job_id,

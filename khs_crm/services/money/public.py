@@ -36,7 +36,7 @@ def _answerable(session: Session, token: str) -> Estimate:
     if status_of(estimate) != EstimateStatus.sent:
         raise Conflict(
             "This estimate has already been answered or is no longer open.",
-            details=[{"field": "status", "message": status_of(estimate).value}],
+            details=[{"field": "status", "message": str(status_of(estimate))}],
         )
     return estimate
 
