@@ -1,8 +1,9 @@
 """What every page's <head> carries for the installable, offline-first app.
 
-The manifest and icons, one module script (``assets/khs_app.js``: the field app, whose
-``import``s bring in the rest: the IndexedDB store, views, sync loop and the device glue
-every page needs; a module runs once the page is parsed, as ``defer`` would) and one JSON
+The manifest and icons, one module script (``assets/khs_page.js``: the device glue every
+page needs, and on the field app's pages the field app, ``assets/khs_app.js``, whose
+``import``s bring in the IndexedDB store, views and sync loop; the sign-in and office pages
+do not load those; a module runs once the page is parsed, as ``defer`` would) and one JSON
 block of settings the scripts need: the company's time zone, the service worker's
 URL and the rules the field app applies offline, each generated from its Python definition
 and never copied by hand: the job workflow table, status labels and which statuses are
@@ -33,7 +34,7 @@ THEME_COLOUR = "#b45309"
 SW_URL = "/api/pwa/sw.js"
 # The entry module; the files it imports are found by the browser (and precached by the
 # service worker with every other file of the build: khs_crm/api/pwa.py).
-APP_MODULE = "/khs_app.js"
+APP_MODULE = "/khs_page.js"
 
 
 def workflow_table() -> dict[str, dict[str, list[str]]]:

@@ -74,8 +74,12 @@ VIEWS: dict[str, ClientStateVar] = {
 }
 
 
-# Queues the call when a screen mounts before assets/khs_app.js has run (it drains the queue).
-_BIND = "((...a) => (window.khs ? window.khs.bind(...a) : (window.khsQueue ??= []).push(a)))"
+# Queues the call when a screen mounts before assets/khs_app.js has run (it drains the queue),
+# and asks for the field app should this page not have loaded it (assets/khs_page.js).
+_BIND = (
+    "((...a) => (window.khs ? window.khs.bind(...a)"
+    " : ((window.khsQueue ??= []).push(a), window.khsField && window.khsField())))"
+)
 
 
 def khs_call(name: str, *args: Any, params: tuple[str, ...] = ()) -> Var:

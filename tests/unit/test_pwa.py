@@ -75,12 +75,17 @@ def test_service_worker_source_carries_the_build_list_and_a_version_that_follows
     assert changed.split('const VERSION = "')[1].split('"')[0] != version
 
 
-# `import ... from "./x.js"` and `export ... from "./x.js"` (the field app has no dynamic import).
-_STATIC_IMPORT = re.compile(r'^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"', re.M)
+# `import ... from "./x.js"`, `export ... from "./x.js"` and `import "./x.js"` (static), and
+# `import("./x.js")` (dynamic: loaded only when the code asks, as the field app is).
+_STATIC_IMPORT = re.compile(r'^\s*(?:(?:import|export)\b[^;"]*?\bfrom\s+|import\s+)"([^"]+)"', re.M)
+_DYNAMIC_IMPORT = re.compile(
+    r'^(?!\s*(?://|/?\*)).*?\bimport\("([^"]+)"\)', re.M
+)  # not in comments
 
 
-def module_graph(entry: str) -> dict[str, list[str]]:
-    """Each module the entry reaches (by URL) and the URLs it imports, read from assets/."""
+def module_graph(entry: str, dynamic: bool = True) -> dict[str, list[str]]:
+    """Each module the entry reaches (by URL) and the URLs it imports, read from assets/;
+    with ``dynamic=False`` only what loads with the page (static imports)."""
     graph: dict[str, list[str]] = {}
     todo = [entry]
     while todo:
@@ -89,6 +94,8 @@ def module_graph(entry: str) -> dict[str, list[str]]:
             continue
         source = (ASSETS / url.lstrip("/")).read_text(encoding="utf-8")
         specifiers = _STATIC_IMPORT.findall(source)
+        if dynamic:
+            specifiers += _DYNAMIC_IMPORT.findall(source)
         # A bare name ("idb") needs an import map; a module of our own is "./name.js".
         assert all(s.startswith("./") for s in specifiers), (url, specifiers)
         graph[url] = ["/" + s.removeprefix("./") for s in specifiers]
@@ -96,13 +103,22 @@ def module_graph(entry: str) -> dict[str, list[str]]:
     return graph
 
 
-def test_every_page_loads_one_module_whose_imports_bring_the_field_app():
+def test_every_page_loads_one_module_and_only_field_pages_load_the_field_app():
     scripts = [str(c) for c in head_components() if c.tag == "script"]
     assert [s for s in scripts if "src:" in s] == [
         f'jsx("script",{{src:"{APP_MODULE}",type:"module"}},)'
     ]
+    # What the sign-in and office pages load: the service worker glue and sign-out.
+    assert set(module_graph(APP_MODULE, dynamic=False)) == {
+        "/khs_page.js",
+        "/khs_device.js",
+        "/khs_db.js",
+        "/khs_i18n.js",
+    }
+    # On a field page the entry imports the field app, which brings the rest.
     graph = module_graph(APP_MODULE)
     assert set(graph) == {
+        "/khs_page.js",
         "/khs_app.js",
         "/khs_device.js",
         "/khs_db.js",
@@ -111,7 +127,9 @@ def test_every_page_loads_one_module_whose_imports_bring_the_field_app():
         "/khs_views.js",
         "/khs_i18n.js",
     }
-    assert "/khs_db.js" in graph["/khs_store.js"] and "/khs_device.js" in graph["/khs_app.js"]
+    assert "/khs_app.js" in graph["/khs_page.js"] and "/khs_db.js" in graph["/khs_store.js"]
+    source = (ASSETS / "khs_page.js").read_text(encoding="utf-8")
+    assert "location.pathname" in source and "/field" in source
 
 
 def test_the_service_worker_precaches_every_module_the_app_imports(build):
