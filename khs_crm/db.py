@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import Session, create_engine
 
 from khs_crm.settings import get_settings
@@ -64,13 +64,27 @@ def _sqlite_write_lock(conn, cursor, statement: str, *_args) -> None:
         dbapi.execute("BEGIN IMMEDIATE")
 
 
-@lru_cache
 def get_engine() -> Engine:
     """Return the process-wide engine for the configured database."""
+    if _test_connection is not None:
+        return _test_connection  # type: ignore[return-value]
+    return _configured_engine()
+
+
+@lru_cache
+def _configured_engine() -> Engine:
     settings = get_settings()
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     return make_engine(settings.database_url)
+
+
+# Test seam (set only by the ``engine`` fixture in tests/conftest.py): a connection inside a
+# transaction the test rolls back, holding a SAVEPOINT. Every session the app opens on it
+# (``Session(get_engine())``) then joins through a SAVEPOINT of its own (SQLAlchemy's default
+# "conditional_savepoint"), so its commits and rollbacks behave as usual and nothing it
+# writes outlives the test.
+_test_connection: Connection | None = None
 
 
 @contextmanager
@@ -101,8 +115,8 @@ def end_after_error(session: Session, exc: BaseException) -> None:
 def ping(engine: Engine | None = None) -> bool:
     """Return True when the database answers a trivial query."""
     try:
-        with (engine or get_engine()).connect() as conn:
-            conn.execute(text("SELECT 1"))
+        with Session(engine or get_engine()) as session:  # an engine, or the tests' connection
+            session.execute(text("SELECT 1"))
         return True
     except Exception:
         return False

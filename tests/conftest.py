@@ -28,6 +28,7 @@ from sqlalchemy import Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from tests.support import databases  # noqa: E402
+from tests.support.prod_build import app_server  # noqa: E402, F401 (a fixture: e2e, security)
 
 PG_ADMIN_URL = os.environ.get("KHS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # pytest-xdist runs the suite in several processes: each gets its own Redis database (15, 14,
@@ -65,16 +66,46 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue(name)
 
 
+# Tests that need real commits, seen by other connections or threads, keep the slower way:
+# the tables are emptied before (and after) them. The marker says so, with the reason beside
+# it; two fixtures imply it: a photo upload (``uploads``, ``drained``) queues its thumbnail,
+# which the job queue's worker thread writes while the test goes on, and one connection must
+# never be used by two threads at once.
+REAL_COMMITS = "real_commits"
+_REAL_COMMIT_FIXTURES = {"uploads", "drained"}
+
+
+def needs_real_commits(request: pytest.FixtureRequest) -> bool:
+    node = request.node
+    return node.get_closest_marker(REAL_COMMITS) is not None or bool(
+        _REAL_COMMIT_FIXTURES & set(getattr(node, "fixturenames", ()))
+    )
+
+
 @pytest.fixture
-def engine(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The app's engine pointed at a clean test database (tables emptied before each test)."""
+def engine(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Engine]:
+    """The app's database for one test.
+
+    Ordinarily the test runs inside one transaction that is rolled back at its end: the
+    fixture yields that connection, and the app's ``get_engine()`` hands out the same one, so
+    every session (the test's, the API's, a page's) joins it through a SAVEPOINT and sees what
+    the others wrote. Tests marked ``real_commits`` (several connections or threads: locking,
+    lost updates, concurrency, crash recovery) get the real engine, tables emptied around them.
+    """
     monkeypatch.setenv("KHS_DATABASE_URL", db_url)
     databases.reset_caches()
     from khs_crm.db import get_engine
 
     eng = get_engine()
-    databases.empty_tables(eng)
-    yield eng
+    if needs_real_commits(request):
+        databases.empty_tables(eng)
+        yield eng
+        databases.empty_tables(eng)  # the rolled-back tests after it start from no rows
+    else:
+        with databases.rolled_back(eng) as conn:
+            yield conn  # type: ignore[misc]  # used as an engine: Session(engine), get_engine()
     databases.reset_caches()
 
 

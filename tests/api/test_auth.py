@@ -270,12 +270,14 @@ def _race(client, user) -> list[int]:
     return sorted(codes)
 
 
+@pytest.mark.real_commits  # two requests at once, on two threads
 def test_simultaneous_refreshes_exactly_one_wins_database(https_client, session):
     user = make_user(session)
     for _ in range(5):
         assert _race(https_client, user) == [200, 401]
 
 
+@pytest.mark.real_commits  # two requests at once, on two threads
 @pytest.mark.redis
 def test_simultaneous_refreshes_exactly_one_wins_redis(engine, session, redis_url):
     user = make_user(session)

@@ -13,6 +13,9 @@ from khs_crm.models import ActivityLog, Customer, Job, JobStatus
 from khs_crm.services.core.versioning import current_version
 from tests.support.factories import bearer
 
+# What a request really commits, read back on a connection of its own.
+pytestmark = pytest.mark.real_commits
+
 
 def _stored(engine, customer_id: uuid.UUID) -> tuple[Customer, int, int]:
     """The customer as committed, the change counter, and how many activity rows it has."""

@@ -31,6 +31,9 @@ from khs_crm.services.sync import pull as sync_pull
 from tests.support.api_app import api_app
 from tests.support.factories import bearer, make_job, make_user
 
+# Two requests at once, each on its own connection and thread: real commits.
+pytestmark = pytest.mark.real_commits
+
 PAIRS = 10
 
 

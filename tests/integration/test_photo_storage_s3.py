@@ -29,6 +29,9 @@ from tests.support import databases
 from tests.support.factories import bearer
 from tests.support.photo_files import GPS_IFD, HTML, image_bytes
 
+# Each upload queues its thumbnail, which the job queue's worker thread writes: real commits.
+pytestmark = pytest.mark.real_commits
+
 
 def _free_port() -> int:
     with socket.socket() as probe:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+
 import pytest
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Connection, Engine, make_url, text
 from sqlmodel import SQLModel
 
 import khs_crm.models  # noqa: F401
@@ -22,12 +25,12 @@ def reset_caches() -> None:
     from khs_crm import db, security, settings
     from khs_crm.integrations import redis, storage
 
-    if db.get_engine.cache_info().currsize:
-        db.get_engine().dispose()  # close the pool now, not at garbage collection
+    if db._configured_engine.cache_info().currsize:
+        db._configured_engine().dispose()  # close the pool now, not at garbage collection
 
     for cached in (
         settings.get_settings,
-        db.get_engine,
+        db._configured_engine,
         redis.get_redis,
         storage.get_storage,
         security.signing_keys,
@@ -35,12 +38,42 @@ def reset_caches() -> None:
         cached.cache_clear()
 
 
-def empty_tables(engine: Engine) -> None:
-    with engine.begin() as conn:
+def empty_tables(bind: Engine | Connection) -> None:
+    """Delete every row (the change counter back to 0): committed on an engine; inside the
+    test's transaction on the connection of a rolled-back test."""
+    with bind.begin() if isinstance(bind, Engine) else nullcontext(bind) as conn:
         for table in reversed(SQLModel.metadata.sorted_tables):
             if table.name not in KEEP_ROWS:
                 conn.execute(table.delete())
         conn.execute(text("UPDATE change_counter SET value = 0"))
+
+
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[Connection]:
+    """One connection inside a transaction that is rolled back at the end, lent to the app.
+
+    The connection holds a SAVEPOINT, so every ``Session`` bound to it (the test's, and the
+    app's through ``khs_crm.db.get_engine()``) opens a SAVEPOINT of its own: its commit
+    releases it, its rollback returns to it, and the outer rollback undoes all of them.
+    """
+    from khs_crm import db
+
+    with engine.connect() as conn:
+        outer = conn.begin()
+        conn.begin_nested()
+        db._test_connection = conn
+        try:
+            yield conn
+        finally:
+            db._test_connection = None
+            ended = not outer.is_active
+            outer.rollback()
+    if ended:  # something committed or closed it: rows may remain, so remove them now
+        empty_tables(engine)
+        pytest.fail(
+            "the test ended its rolled-back transaction (another thread or connection?): "
+            "mark it real_commits"
+        )
 
 
 def _admin_engine(admin_url: str) -> Engine:

@@ -6,7 +6,8 @@ from tests.support.factories import make_cast
 
 @pytest.fixture
 def pg_engine(postgres_url, monkeypatch):
-    """The app's engine on the per-run PostgreSQL database, tables emptied."""
+    """The app's engine on the per-run PostgreSQL database, committing for real (pushes and
+    pulls at once, a killed server): tables emptied before and after, as for ``real_commits``."""
     from khs_crm.db import get_engine
     from tests.support import databases
 
@@ -15,6 +16,7 @@ def pg_engine(postgres_url, monkeypatch):
     engine = get_engine()
     databases.empty_tables(engine)
     yield engine
+    databases.empty_tables(engine)
     databases.reset_caches()
 
 

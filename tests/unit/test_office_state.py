@@ -255,6 +255,7 @@ def test_no_handler_changes_data_for_anyone_but_the_office(session, world, who):
     assert snapshot(session) == before
 
 
+@pytest.mark.real_commits  # the photo's thumbnail job writes from its worker thread
 def test_the_same_handlers_do_change_data_for_the_office(session, world):
     """The role test above means something only if the handlers really write for the office."""
     cookie = signed_in(session, world.owner)
