@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.experimental.client_state import ClientStateVar
 from reflex_base.event import EventChain, EventHandler
 from reflex_base.vars.base import Var
-from reflex_base.vars.function import ArgsFunctionOperation
+from reflex_base.vars.function import ArgsFunctionOperation, FunctionVar
 
 from khs_crm.components.ui import banner, button, field
+
+NEAR_LIMIT = 0.8  # a counter shows from this share of a text field's limit
 
 
 def error_for(errors: Var, name: str) -> Var:
@@ -34,14 +37,61 @@ def input_field(
     return field(label, control, error=error, hint=hint)
 
 
-def textarea_field(
-    label: str, name: str, errors: Var | None = None, *, hint: str = "", **props: Any
-) -> rx.Component:
-    error = error_for(errors, name) if errors is not None else ""
-    control = rx.el.textarea(
-        name=name, id=props.pop("id", f"f-{name}"), class_name="input", **props
+def _counter(counter: ClientStateVar, epoch: Any, control_id: str, limit: int) -> rx.Component:
+    """How long the text is, shown once it is near ``limit`` (80%); red past it."""
+    seen = counter.value.to(list)
+    typed = rx.cond(seen[0].to(str) == Var.create(epoch).to(str), seen[1].to(int), 0)
+    return rx.cond(
+        typed >= int(limit * NEAR_LIMIT),
+        rx.el.span(
+            typed.to_string(),
+            f" of {limit:,} characters",
+            rx.cond(typed > limit, " (too long: shorten it)", ""),
+            id=f"{control_id}-count",
+            class_name=rx.cond(typed > limit, "field-count over", "field-count"),
+        ),
     )
-    return field(label, control, error=error, hint=hint)
+
+
+def _count_typing(counter: ClientStateVar, epoch: Any) -> Var:
+    """A change handler (given the text) that runs in the browser only: [epoch, length]."""
+    typed = Var("(text?.length ?? 0)", _var_type=int)
+    setter = counter.set.to(FunctionVar)
+    return ArgsFunctionOperation.create(("text",), setter.call(Var.create([epoch, typed])))
+
+
+def textarea_field(
+    label: str,
+    name: str,
+    errors: Var | None = None,
+    *,
+    hint: str = "",
+    limit: int | None = None,
+    epoch: Any = 0,
+    **props: Any,
+) -> rx.Component:
+    """A labelled text area; with ``limit``, a character counter appears near it.
+
+    No ``maxlength``: a longer paste is kept whole and the counter says how much to cut.
+    ``epoch``: a state value that changes when the form is emptied (its ``key``), so the
+    counter starts again with it."""
+    error = error_for(errors, name) if errors is not None else ""
+    control_id = props.pop("id", f"f-{name}")
+    counter = None
+    if limit is not None:
+        counter = ClientStateVar.create(f"khsCount_{control_id.replace('-', '_')}", default=[-1, 0])
+        props["on_change"] = _count_typing(counter, epoch)
+    control = rx.el.textarea(
+        name=name,
+        id=control_id,
+        class_name="input",
+        aria_invalid=rx.cond(error != "", "true", "false") if errors is not None else None,
+        **props,
+    )
+    labelled = field(label, control, error=error, hint=hint)
+    if counter is None or limit is None:
+        return labelled
+    return rx.fragment(labelled, _counter(counter, epoch, control_id, limit))
 
 
 def select_field(

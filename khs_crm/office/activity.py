@@ -21,6 +21,7 @@ from khs_crm.models import (
     User,
 )
 from khs_crm.office.views import status_label, when
+from khs_crm.services.core.activity import SYSTEM_FIELDS
 
 ENTITIES = ("customer", "job", "material", "note", "photo", "user")
 FIELD_NAMES = {
@@ -138,6 +139,7 @@ def _crew_change(change: dict[str, Any], labels: Labels) -> str:
 
 
 def _update(kind: str, name: str, changes: dict[str, Any], labels: Labels) -> str:
+    changes = {k: v for k, v in changes.items() if k not in SYSTEM_FIELDS} or changes
     if "purchased" in changes and set(changes) <= {"purchased", "purchased_at", "purchased_by"}:
         bought = _new(changes, "purchased")
         return f"marked {name} {'purchased' if bought else 'not purchased'}"
@@ -150,7 +152,7 @@ def _update(kind: str, name: str, changes: dict[str, Any], labels: Labels) -> st
             label = FIELD_NAMES.get(key, key.replace("_", " "))
             old, new = _short(key, pair[0]), _short(key, pair[1])
             return f"changed the {label} of {kind} {name} from {old} to {new}"
-    fields = [FIELD_NAMES.get(k, k.replace("_", " ")) for k in changes if k != "phone_digits"]
+    fields = [FIELD_NAMES.get(k, k.replace("_", " ")) for k in changes]
     return f"changed the {', '.join(fields)} of {kind} {name}"
 
 

@@ -12,9 +12,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_snake
 
+from khs_crm.models import Customer
 from khs_crm.office.limits import field_limits, refusal
 from khs_crm.office.views import company_tz, parse_id
-from khs_crm.services.core.errors import ValidationFailed
+from khs_crm.services.core.errors import ValidationFailed, error_details
+from khs_crm.services.customers.rules import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS
+from khs_crm.services.customers.schemas import CustomerCreate, CustomerUpdate
 from khs_crm.services.jobs.materials import MaterialChanges, MaterialCreate
 from khs_crm.services.jobs.notes import NoteCreate
 from khs_crm.services.jobs.service import JobCreate, JobUpdate
@@ -23,28 +26,83 @@ M = TypeVar("M", bound=BaseModel)
 MAX_LINES = 100
 
 
+# A customer's fields, in the words the customer form uses (the shared words in
+# office.limits name a material's fields: "name" there is what to buy).
+CUSTOMER_SAID = {
+    "name": "Enter the customer's name.",
+    "phone": (
+        f"Enter a phone number with {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits, "
+        "e.g. (512) 555-0101."
+    ),
+    "email": "Enter a whole email address, e.g. name@example.com.",
+}
+CUSTOMER_NOUNS = {"name": "the name", "address": "the address", "notes": "the notes"}
+CUSTOMER_FIELDS = ("name", "phone", "email", "address", "notes")
+
+
+def _customer_refusal(name: str, limits: dict[str, Any], error: dict[str, Any]) -> str:
+    if error.get("type") == "string_too_long" and "maxLength" in limits:
+        noun = CUSTOMER_NOUNS.get(name, "this")
+        return f"Shorten {noun} to {limits['maxLength']:,} characters or fewer."
+    return CUSTOMER_SAID.get(name) or error_details([error])[0]["message"]
+
+
 def _details(
-    exc: ValidationError, model: type[BaseModel], prefix: str = ""
+    exc: ValidationError, model: type[BaseModel], prefix: str = "", words: Any = refusal
 ) -> list[dict[str, str]]:
     limits = {to_snake(name): rule for name, rule in field_limits(model).items()}
     details = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
         name = to_snake(loc[0]) if loc else "form"
-        message = refusal(name, limits.get(name, {}), dict(err))
+        message = words(name, limits.get(name, {}), dict(err))
         details.append({"field": f"{prefix}{name}", "message": message})
     return details
 
 
-def checked(model: type[M], data: dict[str, Any], what: str, prefix: str = "") -> M:
-    """``model`` validated from ``data``; ValidationFailed naming each bad field."""
+def checked(
+    model: type[M], data: dict[str, Any], what: str, prefix: str = "", words: Any = refusal
+) -> M:
+    """``model`` validated from ``data``; ValidationFailed naming every bad field at once."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        details = _details(exc, model, prefix)
-        raise ValidationFailed(
-            f"Check the {what}: {details[0]['message']}", details=details
-        ) from exc
+        details = _details(exc, model, prefix, words)
+        first = details[0]["message"]
+        summary = first if len(details) == 1 else f"{len(details)} fields need a change."
+        raise ValidationFailed(f"Check the {what}: {summary}", details=details) from exc
+
+
+class Duplicate(BaseModel):
+    """A customer a new one may be the same as: "same phone", "same email" or both."""
+
+    id: str
+    name: str
+    matched: str
+
+
+def duplicate_of(customer: Customer, digits: str, email: str) -> Duplicate:
+    same = [
+        "phone" if digits and customer.phone_digits == digits else "",
+        "email" if email and customer.email.strip().lower() == email else "",
+    ]
+    return Duplicate(
+        id=str(customer.id),
+        name=customer.name,
+        matched="same " + " and ".join(w for w in same if w),
+    )
+
+
+def customer_create(form: dict[str, Any]) -> CustomerCreate:
+    """A new customer from the form: every field's problem at once, in the form's words."""
+    data = {name: str(form.get(name, "") or "") for name in CUSTOMER_FIELDS}
+    return checked(CustomerCreate, data, "customer", words=_customer_refusal)
+
+
+def customer_update(form: dict[str, Any]) -> CustomerUpdate:
+    """The customer's fields from the edit form (all of them: the form shows them all)."""
+    data = {name: str(form.get(name, "") or "") for name in CUSTOMER_FIELDS}
+    return checked(CustomerUpdate, data, "customer", words=_customer_refusal)
 
 
 def local_moment(raw: str) -> datetime | None:

@@ -77,3 +77,19 @@ def test_the_office_sets_a_workers_language_from_the_people_screen(session, cast
     assert next(r for r in state.rows if r.id == str(cast.worker_a.id)).language == "es"
     call(PeopleState.change_language, state, str(cast.owner.id), "es")  # an owner: not theirs
     assert state.error and session.get(User, cast.owner.id).language == "en"
+
+
+def test_making_someone_an_owner_asks_first(session, cast):
+    state = _people(session, cast.owner)
+    worker = str(cast.worker_a.id)
+    call(PeopleState.change_role, state, worker, "owner")
+    assert (state.dialog, state.target_name) == ("owner", cast.worker_a.name)
+    assert _account(session, cast.worker_a)[1] == "worker"  # nothing changed yet
+    call(PeopleState.close_dialog, state)
+    assert _account(session, cast.worker_a)[1] == "worker"
+    call(PeopleState.change_role, state, worker, "owner")
+    call(PeopleState.change_role, state, worker, "owner")  # the question's "Make owner"
+    assert _account(session, cast.worker_a)[1] == "owner"
+    assert state.dialog == "" and state.notice == f"{cast.worker_a.name} is now an owner."
+    call(PeopleState.change_role, state, str(cast.worker_b.id), "admin")  # no question
+    assert _account(session, cast.worker_b)[1] == "admin" and state.dialog == ""

@@ -25,7 +25,8 @@ def customer_form(
     on_cancel: Any,
     state: Any,
     values: Any = None,
-    submit: str = "Save customer",
+    submit: Any = "Save customer",
+    warning: rx.Component | None = None,
 ) -> rx.Component:
     """Name, phone, email, address and notes; each field shows the rule it broke."""
 
@@ -36,6 +37,7 @@ def customer_form(
         title,
         rx.el.form(
             form_error(state),
+            warning if warning is not None else rx.fragment(),
             input_field(
                 "Name",
                 "name",
@@ -61,7 +63,12 @@ def customer_form(
             ),
             input_field("Address", "address", state.field_errors, default_value=value("address")),
             textarea_field(
-                "Notes", "notes", state.field_errors, rows=3, default_value=value("notes")
+                "Notes",
+                "notes",
+                state.field_errors,
+                rows=3,
+                default_value=value("notes"),
+                limit=max_length(CustomerCreate, "notes"),
             ),
             form_actions(submit, on_cancel),
             on_submit=on_submit,

@@ -150,6 +150,29 @@ def _results() -> rx.Component:
     )
 
 
+def _duplicate(d: rx.Var) -> rx.Component:
+    return rx.el.li(
+        link("Open " + d.name, href="/customers/" + d.id, on_click=S.close_create),
+        " (",
+        d.matched,
+        ")",
+    )
+
+
+def _duplicates() -> rx.Component:
+    """Before adding someone twice: who already has this phone or email."""
+    return rx.cond(
+        S.duplicates.length() > 0,
+        rx.el.div(
+            rx.el.p(rx.el.strong("You may already have this customer.")),
+            rx.el.ul(rx.foreach(S.duplicates, _duplicate)),
+            rx.el.p("Open them instead, or press Add anyway to add a new customer."),
+            class_name="form-warning",
+            role="alert",
+        ),
+    )
+
+
 def _content() -> rx.Component:
     return rx.fragment(
         messages(S, unless=S.creating),
@@ -169,7 +192,8 @@ def _content() -> rx.Component:
             on_submit=S.create,
             on_cancel=S.close_create,
             state=S,
-            submit="Add customer",
+            submit=rx.cond(S.duplicates.length() > 0, "Add anyway", "Add customer"),
+            warning=_duplicates(),
         ),
     )
 

@@ -5,21 +5,33 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.forms import confirm, form_actions, form_error, messages, modal
+from khs_crm.components.forms import (
+    confirm,
+    form_actions,
+    form_error,
+    messages,
+    modal,
+    textarea_field,
+)
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import call_link, external, link
 from khs_crm.components.pager import pager
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import button, card, empty_state
+from khs_crm.office.limits import max_length
 from khs_crm.pages.office.activity import activity_list
 from khs_crm.pages.office.job_form import job_fields
 from khs_crm.pages.office.job_materials import materials_card
 from khs_crm.pages.office.job_photos import photos_card
+from khs_crm.services.jobs.notes import NoteCreate
 from khs_crm.state.office.job import JobState
 from khs_crm.state.office.job_activity import JobActivityState
 
 S = JobState
 A = JobActivityState
+
+
+NOTE_LIMIT = max_length(NoteCreate, "body")
 
 
 def _site() -> rx.Component:
@@ -131,11 +143,19 @@ def _note(n: rx.Var) -> rx.Component:
 def _notes() -> rx.Component:
     return card(
         rx.el.form(
-            rx.el.label("New note", html_for="note-body", class_name="field-label"),
-            rx.el.textarea(name="body", id="note-body", rows=2, class_name="input", required=True),
+            textarea_field(
+                "New note",
+                "body",
+                A.field_errors,
+                id="note-body",
+                rows=2,
+                limit=NOTE_LIMIT,
+                epoch=A.notes_added,
+            ),
             rx.el.button("Add note", type="submit", class_name="btn btn-secondary"),
             on_submit=A.add_note,
-            reset_on_submit=True,
+            # emptied (a new form) once the note is added; a refused note stays as typed
+            key=A.notes_added,
             class_name="stack-form",
             aria_label="Add a note",
         ),

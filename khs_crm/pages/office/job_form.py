@@ -56,7 +56,12 @@ def job_fields(errors: rx.Var, values: Any = None, address: Any = "") -> rx.Comp
             class_name="form-row",
         ),
         textarea_field(
-            "Description", "description", errors, rows=3, default_value=value("description")
+            "Description",
+            "description",
+            errors,
+            rows=3,
+            default_value=value("description"),
+            limit=max_length(JobCreate, "description"),
         ),
     )
 

@@ -211,6 +211,17 @@ def _content() -> rx.Component:
             on_confirm=S.deactivate,
             on_cancel=S.close_dialog,
         ),
+        confirm(
+            "Make this person an owner?",
+            "An owner can do everything: delete customers and jobs, see every price, and "
+            "add, change or deactivate anyone, other owners included. Make "
+            + S.target_name
+            + " an owner?",
+            open=S.dialog == "owner",
+            confirm_text="Make owner",
+            on_confirm=S.change_role(S.target_id, "owner"),
+            on_cancel=S.close_dialog,
+        ),
         link_dialogs(S),
     )
 

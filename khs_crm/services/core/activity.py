@@ -28,6 +28,16 @@ class JobPart(Protocol):
 
 
 JOB_PARTS: dict[str, type[JobPart]] = {"material": Material, "note": JobNote, "photo": Photo}
+# Fields only the system keeps (where a file is stored, its thumbnail, a search key): a
+# change to nothing else is housekeeping, kept in the log but out of people's timelines.
+SYSTEM_FIELDS = frozenset(
+    {"storage_key", "thumbnail_key", "thumbnail_status", "content_sha256", "phone_digits"}
+)
+
+
+def is_housekeeping(changes: Mapping[str, Any] | None) -> bool:
+    """True for a change that touches system fields only (see SYSTEM_FIELDS)."""
+    return bool(changes) and set(changes or {}) <= SYSTEM_FIELDS
 
 
 def _jsonable(value: Any) -> Any:
@@ -93,7 +103,8 @@ def record(
     """Add one activity row to the caller's transaction.
 
     ``changes`` is ``{field: {"old", "new"}}`` (see ``created`` and ``diff``); ``job_id``
-    defaults to the job the row belongs to. Raises ValueError for an unknown action or a
+    defaults to the job the row belongs to. An update of system fields only is recorded as
+    housekeeping. Raises ValueError for an unknown action or a
     change in another shape: both are programming errors.
     """
     row = ActivityLog(
@@ -104,6 +115,8 @@ def record(
         action=parse_action(action),
         changes=_checked_changes(changes),
     )
+    if row.action == ActivityAction.update and is_housekeeping(row.changes):
+        row.action = ActivityAction.housekeeping
     session.add(row)
     return row
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
 
 from khs_crm.models import ActivityAction, Customer, User
 from khs_crm.models.base import new_id, utcnow
@@ -27,6 +28,7 @@ __all__ = [
     "delete_customer",
     "get_customer",
     "list_customers",
+    "possible_duplicates",
     "search_customers",
     "update_customer",
 ]
@@ -142,3 +144,26 @@ def delete_customer(
     soft_delete(session, customer, actor=actor, entity=ENTITY)
     session.flush()
     return customer
+
+
+def possible_duplicates(
+    session: Session, *, phone: str, email: str, actor: User, limit: int = 3
+) -> list[Customer]:
+    """Live customers with the same phone number (its digits) or email (any case) as a new
+    one would have, by name: the office is warned before adding someone twice."""
+    require_office(actor, "add customers")
+    digits, address = digits_of(phone or ""), (email or "").strip().lower()
+    same = []
+    if digits:
+        same.append(col(Customer.phone_digits) == digits)
+    if address:
+        same.append(func.lower(col(Customer.email)) == address)
+    if not same:
+        return []
+    query = (
+        select(Customer)
+        .where(col(Customer.deleted_at).is_(None), or_(*same))
+        .order_by(col(Customer.name), col(Customer.id))
+        .limit(limit)
+    )
+    return list(session.exec(query).all())

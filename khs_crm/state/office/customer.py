@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from khs_crm.office.activity import ActivityRow
+from khs_crm.office.forms import customer_update
 from khs_crm.office.jobs import JobRow, customer_jobs
 from khs_crm.office.timelines import customer_timeline
 from khs_crm.office.views import CustomerView, customer_for, parse_id
@@ -14,7 +15,6 @@ from khs_crm.services.core.errors import NotFound, PreconditionFailed
 from khs_crm.services.customers import service as customers
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import ConfirmDelete, EditDialog, Feedback, clean_page, path_id
-from khs_crm.state.office.customers import _fields
 
 STALE = (
     "Someone else changed this customer while you were editing. Their changes are shown "
@@ -80,7 +80,7 @@ class CustomerState(ConfirmDelete, EditDialog, Feedback, AuthState):
             customers.update_customer(
                 session,
                 customer_id=parse_id(self.customer.id, "customer"),
-                changes=_fields(form),
+                changes=customer_update(form),
                 actor=user,
                 expected_version=self.customer.version,
             )

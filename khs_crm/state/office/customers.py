@@ -6,10 +6,12 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.office.forms import Duplicate, customer_create, duplicate_of
 from khs_crm.office.views import CustomerRow, Problem, customers_page
 from khs_crm.services.core.errors import ServiceError
 from khs_crm.services.customers import csv_transfer as customer_csv
 from khs_crm.services.customers import service as customers
+from khs_crm.services.customers.rules import digits_of
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
 
@@ -27,6 +29,8 @@ class CustomersState(Feedback, AuthState):
     loaded: bool = False
     creating: bool = False
     import_report: list[Problem] = []
+    duplicates: list[Duplicate] = []
+    _add_anyway: str = ""  # the phone digits|email the office chose to add all the same
 
     @rx.event
     def load(self):
@@ -62,20 +66,33 @@ class CustomersState(Feedback, AuthState):
     @rx.event
     def open_create(self):
         self._clear()
-        self.creating = True
+        self.creating, self.duplicates, self._add_anyway = True, [], ""
 
     @rx.event
     def close_create(self):
         self._clear()
-        self.creating = False
+        self.creating, self.duplicates, self._add_anyway = False, [], ""
 
     @rx.event
     def create(self, form: dict[str, Any]):
         return self._run(self._create, form)
 
     def _create(self, session, user, form: dict[str, Any]):
-        customer = customers.create_customer(session, data=_fields(form), actor=user)
-        self.creating = False
+        """Add the customer; first, if their phone or email is already someone's, say who
+        (sent again unchanged, the form adds them anyway)."""
+        item = customer_create(form)
+        same = (digits_of(item.phone), item.email.strip().lower())
+        self.duplicates = []
+        if same != ("", "") and "|".join(same) != self._add_anyway:
+            found = customers.possible_duplicates(
+                session, phone=item.phone, email=item.email, actor=user
+            )
+            self.duplicates = [duplicate_of(c, *same) for c in found]
+            if self.duplicates:
+                self._add_anyway = "|".join(same)
+                return None
+        customer = customers.create_customer(session, data=item, actor=user)
+        self.creating, self._add_anyway = False, ""
         return rx.redirect(f"/customers/{customer.id}")
 
     @rx.event
@@ -106,7 +123,3 @@ class CustomersState(Feedback, AuthState):
     @rx.event
     def rejected(self, _files: list[dict[str, Any]]):
         self.error = "That file can't be imported: choose one .csv file of at most 5 MB."
-
-
-def _fields(form: dict[str, Any]) -> dict[str, str]:
-    return {k: str(form.get(k, "")) for k in ("name", "phone", "email", "address", "notes")}

@@ -27,6 +27,7 @@ def job_id_of(state: rx.State) -> str:
 
 class JobActivityState(Feedback, AuthState):
     notes: list[NoteRow] = []
+    notes_added: int = 0  # the note form's key: a new (empty) form after each added note
     notes_page: int = 1
     notes_pages: int = 0
     timeline: list[ActivityRow] = []
@@ -75,5 +76,6 @@ class JobActivityState(Feedback, AuthState):
         job_id = parse_id(job_id_of(self), "job")
         notes.add_note(session, job_id=job_id, data=note_create(form), actor=user)
         self.notes_page = self.timeline_page = 1
+        self.notes_added += 1
         self._fetch(session, user)
         self.notice = "Note added."

@@ -31,7 +31,7 @@ class PeopleState(CalendarLinks, Feedback, AuthState):
     adding: bool = False
     target_id: str = ""
     target_name: str = ""
-    dialog: str = ""  # "" | "password" | "deactivate"
+    dialog: str = ""  # "" | "password" | "deactivate" | "owner"
 
     @rx.event
     def load(self):
@@ -78,7 +78,17 @@ class PeopleState(CalendarLinks, Feedback, AuthState):
 
     @rx.event
     def change_role(self, user_id: str, role: str):
-        return self._run(self._update, user_id, {"role": role}, "Role changed.")
+        """Change a role. Making someone an owner (as strong as deleting) asks first: the
+        confirmation sends the same change again while its question is open."""
+        if role == "owner" and (self.dialog, self.target_id) != ("owner", user_id):
+            return self._run(self._ask_owner, user_id)
+        note = f"{self.target_name} is now an owner." if role == "owner" else "Role changed."
+        return self._run(self._update, user_id, {"role": role}, note)
+
+    def _ask_owner(self, _session, _user, user_id: str) -> None:
+        names = {row.id: row.name for row in self.rows}
+        self.dialog, self.target_id = "owner", user_id
+        self.target_name = names.get(user_id, "this person")
 
     @rx.event
     def change_language(self, user_id: str, language: str):
