@@ -1,7 +1,7 @@
 """money: company settings, estimates, invoices, their lines, payments, document numbers;
-materials gain unit_cost
+materials' unit costs
 
-New tables (plain CREATE TABLE) and one added column, so the search triggers of 0003 stay intact.
+New tables only (plain CREATE TABLE), so the search triggers of 0003 stay intact.
 
 Revision ID: 0011
 Revises: 0010
@@ -209,10 +209,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_payments_invoice_id"), ["invoice_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_payments_received_at"), ["received_at"], unique=False)
 
-    with op.batch_alter_table("materials", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("unit_cost", sa.Numeric(precision=12, scale=2), nullable=True)
-        )
+    op.create_table(
+        "material_costs",
+        sa.Column("material_id", sa.Uuid(), nullable=False),
+        sa.Column("unit_cost", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("updated_at", khs_crm.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["material_id"], ["materials.id"]),
+        sa.PrimaryKeyConstraint("material_id"),
+    )
     counters = sa.table(
         "document_counters", sa.column("kind", sa.String), sa.column("value", sa.Integer)
     )
@@ -220,8 +224,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("materials", schema=None) as batch_op:
-        batch_op.drop_column("unit_cost")
+    op.drop_table("material_costs")
 
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_payments_received_at"))

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import Field
+from pydantic.config import JsonDict
 
 from khs_crm.api.deps import IfMatch, OfficeUser, SessionDep
 from khs_crm.api.envelope import ok
@@ -39,10 +40,10 @@ from khs_crm.services.money.documents import money_text, number_text
 from khs_crm.services.money.estimates import status_of
 from khs_crm.services.money.invoices import is_overdue
 from khs_crm.services.money.schemas import CompanyUpdate, UnitCostIn
-from khs_crm.services.money.units import set_unit_cost
+from khs_crm.services.money.units import set_unit_cost, unit_costs
 
 router = APIRouter(tags=["money"])
-AMOUNT = {"examples": ["1234.50"], "pattern": r"^-?[0-9]+\.[0-9]{2}$"}
+AMOUNT: JsonDict = {"examples": ["1234.50"], "pattern": r"^-?[0-9]+\.[0-9]{2}$"}
 
 
 def Amount() -> Any:  # noqa: N802 (a field maker, read as a type)
@@ -263,17 +264,17 @@ def _company_json(company: CompanySettings) -> dict[str, Any]:
     }
 
 
-def _cost_json(material: Material) -> dict[str, Any]:
+def _cost_json(material: Material, unit_cost: Decimal | None) -> dict[str, Any]:
     cost = None
-    if material.unit_cost is not None:
-        cost = summary.rules.line_amount(Decimal(str(material.quantity)), material.unit_cost)
+    if unit_cost is not None:
+        cost = summary.rules.line_amount(Decimal(str(material.quantity)), unit_cost)
     return {
         "id": str(material.id),
         "jobId": str(material.job_id),
         "name": material.name,
         "quantity": material.quantity,
         "unit": material.unit,
-        "unitCost": money_text(material.unit_cost),
+        "unitCost": money_text(unit_cost),
         "cost": money_text(cost),
     }
 
@@ -333,7 +334,9 @@ def job_money(job_id: uuid.UUID, user: OfficeUser, session: SessionDep) -> JSONR
 )
 def material_costs(job_id: uuid.UUID, user: OfficeUser, session: SessionDep) -> JSONResponse:
     """The job's materials with what each costs the company (office only)."""
-    return ok([_cost_json(m) for m in list_materials(session, job_id=job_id, user=user)])
+    materials = list_materials(session, job_id=job_id, user=user)
+    costs = unit_costs(session, [m.id for m in materials])
+    return ok([_cost_json(m, costs.get(m.id)) for m in materials])
 
 
 @router.put(
@@ -346,8 +349,8 @@ def change_unit_cost(
 ) -> JSONResponse:
     """Set what the company pays per unit of a material (null: unknown); logged."""
     material = get_visible_material(session, material_id=material_id, user=user)
-    set_unit_cost(session, material=material, unit_cost=body.unit_cost, actor=user)
-    return ok(_cost_json(material))
+    cost = set_unit_cost(session, material=material, unit_cost=body.unit_cost, actor=user)
+    return ok(_cost_json(material, cost))
 
 
 def _download(chunks: Any, name: str) -> StreamingResponse:
@@ -359,7 +362,9 @@ def _download(chunks: Any, name: str) -> StreamingResponse:
     )
 
 
-CSV = {200: {"content": {"text/csv": {}}, "description": "CSV download"}}
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "CSV download"}
+}
 
 
 @router.get(

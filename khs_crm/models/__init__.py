@@ -16,6 +16,7 @@ from khs_crm.models.money import (
     InvoiceKind,
     InvoiceStatus,
     LineKind,
+    MaterialCost,
     Payment,
     PaymentMethod,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "LineKind",
     "Material",
     "MaterialBase",
+    "MaterialCost",
     "Payment",
     "PaymentMethod",
     "Photo",

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated
 
 import pydantic
-from sqlalchemy import Numeric
 from sqlmodel import Field, SQLModel
 
 from khs_crm.models.base import Syncable, UTCDateTime, new_id
@@ -39,5 +37,3 @@ class Material(MaterialBase, Syncable, table=True):
     purchased: bool = Field(default=False, index=True)
     purchased_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     purchased_by: uuid.UUID | None = Field(default=None, foreign_key="users.id")
-    # What the company pays per unit (money: office only, never sent to the field app).
-    unit_cost: Decimal | None = Field(default=None, sa_type=Numeric(12, 2))

@@ -165,3 +165,14 @@ class Payment(SQLModel, table=True):
     reference: str = Field(default="", max_length=200)
     created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = ts_field()
+
+
+class MaterialCost(SQLModel, table=True):
+    """What the company pays per unit of a material: beside the material, not on it, so the
+    synced row (and so every phone) never holds a cost."""
+
+    __tablename__ = "material_costs"
+
+    material_id: uuid.UUID = Field(foreign_key="materials.id", primary_key=True)
+    unit_cost: Decimal = Field(sa_type=MONEY)
+    updated_at: datetime = ts_field()

@@ -18,7 +18,6 @@ from khs_crm.models.base import utcnow
 from khs_crm.services.core import activity
 from khs_crm.services.core.errors import ValidationFailed
 from khs_crm.services.money import rules
-from khs_crm.services.money.schemas import ItemLine
 from khs_crm.settings import get_settings
 
 Document = Estimate | Invoice
@@ -54,12 +53,11 @@ def lines_of(session: Session, doc: Document) -> list[DocumentLine]:
     return list(session.exec(query).all())
 
 
-def replace_lines(
-    session: Session, doc: Document, lines: Sequence[ItemLine | DocumentLine]
-) -> list[DocumentLine]:
-    """Put these lines on the document in place of its old ones; amounts per the rules."""
+def replace_lines(session: Session, doc: Document, lines: Sequence[Any]) -> list[DocumentLine]:
+    """Put these lines on the document in place of its old ones; amounts per the rules.
+    A line is anything with a line's fields (an ``ItemLine``, a ``DocumentLine``, a share)."""
     owner = col(DocumentLine.estimate_id if isinstance(doc, Estimate) else DocumentLine.invoice_id)
-    session.exec(delete(DocumentLine).where(owner == doc.id))  # type: ignore[call-overload]
+    session.exec(delete(DocumentLine).where(owner == doc.id))
     rows = []
     for position, line in enumerate(lines):
         row = DocumentLine(

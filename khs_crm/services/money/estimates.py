@@ -32,6 +32,7 @@ from khs_crm.services.jobs import workflow
 from khs_crm.services.money import documents, numbering, rules
 from khs_crm.services.money.company import get_company
 from khs_crm.services.money.schemas import EstimateCreate, EstimateIn, ItemLine
+from khs_crm.services.money.units import unit_costs
 
 MIN_QUANTITY = Decimal("0.001")
 
@@ -75,6 +76,7 @@ def _material_lines(session: Session, job_id: uuid.UUID) -> list[ItemLine]:
         .where(Material.job_id == job_id, col(Material.deleted_at).is_(None))
         .order_by(col(Material.created_at), col(Material.id))
     ).all()
+    costs = unit_costs(session, [m.id for m in materials])
     return [
         ItemLine(
             kind="material",
@@ -83,7 +85,7 @@ def _material_lines(session: Session, job_id: uuid.UUID) -> list[ItemLine]:
                 MIN_QUANTITY, Decimal(str(m.quantity)).quantize(MIN_QUANTITY, ROUND_HALF_UP)
             ),
             unit=m.unit,
-            unit_price=m.unit_cost if m.unit_cost is not None else Decimal("0"),
+            unit_price=costs.get(m.id, Decimal("0")),
             taxable=True,
         )
         for m in materials

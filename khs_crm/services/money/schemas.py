@@ -42,7 +42,7 @@ _SAID = {
 }
 
 
-def _decimal_text(pattern: str, example: str) -> Any:
+def _reader(pattern: str) -> BeforeValidator:
     """A Decimal that arrives as a string matching ``pattern`` (a JSON number: refused)."""
 
     def read(value: Any) -> Any:
@@ -52,8 +52,11 @@ def _decimal_text(pattern: str, example: str) -> Any:
             raise ValueError(_SAID[pattern])
         return Decimal(value)
 
-    schema = {"type": "string", "pattern": pattern, "examples": [example]}
-    return Annotated[Decimal, BeforeValidator(read), WithJsonSchema(schema)]
+    return BeforeValidator(read)
+
+
+def _text(pattern: str, example: str) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": pattern, "examples": [example]})
 
 
 def _prefix(value: Any) -> Any:
@@ -65,12 +68,12 @@ def _prefix(value: Any) -> Any:
 Prefix = Annotated[
     str, BeforeValidator(_prefix), WithJsonSchema({"type": "string", "pattern": PREFIX})
 ]
-Quantity = _decimal_text(QUANTITY, "3")
-Price = _decimal_text(PRICE, "19.99")
-SignedPrice = _decimal_text(SIGNED_PRICE, "-50.00")
-PaymentAmount = _decimal_text(PAYMENT, "1234.50")
-Rate = _decimal_text(RATE, "8.25")
-Share = _decimal_text(SHARE, "30")
+Quantity = Annotated[Decimal, _reader(QUANTITY), _text(QUANTITY, "3")]
+Price = Annotated[Decimal, _reader(PRICE), _text(PRICE, "19.99")]
+SignedPrice = Annotated[Decimal, _reader(SIGNED_PRICE), _text(SIGNED_PRICE, "-50.00")]
+PaymentAmount = Annotated[Decimal, _reader(PAYMENT), _text(PAYMENT, "1234.50")]
+Rate = Annotated[Decimal, _reader(RATE), _text(RATE, "8.25")]
+Share = Annotated[Decimal, _reader(SHARE), _text(SHARE, "30")]
 Description = Annotated[str, Field(max_length=500)]
 Unit = Annotated[str, Field(max_length=40)]
 Notes = Annotated[str, Field(max_length=5000)]

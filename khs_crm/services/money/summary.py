@@ -10,7 +10,15 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from khs_crm.models import Estimate, EstimateStatus, Invoice, InvoiceStatus, Material, User
+from khs_crm.models import (
+    Estimate,
+    EstimateStatus,
+    Invoice,
+    InvoiceStatus,
+    Material,
+    MaterialCost,
+    User,
+)
 from khs_crm.services.core.access import get_visible_job
 from khs_crm.services.money import rules
 
@@ -54,15 +62,10 @@ def job_money(session: Session, *, job_id: uuid.UUID, user: User) -> JobMoney:
     invoiced = _sum(session, Invoice.total, *billed)
     paid = _sum(session, Invoice.paid, *billed)
     materials = session.exec(
-        select(Material.quantity, Material.unit_cost).where(
-            col(Material.job_id) == job_id,
-            col(Material.deleted_at).is_(None),
-            col(Material.unit_cost).is_not(None),
-        )
+        select(col(Material.quantity), col(MaterialCost.unit_cost))
+        .join(MaterialCost, col(MaterialCost.material_id) == Material.id)
+        .where(col(Material.job_id) == job_id, col(Material.deleted_at).is_(None))
     ).all()
-    cost = sum(
-        (rules.line_amount(Decimal(str(q)), Decimal(c)) for q, c in materials if c is not None),
-        rules.ZERO,
-    )
+    cost = sum((rules.line_amount(Decimal(str(q)), Decimal(c)) for q, c in materials), rules.ZERO)
     revenue = value_net if latest is not None else invoiced - _sum(session, Invoice.tax, *billed)
     return JobMoney(latest, value, invoiced, paid, invoiced - paid, cost, revenue - cost)

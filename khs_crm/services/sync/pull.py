@@ -113,16 +113,12 @@ def _records(session: Session, query) -> list[SimpleNamespace]:
     return [SimpleNamespace(**dict(zip(keys, row, strict=True))) for row in result]
 
 
-# Never read for a device: the merge's bookkeeping (a JSON document to decode per row), and
-# money (a material's unit cost), which no phone receives, whoever holds it.
-NOT_PULLED = frozenset({"field_versions", "unit_cost"})
-
-
 def _rows(model: type) -> Select[Any]:
-    """A query for a table's rows as the REST shape needs them: without ``NOT_PULLED``."""
+    """A query for a table's rows as the REST shape needs them: without ``field_versions``
+    (the merge's bookkeeping, never sent, a JSON document to decode per row)."""
     # SQLModel's stubs do not declare __table__, which every table=True class has.
     table: Table = model.__table__  # type: ignore[attr-defined]
-    return select_rows(*(column for column in table.c if column.name not in NOT_PULLED))
+    return select_rows(*(column for column in table.c if column.name != "field_versions"))
 
 
 def _source(session: Session, query, limit: int, expand) -> Source:
