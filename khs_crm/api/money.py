@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import Field
 from pydantic.config import JsonDict
 
-from khs_crm.api.deps import IfMatch, OfficeUser, SessionDep
+from khs_crm.api.deps import OfficeUser, SessionDep
 from khs_crm.api.envelope import ok
 from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
 from khs_crm.api.schemas import CamelModel, Envelope
@@ -285,16 +285,11 @@ def read_company(user: OfficeUser, session: SessionDep) -> JSONResponse:
     return ok(_company_json(company_service.get_company(session)))
 
 
-@router.put(
-    "/company", response_model=Envelope[CompanyOut], responses=errors(*WRITE, *BODY, 404, 412)
-)
-def change_company(
-    body: CompanyUpdate, user: OfficeUser, session: SessionDep, expected: IfMatch
-) -> JSONResponse:
-    """Change the company's settings (owner only: an admin gets 403)."""
-    company = company_service.update_company(
-        session, data=body, actor=user, expected_version=expected
-    )
+@router.put("/company", response_model=Envelope[CompanyOut], responses=errors(*WRITE, *BODY, 404))
+def change_company(body: CompanyUpdate, user: OfficeUser, session: SessionDep) -> JSONResponse:
+    """Change the company's settings (owner only: an admin gets 403); the fields sent, the
+    rest stay."""
+    company = company_service.update_company(session, data=body, actor=user)
     return ok(_company_json(company))
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, Strict, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
 from khs_crm.i18n import N_
 from khs_crm.models.money import InvoiceKind, PaymentMethod
@@ -74,9 +75,30 @@ SignedPrice = Annotated[Decimal, _reader(SIGNED_PRICE), _text(SIGNED_PRICE, "-50
 PaymentAmount = Annotated[Decimal, _reader(PAYMENT), _text(PAYMENT, "1234.50")]
 Rate = Annotated[Decimal, _reader(RATE), _text(RATE, "8.25")]
 Share = Annotated[Decimal, _reader(SHARE), _text(SHARE, "30")]
-Description = Annotated[str, Field(max_length=500)]
-Unit = Annotated[str, Field(max_length=40)]
-Notes = Annotated[str, Field(max_length=5000)]
+
+
+def _at_most(limit: int) -> BeforeValidator:
+    """The length as sent, before the text is trimmed (the schema's maxLength counts it so)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > limit:
+            raise PydanticCustomError(
+                "string_too_long",
+                "String should have at most {max_length} characters",
+                {"max_length": limit},
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+Description = Annotated[str, _at_most(500), Field(max_length=500)]
+Unit = Annotated[str, _at_most(40), Field(max_length=40)]
+Notes = Annotated[str, _at_most(5000), Field(max_length=5000)]
+Name = Annotated[str, _at_most(200), Field(max_length=200)]
+Address = Annotated[str, _at_most(500), Field(max_length=500)]
+Phone = Annotated[str, _at_most(40), Field(max_length=40)]
+Reference = Annotated[str, _at_most(200), Field(max_length=200)]
 StrictBool = Annotated[bool, Strict()]
 Days = Annotated[int, Strict(), Field(ge=0, le=3650)]
 
@@ -158,7 +180,7 @@ class PaymentIn(InputModel):
     amount: PaymentAmount
     method: PaymentMethod
     received_at: datetime | None = None
-    reference: Annotated[str, Field(max_length=200)] = ""
+    reference: Reference = ""
 
     _not_null = field_validator("amount", "method", "reference")(classmethod(not_null))
 
@@ -166,9 +188,9 @@ class PaymentIn(InputModel):
 class CompanyUpdate(InputModel):
     """A change to the company's settings (owner only); fields left out stay."""
 
-    name: Annotated[str, Field(max_length=200)] | None = None
-    address: Annotated[str, Field(max_length=500)] | None = None
-    phone: Annotated[str, Field(max_length=40)] | None = None
+    name: Name | None = None
+    address: Address | None = None
+    phone: Phone | None = None
     default_tax_rate: Rate | None = None
     estimate_valid_days: Days | None = None
     payment_terms_days: Days | None = None
