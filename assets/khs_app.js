@@ -7,7 +7,7 @@
 import * as device from "./khs_device.js";
 import { open as openDb } from "./khs_db.js";
 import { createStore } from "./khs_store.js";
-import { createSync } from "./khs_sync.js";
+import { SYNC_HEADERS, createSync, pullUrl } from "./khs_sync.js";
 import * as i18n from "./khs_i18n.js";
 import { checkChanges, createViews } from "./khs_views.js";
 const { t } = i18n;
@@ -85,7 +85,8 @@ function render(name) {
   const setter = setters.get(name);
   if (!setter || !screens[name]) return;
   const value = screens[name](app.store ? app.store.mem : EMPTY, context());
-  if (name === "status" && app.error) Object.assign(value, { showBanner: true, bannerText: app.error });
+  // What could not be done on this screen (saving, a photo): said in red until the next screen.
+  if (name === "status" && app.error) Object.assign(value, { showBanner: true, bannerText: app.error, bannerKind: "attention", bannerLink: false });
   setter(value);
 }
 
@@ -161,6 +162,13 @@ function afterEdit() {
   }
 }
 
+// The first page of changes, asked for on a cold start (nothing on this phone yet) together
+// with "who am I", so the jobs arrive one round trip sooner. A worker's scope: for anyone
+// else the loop asks again with theirs.
+const FIRST_PAGE = 500;
+/** @type {{ url: string, response: Promise<import("./khs_sync.js").Answer> } | null} */
+let early = null;
+
 /** Open this user's data on the phone and start syncing it. @param {User} user */
 async function start(user) {
   const db = await openDb(user.id, indexedDB);
@@ -188,6 +196,8 @@ async function start(user) {
     lockName: "khs-sync-" + user.id,
     isOnline: () => navigator.onLine,
     onUnauthorized: toLogin,
+    pageSize: FIRST_PAGE,
+    early: views.roleOf(user) === "office" ? null : early,
     onState(state, detail) {
       app.syncState = state;
       app.syncDetail = detail;
@@ -218,6 +228,11 @@ async function whoAmI() {
 async function boot() {
   const asking = whoAmI(); // in parallel with opening the device's data
   const last = device.lastUser();
+  if (!last) {
+    const url = pullUrl(0, FIRST_PAGE, "all");
+    early = { url, response: fetch(url, { credentials: "same-origin", headers: SYNC_HEADERS }) };
+    early.response.catch(() => {}); // offline: the loop asks again, and says so
+  }
   if (last) await start(last).catch((err) => console.error("khs: local data", err));
   const me = await asking;
   // Signed out while the server answers: the page's own session check (Reflex on_load)

@@ -29,6 +29,15 @@ export class SyncError extends Error {
   }
 }
 
+/** The URL of one page of changes (the first pull of a cold start asks for it early, khs_app.js).
+ * @param {number} cursor @param {number} pageSize @param {"all" | "week"} scope */
+export function pullUrl(cursor, pageSize, scope) {
+  return `/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${pageSize}&scope=${scope}`;
+}
+
+/** What every call to /api/sync sends besides its body. */
+export const SYNC_HEADERS = { "X-KHS-CSRF": "1" };
+
 /** The server's sentence for a refusal. @param {Answer} res @returns {Promise<string>} */
 async function errorMessage(res) {
   try {
@@ -63,6 +72,8 @@ function asSyncError(err) {
  * @param {number} [options.batchSize]
  * @param {number} [options.pageSize]
  * @param {number} [options.lockWaitMs]
+ * @param {{ url: string, response: Promise<Answer> } | null} [options.early] a request already
+ *   made for one of the calls (the first page of a cold start): its answer is used once
  */
 export function createSync({
   store,
@@ -82,6 +93,7 @@ export function createSync({
   batchSize = 100,
   pageSize = 500,
   lockWaitMs = 10000,
+  early = null,
 }) {
   /** @type {SyncState} */
   let state = "idle";
@@ -106,12 +118,18 @@ export function createSync({
   async function call(method, url, body) {
     let res;
     try {
-      res = await fetch(url, {
-        method,
-        credentials: "same-origin",
-        headers: body ? { "Content-Type": "application/json", "X-KHS-CSRF": "1" } : { "X-KHS-CSRF": "1" },
-        body: body ? JSON.stringify(body) : undefined,
-      });
+      if (early && method === "GET" && url === early.url) {
+        const asked = early.response;
+        early = null; // used once: a retry asks again
+        res = await asked;
+      } else {
+        res = await fetch(url, {
+          method,
+          credentials: "same-origin",
+          headers: body ? { "Content-Type": "application/json", ...SYNC_HEADERS } : SYNC_HEADERS,
+          body: body ? JSON.stringify(body) : undefined,
+        });
+      }
     } catch {
       throw new SyncError(t("No connection to the office."), { retry: true, kind: "network" });
     }
@@ -207,9 +225,8 @@ export function createSync({
   async function pull() {
     for (;;) {
       const cursor = store.mem.meta.cursor || 0;
-      const query = `cursor=${encodeURIComponent(cursor)}&limit=${pageSize}&scope=${scope}`;
       /** @type {Pulled} */
-      const data = await call("GET", `/api/sync/pull?${query}`);
+      const data = await call("GET", pullUrl(cursor, pageSize, scope));
       await store.applyPull(data.changes || [], data.cursor ?? cursor);
       if (!data.hasMore) return;
     }

@@ -35,6 +35,18 @@ SW_URL = "/api/pwa/sw.js"
 # The entry module; the files it imports are found by the browser (and precached by the
 # service worker with every other file of the build: khs_crm/api/pwa.py).
 APP_MODULE = "/khs_page.js"
+# The field app's modules (what /khs_app.js imports, at any depth): a field page asks for
+# them all at once (<link rel="modulepreload">, offline/shell.py) instead of one import level
+# after another; tests/unit/test_pwa.py keeps this list equal to the import graph.
+FIELD_MODULES = (
+    "/khs_app.js",
+    "/khs_store.js",
+    "/khs_views.js",
+    "/khs_sync.js",
+    "/khs_db.js",
+    "/khs_i18n.js",
+    "/khs_device.js",
+)
 
 
 def workflow_table() -> dict[str, dict[str, list[str]]]:

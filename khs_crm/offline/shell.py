@@ -10,6 +10,7 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from khs_crm.components.layout import sign_out
+from khs_crm.offline.pwa import FIELD_MODULES
 from khs_crm.offline.views import bind, field, khs_call
 from khs_crm.offline.words import t
 
@@ -165,6 +166,8 @@ def local_shell(
             class_name="bottom-nav",
             aria_label=t("Field"),
         ),
+        # React puts these in <head>; the prerendered page has them there for the browser.
+        *[rx.el.link(rel="modulepreload", href=module) for module in FIELD_MODULES],
         class_name="field-shell",
         on_mount=bind("words", "status"),
     )
