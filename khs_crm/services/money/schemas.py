@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from annotated_types import Ge, Le
 from pydantic import BeforeValidator, Field, Strict, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -100,7 +101,24 @@ Address = Annotated[str, _at_most(500), Field(max_length=500)]
 Phone = Annotated[str, _at_most(40), Field(max_length=40)]
 Reference = Annotated[str, _at_most(200), Field(max_length=200)]
 StrictBool = Annotated[bool, Strict()]
-Days = Annotated[int, Strict(), Field(ge=0, le=3650)]
+
+
+def _whole(value: Any) -> Any:
+    """A JSON integer (``30`` or ``30.0``); text and true/false are refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("Enter a whole number.")
+    return value
+
+
+Days = Annotated[
+    int,
+    BeforeValidator(_whole),
+    Ge(0),
+    Le(3650),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 3650}),
+]
 
 
 class ItemLine(InputModel):
