@@ -6,11 +6,10 @@ from typing import Any
 
 import reflex as rx
 from reflex.experimental.client_state import ClientStateVar
-from reflex_base.event import EventChain, EventHandler
 from reflex_base.vars.base import Var
 from reflex_base.vars.function import ArgsFunctionOperation, FunctionVar
 
-from khs_crm.components.ui import banner, button, field
+from khs_crm.components.ui import banner, button, dialog, dialog_keys, field
 
 NEAR_LIMIT = 0.8  # a counter shows from this share of a text field's limit
 
@@ -94,6 +93,18 @@ def textarea_field(
     return rx.fragment(labelled, _counter(counter, epoch, control_id, limit))
 
 
+def labelled_upload(upload: rx.Component, label: str) -> rx.Component:
+    """Name the file input an ``rx.upload.root`` draws (hidden behind its own button), so
+    no control is left without a label."""
+    stack = [upload]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "tag", None) == "input":
+            node.custom_attrs["aria-label"] = label
+        stack.extend(getattr(node, "children", []))
+    return upload
+
+
 def select_field(
     label: str, name: str, options: Var | list[tuple[str, str]], **props: Any
 ) -> rx.Component:
@@ -136,30 +147,14 @@ def form_error(state: Any) -> rx.Component:
 
 def on_escape(event: Any) -> Var:
     """A keydown handler that runs ``event`` for the Escape key only (no event per key)."""
-    spec = event() if isinstance(event, EventHandler) else event
-    chain = Var.create(EventChain(events=[spec], args_spec=lambda: ()))
-    body = Var(
-        f"(e.key === 'Escape' ? ({chain})() : undefined)", _var_data=chain._get_all_var_data()
-    )
-    return ArgsFunctionOperation.create(("e",), body)
+    return dialog_keys(event)
 
 
 def modal(title: str, *children: Any, open: Any, on_close: Any, wide: bool = False) -> rx.Component:
-    """A dialog with a heading, closed by its Cancel button or the Escape key."""
-    return rx.cond(
-        open,
-        rx.el.div(
-            rx.el.div(
-                rx.el.h2(title, class_name="card-title", id="dialog-title"),
-                *children,
-                class_name="dialog dialog-wide" if wide else "dialog",
-                role="dialog",
-                aria_modal="true",
-                aria_labelledby="dialog-title",
-                custom_attrs={"onKeyDown": on_escape(on_close)},
-            ),
-            class_name="dialog-backdrop",
-        ),
+    """A dialog with a heading, closed by its Cancel button or the Escape key; the focus
+    stays inside while it is open (components.ui.dialog)."""
+    return dialog(
+        title, *children, open=open, on_close=on_close, class_name="dialog-wide" if wide else ""
     )
 
 

@@ -39,7 +39,11 @@ def external(text: Any, href: Any, **props: Any) -> rx.Component:
 
 def call_link(phone: Any, href: Any, name: Any) -> rx.Component:
     """Tap-to-call a customer's phone, or "No phone" when there is none."""
-    return rx.cond(href != "", rx.el.a(phone, href=href, aria_label="Call " + name), "No phone")
+    return rx.cond(
+        href != "",
+        rx.el.a(rx.el.span("Call ", name, " at ", class_name="sr-only"), phone, href=href),
+        "No phone",
+    )
 
 
 def download(text: Any, href: Any, **props: Any) -> rx.Component:

@@ -185,4 +185,5 @@ def _confirm(confirm_id: Var, on_confirm: Any, on_cancel: Any) -> rx.Component:
             class_name="photo-actions",
         ),
         open=confirm_id.to(str) != "",
+        on_close=on_cancel,
     )

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex_base.event import EventChain, EventHandler
 from reflex_base.vars.base import Var
+from reflex_base.vars.function import ArgsFunctionOperation
 from reflex_components_core.core.banner import has_connection_errors
 
 
@@ -80,21 +82,70 @@ def table(headers: list[str], body: rx.Component, caption: str = "") -> rx.Compo
     )
 
 
-def dialog(title: str, *children: Any, open: Any, **props: Any) -> rx.Component:
-    """A modal dialog shown while ``open`` is true."""
+# What Tab may land on inside a dialog (hidden controls, such as an upload's input, skipped).
+FOCUSABLE = (
+    "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), "
+    "select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])"
+)
+# Keys inside a modal dialog: Escape closes it; Tab and Shift+Tab go round its own controls.
+_KEYS = """(e.key === 'Escape' ? (e.stopPropagation(), (CLOSE)()) : e.key === 'Tab' ? (() => {
+  const box = e.currentTarget;
+  const items = [...box.querySelectorAll(FOCUSABLE)].filter((el) => el.getClientRects().length);
+  if (!items.length) { e.preventDefault(); box.focus(); return; }
+  const first = items[0], last = items[items.length - 1], now = document.activeElement;
+  if (e.shiftKey && (now === first || now === box)) { e.preventDefault(); last.focus(); }
+  else if (!e.shiftKey && now === last) { e.preventDefault(); first.focus(); }
+})() : undefined)"""
+# On opening: focus moves into the dialog (unless a control there took it with autofocus).
+_FOCUS_IN = """(() => { const box = document.getElementById(ID);
+  if (box && !box.contains(document.activeElement)) box.focus(); })()"""
+
+
+def _run_events(event: Any) -> Var:
+    spec = event() if isinstance(event, EventHandler) else event
+    return Var.create(EventChain(events=[spec], args_spec=lambda: ()))
+
+
+def dialog_keys(on_close: Any = None) -> Var:
+    """A keydown handler for a modal: Escape runs ``on_close``; Tab stays inside."""
+    chain = _run_events(on_close) if on_close is not None else Var("(() => undefined)")
+    body = _KEYS.replace("CLOSE", str(chain)).replace("FOCUSABLE", repr(FOCUSABLE))
+    return ArgsFunctionOperation.create(("e",), Var(body, _var_data=chain._get_all_var_data()))
+
+
+def dialog(
+    title: Any,
+    *children: Any,
+    open: Any,
+    on_close: Any = None,
+    dialog_id: str = "dialog",
+    **props: Any,
+) -> rx.Component:
+    """A modal dialog shown while ``open`` is true: focus moves into it and stays there
+    (Tab goes round its controls), and Escape runs ``on_close`` (its Cancel)."""
+    extra = props.pop("class_name", "")
+    focus_in = ArgsFunctionOperation.create((), Var(_FOCUS_IN.replace("ID", repr(dialog_id))))
     return rx.cond(
         open,
         rx.el.div(
             rx.el.div(
-                rx.el.h2(title, class_name="card-title", id="dialog-title"),
+                rx.el.h2(title, class_name="card-title", id=f"{dialog_id}-title"),
                 *children,
-                class_name="dialog",
+                id=dialog_id,
+                class_name=f"dialog {extra}".strip(),
                 role="dialog",
                 aria_modal="true",
-                aria_labelledby="dialog-title",
+                aria_labelledby=f"{dialog_id}-title",
+                tab_index=-1,
+                on_mount=focus_in,
+                custom_attrs={"onKeyDown": dialog_keys(on_close)},
                 **props,
             ),
             class_name="dialog-backdrop",
+            # a press on the dim backdrop leaves the focus inside the dialog
+            on_mouse_down=ArgsFunctionOperation.create(
+                ("e",), Var("(e.target === e.currentTarget ? e.preventDefault() : undefined)")
+            ),
         ),
     )
 

@@ -83,7 +83,7 @@ def test_customer_job_crew_materials_workflow_and_timeline(page: Page):
     # The crew.
     page.get_by_label("Worker to assign").select_option(label="Alex Rivera")
     page.get_by_role("button", name="Assign", exact=True).click()
-    expect(page.get_by_role("button", name="Take Alex Rivera off this job")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove Alex Rivera from this job")).to_be_visible()
 
     # Materials: one line at a time, then several at once.
     quick = page.get_by_role("form", name="Add a material")

@@ -158,7 +158,7 @@ def test_new_job_from_the_board_edit_and_delete_with_confirmation(page: Page):
     form.get_by_label("Casey Nguyen").check()
     form.get_by_role("button", name="Create job").click()
     page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}$"))
-    expect(page.get_by_role("button", name="Take Casey Nguyen off this job")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove Casey Nguyen from this job")).to_be_visible()
 
     page.get_by_role("button", name="Edit job").click()
     edit = page.get_by_role("dialog", name="Edit job")

@@ -29,7 +29,11 @@ def _contact() -> rx.Component:
             rx.el.dd(
                 rx.cond(
                     c.email != "",
-                    rx.el.a(c.email, href="mailto:" + c.email, aria_label="Email " + c.name),
+                    rx.el.a(
+                        rx.el.span("Email " + c.name + " at ", class_name="sr-only"),
+                        c.email,
+                        href="mailto:" + c.email,
+                    ),
                     "No email",
                 )
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.forms import messages
+from khs_crm.components.forms import labelled_upload, messages
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import download, link
 from khs_crm.components.pager import pager
@@ -75,22 +75,20 @@ def _table() -> rx.Component:
 
 def _import() -> rx.Component:
     """A real button inside the drop zone: its click (or Enter) opens the file picker."""
-    return rx.upload.root(
-        rx.el.button(
-            "Import CSV…",
-            type="button",
-            class_name="btn btn-secondary",
-            aria_label="Import customers from a CSV file",
+    return labelled_upload(
+        rx.upload.root(
+            rx.el.button("Import CSV…", type="button", class_name="btn btn-secondary"),
+            id="customers-csv",
+            accept={"text/csv": [".csv"], "application/vnd.ms-excel": [".csv"]},
+            multiple=False,
+            max_files=1,
+            max_size=MAX_IMPORT_BYTES,
+            no_keyboard=True,
+            on_drop=S.import_csv(rx.upload_files(upload_id="customers-csv")),
+            on_drop_rejected=S.rejected,
+            class_name="upload",
         ),
-        id="customers-csv",
-        accept={"text/csv": [".csv"], "application/vnd.ms-excel": [".csv"]},
-        multiple=False,
-        max_files=1,
-        max_size=MAX_IMPORT_BYTES,
-        no_keyboard=True,
-        on_drop=S.import_csv(rx.upload_files(upload_id="customers-csv")),
-        on_drop_rejected=S.rejected,
-        class_name="upload",
+        "CSV file of customers to import",
     )
 
 

@@ -24,10 +24,11 @@ def _status_row(item: rx.Var) -> rx.Component:
     return rx.el.li(
         link(
             status_tag(item.status, item.status.replace("_", " ")),
+            " ",
             rx.el.strong(item.count, class_name="count"),
+            rx.el.span(" jobs", class_name="sr-only"),
             href="/jobs/list?status=" + item.status,
             class_name="status-count",
-            aria_label=item.count.to_string() + " " + item.status.replace("_", " ") + " jobs",
         )
     )
 

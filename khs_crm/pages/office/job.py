@@ -95,9 +95,9 @@ def _crew_member(member: rx.Var) -> rx.Component:
         rx.el.span(member.label),
         button(
             "Remove",
+            rx.el.span(" " + member.label + " from this job", class_name="sr-only"),
             variant="link",
             on_click=S.unassign(member.value),
-            aria_label="Take " + member.label + " off this job",
         ),
         class_name="crew-member",
     )

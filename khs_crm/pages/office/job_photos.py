@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.forms import messages
+from khs_crm.components.forms import labelled_upload, messages
 from khs_crm.components.pager import pager
 from khs_crm.components.photo_gallery import TAG_LABELS, photo_gallery
 from khs_crm.components.ui import button, card, field
@@ -37,16 +37,19 @@ def _rejections(rejected: rx.Var) -> rx.Var:
 
 def _picker() -> rx.Component:
     """A real button inside the drop zone: its click (or Enter) opens the file picker."""
-    return rx.upload.root(
-        rx.el.button("Choose photos", type="button", class_name="btn btn-secondary"),
-        id=UPLOAD_ID,
-        accept=IMAGE_TYPES,
-        multiple=True,
-        max_files=MAX_BATCH_FILES,
-        max_size=MAX_PHOTO_BYTES,
-        no_keyboard=True,
-        on_drop_rejected=lambda rejected: P.rejected(_rejections(rejected)),
-        class_name="upload filter-clear",
+    return labelled_upload(
+        rx.upload.root(
+            rx.el.button("Choose photos", type="button", class_name="btn btn-secondary"),
+            id=UPLOAD_ID,
+            accept=IMAGE_TYPES,
+            multiple=True,
+            max_files=MAX_BATCH_FILES,
+            max_size=MAX_PHOTO_BYTES,
+            no_keyboard=True,
+            on_drop_rejected=lambda rejected: P.rejected(_rejections(rejected)),
+            class_name="upload filter-clear",
+        ),
+        "Photos to upload",
     )
 
 

@@ -81,7 +81,7 @@ def _actions(u: rx.Var) -> rx.Component:
                 "Reset password",
                 variant="link",
                 on_click=S.ask("password", u.id, u.name),
-                aria_label="Reset the password of " + u.name,
+                aria_label="Reset password of " + u.name,
             ),
             rx.cond(u.active, link_buttons(S, u.id, u.name, u.has_feed)),
             class_name="row-actions",

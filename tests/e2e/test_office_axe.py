@@ -1,0 +1,112 @@
+"""axe-core finds nothing critical or serious on any office page (and in its dialogs) at
+1440×900 and 1024×768; no office page scrolls sideways at 1024; a dialog keeps the focus
+inside and Escape closes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import OWNER, sign_in
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENS = ("/", "/customers", "/jobs", "/jobs/list", "/schedule", "/people", "/conflicts",
+           "/activity")  # fmt: skip
+VIEWPORTS = ({"width": 1440, "height": 900}, {"width": 1024, "height": 768})
+# Every rule axe runs by default, and the one the issue names that axe marks experimental.
+RUN = "() => axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } })"
+SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+def _settled(page: Page) -> None:
+    page.locator("main h1").first.wait_for()
+    page.wait_for_function("() => !document.querySelector('main .empty[role=status]')")
+
+
+def _problems(page: Page) -> list[str]:
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(RUN)
+    return [
+        f"{v['id']} ({v['impact']}): "
+        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+def _record_pages(page: Page) -> dict[str, str]:
+    """A customer's and a job's page (opened from their lists, as a person would)."""
+    page.goto("/customers")
+    _settled(page)
+    customer = page.get_by_role("table", name="Customers").get_by_role("link").first
+    hrefs = {"customer": customer.get_attribute("href")}
+    page.goto("/jobs/list?status=in_progress")
+    _settled(page)
+    job = page.get_by_role("table", name="Jobs").get_by_role("link").first
+    return {**hrefs, "job": job.get_attribute("href")}
+
+
+@pytest.fixture
+def office(browser, app_server, server_log_clean):
+    context = browser.new_context(base_url=app_server["url"], bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, OWNER)
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v['width']}x{v['height']}")
+def test_axe_finds_nothing_critical_or_serious_on_any_office_page(office: Page, viewport):
+    assert AXE.exists(), "cd tests/js && npm install (axe-core)"
+    office.set_viewport_size(viewport)
+    records = _record_pages(office)
+    found, sideways = {}, {}
+    for path in (*SCREENS, records["customer"], records["job"]):
+        office.goto(path)
+        _settled(office)
+        if bad := _problems(office):
+            found[path] = bad
+        if viewport["width"] == 1024 and (extra := office.evaluate(SIDEWAYS)) > 0:
+            sideways[path] = extra
+    office.goto("/customers")
+    _settled(office)
+    office.get_by_role("button", name="New customer").click()
+    office.get_by_role("dialog", name="New customer").wait_for()
+    if bad := _problems(office):
+        found["/customers (New customer dialog)"] = bad
+    assert not found, "\n".join(f"{path}: {bad}" for path, bad in found.items())
+    assert not sideways, f"pages wider than the window at 1024 px: {sideways}"
+
+
+def test_a_dialog_keeps_the_focus_and_escape_closes_it(office: Page):
+    office.set_viewport_size({"width": 1024, "height": 768})
+    office.goto("/customers")
+    _settled(office)
+    office.get_by_role("button", name="New customer").click()
+    dialog = office.get_by_role("dialog", name="New customer")
+    expect(dialog.get_by_label("Name")).to_be_focused()
+    inside = "() => !!document.activeElement.closest('[role=dialog]')"
+    for _ in range(12):  # more than its controls: Tab goes round them
+        office.keyboard.press("Tab")
+        assert office.evaluate(inside)
+    for _ in range(12):
+        office.keyboard.press("Shift+Tab")
+        assert office.evaluate(inside)
+    office.mouse.click(5, 5)  # the dim backdrop: the focus stays in the dialog
+    assert office.evaluate(inside)
+    office.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+
+    office.goto("/people")
+    _settled(office)
+    office.get_by_role("combobox", name="Role of Alex Rivera").select_option("owner")
+    question = office.get_by_role("dialog", name="Make this person an owner?")
+    expect(question.get_by_role("button", name="Cancel")).to_be_focused()
+    office.keyboard.press("Escape")
+    expect(question).to_have_count(0)
