@@ -23,6 +23,7 @@ from khs_crm.models.money import (
 from khs_crm.models.photo import Photo
 from khs_crm.models.sync import ChangeCounter, SyncOperation
 from khs_crm.models.sync_conflict import CrewRemoval, SyncConflict
+from khs_crm.models.time import LaborRate, TimeEntry, TimeSettings, TimesheetApproval
 from khs_crm.models.user import Role, User, UserBase, UserPublic
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "JobBase",
     "JobNote",
     "JobStatus",
+    "LaborRate",
     "LineKind",
     "Material",
     "MaterialBase",
@@ -57,6 +59,9 @@ __all__ = [
     "Role",
     "SyncConflict",
     "SyncOperation",
+    "TimeEntry",
+    "TimeSettings",
+    "TimesheetApproval",
     "User",
     "UserBase",
     "UserPublic",
