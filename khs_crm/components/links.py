@@ -10,6 +10,8 @@ from reflex_base.vars.base import Var
 from reflex_components_core.el.elements.inline import A
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from khs_crm.state.office.badges import NavBadgeState
+
 
 class ReactRouterNavLink(ReactRouterLink):
     """React Router's NavLink: sets aria-current="page" while its route is showing."""
@@ -25,10 +27,23 @@ def link(*children: Any, href: Any, class_name: str = "link", **props: Any) -> r
     return ReactRouterLink.create(*children, to=href, class_name=class_name, **props)
 
 
+def _badge(count: Var, words: str) -> rx.Component:
+    return rx.cond(
+        count > 0,
+        rx.el.span(count, rx.el.span(" " + words, class_name="sr-only"), class_name="nav-badge"),
+    )
+
+
 def nav_item(text: str, href: str) -> rx.Component:
-    """A sidebar entry; the one for the screen showing is marked aria-current="page"."""
+    """A sidebar entry; the one for the screen showing is marked aria-current="page".
+    Conflicts carries how many wait for review."""
+    badge = (
+        _badge(NavBadgeState.open_conflicts, "waiting for review")
+        if href == "/conflicts"
+        else rx.fragment()
+    )
     return ReactRouterNavLink.create(
-        rx.el.span(text), to=href, end=href == "/", class_name="nav-link"
+        rx.el.span(text), badge, to=href, end=href == "/", class_name="nav-link"
     )
 
 

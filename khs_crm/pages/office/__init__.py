@@ -14,6 +14,7 @@ from khs_crm.pages.office.jobs import jobs_board
 from khs_crm.pages.office.jobs_list import jobs_list
 from khs_crm.pages.office.people import people
 from khs_crm.pages.office.schedule import schedule
+from khs_crm.state.office.badges import NavBadgeState
 from khs_crm.state.office.customer import CustomerState
 from khs_crm.state.office.customers import CustomersState
 from khs_crm.state.office.dashboard import DashboardState
@@ -46,6 +47,8 @@ PAGES = (
 
 
 def register(app: rx.App) -> None:
-    """Add the office pages; every load checks the session and the office role first."""
+    """Add the office pages; every load checks the session and the office role first, and
+    the navigation's counts (conflicts waiting for review) are read again."""
     for route, page, title, on_load in PAGES:
-        app.add_page(page, route=route, title=f"{title} · KHS CRM", on_load=on_load)
+        loads = [*(on_load if isinstance(on_load, list) else [on_load]), NavBadgeState.load]
+        app.add_page(page, route=route, title=f"{title} · KHS CRM", on_load=loads)

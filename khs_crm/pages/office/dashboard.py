@@ -79,6 +79,7 @@ def _content() -> rx.Component:
             _stat("Customers", s.customers, "/customers"),
             _stat("Open jobs", s.open_jobs, "/jobs"),
             _stat("Materials to buy", s.materials_to_buy),
+            _stat("Conflicts to review", s.open_conflicts, "/conflicts"),
             class_name="grid",
         ),
         card(

@@ -9,6 +9,7 @@ from khs_crm.office.activity import ActivityRow
 from khs_crm.office.schedule import ScheduledJob, ToBuy
 from khs_crm.office.timelines import activity_page
 from khs_crm.services.core.reports import StatusCount
+from khs_crm.services.sync import conflicts as sync_conflicts
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback
 
@@ -21,6 +22,7 @@ class DashboardState(Feedback, AuthState):
     customers: int = 0
     open_jobs: int = 0
     materials_to_buy: int = 0
+    open_conflicts: int = 0
     jobs_by_status: list[StatusCount] = []
     today: list[ScheduledJob] = []
     week: list[ScheduledJob] = []
@@ -32,8 +34,9 @@ class DashboardState(Feedback, AuthState):
     def load(self):
         return self._run(self._fetch)
 
-    def _fetch(self, session, _user) -> None:
+    def _fetch(self, session, user) -> None:
         summary = schedule.summary(session)
+        self.open_conflicts = sync_conflicts.open_count(session, user=user)
         self.customers = summary.customers
         self.open_jobs = summary.open_jobs
         self.materials_to_buy = summary.materials_to_buy

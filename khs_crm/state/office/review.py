@@ -10,6 +10,7 @@ from khs_crm.office.timelines import activity_page
 from khs_crm.office.views import page_info, parse_id
 from khs_crm.services.sync import conflicts as sync_conflicts
 from khs_crm.state.auth import AuthState
+from khs_crm.state.office.badges import NavBadgeState
 from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
 
 CONFLICTS_PAGE = 10
@@ -53,7 +54,8 @@ class ConflictsState(Feedback, AuthState):
     @rx.event
     def keep(self, conflict_id: str, side: str):
         """Keep the office's value ("server") or the phone's ("client")."""
-        return self._run(self._keep, conflict_id, side)
+        result = self._run(self._keep, conflict_id, side)
+        return result or NavBadgeState.load
 
     def _keep(self, session, user, conflict_id: str, side: str) -> None:
         sync_conflicts.resolve(
