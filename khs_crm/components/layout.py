@@ -15,9 +15,12 @@ OFFICE_NAV = [
     ("Customers", "/customers"),
     ("Jobs", "/jobs"),
     ("Schedule", "/schedule"),
+    ("Estimates", "/estimates"),
+    ("Invoices", "/invoices"),
     ("People", "/people"),
     ("Conflicts", "/conflicts"),
     ("Activity", "/activity"),
+    ("Company", "/settings/company"),
 ]
 FIELD_NAV = [
     ("Today", "/field"),

@@ -10,6 +10,7 @@ from khs_crm.components.links import link
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import card, empty_state
 from khs_crm.pages.office.activity import activity_list
+from khs_crm.pages.office.dashboard_money import money_section
 from khs_crm.state.office.dashboard import DashboardState
 
 
@@ -82,6 +83,7 @@ def _content() -> rx.Component:
             _stat("Conflicts to review", s.open_conflicts, "/conflicts"),
             class_name="grid",
         ),
+        money_section(),
         card(
             rx.el.ul(rx.foreach(s.jobs_by_status, _status_row), class_name="status-counts"),
             title="Jobs by status",

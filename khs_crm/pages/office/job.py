@@ -22,6 +22,7 @@ from khs_crm.office.limits import max_length
 from khs_crm.pages.office.activity import activity_list
 from khs_crm.pages.office.job_form import job_fields
 from khs_crm.pages.office.job_materials import materials_card
+from khs_crm.pages.office.job_money import money_card
 from khs_crm.pages.office.job_photos import photos_card
 from khs_crm.services.jobs.notes import NoteCreate
 from khs_crm.state.office.job import JobState
@@ -204,6 +205,7 @@ def _found() -> rx.Component:
         ),
         messages(S, unless=S.editing),
         rx.el.div(_site(), rx.el.div(_workflow(), _crew()), class_name="two-col"),
+        money_card(),
         materials_card(),
         rx.el.div(
             _notes(),

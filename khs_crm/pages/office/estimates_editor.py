@@ -1,0 +1,257 @@
+"""/estimates/[estimate_id] : one estimate. A draft is a lines table typed like a
+spreadsheet (Tab goes through a line's cells, Enter adds the next line) with running totals
+worked out by the money rules on the server; then save, send (the customer link), PDF."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_base.event import EventChain
+from reflex_base.vars.base import Var
+from reflex_base.vars.function import ArgsFunctionOperation
+
+from khs_crm.components.forms import form_error, messages
+from khs_crm.components.layout import loading, office_shell
+from khs_crm.components.links import link
+from khs_crm.components.ui import button, card, field
+from khs_crm.office.money import LINE_KINDS
+from khs_crm.pages.office.estimates import doc_status
+from khs_crm.pages.office.estimates_actions import actions, delete_confirm, link_box
+from khs_crm.state.office.estimates_editor import EstimateState
+
+S = EstimateState
+
+
+def on_enter(event: rx.EventSpec) -> Var:
+    """A keydown handler: Enter leaves the cell (so it is saved) and then runs ``event``."""
+    chain = Var.create(EventChain(events=[event], args_spec=lambda: ()))
+    run = f"(e.preventDefault(), e.currentTarget.blur(), ({chain})())"
+    body = f"(e.key === 'Enter' ? {run} : undefined)"
+    return ArgsFunctionOperation.create(("e",), Var(body, _var_data=chain._get_all_var_data()))
+
+
+def _cell(line: rx.Var, name: str, label: str, **props) -> rx.Component:
+    return rx.el.td(
+        rx.el.input(
+            default_value=getattr(line, name),
+            on_blur=lambda value: S.set_cell(line.key, name, value),
+            custom_attrs={"onKeyDown": on_enter(S.add_line(line.key))},
+            aria_label=label,
+            class_name="input input-cell",
+            key=line.key + "-" + name,
+            **props,
+        )
+    )
+
+
+def _edit_row(line: rx.Var, index: rx.Var) -> rx.Component:
+    number = (index + 1).to_string()
+    return rx.el.tr(
+        _cell(
+            line, "description", "Description, line " + number, auto_focus=line.key == S.focus_key
+        ),
+        _cell(line, "quantity", "Quantity, line " + number, input_mode="decimal"),
+        _cell(line, "unit", "Unit, line " + number),
+        _cell(line, "unit_price", "Unit price, line " + number, input_mode="decimal"),
+        rx.el.td(
+            rx.el.select(
+                *[rx.el.option(text, value=value) for value, text in LINE_KINDS.items()],
+                default_value=line.kind,
+                on_change=lambda value: S.set_cell(line.key, "kind", value),
+                custom_attrs={"onKeyDown": on_enter(S.add_line(line.key))},
+                aria_label="Kind, line " + number,
+                class_name="input input-cell",
+                key=line.key + "-kind",
+            )
+        ),
+        rx.el.td(
+            rx.el.input(
+                type="checkbox",
+                checked=line.taxable,
+                on_change=lambda checked: S.set_cell(line.key, "taxable", checked),
+                custom_attrs={"onKeyDown": on_enter(S.add_line(line.key))},
+                aria_label="Taxable, line " + number,
+                class_name="checkbox",
+            ),
+            class_name="center",
+        ),
+        rx.el.td(
+            line.amount,
+            rx.cond(line.problem != "", rx.el.div(line.problem, class_name="field-error small")),
+            class_name="num",
+        ),
+        rx.el.td(
+            button(
+                "Remove",
+                variant="link",
+                on_click=S.remove_line(line.key),
+                aria_label="Remove line " + number,
+            )
+        ),
+        key=line.key,
+        class_name=rx.cond(line.problem != "", "line-bad", ""),
+    )
+
+
+def _read_row(line: rx.Var) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(line.description),
+        rx.el.td(line.quantity, class_name="num"),
+        rx.el.td(line.unit),
+        rx.el.td(line.unit_price, class_name="num"),
+        rx.el.td(line.kind),
+        rx.el.td(rx.cond(line.taxable, "Yes", "No"), class_name="center"),
+        rx.el.td(line.amount, class_name="num"),
+        rx.el.td(),
+    )
+
+
+def _lines() -> rx.Component:
+    heads = [
+        ("Description", "col-desc"),
+        ("Qty", "num col-qty"),
+        ("Unit", "col-unit"),
+        ("Unit price", "num col-price"),
+        ("Kind", "col-kind"),
+        ("Taxable", "center col-tax"),
+        ("Amount", "num col-amount"),
+    ]
+    return rx.el.div(
+        rx.el.table(
+            rx.el.caption("Estimate lines", class_name="sr-only"),
+            rx.el.thead(
+                rx.el.tr(
+                    *[rx.el.th(text, scope="col", class_name=cls) for text, cls in heads],
+                    rx.el.th(rx.el.span("Remove", class_name="sr-only"), scope="col"),
+                )
+            ),
+            rx.el.tbody(
+                rx.cond(
+                    S.estimate.editable,
+                    rx.foreach(S.lines, _edit_row),
+                    rx.foreach(S.lines, _read_row),
+                )
+            ),
+            class_name="table table-compact money-lines",
+        ),
+        class_name="table-wrap",
+    )
+
+
+def _totals() -> rx.Component:
+    t = S.totals
+    return rx.el.div(
+        rx.el.dl(
+            rx.el.dt("Subtotal"),
+            rx.el.dd(t.subtotal, id="estimate-subtotal"),
+            rx.el.dt("Tax (", S.tax_rate, "%)"),
+            rx.el.dd(t.tax, id="estimate-tax"),
+            rx.el.dt("Total", class_name="strong"),
+            rx.el.dd(t.total, id="estimate-total", class_name="strong"),
+            class_name="money-totals",
+        ),
+        rx.cond(t.problem != "", rx.el.p(t.problem, class_name="field-error")),
+        aria_live="polite",
+        aria_label="Totals",
+        role="status",
+    )
+
+
+def _terms() -> rx.Component:
+    editable = S.estimate.editable
+    return rx.el.div(
+        field(
+            "Tax rate (%)",
+            rx.el.input(
+                default_value=S.tax_rate,
+                on_blur=S.set_rate,
+                input_mode="decimal",
+                read_only=~editable,
+                class_name="input",
+                id="estimate-rate",
+                key=S.estimate.version.to_string() + "-rate",
+            ),
+        ),
+        field(
+            "Valid until",
+            rx.el.input(
+                type="date",
+                default_value=S.valid_until,
+                on_blur=S.set_valid_until,
+                read_only=~editable,
+                class_name="input",
+                id="estimate-valid",
+                key=S.estimate.version.to_string() + "-valid",
+            ),
+        ),
+        field(
+            "Notes for the customer",
+            rx.el.textarea(
+                default_value=S.notes,
+                on_blur=S.set_notes,
+                read_only=~editable,
+                rows=2,
+                class_name="input",
+                id="estimate-notes",
+                key=S.estimate.version.to_string() + "-notes",
+            ),
+        ),
+        class_name="money-terms",
+    )
+
+
+def _found() -> rx.Component:
+    e = S.estimate
+    return rx.fragment(
+        rx.el.div(
+            rx.el.p(
+                doc_status(e.status, e.status_label),
+                rx.el.span(" for ", class_name="muted"),
+                link(e.customer, href="/customers/" + e.customer_id),
+                rx.el.span(" · job ", class_name="muted"),
+                link(e.job, href="/jobs/" + e.job_id),
+                class_name="page-subtitle",
+            ),
+            actions(),
+            class_name="page-head",
+        ),
+        messages(S),
+        form_error(S),
+        link_box(),
+        rx.cond(e.answer != "", rx.el.p(e.answer, class_name="banner banner-info")),
+        card(
+            _lines(),
+            rx.el.div(
+                rx.cond(
+                    e.editable,
+                    rx.el.p(
+                        button("Add line", variant="secondary", on_click=S.add_line("")),
+                        rx.el.span(
+                            " Tab moves through a line; Enter adds the next line.",
+                            class_name="muted small",
+                        ),
+                    ),
+                    rx.el.span(),
+                ),
+                _totals(),
+                class_name="money-foot",
+            ),
+            title="Lines",
+        ),
+        card(_terms(), title="Terms"),
+        delete_confirm(),
+    )
+
+
+def _missing() -> rx.Component:
+    return card(
+        rx.el.p("This estimate does not exist or was deleted."),
+        link("Back to estimates", href="/estimates"),
+    )
+
+
+def estimate_editor() -> rx.Component:
+    return office_shell(
+        rx.cond(S.loaded & ~S.missing, "Estimate " + S.estimate.number, "Estimate"),
+        rx.el.p(link("← Estimates", href="/estimates"), class_name="crumbs"),
+        rx.cond(S.loaded, rx.cond(S.missing, _missing(), _found()), loading()),
+    )

@@ -1,0 +1,172 @@
+"""State behind /estimates/[estimate_id]: the lines table with its running totals (worked out
+in Python by the money rules as each cell is left), save, send, the customer link, revise
+and delete."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from khs_crm.office.money_docs import EstimateView, estimate_view
+from khs_crm.office.money_lines import (
+    FIELDS,
+    LineDraft,
+    TotalsView,
+    blank_line,
+    estimate_input,
+    with_amounts,
+)
+from khs_crm.office.views import parse_id
+from khs_crm.services.core.errors import NotFound
+from khs_crm.services.money import estimates as service
+from khs_crm.state.auth import AuthState
+from khs_crm.state.office.base import ConfirmDelete, Feedback, path_id
+
+
+def link_address(state: rx.State, token: str) -> str:
+    """The customer's full address for a link token, on the origin the office is using."""
+    origin = state.router.headers.origin or ""
+    return f"{origin.rstrip('/')}/e/{token}"
+
+
+class EstimateState(ConfirmDelete, Feedback, AuthState):
+    estimate: EstimateView = EstimateView()
+    lines: list[LineDraft] = []
+    totals: TotalsView = TotalsView()
+    tax_rate: str = ""
+    valid_until: str = ""
+    notes: str = ""
+    link: str = ""  # the customer link, shown once after sending
+    focus_key: str = ""  # the line just added (its first cell takes the focus)
+    dirty: bool = False
+    missing: bool = False
+    loaded: bool = False
+
+    @rx.event
+    def load(self):
+        self.loaded = self.missing = self.dirty = self.confirming_delete = False
+        self.link = self.focus_key = ""
+        return self._run(self._fetch)
+
+    def _fetch(self, session, _user) -> None:
+        try:
+            doc = service.get_estimate(session, estimate_id=parse_id(path_id(self), "estimate"))
+        except NotFound:
+            self.missing = self.loaded = True
+            return
+        self.estimate, lines = estimate_view(session, doc)
+        if self.estimate.editable and not lines:
+            lines = [blank_line()]
+        self.tax_rate, self.valid_until = self.estimate.tax_rate, self.estimate.valid_until
+        self.notes, self.dirty = self.estimate.notes, False
+        self._recount(lines)
+        self.loaded = True
+
+    def _recount(self, lines: list[LineDraft]) -> None:
+        self.lines, self.totals = with_amounts(lines, self.tax_rate)
+
+    @rx.event
+    def set_cell(self, key: str, field: str, value: str | bool):
+        if field not in FIELDS or not self.estimate.editable:
+            return
+        update = {field: bool(value) if field == "taxable" else str(value)[:500]}
+        lines = [line.model_copy(update=update) if line.key == key else line for line in self.lines]
+        self.dirty = self.dirty or lines != self.lines
+        self._recount(lines)
+
+    @rx.event
+    def set_rate(self, value: str):
+        self.tax_rate, self.dirty = str(value)[:10], True
+        self._recount(self.lines)
+
+    @rx.event
+    def set_valid_until(self, value: str):
+        self.valid_until, self.dirty = str(value)[:10], True
+
+    @rx.event
+    def set_notes(self, value: str):
+        self.notes, self.dirty = str(value)[:5000], True
+
+    @rx.event
+    def add_line(self, after_key: str = ""):
+        if not self.estimate.editable:
+            return
+        new = blank_line()
+        at = next((i + 1 for i, x in enumerate(self.lines) if x.key == after_key), len(self.lines))
+        self.focus_key, self.dirty = new.key, True
+        self._recount([*self.lines[:at], new, *self.lines[at:]])
+
+    @rx.event
+    def remove_line(self, key: str):
+        self.dirty = True
+        self._recount([line for line in self.lines if line.key != key] or [blank_line()])
+
+    def _save_lines(self, session, user) -> None:
+        data = estimate_input(
+            self.lines, rate_text=self.tax_rate, valid_until=self.valid_until, notes=self.notes
+        )
+        service.update_estimate(
+            session,
+            estimate_id=parse_id(self.estimate.id, "estimate"),
+            data=data,
+            actor=user,
+            expected_version=self.estimate.version,
+        )
+
+    @rx.event
+    def save(self):
+        return self._run(self._save)
+
+    def _save(self, session, user) -> None:
+        self._save_lines(session, user)
+        self._fetch(session, user)
+        self.notice = "Draft saved."
+
+    @rx.event
+    def send(self):
+        return self._run(self._send)
+
+    def _send(self, session, user) -> None:
+        if self.estimate.editable:
+            self._save_lines(session, user)
+        _doc, token = service.send_estimate(
+            session, estimate_id=parse_id(self.estimate.id, "estimate"), actor=user
+        )
+        self._fetch(session, user)
+        self.link = link_address(self, token)
+        self.notice = "Sent. Copy the link below and send it to the customer."
+
+    @rx.event
+    def revoke(self):
+        return self._run(self._revoke)
+
+    def _revoke(self, session, user) -> None:
+        service.revoke_link(session, estimate_id=parse_id(self.estimate.id, "estimate"), actor=user)
+        self._fetch(session, user)
+        self.link = ""
+        self.notice = "The customer link no longer works. Send again to make a new one."
+
+    @rx.event
+    def revise(self):
+        return self._run(self._revise)
+
+    def _revise(self, session, user):
+        new = service.revise_estimate(
+            session, estimate_id=parse_id(self.estimate.id, "estimate"), actor=user
+        )
+        return rx.redirect(f"/estimates/{new.id}")
+
+    def _delete(self, session, user):
+        service.delete_estimate(
+            session,
+            estimate_id=parse_id(self.estimate.id, "estimate"),
+            actor=user,
+            expected_version=self.estimate.version,
+        )
+        return rx.redirect(f"/jobs/{self.estimate.job_id}")
+
+    @rx.event
+    def copy_link(self):
+        if not self.link:
+            return None
+        self.notice = "Link copied."
+        return rx.set_clipboard(self.link)

@@ -1,0 +1,23 @@
+"""State behind the dashboard's money section: one service call, added up in SQL."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from khs_crm.office.money_dashboard import MoneyFigures, money_figures
+from khs_crm.services.money.dashboard import dashboard_money
+from khs_crm.state.auth import AuthState
+from khs_crm.state.office.base import Feedback
+
+
+class DashboardMoneyState(Feedback, AuthState):
+    figures: MoneyFigures = MoneyFigures()
+    loaded: bool = False
+
+    @rx.event
+    def load(self):
+        return self._run(self._fetch)
+
+    def _fetch(self, session, _user) -> None:
+        self.figures = money_figures(dashboard_money(session))
+        self.loaded = True
