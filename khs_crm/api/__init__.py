@@ -24,6 +24,8 @@ from khs_crm.api import (
     photos,
     pwa,
     sync,
+    time_entries,
+    timesheets,
     users,
 )
 from khs_crm.api.envelope import UNKNOWN_ROUTE, install_error_handlers, method_not_allowed
@@ -71,6 +73,8 @@ def create_api() -> FastAPI:
         money,  # before invoices: /invoices/export.csv is its own path
         estimates,
         invoices,
+        time_entries,
+        timesheets,
     ):
         routes.include_router(module.router)
     api.include_router(routes)

@@ -30,6 +30,7 @@ from khs_crm.api.schemas import (
     page_response,
 )
 from khs_crm.api.sync_shapes import ConflictOut, Pulled, Pushed, SyncStatus, conflict_json
+from khs_crm.api.time_entries import time_entry_json
 from khs_crm.i18n import N_, gettext
 from khs_crm.models.base import utcnow
 from khs_crm.services.core.errors import error_details
@@ -51,7 +52,7 @@ MAX_INT = 2**31 - 1  # versions and seqs are 32-bit integer columns
 class PushOperation(CamelModel):
     op_id: uuid.UUID
     seq: int = Field(ge=0, le=MAX_INT)
-    entity: Literal["customer", "job", "material", "note", "photo", "user"]
+    entity: Literal["customer", "job", "material", "note", "photo", "time_entry", "user"]
     entity_id: uuid.UUID
     action: Literal["create", "update", "delete"]
     changes: dict[str, Any] = Field(default_factory=dict)
@@ -66,7 +67,8 @@ class PushBody(CamelModel):
         description=(
             "Each {opId, seq, entity, entityId, action, changes, baseVersion, clientTimestamp};"
             " one that is not valid is answered `rejected`, the others still apply. A device"
-            " changes its own user only: `user`/`update` with `{language}`."
+            " changes its own user only: `user`/`update` with `{language}`. Its user's time:"
+            " `time_entry` create/update (docs/time.md)."
         ),
     )
 
@@ -86,6 +88,8 @@ def row_json(entity: str, row: Any, context: sync_pull.RowContext) -> dict[str, 
         return material_json(row)
     if entity == "note":
         return note_json(row, context.authors.get(row.author_id) if row.author_id else None)
+    if entity == "time_entry":
+        return time_entry_json(row)
     return photo_json(row)
 
 

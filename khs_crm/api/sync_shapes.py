@@ -15,11 +15,12 @@ from khs_crm.api.materials import MaterialOut
 from khs_crm.api.notes import NoteOut
 from khs_crm.api.photos import PhotoOut
 from khs_crm.api.schemas import CamelModel, ErrorDetail
+from khs_crm.api.time_entries import TimeEntryOut
 from khs_crm.models import SyncConflict
 from khs_crm.services.sync import conflicts as sync_conflicts
 from khs_crm.services.sync import messages as sync_messages
 
-Entity = Literal["customer", "job", "material", "note", "photo"]
+Entity = Literal["customer", "job", "material", "note", "photo", "time_entry"]
 
 
 class CustomerRow(CustomerPublic):
@@ -42,8 +43,12 @@ class PhotoRow(PhotoOut):
     deleted_at: datetime | None
 
 
+class TimeEntryRow(TimeEntryOut):
+    deleted_at: datetime | None
+
+
 # A row as its own route shows it, tombstones too (``deletedAt``).
-SyncRow = CustomerRow | JobRow | MaterialRow | NoteRow | PhotoRow
+SyncRow = CustomerRow | JobRow | MaterialRow | NoteRow | PhotoRow | TimeEntryRow
 
 
 class FieldConflict(CamelModel):

@@ -32,6 +32,9 @@ from khs_crm.services.jobs import materials, notes, workflow
 from khs_crm.services.jobs import service as jobs
 from khs_crm.services.sync import messages as sync_messages
 from khs_crm.services.sync.merge import FieldConflict, merge_fields, worker_status_refused
+from khs_crm.services.time import entries as time_entries
+from khs_crm.services.time.checks import TimeRefused
+from khs_crm.services.time.schemas import TimeEntryChanges, TimeEntryCreate
 
 MODELS = sync_messages.MODELS
 NOT_FOUND = sync_messages.NOT_FOUND
@@ -118,6 +121,8 @@ def visible_row(session: Session, op: Operation, user: User) -> Any:
 
 def _may_see(session: Session, entity: str, row: Any, user: User) -> bool:
     """Whether the user may see this row, deleted or not (a worker: their jobs' rows)."""
+    if entity == "time_entry":  # a person's own time (the office: everyone's)
+        return is_office(user) or row.user_id == user.id
     if is_office(user):
         return True
     if entity == "customer":
@@ -152,10 +157,12 @@ def _merge(session: Session, op: Operation, row: Any, changes: dict[str, Any], u
 def refused_conflict(session: Session, op: Operation, refused: Refused, user: User) -> SyncConflict:
     """The record of refused device work for the office: every field the device sent, the
     one at issue (if one) with both values, and why."""
-    row = refused.row
+    row = refused.row  # None: a refused create (a time entry's punch) has no row
     name = refused.field
-    server_value = getattr(row, name) if name else None
-    version = (row.field_versions or {}).get(name, row.version) if name else row.version
+    server_value = getattr(row, name) if name and row is not None else None
+    version = 0 if row is None else row.version
+    if name and row is not None:
+        version = (row.field_versions or {}).get(name, row.version)
     conflict = FieldConflict(name, server_value, refused.client_value, version)
     record = _conflict_row(session, op, conflict, user)
     record.kind = refused.kind
@@ -414,3 +421,35 @@ def _own_settings(session: Session, op: Operation, user: User):
 
 
 HANDLERS[("user", "update")] = _own_settings
+
+
+# Time entries: a phone clocks its own user in and out (services/time/) ----------------------
+
+
+def _time_refused(op: Operation, row: Any, exc: TimeRefused) -> Exception:
+    """A punch a rule refused: kept for the office (``Refused``) when ``exc.keep``, else the
+    rule's own refusal (rejected, with its reason)."""
+    if not exc.keep:
+        return exc
+    return Refused(row, kind="refused", reason=exc.reason, params=exc.params)
+
+
+def _time_create(session: Session, op: Operation, user: User):
+    data = _parse(TimeEntryCreate, {**op.changes, "id": str(op.entity_id)})
+    try:
+        return time_entries.create_entry(session, data=data, actor=user, by_device=True), []
+    except TimeRefused as exc:
+        raise _time_refused(op, None, exc) from exc
+
+
+def _time_update(session: Session, op: Operation, user: User):
+    row = _existing(session, op, user)
+    changes = _parse(TimeEntryChanges, op.changes)
+    try:
+        return time_entries.device_update(session, entry=row, changes=changes, actor=user), []
+    except TimeRefused as exc:
+        raise _time_refused(op, row, exc) from exc
+
+
+HANDLERS[("time_entry", "create")] = _time_create
+HANDLERS[("time_entry", "update")] = _time_update

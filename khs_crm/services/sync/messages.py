@@ -10,17 +10,30 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from khs_crm.i18n import DEFAULT_LANGUAGE, N_, gettext
-from khs_crm.models import Customer, Job, JobNote, Material, Photo
+from khs_crm.models import Customer, Job, JobNote, Material, Photo, SyncConflict, TimeEntry
 from khs_crm.services.jobs.workflow import LABELS
+from khs_crm.settings import get_settings
 
 DELETED = "deleted_by_office"
 OFFICE_STATUS_WINS = "office_status_wins"
 MOVE_NOT_ALLOWED = "move_not_allowed"
+# The time clock's refusals (services/time/): params hold the other entry's job and its
+# start and end as company-time text ("2026-12-01 08:00").
+TIME_OVERLAP = "time_overlap"
+TIME_OFFICE_OVERLAP = "time_office_overlap"
+TIME_ALREADY_OPEN = "time_already_open"
+TIME_WEEK_APPROVED = "time_week_approved"
+TIME_IN_FUTURE = "time_in_future"
+TIME_NOT_YOURS = "time_not_yours"
+TIME_TIMES_INVALID = "time_times_invalid"
 
 TEMPLATES: dict[str, str] = {
     DELETED: N_("{label} was deleted by the office; your {attempt} was not applied."),
@@ -31,6 +44,27 @@ TEMPLATES: dict[str, str] = {
     MOVE_NOT_ALLOWED: N_(
         "{label} cannot move from {current} to {wanted}; your move was not applied."
     ),
+    TIME_OVERLAP: N_(
+        "This time overlaps your time on {job} from {start} to {end}; it was not saved."
+    ),
+    TIME_OFFICE_OVERLAP: N_(
+        "This time overlaps time the office entered for you on {job} from {start} to {end}; "
+        "the office will review yours."
+    ),
+    TIME_ALREADY_OPEN: N_(
+        "You are already clocked in on {job} since {start}; clock out of it first."
+    ),
+    TIME_WEEK_APPROVED: N_(
+        "The week of {week} is already approved; your time on {job} was kept for the office "
+        "to review."
+    ),
+    TIME_IN_FUTURE: N_(
+        "This time ({time}) is ahead of the server's clock; check the phone's date and time."
+    ),
+    TIME_NOT_YOURS: N_("You can record only your own time."),
+    TIME_TIMES_INVALID: N_(
+        "These times do not fit together: a time ends before it starts or a break falls outside it."
+    ),
 }
 NOT_APPLIED = N_("This change was not applied.")
 # A row the device's user may not see is answered as one that does not exist, in these words.
@@ -40,6 +74,7 @@ NOT_FOUND = {
     "material": N_("This material does not exist."),
     "note": N_("This note does not exist."),
     "photo": N_("This photo does not exist."),
+    "time_entry": N_("This time entry does not exist."),
     "row": N_("This does not exist."),
 }
 CLASHES = N_("This change clashes with existing data.")
@@ -83,6 +118,7 @@ MODELS: dict[str, type] = {
     "material": Material,
     "note": JobNote,
     "photo": Photo,
+    "time_entry": TimeEntry,
 }
 
 
@@ -99,6 +135,13 @@ def _label(entity: str, row: Any, job_title: str | None, language: str = DEFAULT
         return row.name
     if entity == "job":
         return row.title
+    if entity == "time_entry":
+        start = local_text(row.started_at)
+        return (
+            gettext(N_("Time from {start}"), language, start=start)
+            if job_title is None
+            else (gettext(N_("Time on {job} from {start}"), language, job=job_title, start=start))
+        )
     if entity == "material":
         name = row.name
     elif entity == "photo":
@@ -108,6 +151,13 @@ def _label(entity: str, row: Any, job_title: str | None, language: str = DEFAULT
     if job_title is None:
         return name
     return gettext(N_("{name} on {job}"), language, name=name, job=job_title)
+
+
+def local_text(moment: datetime | None) -> str:
+    """A time as the company reads it: "2026-12-01 08:00" in the company's time zone."""
+    if moment is None:
+        return "…"
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 Ref = tuple[str, uuid.UUID]
@@ -138,4 +188,28 @@ def labels(session: Session, refs: Iterable[Ref]) -> dict[Ref, str]:
             row = rows.get((entity, entity_id))
             title = titles.get(row.job_id) if row is not None and hasattr(row, "job_id") else None
             out[(entity, entity_id)] = _label(entity, row, title)
+    missing = {i for i in wanted.get("time_entry", ()) if ("time_entry", i) not in rows}
+    out.update(_refused_punches(session, missing))
+    return out
+
+
+def _refused_punches(session: Session, ids: set[uuid.UUID]) -> dict[Ref, str]:
+    """Labels of punches refused before they made a row: from what the device sent."""
+    if not ids:
+        return {}
+    found = session.exec(
+        select(SyncConflict.entity_id, SyncConflict.changes).where(
+            SyncConflict.entity == "time_entry", col(SyncConflict.entity_id).in_(ids)
+        )
+    ).all()
+    out: dict[Ref, str] = {}
+    for entity_id, changes in found:
+        sent = changes or {}
+        try:
+            job = session.get(Job, uuid.UUID(str(sent.get("jobId"))))
+            start = datetime.fromisoformat(str(sent.get("startedAt")).replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        row = SimpleNamespace(started_at=start)
+        out[("time_entry", entity_id)] = _label("time_entry", row, job.title if job else None)
     return out

@@ -22,7 +22,17 @@ from sqlalchemy import ColumnElement, Select, Table
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
-from khs_crm.models import CrewRemoval, Customer, Job, JobAssignment, JobNote, Material, Photo, User
+from khs_crm.models import (
+    CrewRemoval,
+    Customer,
+    Job,
+    JobAssignment,
+    JobNote,
+    Material,
+    Photo,
+    TimeEntry,
+    User,
+)
 from khs_crm.models.base import utcnow
 from khs_crm.services.core.access import assigned, is_office
 from khs_crm.services.core.versioning import current_version
@@ -156,6 +166,16 @@ def _direct(session: Session, cond: ColumnElement[bool], cursor: int, limit: int
     return sources
 
 
+def _own_time(session: Session, user: User, cursor: int, limit: int) -> Source:
+    """The user's own time entries (the office's too: each phone is its user's clock)."""
+    query = (
+        _rows(TimeEntry)
+        .where(col(TimeEntry.version) > cursor, col(TimeEntry.user_id) == user.id)
+        .order_by(col(TimeEntry.version))
+    )
+    return _source(session, query, limit, lambda t: [_change("time_entry", t)])
+
+
 def _change(entity: str, row: Any, version: int | None = None) -> Change:
     action = "delete" if row.deleted_at is not None else "upsert"
     return Change(entity, row.id, action, version if version is not None else row.version, row)
@@ -239,6 +259,7 @@ def pull(
     committed = current_version(session)  # read first: every version up to it is visible
     cond = _job_scope(user, scope, tz_name)
     sources = _direct(session, cond, cursor, limit) + _crew_moves(session, user, cursor, limit)
+    sources.append(_own_time(session, user, cursor, limit))
     ceiling = min((s.ceiling for s in sources if s.ceiling is not None), default=None)
     bound = committed if ceiling is None else min(ceiling, committed)
     merged = sorted((c for s in sources for c in s.changes), key=lambda c: c.version)

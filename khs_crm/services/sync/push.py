@@ -35,6 +35,7 @@ from khs_crm.services.sync.apply import (
     visible_row,
 )
 from khs_crm.services.sync.merge import payload_hash
+from khs_crm.services.time.checks import TimeRefused
 
 log = logging.getLogger("khs_crm.sync")
 
@@ -207,6 +208,8 @@ def apply_one(
     except ServiceError as exc:
         forget_written(session)
         error = _error(exc.code, *exc.said(user.language))
+        if isinstance(exc, TimeRefused):  # a time-clock rule: its code, for the phone's words
+            error |= {"reason": exc.reason, "params": exc.params}
         row = None if isinstance(exc, NotFound) else visible_row(session, op, user)
         result = OpResult(op.op_id, "rejected", None, [], op.entity, row, error)
     except IntegrityError:
@@ -241,8 +244,9 @@ def _refused(session, refused: Refused, user, client_id, op, digest) -> OpResult
         session.add(record)
         error = _error("CONFLICT", _refusal_for(session, refused, op, user))
         error |= {"reason": refused.reason, "params": refused.params}
+        version = refused.row.version if refused.row is not None else None
         result = OpResult(
-            op.op_id, "conflict", refused.row.version, [], op.entity, refused.row, error, record.id
+            op.op_id, "conflict", version, [], op.entity, refused.row, error, record.id
         )
         _write_ledger(session, result, user, client_id, op, digest)
     return result
