@@ -188,7 +188,7 @@ def sentence(row: ActivityLog, labels: Labels) -> str:
     if kind == "photo" and action == "create":
         return f"added a photo{on_job}"
     moved = old_new(changes.get("status"))
-    if action == "status" and moved:
+    if action == "status" and moved and kind == "job":
         return f"moved job {name} from {status_label(moved[0])} to {status_label(moved[1])}"
     if action == "assign" and _crew_ids(changes):
         return f"{_crew_change(changes['assigned_user_ids'], labels)} job {name}"

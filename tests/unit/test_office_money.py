@@ -3,6 +3,7 @@ estimate editor's flow, payments, company settings, the job's card and the dashb
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -72,7 +73,10 @@ def test_a_bad_cell_is_named_and_left_out_of_the_totals():
 
 def test_a_price_with_three_decimals_or_a_negative_material_is_refused():
     lines, _ = with_amounts(
-        [line(key="a", quantity="1", unit_price="1.999"), line(key="b", quantity="1", unit_price="-5")],
+        [
+            line(key="a", quantity="1", unit_price="1.999"),
+            line(key="b", quantity="1", unit_price="-5"),
+        ],
         "0",
     )
     assert all("price" in x.problem for x in lines)
@@ -122,7 +126,9 @@ def _editor(session, user, path: str):
 
 
 def test_editor_flow_types_saves_and_sends(session, cast):
-    money_state = sub(root_state(signed_in(session, cast.owner), f"/jobs/{cast.job.id}"), JobMoneyState)
+    money_state = sub(
+        root_state(signed_in(session, cast.owner), f"/jobs/{cast.job.id}"), JobMoneyState
+    )
     redirect = call(JobMoneyState.new_estimate, money_state, False)
     estimate_id = str(redirect).split("/estimates/")[1].split('"')[0].split("'")[0][:36]
     state = _editor(session, cast.owner, f"/estimates/{estimate_id}")
@@ -199,3 +205,20 @@ def test_dashboard_money_adds_up_owed_overdue_aging_and_months(session, cast):
     assert figures.overdue_value == "$250.00" and len(figures.chart) == 12
     assert max(b.invoiced_h for b in figures.chart) == 150
     assert fresh.id != old.id
+
+
+def test_a_sent_estimate_reads_in_the_job_timeline_not_as_a_job_move(session, cast):
+    from khs_crm.office.timelines import job_timeline
+
+    root = root_state(signed_in(session, cast.owner), f"/estimates/{cast.job.id}")
+    state = sub(root, JobMoneyState)
+    redirect = str(call(JobMoneyState.new_estimate, state, False))
+    estimate_id = re.search(r"/estimates/([0-9a-f-]{36})", redirect).group(1)
+    editor = _editor(session, cast.owner, f"/estimates/{estimate_id}")
+    call(EstimateState.load, editor)
+    call(EstimateState.send, editor)
+    assert editor.error == ""
+    rows, _page = job_timeline(session, job_id=str(cast.job.id), page=1, page_size=10)
+    said = " | ".join(r.summary for r in rows)
+    assert "changed the status of estimate “…” from “draft” to “sent”" in said
+    assert "moved job" not in said and "changed the total" not in said  # nothing to save

@@ -126,7 +126,7 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
         return self._run(self._send)
 
     def _send(self, session, user) -> None:
-        if self.estimate.editable:
+        if self.estimate.editable and self.dirty:
             self._save_lines(session, user)
         _doc, token = service.send_estimate(
             session, estimate_id=parse_id(self.estimate.id, "estimate"), actor=user
