@@ -6,12 +6,13 @@ a week and for the office's corrections (docs/time.md)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
+from pydantic.config import JsonDict
 
 from khs_crm.api.deps import CurrentUser, IfMatch, OfficeUser, SessionDep
 from khs_crm.api.envelope import ok
@@ -21,10 +22,10 @@ from khs_crm.models import TimeEntry
 from khs_crm.models.base import utcnow
 from khs_crm.services.time import checks, rules
 from khs_crm.services.time import entries as time_service
-from khs_crm.services.time.schemas import TimeEntryCreate, TimeEntryEdit
+from khs_crm.services.time.schemas import Day, TimeEntryCreate, TimeEntryEdit
 
 router = APIRouter(tags=["time"])
-HOURS = {"examples": ["8.25"], "pattern": r"^[0-9]+\.[0-9]{2}$"}
+HOURS: JsonDict = {"examples": ["8.25"], "pattern": r"^[0-9]+\.[0-9]{2}$"}
 Flag = Literal["over_16h", "open_past_midnight", "late_sync", "edited", "after_approval"]
 
 
@@ -91,8 +92,8 @@ def list_time_entries(
     session: SessionDep,
     user_id: Annotated[uuid.UUID | None, Query(alias="userId")] = None,
     job_id: Annotated[uuid.UUID | None, Query(alias="jobId")] = None,
-    first: Annotated[date | None, Query(alias="from", description="company day, inclusive")] = None,
-    last: Annotated[date | None, Query(alias="to", description="company day, inclusive")] = None,
+    first: Annotated[Day | None, Query(alias="from", description="company day, inclusive")] = None,
+    last: Annotated[Day | None, Query(alias="to", description="company day, inclusive")] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 100,
 ) -> JSONResponse:

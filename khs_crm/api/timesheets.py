@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import Field
+from pydantic.config import JsonDict
 
 from khs_crm.api.deps import OfficeUser, SessionDep
 from khs_crm.api.envelope import ok
@@ -18,10 +19,16 @@ from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
 from khs_crm.api.schemas import CamelModel, Envelope
 from khs_crm.models import TimeSettings, TimesheetApproval
 from khs_crm.services.time import checks, timesheets
-from khs_crm.services.time.schemas import ApprovalIn, HourlyCostIn, TimeSettingsIn, UnapprovalIn
+from khs_crm.services.time.schemas import (
+    ApprovalIn,
+    Day,
+    HourlyCostIn,
+    TimeSettingsIn,
+    UnapprovalIn,
+)
 
 router = APIRouter(tags=["time"])
-MONEY = {"examples": ["28.50"], "pattern": r"^[0-9]+\.[0-9]{2}$"}
+MONEY: JsonDict = {"examples": ["28.50"], "pattern": r"^[0-9]+\.[0-9]{2}$"}
 
 
 class TimesheetOut(CamelModel):
@@ -69,12 +76,16 @@ def _cost_json(user_id: uuid.UUID, cost: Decimal | None) -> dict[str, Any]:
     return {"userId": str(user_id), "hourlyCost": None if cost is None else f"{cost:.2f}"}
 
 
-SHEET = {"response_model": Envelope[TimesheetOut], "responses": errors(*WRITE, *BODY, 404, 409)}
+SHEET_ERRORS = errors(*WRITE, *BODY, 404, 409)
 
 
-@router.post("/timesheets/{user_id}/{week_start}/approve", **SHEET)
+@router.post(
+    "/timesheets/{user_id}/{week_start}/approve",
+    response_model=Envelope[TimesheetOut],
+    responses=SHEET_ERRORS,
+)
 def approve(
-    user_id: uuid.UUID, week_start: date, body: ApprovalIn, user: OfficeUser, session: SessionDep
+    user_id: uuid.UUID, week_start: Day, body: ApprovalIn, user: OfficeUser, session: SessionDep
 ) -> JSONResponse:
     """Approve a person's company week (office); ``weekStart`` is its first day. The worker
     can no longer change its entries: a punch into it is kept for the office to review."""
@@ -84,9 +95,13 @@ def approve(
     return ok(_sheet_json(row))
 
 
-@router.post("/timesheets/{user_id}/{week_start}/unapprove", **SHEET)
+@router.post(
+    "/timesheets/{user_id}/{week_start}/unapprove",
+    response_model=Envelope[TimesheetOut],
+    responses=SHEET_ERRORS,
+)
 def unapprove(
-    user_id: uuid.UUID, week_start: date, body: UnapprovalIn, user: OfficeUser, session: SessionDep
+    user_id: uuid.UUID, week_start: Day, body: UnapprovalIn, user: OfficeUser, session: SessionDep
 ) -> JSONResponse:
     """Open an approved week again (owner only: an admin gets 403), with a reason; 409 when
     it is not approved."""
@@ -109,8 +124,8 @@ CSV: dict[int | str, dict[str, Any]] = {
 def export_payroll(
     user: OfficeUser,
     session: SessionDep,
-    first: Annotated[date | None, Query(alias="from", description="company day, inclusive")] = None,
-    last: Annotated[date | None, Query(alias="to", description="company day, inclusive")] = None,
+    first: Annotated[Day | None, Query(alias="from", description="company day, inclusive")] = None,
+    last: Annotated[Day | None, Query(alias="to", description="company day, inclusive")] = None,
 ) -> StreamingResponse:
     """Closed entries for payroll: person, date, job, start, end, breaks (minutes), hours,
     overtime (that entry's hours past the weekly threshold)."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Annotated
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, field_validator
+from annotated_types import Ge, Le
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator
 
 from khs_crm.models.time import MAX_BREAKS, Reason, TimeNote
 from khs_crm.services.core.schemas import InputModel, not_null
+from khs_crm.services.money.schemas import Price
 
 
 def _utc(value: datetime) -> datetime:
@@ -73,12 +75,41 @@ class UnapprovalIn(InputModel):
     reason: Reason
 
 
+def _whole(value: Any) -> Any:
+    """A JSON integer (``40`` or ``40.0``); text and true/false are refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("Enter a whole number.")
+    return value
+
+
+def _whole_between(low: int, high: int) -> Any:
+    schema = WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})
+    return Annotated[int, BeforeValidator(_whole), Ge(low), Le(high), schema]
+
+
+WeekDay = _whole_between(0, 6)  # 0 Monday … 6 Sunday
+WeekHours = _whole_between(0, 168)
+
+
 class TimeSettingsIn(InputModel):
-    week_start_day: Annotated[int, Field(ge=0, le=6)] | None = None
-    overtime_hours: Annotated[Decimal, Field(ge=0, le=168, decimal_places=2)] | None = None
+    week_start_day: WeekDay | None = None
+    overtime_hours: WeekHours | None = None
 
     _required = field_validator("week_start_day", "overtime_hours")(classmethod(not_null))
 
 
 class HourlyCostIn(InputModel):
-    hourly_cost: Annotated[Decimal, Field(ge=0, le=Decimal("9999.99"), decimal_places=2)] | None
+    hourly_cost: Price | None = Field(description='"28.50"; null: no cost')
+
+
+def _iso_day(value: Any) -> Any:
+    """A day as ``YYYY-MM-DD`` text, nothing else (no timestamps)."""
+    if not (isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
+        raise ValueError("Enter a date as YYYY-MM-DD.")
+    return value
+
+
+# A company day in a query or a path: ``2026-12-01``.
+Day = Annotated[date, BeforeValidator(_iso_day)]

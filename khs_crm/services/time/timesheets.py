@@ -191,15 +191,16 @@ def job_labor_cost(session: Session, job_id: uuid.UUID) -> Decimal:
     cost counts nothing), half-up to the cent once. For the office's money card only."""
     entries = _closed(session, TimeEntry.job_id == job_id)
     people = {e.user_id for e in entries}
-    rates = dict(
-        session.exec(
-            select(LaborRate.user_id, LaborRate.hourly_cost).where(
+    rates: dict[uuid.UUID, Decimal] = {}
+    if people:
+        found = session.exec(
+            select(col(LaborRate.user_id), col(LaborRate.hourly_cost)).where(
                 col(LaborRate.user_id).in_(people)
             )
         ).all()
-    ) if people else {}  # fmt: skip
+        rates = {user_id: Decimal(cost) for user_id, cost in found}
     return rules.labor_cost(
-        (entry_hours(e), Decimal(rates[e.user_id])) for e in entries if e.user_id in rates
+        (entry_hours(e), rates[e.user_id]) for e in entries if e.user_id in rates
     )
 
 
