@@ -20,8 +20,8 @@ from khs_crm.services.money.schemas import EstimateIn, LineIn, Rate
 
 FIELDS = ("kind", "description", "quantity", "unit", "unit_price", "taxable")
 SAID = {
-    "quantity": "Enter a quantity above 0 (at most 3 decimals).",
-    "unit_price": "Enter a price with at most 2 decimals (negative only on a discount).",
+    "quantity": "Enter a quantity above 0, with at most 3 decimals.",
+    "unit_price": "Enter a price with at most 2 decimals (below 0 only on a discount).",
     "description": "Shorten the description (500 characters at most).",
     "unit": "Shorten the unit (40 characters at most).",
 }

@@ -139,11 +139,18 @@ def test_editor_flow_types_saves_and_sends(session, cast):
         call(EstimateState.set_cell, state, key, field, value)
     call(EstimateState.set_rate, state, "8.25")
     assert state.totals.total == "$64.92" and state.dirty
-    call(EstimateState.add_line, state, key)
-    assert len(state.lines) == 2 and state.focus_key == state.lines[1].key
+    assert len(state.lines) == 2 and state.lines[1].description == ""  # a blank line to type into
+    call(EstimateState.add_line, state, key)  # Enter: the browser moved to the blank line
+    assert len(state.lines) == 2 and state.focus_key == ""
+    call(EstimateState.set_cell, state, state.lines[1].key, "description", "Labor")
+    assert len(state.lines) == 3  # typing into the blank line makes another
+    call(EstimateState.add_line, state, key)  # Enter on line 1 again: a line in between
+    assert len(state.lines) == 4 and state.focus_key == state.lines[1].key
+    call(EstimateState.remove_line, state, state.lines[2].key)
+    assert [x.description for x in state.lines] == ["Outlet", "", ""]
     call(EstimateState.save, state)
     assert state.error == "" and state.notice == "Draft saved." and not state.dirty
-    assert state.estimate.total == "$64.92" and len(state.lines) == 1  # the blank line dropped
+    assert state.estimate.total == "$64.92" and len(state.lines) == 2  # saved 1, a blank to type
     call(EstimateState.send, state)
     assert state.estimate.status == "sent" and "/e/" in state.link and state.estimate.link_active
     call(EstimateState.set_cell, state, state.lines[0].key, "quantity", "4")

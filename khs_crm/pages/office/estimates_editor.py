@@ -21,10 +21,28 @@ from khs_crm.state.office.estimates_editor import EstimateState
 S = EstimateState
 
 
+# Enter in a line's cell: leave the cell (its value is sent), and when the next line is blank
+# go there at once, in the browser; the server then adds a line when one is needed.
+_TO_NEXT = """(() => { const row = e.currentTarget.closest('tr');
+  let next = row.nextElementSibling;
+  while (next && !next.dataset.line) next = next.nextElementSibling;
+  e.currentTarget.blur();
+  const cells = next ? [...next.querySelectorAll('input:not([type])')] : [];
+  if (cells.length && cells.every((c) => !c.value)) cells[0].focus(); })()"""
+# "Add line": the blank line at the end takes the focus.
+FOCUS_LAST = ArgsFunctionOperation.create(
+    (),
+    Var(
+        "(() => { const rows = document.querySelectorAll('.money-lines tr[data-line]');"
+        " rows[rows.length - 1]?.querySelector('input')?.focus(); })()"
+    ),
+)
+
+
 def on_enter(event: rx.EventSpec) -> Var:
-    """A keydown handler: Enter leaves the cell (so it is saved) and then runs ``event``."""
+    """A keydown handler: Enter moves to the next line (see _TO_NEXT), then runs ``event``."""
     chain = Var.create(EventChain(events=[event], args_spec=lambda: ()))
-    run = f"(e.preventDefault(), e.currentTarget.blur(), ({chain})())"
+    run = f"(e.preventDefault(), {_TO_NEXT}, ({chain})())"
     body = f"(e.key === 'Enter' ? {run} : undefined)"
     return ArgsFunctionOperation.create(("e",), Var(body, _var_data=chain._get_all_var_data()))
 
@@ -74,21 +92,40 @@ def _edit_row(line: rx.Var, index: rx.Var) -> rx.Component:
             ),
             class_name="center",
         ),
+        rx.el.td(line.amount, class_name="num"),
         rx.el.td(
-            line.amount,
-            rx.cond(line.problem != "", rx.el.div(line.problem, class_name="field-error small")),
-            class_name="num",
-        ),
-        rx.el.td(
-            button(
-                "Remove",
-                variant="link",
+            rx.el.button(
+                "✕",
+                type="button",
                 on_click=S.remove_line(line.key),
                 aria_label="Remove line " + number,
+                title="Remove line " + number,
+                class_name="btn btn-link remove-line",
             )
         ),
         key=line.key,
         class_name=rx.cond(line.problem != "", "line-bad", ""),
+        custom_attrs={"data-line": number},
+    )
+
+
+def _edit_lines(line: rx.Var, index: rx.Var) -> rx.Component:
+    """A line, and under it what to fix in it (when something is)."""
+    return rx.fragment(
+        _edit_row(line, index),
+        rx.cond(
+            line.problem != "",
+            rx.el.tr(
+                rx.el.td(
+                    "Line ",
+                    (index + 1).to_string(),
+                    ": ",
+                    line.problem,
+                    col_span=8,
+                    class_name="field-error line-problem",
+                ),
+            ),
+        ),
     )
 
 
@@ -112,7 +149,7 @@ def _lines() -> rx.Component:
         ("Unit", "col-unit"),
         ("Unit price", "num col-price"),
         ("Kind", "col-kind"),
-        ("Taxable", "center col-tax"),
+        ("Tax", "center col-tax"),
         ("Amount", "num col-amount"),
     ]
     return rx.el.div(
@@ -121,13 +158,17 @@ def _lines() -> rx.Component:
             rx.el.thead(
                 rx.el.tr(
                     *[rx.el.th(text, scope="col", class_name=cls) for text, cls in heads],
-                    rx.el.th(rx.el.span("Remove", class_name="sr-only"), scope="col"),
+                    rx.el.th(
+                        rx.el.span("Remove", class_name="sr-only"),
+                        scope="col",
+                        class_name="col-remove",
+                    ),
                 )
             ),
             rx.el.tbody(
                 rx.cond(
                     S.estimate.editable,
-                    rx.foreach(S.lines, _edit_row),
+                    rx.foreach(S.lines, _edit_lines),
                     rx.foreach(S.lines, _read_row),
                 )
             ),
@@ -224,7 +265,7 @@ def _found() -> rx.Component:
                 rx.cond(
                     e.editable,
                     rx.el.p(
-                        button("Add line", variant="secondary", on_click=S.add_line("")),
+                        button("Add line", variant="secondary", on_click=FOCUS_LAST),
                         rx.el.span(
                             " Tab moves through a line; Enter adds the next line.",
                             class_name="muted small",

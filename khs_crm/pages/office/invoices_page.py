@@ -187,7 +187,7 @@ def _found() -> rx.Component:
         ),
         messages(S, unless=S.recording),
         link_box(S),
-        rx.el.div(_lines(), rx.el.div(_facts(), _payments()), class_name="two-col money-invoice"),
+        rx.el.div(_facts(), _lines(), _payments(), class_name="money-stack"),
         _record(),
         confirm(
             "Void this invoice?",

@@ -13,6 +13,7 @@ from khs_crm.office.money_lines import (
     TotalsView,
     blank_line,
     estimate_input,
+    is_blank,
     with_amounts,
 )
 from khs_crm.office.views import parse_id
@@ -54,14 +55,16 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
             self.missing = self.loaded = True
             return
         self.estimate, lines = estimate_view(session, doc)
-        if self.estimate.editable and not lines:
-            lines = [blank_line()]
         self.tax_rate, self.valid_until = self.estimate.tax_rate, self.estimate.valid_until
         self.notes, self.dirty = self.estimate.notes, False
         self._recount(lines)
         self.loaded = True
 
     def _recount(self, lines: list[LineDraft]) -> None:
+        """Amounts and totals again; a draft always ends with a blank line to type into
+        (Enter moves there at once, in the browser, with no wait for the server)."""
+        if self.estimate.editable and (not lines or not is_blank(lines[-1])):
+            lines = [*lines, blank_line()]
         self.lines, self.totals = with_amounts(lines, self.tax_rate)
 
     @rx.event
@@ -75,30 +78,35 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
 
     @rx.event
     def set_rate(self, value: str):
-        self.tax_rate, self.dirty = str(value)[:10], True
+        self.dirty = self.dirty or str(value)[:10] != self.tax_rate
+        self.tax_rate = str(value)[:10]
         self._recount(self.lines)
 
     @rx.event
     def set_valid_until(self, value: str):
-        self.valid_until, self.dirty = str(value)[:10], True
+        self.dirty = self.dirty or str(value)[:10] != self.valid_until
+        self.valid_until = str(value)[:10]
 
     @rx.event
     def set_notes(self, value: str):
-        self.notes, self.dirty = str(value)[:5000], True
+        self.dirty = self.dirty or str(value)[:5000] != self.notes
+        self.notes = str(value)[:5000]
 
     @rx.event
     def add_line(self, after_key: str = ""):
         if not self.estimate.editable:
             return
-        new = blank_line()
         at = next((i + 1 for i, x in enumerate(self.lines) if x.key == after_key), len(self.lines))
-        self.focus_key, self.dirty = new.key, True
+        if at < len(self.lines) and is_blank(self.lines[at]):
+            return  # the browser has already moved to that blank line
+        new = blank_line()
+        self.focus_key = new.key
         self._recount([*self.lines[:at], new, *self.lines[at:]])
 
     @rx.event
     def remove_line(self, key: str):
         self.dirty = True
-        self._recount([line for line in self.lines if line.key != key] or [blank_line()])
+        self._recount([line for line in self.lines if line.key != key])
 
     def _save_lines(self, session, user) -> None:
         data = estimate_input(
