@@ -156,6 +156,7 @@ class JobMoneyOut(CamelModel):
     paid: str = Amount()
     balance: str = Amount()
     materials_cost: str = Amount()
+    labor_cost: str = Amount()
     margin: str = Amount()
 
 
@@ -315,6 +316,7 @@ def job_money(job_id: uuid.UUID, user: OfficeUser, session: SessionDep) -> JSONR
                     ("paid", "paid"),
                     ("balance", "balance"),
                     ("materialsCost", "materials_cost"),
+                    ("laborCost", "labor_cost"),
                     ("margin", "margin"),
                 )
             },

@@ -198,5 +198,5 @@ def test_overtime_and_labor_cost_to_the_cent(client, session, cast):
     assert timesheets.job_labor_cost(session, cast.job.id) == Decimal("1322.10")
     money = client.get(f"/api/jobs/{cast.job.id}/money", headers=bearer(cast.owner))
     assert money.status_code == 200
-    if "laborCost" in money.json()["data"]:
-        assert money.json()["data"]["laborCost"] == "1322.10"
+    card = money.json()["data"]
+    assert card["laborCost"] == "1322.10" and card["margin"] == "-1322.10"

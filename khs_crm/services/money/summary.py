@@ -1,5 +1,5 @@
 """What a job earned: its approved value, what was invoiced and paid, what is owed, what the
-materials cost and the margin (labor joins the cost when the time clock lands)."""
+materials and the crew's hours cost and the margin."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from khs_crm.models import (
 )
 from khs_crm.services.core.access import get_visible_job
 from khs_crm.services.money import rules
+from khs_crm.services.time.timesheets import job_labor_cost
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class JobMoney:
     balance: Decimal
     materials_cost: Decimal
     margin: Decimal
+    labor_cost: Decimal = rules.ZERO  # Σ hours × each person's hourly cost (services/time)
 
 
 def _sum(session: Session, column, *conditions) -> Decimal:
@@ -41,8 +43,9 @@ def _sum(session: Session, column, *conditions) -> Decimal:
 
 def job_money(session: Session, *, job_id: uuid.UUID, user: User) -> JobMoney:
     """The job's money card. Approved value: its approved estimates' totals; invoiced and
-    paid: its invoices that are not void; cost: each live material's quantity × unit cost;
-    margin: approved value (or, without one, what was invoiced) less tax, less cost."""
+    paid: its invoices that are not void; cost: each live material's quantity × unit cost,
+    and labor: the job's closed time entries' hours × each person's hourly cost; margin:
+    approved value (or, without one, what was invoiced) less tax, less both costs."""
     get_visible_job(session, job_id=job_id, user=user)
     approved = [
         col(Estimate.job_id) == job_id,
@@ -68,4 +71,6 @@ def job_money(session: Session, *, job_id: uuid.UUID, user: User) -> JobMoney:
     ).all()
     cost = sum((rules.line_amount(Decimal(str(q)), Decimal(c)) for q, c in materials), rules.ZERO)
     revenue = value_net if latest is not None else invoiced - _sum(session, Invoice.tax, *billed)
-    return JobMoney(latest, value, invoiced, paid, invoiced - paid, cost, revenue - cost)
+    labor = job_labor_cost(session, job_id)
+    margin = revenue - cost - labor
+    return JobMoney(latest, value, invoiced, paid, invoiced - paid, cost, margin, labor)
