@@ -1,4 +1,6 @@
-"""Sign in to a running app and save each office screen at 1440x900 into docs/screenshots/.
+"""Sign in to a running app and save each office screen at 1440x900 into docs/screenshots/,
+and each field screen as a crew member sees it on a phone (390x844, touch) as field-*.png,
+for the guides in docs/guides/.
 
     .venv/bin/python scripts/screenshots.py [--url http://localhost:3500] [--out docs/screenshots]
 
@@ -22,10 +24,11 @@ PASSWORD = "demo-password-2026"  # noqa: S105 (the demo's published password)
 OWNER = "owner@demo.khs-crm.test"
 WORKER = "alex@demo.khs-crm.test"
 SIZE = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
+def sign_in(page: Page, email: str, start: str = "/") -> None:
+    page.goto(f"/login?next={start}")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -92,6 +95,46 @@ def first_href(page: Page, path: str, selector: str) -> str:
     return link.get_attribute("href") or "/"
 
 
+def snap(page: Page, out: Path, name: str) -> None:
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(out / f"{name}.png"))
+    print(f"saved {name}.png")
+
+
+def field_screens(browser, url: str, out: Path) -> None:
+    """The crew's screens on a phone: Today, a job, the supply run, Sync, Settings, and the
+    strip a crew member sees with no signal."""
+    phone = browser.new_context(base_url=url, viewport=PHONE, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    sign_in(page, WORKER, start="/field")
+    page.locator(".job-item").first.wait_for()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+    snap(page, out, "field-today")
+    job = page.locator(".job-item .job-link").first.get_attribute("href") or "/field"
+    page.goto(job)
+    page.get_by_role("heading", name="Status").wait_for()
+    snap(page, out, "field-job")
+    page.get_by_role("heading", name="Photos").scroll_into_view_if_needed()
+    snap(page, out, "field-job-photos")
+    for name, path, heading in (
+        ("field-jobs", "/field/jobs", "Jobs"),
+        ("field-supply", "/field/supply", "Supply run"),
+        ("field-sync", "/field/sync", "Sync"),
+        ("field-settings", "/field/settings", "Settings"),
+    ):
+        page.goto(path)
+        page.get_by_role("heading", name=heading, level=1).wait_for()
+        snap(page, out, name)
+    phone.set_offline(True)
+    page.goto(job)
+    page.get_by_role("heading", name="Status").wait_for()
+    page.locator(".material-row").first.click()  # ticked with no signal: kept on the phone
+    page.locator(".field-strip").wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
+    snap(page, out, "field-offline")
+    phone.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://localhost:3500")
@@ -119,6 +162,7 @@ def main() -> None:
         shoot(page, out, "people", "/people", "People")
         shoot(page, out, "conflicts", "/conflicts", "Sync conflicts")
         shoot(page, out, "activity", "/activity", "Activity")
+        field_screens(browser, args.url, out)
         browser.close()
 
 

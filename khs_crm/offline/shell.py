@@ -29,6 +29,15 @@ ICONS = {
     "back": "M15 5l-7 7 7 7",
     "offline": "M2 2l20 20M6 8a6 6 0 0 0 0 12h11M10.5 5.2A6 6 0 0 1 18 10a4 4 0 0 1 3 6.6",
     "alert": "M12 3l10 18H2L12 3ZM12 10v5M12 18h.01",
+    "settings": (
+        "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6ZM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8"
+        "l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1"
+        "-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0"
+        "-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8"
+        "-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5"
+        " 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0"
+        " 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1Z"
+    ),
 }
 # The bottom navigation: (key, words, route).
 FIELD_NAV = (
@@ -80,12 +89,24 @@ def signed_out_notice() -> rx.Component:
     )
 
 
-def _user_box() -> rx.Component:
-    return rx.el.div(
-        rx.el.span(field("status", "userName"), class_name="user-name"),
-        rx.el.a(t("Settings"), href="/field/settings", class_name="btn btn-link"),
+def _settings_link() -> rx.Component:
+    """The way to Settings (language, who is signed in, sign out): an icon, so the screen's
+    name keeps the header."""
+    return rx.el.a(
+        icon("settings"),
+        href="/field/settings",
+        aria_label=t("Settings"),
+        class_name="btn btn-icon",
+    )
+
+
+def account() -> rx.Component:
+    """Who is signed in on this phone, and the way out (Settings)."""
+    return rx.el.section(
+        rx.el.h2(t("Signed in as"), " ", field("status", "userName")),
         sign_out(t("Sign out")),
-        class_name="user-box",
+        class_name="card",
+        aria_label=t("Account"),
     )
 
 
@@ -148,7 +169,7 @@ def local_shell(
                 rx.el.h1(title),
                 class_name="header-title",
             ),
-            rx.cond(field("status", "signedIn"), _user_box()),
+            rx.cond(field("status", "signedIn"), _settings_link()),
             class_name="field-header",
         ),
         _update_notice(),

@@ -248,10 +248,12 @@ def test_sign_out_warns_about_unsent_changes_and_clears_the_phone(phone, crew_jo
             dialog.accept()
 
     phone.on("dialog", answer)
+    phone.get_by_role("link", name="Settings").click()  # who is signed in, and the way out
+    phone.get_by_role("heading", name="Language").wait_for()
     phone.get_by_role("button", name="Sign out").click()
     phone.wait_for_timeout(300)
     assert "1 change has not reached the office" in messages[0]
-    assert "/field/job" in phone.url  # cancelled: still signed in, note still here
+    assert "/field/settings" in phone.url  # cancelled: still signed in, note still here
     phone.get_by_role("button", name="Sign out").click()
     phone.wait_for_url("**/login**")
     databases = phone.evaluate("indexedDB.databases().then((d) => d.map((x) => x.name))")

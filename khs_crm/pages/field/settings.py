@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.offline.shell import local_shell, once_bound
+from khs_crm.offline.shell import account, local_shell, once_bound
 from khs_crm.offline.views import bind, field, khs_call
 from khs_crm.offline.words import t
 
@@ -29,6 +29,7 @@ def _choice(code: str, name: str) -> rx.Component:
 def settings() -> rx.Component:
     return local_shell(
         t("Settings"),
+        account(),
         rx.el.section(
             once_bound(
                 "settings",
