@@ -25,7 +25,11 @@ GROUPS = (
         (
             ("Default tax rate (%)", "default_tax_rate", "Such as 8.25"),
             ("Estimates valid for (days)", "estimate_valid_days", ""),
-            ("Payment terms (days)", "payment_terms_days", "Invoices are due this many days after"),
+            (
+                "Payment terms (days)",
+                "payment_terms_days",
+                "An invoice is due this many days after it is made",
+            ),
             ("Deposit (% of the estimate)", "deposit_percent", ""),
         ),
     ),

@@ -42,12 +42,14 @@ def _filters() -> rx.Component:
 
 def _row(e: rx.Var) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(link(e.number, href="/estimates/" + e.id, class_name="link strong")),
+        rx.el.td(
+            link(e.number, href="/estimates/" + e.id, class_name="link strong"), class_name="nowrap"
+        ),
         rx.el.td(e.customer),
         rx.el.td(link(e.job, href="/jobs/" + e.job_id)),
         rx.el.td(e.total, class_name="num"),
-        rx.el.td(doc_status(e.status, e.status_label)),
-        rx.el.td(e.valid_until),
+        rx.el.td(doc_status(e.status, e.status_label), class_name="nowrap"),
+        rx.el.td(e.valid_until, class_name="nowrap"),
     )
 
 
@@ -65,7 +67,7 @@ def _table() -> rx.Component:
                 )
             ),
             rx.el.tbody(rx.foreach(S.rows, _row)),
-            class_name="table",
+            class_name="table money-list",
         ),
         class_name="table-wrap",
     )

@@ -169,7 +169,7 @@ def _lines() -> rx.Component:
                 rx.cond(
                     S.estimate.editable,
                     rx.foreach(S.lines, _edit_lines),
-                    rx.foreach(S.lines, _read_row),
+                    rx.foreach(S.rows, _read_row),
                 )
             ),
             class_name="table table-compact money-lines",

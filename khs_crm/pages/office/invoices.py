@@ -16,6 +16,7 @@ from khs_crm.state.office.invoices import InvoicesState
 S = InvoicesState
 STATUS_OPTIONS = [("", "Any status"), *INVOICE_STATUSES.items()]
 HEADS = ["Number", "Customer", "Job", "Kind", "Total", "Balance", "Due", "Status"]
+HEAD_CLASS = {"Kind": "wide-only", "Total": "num", "Balance": "num"}
 
 
 def _filters() -> rx.Component:
@@ -48,14 +49,18 @@ def _filters() -> rx.Component:
 
 def _row(i: rx.Var) -> rx.Component:
     return rx.el.tr(
-        rx.el.td(link(i.number, href="/invoices/" + i.id, class_name="link strong")),
+        rx.el.td(
+            link(i.number, href="/invoices/" + i.id, class_name="link strong"), class_name="nowrap"
+        ),
         rx.el.td(i.customer),
         rx.el.td(link(i.job, href="/jobs/" + i.job_id)),
-        rx.el.td(i.kind),
+        rx.el.td(i.kind, class_name="wide-only"),
         rx.el.td(i.total, class_name="num"),
         rx.el.td(i.balance, class_name="num"),
-        rx.el.td(i.due),
-        rx.el.td(doc_status(rx.cond(i.overdue, "overdue", i.status), i.status_label)),
+        rx.el.td(i.due, class_name="nowrap"),
+        rx.el.td(
+            doc_status(rx.cond(i.overdue, "overdue", i.status), i.status_label), class_name="nowrap"
+        ),
     )
 
 
@@ -74,7 +79,7 @@ def _table() -> rx.Component:
                 )
             ),
             rx.el.tbody(rx.foreach(S.rows, _row)),
-            class_name="table",
+            class_name="table money-list",
         ),
         class_name="table-wrap",
     )

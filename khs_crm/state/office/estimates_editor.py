@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.office.money_docs import EstimateView, estimate_view
+from khs_crm.office.money_docs import EstimateView, LineRow, estimate_view, line_row
 from khs_crm.office.money_lines import (
     FIELDS,
     LineDraft,
@@ -32,6 +32,7 @@ def link_address(state: rx.State, token: str) -> str:
 class EstimateState(ConfirmDelete, Feedback, AuthState):
     estimate: EstimateView = EstimateView()
     lines: list[LineDraft] = []
+    rows: list[LineRow] = []  # the lines as read once the estimate is no longer a draft
     totals: TotalsView = TotalsView()
     tax_rate: str = ""
     valid_until: str = ""
@@ -58,6 +59,7 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
         self.tax_rate, self.valid_until = self.estimate.tax_rate, self.estimate.valid_until
         self.notes, self.dirty = self.estimate.notes, False
         self._recount(lines)
+        self.rows = [] if self.estimate.editable else [line_row(x) for x in self.lines]
         self.loaded = True
 
     def _recount(self, lines: list[LineDraft]) -> None:
