@@ -70,12 +70,7 @@ def _table() -> rx.Component:
             rx.el.caption("Invoices", class_name="sr-only"),
             rx.el.thead(
                 rx.el.tr(
-                    *[
-                        rx.el.th(
-                            h, scope="col", class_name="num" if h in ("Total", "Balance") else ""
-                        )
-                        for h in HEADS
-                    ]
+                    *[rx.el.th(h, scope="col", class_name=HEAD_CLASS.get(h, "")) for h in HEADS]
                 )
             ),
             rx.el.tbody(rx.foreach(S.rows, _row)),
