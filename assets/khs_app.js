@@ -34,10 +34,22 @@ const screens = {
   supply: views.supply,
   sync: views.sync,
   settings: views.settings,
+  clock: views.clock,
+  week: views.week,
   words: () => i18n.words(), // the screens' own words (khs_crm/offline/words.py)
 };
 /** @type {Mirror} */
-const EMPTY = { customers: new Map(), jobs: new Map(), materials: new Map(), notes: new Map(), photos: new Map(), uploads: new Map(), queue: [], meta: {} };
+const EMPTY = {
+  customers: new Map(),
+  jobs: new Map(),
+  materials: new Map(),
+  notes: new Map(),
+  photos: new Map(),
+  timeEntries: new Map(),
+  uploads: new Map(),
+  queue: [],
+  meta: {},
+};
 /** @type {Map<string, string>} photo id → object URL of the bytes kept on this phone ("" while read) */
 const photoUrls = new Map();
 /** @type {Set<string>} the phone's own photos the last render showed */
@@ -59,6 +71,8 @@ let undoable = null;
 let undoTimer;
 // How long a status move stays on the phone, unsent, so that Undo can take it back.
 const UNDO_MS = 5000;
+/** @type {string} what the last clock tap did (a switch of jobs), said on the clock strip */
+let clockNotice = "";
 
 /** @returns {Context} */
 function context() {
@@ -76,6 +90,7 @@ function context() {
     materialError,
     confirm: confirming,
     undo: undoable,
+    clockNotice,
     page: location.pathname.replace(/\/+$/, "").split("/").pop() || "",
   };
 }
@@ -301,6 +316,12 @@ function addMaterial(jobId, values) {
   renderAll();
 }
 
+/** A break still running ends at `at`.
+ * @param {import("./khs_types.js").TimeEntry["breaks"] | undefined} breaks @param {string} at */
+function closedBreaks(breaks, at) {
+  return (breaks || []).map((b) => (b.endedAt ? b : { ...b, endedAt: at }));
+}
+
 /** Move a job to `status` if the workflow lets this person; the move waits unsent for
  * UNDO_MS, while the screen offers Undo. @param {string} jobId @param {string} status */
 function moveJob(jobId, status) {
@@ -424,6 +445,49 @@ const khs = {
     if (before && moves.includes(before)) edit("job", last.jobId, "update", { status: before });
     renderAll();
   },
+  /** Clock in on a job (the time of this tap, kept on the phone, sent when it can be); on
+   * the clock elsewhere, that entry is clocked out first, and the strip says so.
+   * @param {string} jobId */
+  clockIn(jobId) {
+    const store = app.store;
+    const user = app.user;
+    if (!store || !user || !jobId) return;
+    const at = new Date().toISOString();
+    const open = views.openEntry(store.mem, context());
+    if (open && open.jobId === jobId) return;
+    const title = (/** @type {string} */ id) => store.mem.jobs.get(id)?.title || "";
+    if (open) {
+      edit("time_entry", open.id, "update", { endedAt: at, breaks: closedBreaks(open.breaks, at) });
+      clockNotice = t("Clocked out of “{from}” and in on “{to}”.", { from: title(open.jobId), to: title(jobId) });
+    } else clockNotice = "";
+    const changes = { userId: user.id, jobId, startedAt: at, endedAt: null, breaks: [], note: "" };
+    edit("time_entry", crypto.randomUUID(), "create", changes);
+  },
+  clockOut() {
+    const store = app.store;
+    const open = store && views.openEntry(store.mem, context());
+    if (!open) return;
+    const at = new Date().toISOString();
+    clockNotice = "";
+    edit("time_entry", open.id, "update", { endedAt: at, breaks: closedBreaks(open.breaks, at) });
+  },
+  /** Break, or back to work. */
+  toggleBreak() {
+    const store = app.store;
+    const open = store && views.openEntry(store.mem, context());
+    if (!open) return;
+    const at = new Date().toISOString();
+    const breaks = open.breaks || [];
+    const onBreak = breaks.some((b) => !b.endedAt);
+    edit("time_entry", open.id, "update", { breaks: onBreak ? closedBreaks(breaks, at) : [...breaks, { startedAt: at, endedAt: null }] });
+  },
+  /** A note on one of my time entries (not on an approved week's).
+   * @param {string} entryId @param {Record<string, unknown>} values */
+  saveTimeNote(entryId, values) {
+    const row = app.store && app.store.mem.timeEntries?.get(entryId);
+    if (!row || row.approved) return;
+    edit("time_entry", entryId, "update", { note: String(values.note || "").trim() });
+  },
   /** The header's back arrow: where the person came from in the app, else Today. */
   back() {
     const fromHere = document.referrer && new URL(document.referrer).origin === location.origin;
@@ -498,6 +562,8 @@ function startField() {
   const trigger = () => app.sync && app.sync.trigger();
   addEventListener("online", () => (renderAll(), trigger()));
   addEventListener("offline", renderAll);
+  // The running clock counts every second; only its own view is computed again.
+  setInterval(() => setters.has("clock") && render("clock"), 1000);
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && trigger());
   setInterval(() => document.visibilityState === "visible" && trigger(), 60000);
   if (device.channel) {

@@ -1,6 +1,6 @@
 // @ts-check
 /* KHS CRM field app: the device database. One IndexedDB database per signed-in user id.
- * Stores: customers, jobs, materials, notes, photos (rows as the server sends them, camelCase),
+ * Stores: customers, jobs, materials, notes, photos, timeEntries (rows as the server sends them, camelCase),
  * syncQueue (the outbox, keyed by an auto-incremented seq), metadata (key/value), and the
  * photo upload outbox: photoUploads (what to send: id, job, caption, tag, state) and
  * photoBlobs (the bytes, read only to show or send one photo). */
@@ -11,10 +11,17 @@
 /** @typedef {import("./khs_types.js").Snapshot} Snapshot */
 /** @typedef {import("./khs_types.js").Meta} Meta */
 
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 export const SCHEMA_VERSION = 2; // of the rows; a change re-downloads everything (the outbox stays)
 /** @type {Readonly<Record<Entity, RowStore>>} */
-export const STORES = { customer: "customers", job: "jobs", material: "materials", note: "notes", photo: "photos" };
+export const STORES = {
+  customer: "customers",
+  job: "jobs",
+  material: "materials",
+  note: "notes",
+  photo: "photos",
+  time_entry: "timeEntries",
+};
 /** @type {readonly RowStore[]} */
 export const ROW_STORES = Object.values(STORES);
 // What the in-memory mirror holds; photoBlobs stays on disk.
@@ -35,6 +42,7 @@ function upgrade(db, oldVersion) {
     db.createObjectStore("photoUploads", { keyPath: "id" }).createIndex("jobId", "jobId");
     db.createObjectStore("photoBlobs", { keyPath: "id" });
   }
+  if (oldVersion < 3) db.createObjectStore("timeEntries", { keyPath: "id" }).createIndex("jobId", "jobId");
 }
 
 /** @param {IDBDatabase} db */

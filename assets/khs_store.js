@@ -91,6 +91,7 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
     materials: new Map(),
     notes: new Map(),
     photos: new Map(),
+    timeEntries: new Map(),
     uploads: new Map(),
     queue: [],
     meta: {},

@@ -7,8 +7,8 @@
 
 // Rows -------------------------------------------------------------------------------------
 
-/** @typedef {"customer" | "job" | "material" | "note" | "photo"} Entity */
-/** @typedef {"customers" | "jobs" | "materials" | "notes" | "photos"} RowStore */
+/** @typedef {"customer" | "job" | "material" | "note" | "photo" | "time_entry"} Entity */
+/** @typedef {"customers" | "jobs" | "materials" | "notes" | "photos" | "timeEntries"} RowStore */
 
 /**
  * `version` is null on a row created on this phone that the server has not answered for yet;
@@ -89,7 +89,25 @@
  * @property {string | null} thumbnailUrl
  */
 
-/** @typedef {Customer | Job | Material | Note | Photo} Row */
+/**
+ * One stretch of a person's work on a job, clocked on the phone (docs/time.md): the device's
+ * times of each tap; the server adds hours, flags, approval and when it first received it.
+ * @typedef {object} TimeEntry
+ * @property {string} id
+ * @property {number | null} version
+ * @property {string} userId
+ * @property {string} jobId
+ * @property {string} startedAt
+ * @property {string | null} endedAt null while clocked in
+ * @property {Array<{ startedAt: string, endedAt: string | null }>} breaks
+ * @property {string} [note]
+ * @property {string} [hours] decimal string, from the server
+ * @property {string[]} [flags]
+ * @property {boolean} [approved]
+ * @property {string | null} [receivedAt]
+ */
+
+/** @typedef {Customer | Job | Material | Note | Photo | TimeEntry} Row */
 
 /**
  * A row in a push result (`serverRow`): tombstones too.
@@ -230,6 +248,7 @@
  * @property {Material[]} materials
  * @property {Note[]} notes
  * @property {Photo[]} photos
+ * @property {TimeEntry[]} timeEntries
  * @property {Operation[]} syncQueue
  * @property {Meta} metadata
  * @property {PhotoUpload[]} photoUploads
@@ -243,6 +262,7 @@
  * @property {Map<string, Material>} materials
  * @property {Map<string, Note>} notes
  * @property {Map<string, Photo>} photos
+ * @property {Map<string, TimeEntry>} [timeEntries] my time entries (older mirrors may lack them)
  * @property {Map<string, PhotoUpload>} uploads
  * @property {QueuedOperation[]} queue
  * @property {Meta} meta

@@ -11,6 +11,7 @@
 /** @typedef {import("./khs_types.js").PhotoUpload} PhotoUpload */
 /** @typedef {import("./khs_types.js").QueuedOperation} QueuedOperation */
 /** @typedef {import("./khs_types.js").User} User */
+/** @typedef {import("./khs_types.js").TimeEntry} TimeEntry */
 /** @typedef {"idle" | "syncing" | "offline" | "stalled" | "signedOut"} SyncState */
 import { language, locale, t, tn } from "./khs_i18n.js";
 
@@ -31,6 +32,7 @@ import { language, locale, t, tn } from "./khs_i18n.js";
  * @property {{ jobId: string, status: string } | null} [confirm] a closing move waiting for "Yes"
  * @property {{ jobId: string, opId: string, status: string } | null} [undo] a move that can still be undone
  * @property {string} [page] the screen showing ("sync" on the Sync screen)
+ * @property {string} [clockNotice] what the last clock tap did, said once (a switch of jobs)
  */
 
 // The rules below come from the server's config (khs_crm/offline/pwa.py), never typed here.
@@ -147,8 +149,8 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     return (a.scheduledStart || "9999").localeCompare(b.scheduledStart || "9999") || a.title.localeCompare(b.title);
   }
 
-  /** @param {Job} job @param {Mirror} data @param {Set<string>} pending */
-  function jobCard(job, data, pending) {
+  /** @param {Job} job @param {Mirror} data @param {Set<string>} pending @param {string} [clockedInOn] */
+  function jobCard(job, data, pending, clockedInOn = "") {
     const customer = data.customers.get(job.customerId);
     const address = job.siteAddress || customer?.address || "";
     const phone = customer?.phone || "";
@@ -170,6 +172,9 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       href: "/field/job?id=" + encodeURIComponent(job.id),
       toBuy: toBuy ? tn("{count} to buy", "{count} to buy", toBuy) : "",
       pending: pending.has(job.id),
+      clockedIn: clockedInOn === job.id,
+      clockLabel: clockedInOn === job.id ? t("Clocked in") : t("Clock in"),
+      clockAria: clockedInOn === job.id ? t("Clocked in on {job}", { job: job.title }) : t("Clock in on {job}", { job: job.title }),
     };
   }
 
@@ -181,7 +186,7 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       .filter((j) => j.scheduledStart && !CLOSED.has(j.status) && mine(j, ctx))
       .filter((j) => day(j.scheduledStart) <= key && key <= day(j.scheduledEnd || j.scheduledStart))
       .sort(byStart)
-      .map((j) => jobCard(j, data, pending));
+      .map((j) => jobCard(j, data, pending, openEntry(data, ctx)?.jobId));
     return { bound: true, items };
   }
 
@@ -214,7 +219,8 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     /** @type {Map<string, ReturnType<typeof jobCard>[]>} */
     const groups = new Map(Object.keys(titles).map((key) => [key, []]));
     const open = [...data.jobs.values()].filter((j) => !CLOSED.has(j.status) && mine(j, ctx)).sort(byStart);
-    for (const j of open) groups.get(when(j, today, tomorrow, weekEnd))?.push(jobCard(j, data, pending));
+    const on = openEntry(data, ctx)?.jobId;
+    for (const j of open) groups.get(when(j, today, tomorrow, weekEnd))?.push(jobCard(j, data, pending, on));
     const list = [...groups.entries()]
       .filter(([, items]) => items.length)
       .map(([key, items]) => ({ key, title: titles[/** @type {keyof typeof titles} */ (key)], items }));
@@ -260,7 +266,7 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     const photos = jobPhotos(row.id, data, ctx);
     const refused = ctx.materialError && ctx.materialError.jobId === row.id ? ctx.materialError.message : "";
     return {
-      ...jobCard(row, data, pending),
+      ...jobCard(row, data, pending, openEntry(data, ctx)?.jobId),
       bound: true,
       found: true,
       description: row.description || "",
@@ -411,6 +417,14 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       return title ? t("Note on “{title}”: {body}", { title, body }) : t("Note: {body}", { body });
     }
     if (op.entity === "user" && "language" in fields) return t("Change your language");
+    if (op.entity === "time_entry") {
+      const entry = (data.timeEntries || new Map()).get(op.entityId);
+      const title = data.jobs.get(String(fields.jobId || (entry && entry.jobId) || ""))?.title || t("a job");
+      if (op.action === "create") return t("Clock in on “{job}”", { job: title });
+      if (fields.endedAt) return t("Clock out of “{job}”", { job: title });
+      if ("breaks" in fields) return t("Break on “{job}”", { job: title });
+      return t("Time on “{job}”", { job: title });
+    }
     return t("Change");
   }
 
@@ -533,10 +547,111 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     };
   }
 
+  // The time clock (docs/time.md): my entries, the device's time of each tap --------------
+
+  /** My open entry (clocked in), if any. @param {Mirror} data @param {Context} ctx
+   * @returns {TimeEntry | undefined} */
+  function openEntry(data, ctx) {
+    const me = ctx.user ? ctx.user.id : "";
+    let found;
+    for (const e of (data.timeEntries || new Map()).values()) {
+      if (e.userId === me && !e.endedAt && (!found || e.startedAt > found.startedAt)) found = e;
+    }
+    return found;
+  }
+
+  /** Seconds worked in an entry up to `now` (or its end), breaks left out.
+   * @param {TimeEntry} e @param {Date} now */
+  function workedSeconds(e, now) {
+    const end = e.endedAt ? Date.parse(e.endedAt) : now.getTime();
+    let ms = Math.max(0, end - Date.parse(e.startedAt));
+    for (const b of e.breaks || []) ms -= Math.max(0, (b.endedAt ? Date.parse(b.endedAt) : end) - Date.parse(b.startedAt));
+    return Math.max(0, Math.floor(ms / 1000));
+  }
+
+  /** "1:05:09" @param {number} seconds */
+  function duration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const sec = seconds % 60;
+    return `${h}:${String(m).padStart(2, "0")}:${String(sec).padStart(2, "0")}`;
+  }
+
+  /** Hours as the office counts them: exact seconds, half-up to 2 places. @param {number} seconds */
+  function hoursText(seconds) {
+    return new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Math.round((seconds / 3600) * 100) / 100);
+  }
+
+  /** The running clock on every screen. @param {Mirror} data @param {Context} ctx */
+  function clock(data, ctx) {
+    const e = openEntry(data, ctx);
+    const notice = ctx.clockNotice || "";
+    if (!e) return { bound: true, running: false, notice };
+    const job = data.jobs.get(e.jobId);
+    const title = job ? job.title : t("a job");
+    const onBreak = (e.breaks || []).some((b) => !b.endedAt);
+    const elapsed = duration(workedSeconds(e, ctx.now));
+    return {
+      bound: true,
+      running: true,
+      notice,
+      entryId: e.id,
+      jobId: e.jobId,
+      jobHref: "/field/job?id=" + encodeURIComponent(e.jobId),
+      onBreak,
+      text: onBreak ? t("On a break · {job} · {elapsed}", { job: title, elapsed }) : t("On the clock · {job} · {elapsed}", { job: title, elapsed }),
+      since: t("since {time}", { time: time(e.startedAt) }),
+      breakLabel: onBreak ? t("Back to work") : t("Break"),
+      pending: pendingIds(data).has(e.id),
+    };
+  }
+
+  /** My week: hours per day and per job, the entries of each day. Weeks start on Monday in
+   * the company's time zone (the office's default). @param {Mirror} data @param {Context} ctx */
+  function week(data, ctx) {
+    const me = ctx.user ? ctx.user.id : "";
+    const today = day(ctx.now.toISOString());
+    const weekday = (new Date(today + "T12:00:00Z").getUTCDay() + 6) % 7; // Monday 0
+    const monday = day(new Date(Date.parse(today + "T12:00:00Z") - weekday * 86400000).toISOString());
+    const pending = pendingIds(data);
+    const mine = [...(data.timeEntries || new Map()).values()]
+      .filter((e) => e.userId === me && day(e.startedAt) >= monday)
+      .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    /** @type {Map<string, TimeEntry[]>} */
+    const days = new Map();
+    for (const e of mine) days.set(day(e.startedAt), [...(days.get(day(e.startedAt)) || []), e]);
+    let total = 0;
+    const list = [...days.entries()].map(([key, entries]) => {
+      const seconds = entries.reduce((sum, e) => sum + workedSeconds(e, ctx.now), 0);
+      total += seconds;
+      return {
+        key,
+        title: date(entries[0].startedAt),
+        hours: t("{hours} h", { hours: hoursText(seconds) }),
+        entries: entries.map((e) => {
+          const job = data.jobs.get(e.jobId);
+          const worked = workedSeconds(e, ctx.now);
+          return {
+            id: e.id,
+            job: job ? job.title : t("a job"),
+            times: e.endedAt ? `${time(e.startedAt)} – ${time(e.endedAt)}` : t("{start} – now", { start: time(e.startedAt) }),
+            hours: t("{hours} h", { hours: hoursText(worked) }),
+            note: e.note || "",
+            approved: !!e.approved,
+            open: !e.endedAt,
+            pending: pending.has(e.id),
+            noteLabel: t("Note for {job}, {times}", { job: job ? job.title : "", times: time(e.startedAt) }),
+          };
+        }),
+      };
+    });
+    return { bound: true, days: list, total: t("This week: {hours} h", { hours: hoursText(total) }) };
+  }
+
   /** The settings screen: the person's language. @param {Mirror} _data @param {Context} _ctx */
   function settings(_data, _ctx) {
     return { bound: true, language: language() };
   }
 
-  return { today, jobs, job, supply, sync, status, settings, describe, roleOf, counts };
+  return { today, jobs, job, supply, sync, status, settings, clock, week, openEntry, describe, roleOf, counts };
 }

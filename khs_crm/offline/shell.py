@@ -147,6 +147,49 @@ def _strip() -> rx.Component:
     )
 
 
+def _clock() -> rx.Component:
+    """While clocked in, on every screen: the job, the time worked (counting), Break / Back
+    to work and Clock out; what a switch of jobs did, once."""
+    running = field("clock", "running")
+    return rx.fragment(
+        rx.cond(
+            field("clock", "notice") != "",
+            rx.el.p(field("clock", "notice"), class_name="clock-notice", role="status"),
+        ),
+        rx.cond(
+            running,
+            rx.el.div(
+                rx.el.a(
+                    rx.el.span(field("clock", "text"), class_name="clock-text"),
+                    rx.el.span(field("clock", "since"), class_name="clock-since"),
+                    href=field("clock", "jobHref").to(str),
+                    class_name="clock-job",
+                ),
+                rx.el.div(
+                    rx.el.button(
+                        field("clock", "breakLabel"),
+                        type="button",
+                        on_click=khs_call("toggleBreak"),
+                        class_name="btn btn-secondary",
+                    ),
+                    rx.el.button(
+                        t("Clock out"),
+                        type="button",
+                        on_click=khs_call("clockOut"),
+                        class_name="btn btn-primary",
+                    ),
+                    class_name="clock-actions",
+                ),
+                class_name=rx.cond(
+                    field("clock", "onBreak"), "clock-strip on-break", "clock-strip"
+                ),
+                role="region",
+                aria_label=t("Time clock"),
+            ),
+        ),
+    )
+
+
 def _back() -> rx.Component:
     return rx.el.button(
         icon("back"),
@@ -174,6 +217,7 @@ def local_shell(
         ),
         _update_notice(),
         _strip(),
+        _clock(),
         rx.el.main(
             rx.cond(
                 field("status", "ready"),
@@ -190,5 +234,5 @@ def local_shell(
         # React puts these in <head>; the prerendered page has them there for the browser.
         *[rx.el.link(rel="modulepreload", href=module) for module in FIELD_MODULES],
         class_name="field-shell",
-        on_mount=bind("words", "status"),
+        on_mount=bind("words", "status", "clock"),
     )

@@ -62,6 +62,9 @@ SYNC = ClientStateVar.create(
     },
 )
 
+CLOCK = ClientStateVar.create("khsClock", default={"bound": False, "running": False, "notice": ""})
+WEEK = ClientStateVar.create("khsWeek", default={"bound": False, "days": [], "total": ""})
+
 VIEWS: dict[str, ClientStateVar] = {
     "status": STATUS,
     "today": TODAY,
@@ -71,6 +74,8 @@ VIEWS: dict[str, ClientStateVar] = {
     "sync": SYNC,
     "words": WORDS,
     "settings": SETTINGS,
+    "clock": CLOCK,
+    "week": WEEK,
 }
 
 

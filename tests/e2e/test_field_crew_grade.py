@@ -64,7 +64,13 @@ def test_a_tap_anywhere_on_a_card_opens_the_job_and_the_arrow_comes_back(phone, 
     card = phone.locator(".job-item", has_text=job["title"])
     card.wait_for()
     box = card.bounding_box()
-    assert box is not None
+    call = card.get_by_role("link", name=re.compile("^Call")).bounding_box()
+    assert box is not None and call is not None
+    # Beside the Call button, on the same row: not the button, so the tap opens the job.
+    phone.touchscreen.tap(box["x"] + box["width"] - 16, call["y"] + call["height"] / 2)
+    phone.wait_for_url(re.compile(r"/field/job/?\?id="))
+    phone.go_back()
+    card.wait_for()
     # The card's lower right corner: no text, no button there; the tap still opens the job.
     phone.touchscreen.tap(box["x"] + box["width"] - 12, box["y"] + box["height"] - 12)
     phone.wait_for_url(re.compile(r"/field/job/?\?id="))

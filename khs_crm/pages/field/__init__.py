@@ -9,6 +9,7 @@ from khs_crm.pages.field.jobs import jobs
 from khs_crm.pages.field.settings import settings
 from khs_crm.pages.field.supply import supply
 from khs_crm.pages.field.sync import sync
+from khs_crm.pages.field.time import time_page
 from khs_crm.pages.field.today import today
 from khs_crm.state.field import FieldState
 
@@ -19,6 +20,7 @@ PAGES = (
     ("/field/supply", supply, "Supply run"),
     ("/field/sync", sync, "Sync"),
     ("/field/settings", settings, "Settings"),
+    ("/field/time", time_page, "My week"),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.vars.base import Var
 
+from khs_crm.offline.views import khs_call
 from khs_crm.offline.words import t
 
 
@@ -44,6 +45,23 @@ def contact_links(job: Var) -> rx.Component:
     )
 
 
+def clock_in(job: Var) -> rx.Component:
+    """Clock in on this job (a big button; once in, it says so and does nothing)."""
+    return rx.el.div(
+        rx.el.button(
+            job["clockLabel"],
+            type="button",
+            aria_label=job["clockAria"],
+            aria_pressed=rx.cond(job["clockedIn"], "true", "false"),
+            on_click=khs_call("clockIn", job["id"]),
+            class_name=rx.cond(
+                job["clockedIn"], "btn btn-secondary clock-in is-in", "btn btn-primary clock-in"
+            ),
+        ),
+        class_name="job-clock",
+    )
+
+
 def job_card(job: Var) -> rx.Component:
     """A job: a tap anywhere on the card opens it (its title's link is stretched over the
     card), Call and Map are buttons of their own above that link; nothing is nested."""
@@ -53,6 +71,7 @@ def job_card(job: Var) -> rx.Component:
             job["customerName"], " · ", job["when"], " · ", job["statusLabel"], class_name="job-sub"
         ),
         contact_links(job),
+        clock_in(job),
         rx.el.div(
             rx.cond(job["toBuy"] != "", tag(job["toBuy"])),
             pending_tag(job),

@@ -343,13 +343,30 @@ def _photos() -> rx.Component:
 
 
 def _action_bar() -> rx.Component:
-    """Within thumb reach at the bottom of the job: the camera, a note, the status."""
+    """Within thumb reach at the bottom of the job: the clock, the camera, a note, the status."""
+    clocked_in = view("job", "clockedIn")
     return rx.el.div(
+        rx.cond(
+            clocked_in,
+            rx.el.button(
+                t("Clock out"),
+                type="button",
+                on_click=khs_call("clockOut"),
+                class_name="btn btn-secondary",
+            ),
+            rx.el.button(
+                t("Clock in"),
+                type="button",
+                aria_label=view("job", "clockAria"),
+                on_click=khs_call("clockIn", view("job", "id")),
+                class_name="btn btn-primary",
+            ),
+        ),
         rx.el.button(
             t("Camera"),
             type="button",
             on_click=khs_call("openCamera"),
-            class_name="btn btn-primary",
+            class_name="btn btn-secondary",
         ),
         rx.el.button(
             t("Note"),

@@ -24,6 +24,9 @@ def today() -> rx.Component:
                     empty_state(t("No jobs scheduled for you today.")),
                 ),
             ),
+            rx.el.a(
+                t("My week on the clock"), href="/field/time", class_name="btn btn-link week-link"
+            ),
             aria_label=t("Today's jobs"),
             on_mount=bind("today"),
         ),
