@@ -3,6 +3,7 @@
 from khs_crm.models.activity import ActivityAction, ActivityLog
 from khs_crm.models.auth import RefreshToken, UserSession
 from khs_crm.models.calendar import CalendarToken
+from khs_crm.models.change_order import ChangeOrder, ChangeOrderPricer, ChangeOrderStatus
 from khs_crm.models.customer import Customer, CustomerBase
 from khs_crm.models.job import Job, JobAssignment, JobBase, JobNote, JobStatus
 from khs_crm.models.material import Material, MaterialBase
@@ -30,6 +31,9 @@ __all__ = [
     "ActivityAction",
     "ActivityLog",
     "CalendarToken",
+    "ChangeOrder",
+    "ChangeOrderPricer",
+    "ChangeOrderStatus",
     "ChangeCounter",
     "CompanySettings",
     "CrewRemoval",
