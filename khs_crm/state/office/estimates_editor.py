@@ -5,6 +5,8 @@ and delete."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.vars.base import Var
+from reflex_base.vars.function import ArgsFunctionOperation
 
 from khs_crm.office.money_docs import EstimateView, LineRow, estimate_view, line_row
 from khs_crm.office.money_lines import (
@@ -21,6 +23,17 @@ from khs_crm.services.core.errors import NotFound
 from khs_crm.services.money import estimates as service
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import ConfirmDelete, Feedback, path_id
+
+
+def focus_line(index: int) -> Var:
+    """Put the focus in line ``index``'s first cell, unless a cell of the lines has it."""
+    body = (
+        "(() => setTimeout(() => { const now = document.activeElement;"
+        " if (now && now.closest && now.closest('.money-lines')) return;"
+        " const rows = document.querySelectorAll('.money-lines tr[data-line]');"
+        f" rows[{int(index)}]?.querySelector('input')?.focus(); }}, 30))"
+    )
+    return ArgsFunctionOperation.create((), Var(body))
 
 
 def link_address(state: rx.State, token: str) -> str:
@@ -100,7 +113,8 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
             return
         at = next((i + 1 for i, x in enumerate(self.lines) if x.key == after_key), len(self.lines))
         if at < len(self.lines) and is_blank(self.lines[at]):
-            return  # the browser has already moved to that blank line
+            # the browser has moved there, unless that line was not drawn yet: then now
+            return rx.call_function(focus_line(at))
         new = blank_line()
         self.focus_key = new.key
         self._recount([*self.lines[:at], new, *self.lines[at:]])
