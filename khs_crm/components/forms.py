@@ -43,7 +43,9 @@ def _counter(counter: ClientStateVar, epoch: Any, control_id: str, limit: int) -
     return rx.cond(
         typed >= int(limit * NEAR_LIMIT),
         rx.el.span(
-            typed.to_string(),
+            Var(f"({typed}).toLocaleString('en-US')", _var_type=str)._replace(
+                merge_var_data=typed._get_all_var_data()
+            ),
             f" of {limit:,} characters",
             rx.cond(typed > limit, " (too long: shorten it)", ""),
             id=f"{control_id}-count",

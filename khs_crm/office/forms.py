@@ -34,7 +34,7 @@ CUSTOMER_SAID = {
         f"Enter a phone number with {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits, "
         "e.g. (512) 555-0101."
     ),
-    "email": "Enter a whole email address, e.g. name@example.com.",
+    "email": "Enter a whole email address, e.g. pat@example.com.",
 }
 CUSTOMER_NOUNS = {"name": "the name", "address": "the address", "notes": "the notes"}
 CUSTOMER_FIELDS = ("name", "phone", "email", "address", "notes")

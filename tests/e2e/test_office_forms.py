@@ -27,7 +27,7 @@ def test_a_refused_customer_keeps_what_was_typed_and_says_why(page: Page):
     form.get_by_label("Email").fill("nobody")
     notes = "Side gate. " * 420  # 4,620 characters: past 80% of 5,000
     form.get_by_label("Notes").fill(notes)
-    expect(form.get_by_text("4620 of 5,000 characters")).to_be_visible()
+    expect(form.get_by_text("4,620 of 5,000 characters")).to_be_visible()
     form.get_by_role("button", name="Add customer").click()
     expect(form.get_by_text("Enter the customer's name.")).to_be_visible()
     expect(form.get_by_text("Enter a phone number with 7 to 15 digits")).to_be_visible()
@@ -59,7 +59,7 @@ def test_a_twelve_thousand_character_note_is_kept_when_refused(page: Page):
     box = page.get_by_label("New note")
     note = "x" * 12_000
     box.fill(note)
-    expect(page.get_by_text("12000 of 10,000 characters (too long: shorten it)")).to_be_visible()
+    expect(page.get_by_text("12,000 of 10,000 characters (too long: shorten it)")).to_be_visible()
     page.get_by_role("button", name="Add note").click()
     expect(
         page.get_by_text("Shorten the note to 10,000 characters or fewer.").first

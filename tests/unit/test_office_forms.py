@@ -35,7 +35,7 @@ def test_every_bad_customer_field_is_named_at_once_in_plain_words():
     assert said == {
         "name": "Enter the customer's name.",
         "phone": "Enter a phone number with 7 to 15 digits, e.g. (512) 555-0101.",
-        "email": "Enter a whole email address, e.g. name@example.com.",
+        "email": "Enter a whole email address, e.g. pat@example.com.",
         "address": "Shorten the address to 500 characters or fewer.",
         "notes": "Shorten the notes to 5,000 characters or fewer.",
     }
