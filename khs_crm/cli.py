@@ -1,4 +1,4 @@
-"""The khs-crm command: migrate, manage users, load the demo company."""
+"""The khs-crm command: migrate, manage users, load the demo company, back up and restore."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from khs_crm.db import session_scope
+from khs_crm.integrations.backup_db import BackupError
 from khs_crm.services.auth import users
 from khs_crm.services.core import demo
 from khs_crm.services.core.errors import ServiceError
@@ -76,6 +77,39 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from khs_crm.integrations import backup
+
+    archive = backup.make_backup(args.to)
+    print(archive)
+    if args.keep is not None:
+        for old in backup.prune(archive.parent, args.keep):
+            print(f"Removed {old}", file=sys.stderr)
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from khs_crm.integrations.backup_restore import restore
+
+    report = restore(args.archive, migrate=migrate, force=args.force)
+    print(
+        f"Restored {report.rows} rows in {report.tables} tables and {report.files} files;"
+        f" schema {report.revision_before} -> {report.revision_after}. Verified."
+    )
+    return 0
+
+
+def _add_ops_commands(sub: argparse._SubParsersAction) -> None:
+    backup = sub.add_parser("backup", help="archive the database and photo files")
+    backup.add_argument("--to", type=Path, help="folder for the archive (KHS_BACKUP_DIR)")
+    backup.add_argument("--keep", type=int, help="then keep only the newest N archives")
+    backup.set_defaults(func=_cmd_backup)
+    restore = sub.add_parser("restore", help="restore an archive made by backup")
+    restore.add_argument("archive", type=Path)
+    restore.add_argument("--force", action="store_true", help="replace a target holding data")
+    restore.set_defaults(func=_cmd_restore)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="khs-crm", description="KHS CRM administration")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed-demo", help="load the demo company (idempotent)")
     seed.add_argument("--if-empty", action="store_true", help="only when there are no users")
     seed.set_defaults(func=_cmd_seed_demo)
+    _add_ops_commands(sub)
     return parser
 
 
@@ -106,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     except ServiceError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -56,12 +56,21 @@ class Settings(BaseSettings):
     bcrypt_rounds: int = 12
     sentry_dsn: str = ""
 
+    # Operations (README.md, "Operations"; docs/operations.md)
+    backup_dir: Path | None = None  # default: <data_dir>/backups
+    backup_warn_hours: int = Field(default=48, ge=1)  # the owner is warned past this age
+    pg_bin_dir: Path | None = None  # folder of pg_dump/pg_restore/psql matching the server
+    metrics_token: str = ""  # bearer token for /metrics; empty: /metrics answers 404
+    telemetry_errors_per_minute: int = Field(default=30, ge=1)  # per client address
+
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'khs_crm.db'}"
         if self.uploads_dir is None:
             self.uploads_dir = self.data_dir / "uploads"
+        if self.backup_dir is None:
+            self.backup_dir = self.data_dir / "backups"
         if not self.public_url:
             self.public_url = f"http://localhost:{self.port}"
         if not self.allowed_origins:

@@ -1,0 +1,1 @@
+"""Operations: how the installation itself is doing (backups, background work)."""
