@@ -15,6 +15,7 @@ OFFICE_NAV = [
     ("Customers", "/customers"),
     ("Jobs", "/jobs"),
     ("Schedule", "/schedule"),
+    ("Timesheets", "/timesheets"),
     ("Estimates", "/estimates"),
     ("Invoices", "/invoices"),
     ("People", "/people"),

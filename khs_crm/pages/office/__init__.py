@@ -19,6 +19,7 @@ from khs_crm.pages.office.jobs import jobs_board
 from khs_crm.pages.office.jobs_list import jobs_list
 from khs_crm.pages.office.people import people
 from khs_crm.pages.office.schedule import schedule
+from khs_crm.pages.office.timesheets import timesheets
 from khs_crm.state.office.badges import NavBadgeState
 from khs_crm.state.office.company import CompanyState
 from khs_crm.state.office.customer import CustomerState
@@ -38,6 +39,7 @@ from khs_crm.state.office.money_job import JobMoneyState
 from khs_crm.state.office.people import PeopleState
 from khs_crm.state.office.review import ActivityState, ConflictsState
 from khs_crm.state.office.schedule import ScheduleState
+from khs_crm.state.office.timesheets import TimesheetsState
 
 PAGES = (
     ("/", dashboard, "Dashboard", [DashboardState.load, DashboardMoneyState.load]),
@@ -58,6 +60,7 @@ PAGES = (
         ],
     ),
     ("/schedule", schedule, "Schedule", ScheduleState.load),
+    ("/timesheets", timesheets, "Timesheets", TimesheetsState.load),
     ("/people", people, "People", PeopleState.load),
     ("/conflicts", conflicts, "Sync conflicts", ConflictsState.load),
     ("/activity", activity, "Activity", ActivityState.load),

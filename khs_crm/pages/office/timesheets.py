@@ -1,0 +1,220 @@
+"""/timesheets : the company week, a row per person (hours and jobs each day), flags,
+approval per person-week, the office's entries and edits, the payroll CSV."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from khs_crm.components.forms import messages
+from khs_crm.components.layout import loading, office_shell
+from khs_crm.components.status import pill
+from khs_crm.components.ui import button, card, empty_state
+from khs_crm.pages.office.timesheets_dialogs import dialogs
+from khs_crm.state.office.timesheets import TimesheetsState
+
+S = TimesheetsState
+
+
+def _flags(words: rx.Var) -> rx.Component:
+    return rx.el.ul(
+        rx.foreach(words, lambda w: rx.el.li(w, class_name="pill pill-flag")),
+        class_name="flag-list",
+        aria_label="Flags",
+    )
+
+
+def _job(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.a(item.title, href="/jobs/" + item.job_id, class_name="link"),
+        " ",
+        rx.el.span(item.hours, class_name="muted nowrap"),
+    )
+
+
+def _cell(cell: rx.Var) -> rx.Component:
+    return rx.el.td(
+        rx.cond(
+            (cell.hours != "") | cell.open,
+            rx.el.div(
+                rx.cond(cell.hours != "", rx.el.div(cell.hours, class_name="strong nowrap")),
+                rx.cond(cell.open, pill("Clocked in", "pill-ok")),
+                rx.cond(cell.flagged, rx.el.span("Flagged", class_name="pill pill-flag")),
+                rx.el.ul(rx.foreach(cell.jobs, _job), class_name="sheet-jobs small"),
+            ),
+            rx.el.span("—", class_name="muted", aria_label="No time"),
+        ),
+        class_name=rx.cond(cell.flagged, "sheet-day flagged", "sheet-day"),
+    )
+
+
+def _decision(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        row.approved,
+        rx.el.div(
+            pill("Approved", "pill-ok"),
+            rx.cond(
+                S.is_owner,
+                button(
+                    "Unapprove",
+                    variant="link",
+                    on_click=S.ask_unapprove(row.user_id, row.name),
+                    aria_label="Unapprove the week of " + row.name,
+                ),
+            ),
+            class_name="row-actions",
+        ),
+        rx.cond(
+            row.has_time,
+            button(
+                "Approve",
+                variant="secondary",
+                on_click=S.approve(row.user_id, row.name),
+                aria_label="Approve the week of " + row.name,
+            ),
+        ),
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.el.tr(
+        rx.el.th(
+            rx.el.div(row.name, class_name="strong"),
+            _flags(row.flags),
+            scope="row",
+            class_name="worker-cell",
+        ),
+        rx.foreach(row.days, _cell),
+        rx.el.td(
+            rx.el.div(row.total, class_name="strong nowrap"),
+            rx.cond(
+                row.overtime != "",
+                rx.el.div(row.overtime, " overtime", class_name="overtime nowrap"),
+            ),
+            _decision(row),
+            class_name="sheet-week",
+        ),
+        key=row.user_id,
+    )
+
+
+def _header(day: rx.Var) -> rx.Component:
+    return rx.el.th(
+        day.label,
+        scope="col",
+        class_name=rx.cond(day.today, "today", ""),
+        aria_current=rx.cond(day.today, "date", "false"),
+    )
+
+
+def _grid() -> rx.Component:
+    return rx.el.div(
+        rx.el.table(
+            rx.el.caption("Hours by person and day, week of ", S.title, class_name="sr-only"),
+            rx.el.thead(
+                rx.el.tr(
+                    rx.el.th("Person", scope="col"),
+                    rx.foreach(S.days, _header),
+                    rx.el.th("Week", scope="col"),
+                )
+            ),
+            rx.el.tbody(rx.foreach(S.rows, _row)),
+            rx.el.tfoot(
+                rx.el.tr(
+                    rx.el.th("Everyone", scope="row", col_span=8, class_name="sheet-total-label"),
+                    rx.el.td(
+                        rx.el.div(S.total, class_name="strong nowrap"),
+                        rx.el.div(S.overtime, " overtime", class_name="small muted nowrap"),
+                    ),
+                )
+            ),
+            class_name="table sheet",
+        ),
+        class_name="table-wrap",
+    )
+
+
+def _entry(e: rx.Var) -> rx.Component:
+    return rx.el.tr(
+        rx.el.td(e.person, class_name="strong"),
+        rx.el.td(e.day, class_name="nowrap"),
+        rx.el.td(e.job),
+        rx.el.td(e.start, " – ", rx.cond(e.end != "", e.end, "…"), class_name="nowrap"),
+        rx.el.td(e.breaks, " min", class_name="num"),
+        rx.el.td(e.hours, class_name="num"),
+        rx.el.td(
+            _flags(e.flags), rx.cond(e.note != "", rx.el.div(e.note, class_name="small muted"))
+        ),
+        rx.el.td(
+            button(
+                "Edit",
+                variant="link",
+                on_click=S.open_edit(e.id),
+                aria_label="Edit the time of " + e.person + " on " + e.day,
+            )
+        ),
+        key=e.id,
+    )
+
+
+def _entries() -> rx.Component:
+    heads = [("Person", ""), ("Day", ""), ("Job", ""), ("Time", ""), ("Break", "num")]
+    heads += [("Hours", "num"), ("Flags and notes", ""), ("", "")]
+    return rx.el.div(
+        rx.el.table(
+            rx.el.caption("Time entries, week of ", S.title, class_name="sr-only"),
+            rx.el.thead(rx.el.tr(*[rx.el.th(h, scope="col", class_name=c) for h, c in heads])),
+            rx.el.tbody(rx.foreach(S.entries, _entry)),
+            class_name="table sheet-entries",
+        ),
+        class_name="table-wrap",
+    )
+
+
+def _toolbar() -> rx.Component:
+    return rx.el.div(
+        button("← Previous week", variant="secondary", on_click=S.shift(-1)),
+        button("This week", variant="secondary", on_click=S.this_week),
+        button("Next week →", variant="secondary", on_click=S.shift(1)),
+        rx.el.h2(S.title, class_name="week-title", aria_live="polite"),
+        rx.el.div(
+            button("Add time", on_click=S.open_add),
+            rx.el.a(
+                "Download CSV for payroll",
+                href=S.export_href,
+                download=True,
+                class_name="btn btn-secondary",
+            ),
+            class_name="toolbar-end",
+        ),
+        class_name="toolbar",
+    )
+
+
+def _content() -> rx.Component:
+    return rx.fragment(
+        _toolbar(),
+        rx.el.p(S.rules_text, class_name="muted small"),
+        messages(S, unless=S.dialog != ""),
+        card(
+            rx.cond(
+                S.rows.length() > 0,
+                _grid(),
+                empty_state("No one has time this week, and there are no active workers."),
+            ),
+            class_name="card-flush",
+        ),
+        card(
+            rx.cond(
+                S.entries.length() > 0,
+                _entries(),
+                empty_state("No time entered this week."),
+            ),
+            title="Entries this week",
+            class_name="card-flush",
+        ),
+        dialogs(S),
+    )
+
+
+def timesheets() -> rx.Component:
+    return office_shell("Timesheets", rx.cond(S.loaded, _content(), loading()))
