@@ -17,6 +17,7 @@ from khs_crm.components.pager import pager
 from khs_crm.components.status import pill
 from khs_crm.components.ui import button, card, field
 from khs_crm.pages.office.calendar_link import link_buttons, link_dialogs
+from khs_crm.pages.office.timesheets_costs import cost_cell, cost_dialog, cost_header
 from khs_crm.state.office.people import PeopleState
 
 S = PeopleState
@@ -103,6 +104,7 @@ def _row(u: rx.Var) -> rx.Component:
         rx.el.td(_role(u)),
         rx.el.td(_language(u)),
         rx.el.td(rx.cond(u.active, pill("Active", "pill-ok"), pill("Deactivated", "pill-off"))),
+        cost_cell(S, u),
         rx.el.td(_actions(u)),
         key=u.id,
         class_name=rx.cond(u.active, "", "inactive"),
@@ -115,10 +117,9 @@ def _table() -> rx.Component:
             rx.el.caption("People", class_name="sr-only"),
             rx.el.thead(
                 rx.el.tr(
-                    *[
-                        rx.el.th(h, scope="col")
-                        for h in ("Person", "Role", "Language", "Sign-in", "")
-                    ]
+                    *[rx.el.th(h, scope="col") for h in ("Person", "Role", "Language", "Sign-in")],
+                    cost_header(S),
+                    rx.el.th("", scope="col"),
                 )
             ),
             rx.el.tbody(rx.foreach(S.rows, _row)),
@@ -198,7 +199,7 @@ def _content() -> rx.Component:
             rx.el.p(S.total, " people", class_name="muted"),
             class_name="toolbar",
         ),
-        messages(S, unless=S.adding | (S.dialog == "password")),
+        messages(S, unless=S.adding | (S.dialog == "password") | S.cost_open),
         card(_table(), pager(S.page, S.pages, S.go, label="people"), class_name="card-flush"),
         _add_form(),
         _password_form(),
@@ -223,6 +224,7 @@ def _content() -> rx.Component:
             on_cancel=S.close_dialog,
         ),
         link_dialogs(S),
+        cost_dialog(S),
     )
 
 

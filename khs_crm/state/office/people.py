@@ -18,9 +18,10 @@ from khs_crm.services.auth import users
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
 from khs_crm.state.office.calendar_links import CalendarLinks
+from khs_crm.state.office.timesheets_costs import HourlyCosts
 
 
-class PeopleState(CalendarLinks, Feedback, AuthState):
+class PeopleState(HourlyCosts, CalendarLinks, Feedback, AuthState):
     rows: list[UserRow] = []
     roles: list[Option] = []
     languages: list[Option] = language_options()
@@ -42,6 +43,7 @@ class PeopleState(CalendarLinks, Feedback, AuthState):
         self.rows, info = users_page(session, actor=user, page=self.page, page_size=PAGE_SIZE)
         self.page, self.pages, self.total = info.page, info.pages, info.total
         self.roles = role_options(user)
+        self._load_costs(session, user, [row.id for row in self.rows])
         self.loaded = True
 
     @rx.event
