@@ -10,6 +10,7 @@ import { createStore } from "./khs_store.js";
 import { SYNC_HEADERS, createSync, pullUrl } from "./khs_sync.js";
 import * as i18n from "./khs_i18n.js";
 import { checkChanges, createViews } from "./khs_views.js";
+import * as vitals from "./khs_vitals.js";
 const { t } = i18n;
 
 /** @typedef {import("./khs_types.js").Config} Config */
@@ -214,6 +215,7 @@ async function start(user) {
     pageSize: FIRST_PAGE,
     early: views.roleOf(user) === "office" ? null : early,
     onState(state, detail) {
+      if (state === "stalled" && detail) vitals.report(detail, "sync");
       app.syncState = state;
       app.syncDetail = detail;
       renderAll();
@@ -551,6 +553,7 @@ let started = false;
 function startField() {
   if (started) return;
   started = true;
+  vitals.start();
   Object.assign(device.hooks, {
     stop,
     sync: () => app.sync && app.sync.trigger(),

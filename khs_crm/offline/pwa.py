@@ -46,6 +46,7 @@ FIELD_MODULES = (
     "/khs_db.js",
     "/khs_i18n.js",
     "/khs_device.js",
+    "/khs_vitals.js",
 )
 
 

@@ -64,3 +64,26 @@ describe("the time clock on the phone", () => {
     expect(views.describe({ entity: "time_entry", entityId: "t1", action: "update", changes: { breaks: [] } }, d)).toBe("Break on “Deck build”");
   });
 });
+
+describe("real-user speed", async () => {
+  const { clsOf, inpOf, pageOf } = await import("../../assets/khs_vitals.js");
+  it("counts layout shifts in session windows, as web-vitals does", () => {
+    expect(clsOf([])).toBe(0);
+    const shifts = [
+      { startTime: 100, value: 0.05 },
+      { startTime: 600, value: 0.05 }, // same window
+      { startTime: 3000, value: 0.02 }, // a gap over 1 s: a new window
+    ];
+    expect(clsOf(shifts)).toBeCloseTo(0.1);
+  });
+  it("INP is the slowest interaction, or the 98th percentile's with many", () => {
+    expect(inpOf([])).toBeNull();
+    expect(inpOf([40, 200, 80])).toBe(200);
+    const many = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(inpOf(many)).toBe(98); // one slowest skipped per 50 interactions
+  });
+  it("a page is its path: no ids, no query", () => {
+    expect(pageOf("/field/job/")).toBe("/field/job");
+    expect(pageOf("/")).toBe("/");
+  });
+});
