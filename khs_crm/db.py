@@ -10,6 +10,7 @@ from functools import lru_cache
 from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import Session, create_engine
 
+from khs_crm.services.search.trigram import register_sqlite as _sqlite_trigram_functions
 from khs_crm.settings import get_settings
 
 
@@ -42,6 +43,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # pg_trgm's similarity measures, so the search's near-miss rule reads the same SQL on both.
+    _sqlite_trigram_functions(dbapi_connection)
 
 
 _READS = ("SELECT", "PRAGMA", "EXPLAIN", "WITH", "BEGIN", "COMMIT", "ROLLBACK", "RELEASE")

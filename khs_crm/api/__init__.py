@@ -23,6 +23,7 @@ from khs_crm.api import (
     openapi,
     photos,
     pwa,
+    search,
     sync,
     time_entries,
     timesheets,
@@ -75,6 +76,7 @@ def create_api() -> FastAPI:
         invoices,
         time_entries,
         timesheets,
+        search,
     ):
         routes.include_router(module.router)
     api.include_router(routes)

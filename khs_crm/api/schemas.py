@@ -20,6 +20,7 @@ from pydantic.alias_generators import to_camel
 from khs_crm.api.envelope import STATUS_CODES, meta
 from khs_crm.services.core.schemas import Language as Language  # the routes read it here
 from khs_crm.services.core.schemas import NoNul as NoNul  # the routes read it here
+from khs_crm.services.search.totals import TOTAL_CAP, is_capped
 
 T = TypeVar("T")
 
@@ -52,8 +53,15 @@ class Envelope(CamelModel, Generic[T]):
 class Pagination(CamelModel):
     page: int = Field(ge=1)
     page_size: int = Field(ge=1, le=100)
-    total: int = Field(ge=0)
+    total: int = Field(ge=0, description="Exact up to 1,000; more than that reads as 1,000.")
     total_pages: int = Field(ge=0)
+    total_capped: bool = Field(
+        default=False,
+        description=(
+            "Present (true) only when more than 1,000 match: total and totalPages are then "
+            "lower bounds, and pages past totalPages may still hold rows."
+        ),
+    )
 
 
 class Page(CamelModel, Generic[T]):
@@ -101,16 +109,19 @@ def page_params(
 
 
 def paginated(items: list[dict[str, Any]], *, params: PageParams, total: int) -> dict[str, Any]:
-    """The one list shape: data + pagination."""
-    return {
-        "data": items,
-        "pagination": {
-            "page": params.page,
-            "pageSize": params.page_size,
-            "total": total,
-            "totalPages": math.ceil(total / params.page_size) if total else 0,
-        },
+    """The one list shape: data + pagination; a total above TOTAL_CAP (a capped count, or
+    an exact one) is answered as TOTAL_CAP with ``totalCapped: true``."""
+    capped = is_capped(total)
+    total = min(total, TOTAL_CAP)
+    pagination: dict[str, Any] = {
+        "page": params.page,
+        "pageSize": params.page_size,
+        "total": total,
+        "totalPages": math.ceil(total / params.page_size) if total else 0,
     }
+    if capped:
+        pagination["totalCapped"] = True
+    return {"data": items, "pagination": pagination}
 
 
 class Resource(CamelModel):

@@ -19,6 +19,7 @@ from khs_crm.models import Customer, User
 from khs_crm.services.core.access import visible_customer_condition
 from khs_crm.services.core.errors import ValidationFailed
 from khs_crm.services.customers.rules import digits_of, is_phone_query
+from khs_crm.services.search.totals import capped_count, is_capped
 
 # Database objects created by migration 0003 that the SQLModel metadata does not describe.
 SEARCH_OBJECT_PREFIXES = ("customers_fts", "ix_customers_trgm_", "ix_customers_search_")
@@ -131,14 +132,18 @@ def page_of(
     order: tuple[Any, ...],
     page: int,
     page_size: int,
+    total: int | None = None,
 ) -> tuple[list[Customer], int]:
-    """One page of customers matching ``where`` and how many match in all.
+    """One page of customers matching ``where`` and how many match (``total`` when the
+    caller counted already), counted up to the cap
+    (services/search/totals.py: above TOTAL_CAP means "more than that").
 
     The page's ids are picked first (index-only on the sort indexes of migration 0003),
     then only those rows are read: a deep page does not read every row it skips.
     """
-    total = session.exec(select(func.count()).select_from(Customer).where(*where)).one()
-    if not total or (page - 1) * page_size >= total:
+    if total is None:
+        total = capped_count(session, select(Customer.id).where(*where))
+    if not total or (not is_capped(total) and (page - 1) * page_size >= total):
         return [], total
     ids = (
         select(Customer.id)
@@ -228,13 +233,20 @@ def list_customers(
 def search_customers(
     session: Session, *, user: User, q: str, page: int, page_size: int
 ) -> tuple[list[Customer], int]:
-    """The customers the user may see that match every word of ``q``, sorted by name."""
+    """The customers the user may see that match every word of ``q``, sorted by name, and
+    how many match, counted up to the cap (above TOTAL_CAP means "more than that").
+
+    A search with at most TOTAL_CAP matches sorts them all (search_page); a broader one
+    walks the name order instead, where matches are dense enough to fill a page quickly.
+    """
     _check_paging(page, page_size)
     condition = search_condition(session, q)
     _plan_each_search(session)
-    return search_page(
-        session,
-        where=[visible_customer_condition(user), condition],
-        page=page,
-        page_size=page_size,
+    where = [visible_customer_condition(user), condition]
+    total = capped_count(session, select(Customer.id).where(*where))
+    if not is_capped(total):
+        rows, _ = search_page(session, where=where, page=page, page_size=page_size)
+        return rows, total
+    return page_of(
+        session, where=where, order=SORTS["name"], page=page, page_size=page_size, total=total
     )
