@@ -10,6 +10,7 @@ from khs_crm.api import (
     activity,
     auth,
     calendar,
+    change_orders,
     customer_links,
     customers,
     estimates,
@@ -76,11 +77,13 @@ def create_api() -> FastAPI:
         invoices,
         time_entries,
         timesheets,
+        change_orders,
         search,
     ):
         routes.include_router(module.router)
     api.include_router(routes)
     api.include_router(customer_links.router)  # /e/<token>, /i/<token>, their forms
+    api.include_router(change_orders.links)  # /c/<token>, its forms
 
     @api.api_route(
         "/api/{path:path}",

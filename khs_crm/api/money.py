@@ -158,6 +158,11 @@ class JobMoneyOut(CamelModel):
     materials_cost: str = Amount()
     labor_cost: str = Amount()
     margin: str = Amount()
+    change_orders_value: str = Field(
+        json_schema_extra=AMOUNT,
+        description="Approved change orders' totals, included in approvedValue (approved "
+        "estimate + change orders).",
+    )
 
 
 class MaterialCostOut(CamelModel):
@@ -318,6 +323,7 @@ def job_money(job_id: uuid.UUID, user: OfficeUser, session: SessionDep) -> JSONR
                     ("materialsCost", "materials_cost"),
                     ("laborCost", "labor_cost"),
                     ("margin", "margin"),
+                    ("changeOrdersValue", "change_orders_value"),
                 )
             },
         }

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field, ValidationError
 
 from khs_crm.api.body_limits import SYNC_PUSH_LIMIT
+from khs_crm.api.change_orders import change_order_json
 from khs_crm.api.customers import customer_json
 from khs_crm.api.deps import CurrentUser, OfficeUser, SessionDep
 from khs_crm.api.envelope import ApiError, ok
@@ -52,7 +53,9 @@ MAX_INT = 2**31 - 1  # versions and seqs are 32-bit integer columns
 class PushOperation(CamelModel):
     op_id: uuid.UUID
     seq: int = Field(ge=0, le=MAX_INT)
-    entity: Literal["customer", "job", "material", "note", "photo", "time_entry", "user"]
+    entity: Literal[
+        "customer", "job", "material", "note", "photo", "time_entry", "change_order", "user"
+    ]
     entity_id: uuid.UUID
     action: Literal["create", "update", "delete"]
     changes: dict[str, Any] = Field(default_factory=dict)
@@ -68,7 +71,8 @@ class PushBody(CamelModel):
             "Each {opId, seq, entity, entityId, action, changes, baseVersion, clientTimestamp};"
             " one that is not valid is answered `rejected`, the others still apply. A device"
             " changes its own user only: `user`/`update` with `{language}`. Its user's time:"
-            " `time_entry` create/update (docs/time.md)."
+            " `time_entry` create/update (docs/time.md). Change orders: `change_order`"
+            " create/update (docs/change_orders.md)."
         ),
     )
 
@@ -90,6 +94,8 @@ def row_json(entity: str, row: Any, context: sync_pull.RowContext) -> dict[str, 
         return note_json(row, context.authors.get(row.author_id) if row.author_id else None)
     if entity == "time_entry":
         return time_entry_json(row)
+    if entity == "change_order":
+        return change_order_json(row)
     return photo_json(row)
 
 

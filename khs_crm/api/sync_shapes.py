@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from khs_crm.api.change_orders import ChangeOrderOut
 from khs_crm.api.customers import CustomerPublic
 from khs_crm.api.jobs import JobOut
 from khs_crm.api.materials import MaterialOut
@@ -20,7 +21,7 @@ from khs_crm.models import SyncConflict
 from khs_crm.services.sync import conflicts as sync_conflicts
 from khs_crm.services.sync import messages as sync_messages
 
-Entity = Literal["customer", "job", "material", "note", "photo", "time_entry"]
+Entity = Literal["customer", "job", "material", "note", "photo", "time_entry", "change_order"]
 
 
 class CustomerRow(CustomerPublic):
@@ -47,8 +48,12 @@ class TimeEntryRow(TimeEntryOut):
     deleted_at: datetime | None
 
 
+class ChangeOrderRow(ChangeOrderOut):
+    deleted_at: datetime | None
+
+
 # A row as its own route shows it, tombstones too (``deletedAt``).
-SyncRow = CustomerRow | JobRow | MaterialRow | NoteRow | PhotoRow | TimeEntryRow
+SyncRow = CustomerRow | JobRow | MaterialRow | NoteRow | PhotoRow | TimeEntryRow | ChangeOrderRow
 
 
 class FieldConflict(CamelModel):

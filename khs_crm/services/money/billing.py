@@ -1,5 +1,6 @@
 """What an invoice made from an approved estimate bills: a percentage of each line (and of
-the tax, recomputed), or, for a final invoice, all that is left. Never more than the estimate."""
+the tax, recomputed), or, for a final invoice, all that is left, and the job's approved change
+orders (a line each). Never more than the estimate and its approved change orders."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from khs_crm.models import DocumentLine, Estimate, Invoice, InvoiceKind, InvoiceStatus, LineKind
+from khs_crm.models import (
+    ChangeOrder,
+    DocumentLine,
+    Estimate,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    LineKind,
+)
+from khs_crm.services.change_orders.decisions import approved_orders
 from khs_crm.services.core.errors import Conflict
 from khs_crm.services.money import documents, rules
 
@@ -46,7 +56,41 @@ def billed_so_far(session: Session, estimate: Estimate) -> tuple[dict[uuid.UUID,
     ).all()
     tax = session.exec(select(func.sum(Invoice.tax)).where(*_billing(estimate.id))).one()
     billed = {line_id: Decimal(total) for line_id, total in per_line if line_id is not None}
-    return billed, Decimal(tax or 0)
+    return billed, Decimal(tax or 0) - _change_order_tax(session, list(billed))
+
+
+def _change_order_tax(session: Session, billed_ids: list[uuid.UUID]) -> Decimal:
+    """The tax of the change orders a final invoice billed (not the estimate's tax)."""
+    if not billed_ids:
+        return rules.ZERO
+    tax = session.exec(
+        select(func.sum(ChangeOrder.tax)).where(col(ChangeOrder.id).in_(billed_ids))
+    ).one()
+    return Decimal(tax or 0)
+
+
+def change_order_shares(
+    session: Session, estimate: Estimate, billed: dict[uuid.UUID, Decimal]
+) -> tuple[list[Share], Decimal]:
+    """A final invoice's lines for the job's approved change orders not billed yet (one line
+    each, its subtotal), and their tax."""
+    out, tax = [], rules.ZERO
+    for order in approved_orders(session, job_id=estimate.job_id):
+        if order.id in billed or order.total is None:
+            continue
+        out.append(
+            Share(
+                kind=LineKind.other,
+                description=f"{order.number}: {order.description}"[:500],
+                quantity=Decimal(1),
+                unit="",
+                unit_price=order.subtotal or rules.ZERO,
+                taxable=bool(order.tax),
+                source_line_id=order.id,
+            )
+        )
+        tax += order.tax or rules.ZERO
+    return out, tax
 
 
 def shares(
@@ -68,6 +112,9 @@ def shares(
     taxable = sum((s.quantity * s.unit_price for s in out if s.taxable), rules.ZERO)
     if kind == InvoiceKind.final or percent is None:
         tax = estimate.tax - billed_tax
+        if kind == InvoiceKind.final:  # the approved change orders too
+            extra, extra_tax = change_order_shares(session, estimate, billed)
+            out, tax = out + extra, tax + extra_tax
     else:
         tax = rules.tax_share(rules.to_cent(taxable), estimate.tax_rate, estimate.tax, billed_tax)
     if not out and tax == 0:

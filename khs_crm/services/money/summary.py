@@ -19,6 +19,7 @@ from khs_crm.models import (
     MaterialCost,
     User,
 )
+from khs_crm.services.change_orders.decisions import approved_value
 from khs_crm.services.core.access import get_visible_job
 from khs_crm.services.money import rules
 from khs_crm.services.time.timesheets import job_labor_cost
@@ -34,6 +35,7 @@ class JobMoney:
     materials_cost: Decimal
     margin: Decimal
     labor_cost: Decimal = rules.ZERO  # Σ hours × each person's hourly cost (services/time)
+    change_orders_value: Decimal = rules.ZERO  # approved change orders (in approved_value)
 
 
 def _sum(session: Session, column, *conditions) -> Decimal:
@@ -45,7 +47,8 @@ def job_money(session: Session, *, job_id: uuid.UUID, user: User) -> JobMoney:
     """The job's money card. Approved value: its approved estimates' totals; invoiced and
     paid: its invoices that are not void; cost: each live material's quantity × unit cost,
     and labor: the job's closed time entries' hours × each person's hourly cost; margin:
-    approved value (or, without one, what was invoiced) less tax, less both costs."""
+    approved value (or, without one, what was invoiced) less tax, less both costs. The
+    approved value is the approved estimate + the approved change orders."""
     get_visible_job(session, job_id=job_id, user=user)
     approved = [
         col(Estimate.job_id) == job_id,
@@ -60,8 +63,9 @@ def job_money(session: Session, *, job_id: uuid.UUID, user: User) -> JobMoney:
     latest = session.exec(
         select(Estimate.id).where(*approved).order_by(col(Estimate.approved_at).desc())
     ).first()
-    value = _sum(session, Estimate.total, *approved)
-    value_net = value - _sum(session, Estimate.tax, *approved)
+    extra, extra_tax = approved_value(session, job_id=job_id)
+    value = _sum(session, Estimate.total, *approved) + extra
+    value_net = value - _sum(session, Estimate.tax, *approved) - extra_tax
     invoiced = _sum(session, Invoice.total, *billed)
     paid = _sum(session, Invoice.paid, *billed)
     materials = session.exec(
@@ -70,7 +74,9 @@ def job_money(session: Session, *, job_id: uuid.UUID, user: User) -> JobMoney:
         .where(col(Material.job_id) == job_id, col(Material.deleted_at).is_(None))
     ).all()
     cost = sum((rules.line_amount(Decimal(str(q)), Decimal(c)) for q, c in materials), rules.ZERO)
-    revenue = value_net if latest is not None else invoiced - _sum(session, Invoice.tax, *billed)
+    revenue = (
+        value_net if latest is not None or extra else invoiced - _sum(session, Invoice.tax, *billed)
+    )
     labor = job_labor_cost(session, job_id)
     margin = revenue - cost - labor
-    return JobMoney(latest, value, invoiced, paid, invoiced - paid, cost, margin, labor)
+    return JobMoney(latest, value, invoiced, paid, invoiced - paid, cost, margin, labor, extra)

@@ -18,6 +18,9 @@ from khs_crm.models import (
     SyncConflict,
     User,
 )
+from khs_crm.services.change_orders import service as change_orders
+from khs_crm.services.change_orders.refusals import ChangeOrderRefused
+from khs_crm.services.change_orders.schemas import DeviceChangeOrder
 from khs_crm.services.core.access import is_office
 from khs_crm.services.core.errors import (
     Conflict,
@@ -453,3 +456,45 @@ def _time_update(session: Session, op: Operation, user: User):
 
 HANDLERS[("time_entry", "create")] = _time_create
 HANDLERS[("time_entry", "update")] = _time_update
+
+
+# Change orders: a phone writes them up and the customer signs them there (services/change_orders)
+
+
+def _co_refused(row: Any, exc: ChangeOrderRefused) -> Refused:
+    """A change-order rule's refusal, kept for the office (a signed one edited, a signature
+    over changed content): the customer's signature and the crew's work are never lost."""
+    params = exc.params if row is not None else {"label": sync_messages.NEW_CHANGE_ORDER}
+    return Refused(row, kind="refused", reason=exc.reason, params=params, field=exc.field)
+
+
+def _co_create(session: Session, op: Operation, user: User):
+    data = _parse(DeviceChangeOrder, op.changes)
+    if data.job_id is None:
+        raise ValidationFailed(
+            "jobId is required.", details=[{"field": "jobId", "message": "required"}]
+        )
+    try:
+        row = change_orders.create_change_order(
+            session, job_id=data.job_id, data=data, actor=user, change_order_id=op.entity_id
+        )
+    except ChangeOrderRefused as exc:
+        raise _co_refused(None, exc) from exc
+    return row, []
+
+
+def _co_update(session: Session, op: Operation, user: User):
+    row = _existing(session, op, user)
+    try:
+        data = _parse(DeviceChangeOrder, op.changes)
+        return change_orders.device_update(session, row=row, data=data, actor=user), []
+    except ChangeOrderRefused as exc:
+        raise _co_refused(row, exc) from exc
+    except ValidationFailed as exc:
+        if row.status != "draft":  # anything sent to a signed one is kept, valid or not
+            raise _co_refused(row, change_orders.frozen(row)) from exc
+        raise
+
+
+HANDLERS[("change_order", "create")] = _co_create
+HANDLERS[("change_order", "update")] = _co_update

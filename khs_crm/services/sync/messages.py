@@ -18,7 +18,16 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from khs_crm.i18n import DEFAULT_LANGUAGE, N_, gettext
-from khs_crm.models import Customer, Job, JobNote, Material, Photo, SyncConflict, TimeEntry
+from khs_crm.models import (
+    ChangeOrder,
+    Customer,
+    Job,
+    JobNote,
+    Material,
+    Photo,
+    SyncConflict,
+    TimeEntry,
+)
 from khs_crm.services.jobs.workflow import LABELS
 from khs_crm.settings import get_settings
 
@@ -34,6 +43,12 @@ TIME_WEEK_APPROVED = "time_week_approved"
 TIME_IN_FUTURE = "time_in_future"
 TIME_NOT_YOURS = "time_not_yours"
 TIME_TIMES_INVALID = "time_times_invalid"
+# Change orders (services/change_orders/): params hold the change order's label.
+CO_SIGNED = "change_order_signed"
+CO_CHANGED = "change_order_changed"
+CO_PRICE_NOT_ALLOWED = "change_order_price_not_allowed"
+# A change order refused before the server made its row (no number yet).
+NEW_CHANGE_ORDER = N_("This change order")
 
 TEMPLATES: dict[str, str] = {
     DELETED: N_("{label} was deleted by the office; your {attempt} was not applied."),
@@ -65,6 +80,17 @@ TEMPLATES: dict[str, str] = {
     TIME_TIMES_INVALID: N_(
         "These times do not fit together: a time ends before it starts or a break falls outside it."
     ),
+    CO_SIGNED: N_(
+        "{label} is signed and can no longer be changed; your change was kept for the office. "
+        "Write a new change order for the correction."
+    ),
+    CO_CHANGED: N_(
+        "{label} changed between what the customer read and the signature; the signature was "
+        "not applied and was kept for the office to review."
+    ),
+    CO_PRICE_NOT_ALLOWED: N_(
+        "You may not price change orders: leave the prices out and the office will price it."
+    ),
 }
 NOT_APPLIED = N_("This change was not applied.")
 # A row the device's user may not see is answered as one that does not exist, in these words.
@@ -75,6 +101,7 @@ NOT_FOUND = {
     "note": N_("This note does not exist."),
     "photo": N_("This photo does not exist."),
     "time_entry": N_("This time entry does not exist."),
+    "change_order": N_("This change order does not exist."),
     "row": N_("This does not exist."),
 }
 CLASHES = N_("This change clashes with existing data.")
@@ -119,6 +146,7 @@ MODELS: dict[str, type] = {
     "note": JobNote,
     "photo": Photo,
     "time_entry": TimeEntry,
+    "change_order": ChangeOrder,
 }
 
 
@@ -130,7 +158,7 @@ def label(session: Session, entity: str, row: Any, language: str = DEFAULT_LANGU
 
 def _label(entity: str, row: Any, job_title: str | None, language: str = DEFAULT_LANGUAGE) -> str:
     if row is None:
-        return entity
+        return gettext(NEW_CHANGE_ORDER, language) if entity == "change_order" else entity
     if entity == "customer":
         return row.name
     if entity == "job":
@@ -144,6 +172,8 @@ def _label(entity: str, row: Any, job_title: str | None, language: str = DEFAULT
         )
     if entity == "material":
         name = row.name
+    elif entity == "change_order":
+        name = gettext(N_("Change order {number}"), language, number=row.number)
     elif entity == "photo":
         name = row.caption or gettext(N_("Photo"), language)
     else:

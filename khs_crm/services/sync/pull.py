@@ -23,6 +23,7 @@ from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
 from khs_crm.models import (
+    ChangeOrder,
     CrewRemoval,
     Customer,
     Job,
@@ -34,14 +35,16 @@ from khs_crm.models import (
     User,
 )
 from khs_crm.models.base import utcnow
+from khs_crm.services.change_orders.prices import as_seen_by
 from khs_crm.services.core.access import assigned, is_office
 from khs_crm.services.core.versioning import current_version
 from khs_crm.services.jobs.workflow import crew_ids
 
-CHILDREN: dict[str, type[Material] | type[JobNote] | type[Photo]] = {
+CHILDREN: dict[str, type[Material] | type[JobNote] | type[Photo] | type[ChangeOrder]] = {
     "material": Material,
     "note": JobNote,
     "photo": Photo,
+    "change_order": ChangeOrder,
 }
 
 
@@ -265,7 +268,7 @@ def pull(
     merged = sorted((c for s in sources for c in s.changes), key=lambda c: c.version)
     kept = [c for c in merged if c.version <= bound]
     has_more = ceiling is not None or len(kept) < len(merged)
-    changes = _dedupe(kept)
+    changes = _without_money(session, user, _dedupe(kept))
     context = row_context(session, [(c.entity, c.row) for c in changes])
     return PullPage(changes, max(bound, cursor), has_more, context)
 
@@ -276,3 +279,12 @@ def _dedupe(changes: list[Change]) -> list[Change]:
     for i, c in enumerate(changes):
         last[(c.entity, c.entity_id)] = i
     return [c for i, c in enumerate(changes) if last[(c.entity, c.entity_id)] == i]
+
+
+def _without_money(session: Session, user: User, changes: list[Change]) -> list[Change]:
+    """Change orders as this user may receive them (services/change_orders/prices.py: the
+    one exception to "workers never receive money fields")."""
+    orders = [c for c in changes if c.entity == "change_order" and c.row is not None]
+    for change, row in zip(orders, as_seen_by(session, user, [c.row for c in orders]), strict=True):
+        change.row = row
+    return changes

@@ -19,10 +19,13 @@ from sqlmodel import Session, col, func, select
 
 from khs_crm.i18n import gettext
 from khs_crm.models import SyncOperation, User
+from khs_crm.services.change_orders.prices import as_seen_by
+from khs_crm.services.change_orders.refusals import PriceNotAllowed
 from khs_crm.services.core.common import forget_written
 from khs_crm.services.core.errors import NotFound, ServiceError
 from khs_crm.services.core.versioning import current_version, lock_writes, reserve_versions
 from khs_crm.services.jobs import materials
+from khs_crm.services.ops import metrics as ops_metrics
 from khs_crm.services.sync import messages as sync_messages
 from khs_crm.services.sync.apply import (
     MODELS,
@@ -88,6 +91,15 @@ def push(
                 done.add(op.op_id)
         done.update(op.op_id for op in run)
         results.extend(applied)
+    ops_metrics.sync_results(r.status for r in results)
+    return _without_money(session, user, results)
+
+
+def _without_money(session: Session, user: User, results: list[OpResult]) -> list[OpResult]:
+    """Change orders sent back as this user may receive them (services/change_orders/prices)."""
+    orders = [r for r in results if r.entity == "change_order" and r.row is not None]
+    for result, row in zip(orders, as_seen_by(session, user, [r.row for r in orders]), strict=True):
+        result.row = row
     return results
 
 
@@ -208,7 +220,7 @@ def apply_one(
     except ServiceError as exc:
         forget_written(session)
         error = _error(exc.code, *exc.said(user.language))
-        if isinstance(exc, TimeRefused):  # a time-clock rule: its code, for the phone's words
+        if isinstance(exc, TimeRefused | PriceNotAllowed):  # a rule's code, for the phone's words
             error |= {"reason": exc.reason, "params": exc.params}
         row = None if isinstance(exc, NotFound) else visible_row(session, op, user)
         result = OpResult(op.op_id, "rejected", None, [], op.entity, row, error)
