@@ -18,6 +18,7 @@ from khs_crm.api import (
     invoices,
     jobs,
     materials,
+    metrics,
     middleware,
     money,
     notes,
@@ -57,6 +58,7 @@ def create_api() -> FastAPI:
     install_error_handlers(api)
     openapi.install(api)
     middleware.install(api)
+    metrics.install(api)  # inside the request-id middleware: times the app's own work
     pwa.install_cache_headers(api)
     routes = APIRouter(prefix="/api")
     for module in (

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
+from khs_crm.services.ops import metrics
 from khs_crm.settings import get_settings
 
 log = logging.getLogger("khs_crm.jobs")
@@ -46,6 +47,9 @@ def run_job(name: str, payload: dict[str, Any]) -> None:
         handler(payload)
     except Exception:
         log.exception("job %r failed", name)
+        metrics.job_ran(name, failed=True)
+        return
+    metrics.job_ran(name, failed=False)
 
 
 class JobQueue(Protocol):
@@ -149,6 +153,21 @@ def get_queue() -> JobQueue:
 def enqueue(name: str, payload: dict[str, Any]) -> None:
     """Queue a job on the configured queue."""
     get_queue().enqueue(name, payload)
+
+
+def depth() -> int | None:
+    """Jobs waiting (the shared Redis list, or this process's queue); None if unknown."""
+    url = get_settings().redis_url
+    if not url:
+        local = _queues.get(url)
+        return local._queue.qsize() if isinstance(local, LocalQueue) else 0
+    from khs_crm.integrations.redis import get_redis
+
+    try:
+        client = get_redis()
+        return int(client.llen(REDIS_KEY)) if client is not None else None  # type: ignore[arg-type]
+    except Exception:
+        return None
 
 
 def stop_all() -> None:

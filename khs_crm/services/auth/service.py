@@ -20,6 +20,7 @@ from khs_crm.security import dummy_hash, loaded_signing_keys, verify_password
 from khs_crm.services.auth import users as user_service
 from khs_crm.services.auth.store import StoredRefresh, StoredSession, get_store
 from khs_crm.services.core.errors import ServiceError
+from khs_crm.services.ops import metrics as ops_metrics
 from khs_crm.settings import get_settings
 
 security_log = logging.getLogger("khs_crm.security")
@@ -70,6 +71,7 @@ def authenticate(session: Session, *, email: str, password: str, ip: str) -> Use
         count, retry = limits.peek(key)
         if count >= limit:
             security_log.warning("login rate limited", extra={"key": key.split(":")[1]})
+            ops_metrics.rate_limited("login")
             raise RateLimited(retry)
     user = user_service.get_by_email(session, email)
     valid = verify_password(password, user.password_hash if user else dummy_hash())
@@ -77,6 +79,7 @@ def authenticate(session: Session, *, email: str, password: str, ip: str) -> Use
         limits.hit(account_key)
         limits.hit(ip_key)
         security_log.warning("failed sign-in", extra={"ip": ip})
+        ops_metrics.login_failed()
         raise Unauthorized("Email or password is incorrect.")
     limits.clear(account_key)
     return user
@@ -86,6 +89,7 @@ def check_api_rate(user: User) -> None:
     """100 API calls a minute per user by default; raises RateLimited past it."""
     count, retry = limits.hit(f"api:{user.id}")
     if count > get_settings().api_calls_per_minute:
+        ops_metrics.rate_limited("api")
         raise RateLimited(retry)
 
 
