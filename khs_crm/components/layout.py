@@ -9,6 +9,7 @@ from khs_crm.components.links import nav_item
 from khs_crm.components.native_form import native_form
 from khs_crm.components.ui import nav_link, offline_banner
 from khs_crm.state.auth import AuthState
+from khs_crm.state.office.search import Group, Hit, SearchBoxState
 
 OFFICE_NAV = [
     ("Dashboard", "/"),
@@ -52,9 +53,112 @@ def loading() -> rx.Component:
     return rx.el.p("Loading…", class_name="empty", role="status")
 
 
-def office_shell(title: str, *children: rx.Component) -> rx.Component:
-    """Sidebar navigation for owners and admins; content only once the user is known."""
+class _SlashToSearch(rx.Fragment):
+    """ "/" anywhere outside a text field focuses the header's search box (compiled into the
+    page's bundle, so the Content-Security-Policy needs no inline script)."""
+
+    def add_imports(self):
+        return {"react": "useEffect"}
+
+    def add_hooks(self) -> list[str | Var]:
+        return [
+            """useEffect(() => {
+  const onKey = (e) => {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    const t = e.target;
+    if (t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName))) return;
+    const box = document.getElementById("global-search");
+    if (box) { e.preventDefault(); box.focus(); box.select(); }
+  };
+  document.addEventListener("keydown", onKey);
+  return () => document.removeEventListener("keydown", onKey);
+}, []);"""
+        ]
+
+
+B = SearchBoxState
+
+
+def _option(hit: Hit) -> rx.Component:
+    active = B.box_active == hit.index
     return rx.el.div(
+        rx.el.span(hit.label, class_name="search-label"),
+        rx.el.span(hit.detail, class_name="search-detail"),
+        id=hit.option_id,
+        role="option",
+        aria_selected=rx.cond(active, "true", "false"),
+        class_name=rx.cond(active, "search-option active", "search-option"),
+        on_click=rx.redirect(hit.href),
+        key=hit.option_id,
+    )
+
+
+def _group(group: Group) -> rx.Component:
+    return rx.el.div(
+        rx.el.div(group.title, id="search-group-" + group.kind, class_name="search-group-title"),
+        rx.foreach(group.hits, _option),
+        role="group",
+        aria_labelledby="search-group-" + group.kind,
+        key=group.kind,
+    )
+
+
+def _search_box() -> rx.Component:
+    """A combobox: type, ArrowDown/ArrowUp through the grouped results, Enter opens one (or
+    the full results page), Escape closes."""
+    return rx.el.div(
+        _SlashToSearch.create(),
+        rx.el.label(
+            "Search customers, jobs and people", html_for="global-search", class_name="sr-only"
+        ),
+        rx.el.input(
+            id="global-search",
+            type="text",
+            role="combobox",
+            placeholder="Search  ( / )",
+            aria_keyshortcuts="/",
+            aria_autocomplete="list",
+            aria_controls="global-search-list",
+            aria_expanded=rx.cond(B.box_open, "true", "false"),
+            aria_activedescendant=rx.cond(B.box_open, B.box_active_id, ""),
+            default_value=B.box_query,
+            on_change=B.type_text.debounce(200),
+            on_key_down=B.key,
+            on_blur=B.close.debounce(250),
+            auto_complete="off",
+            max_length=200,
+            class_name="input search",
+        ),
+        rx.el.div(
+            rx.foreach(B.box_groups, _group),
+            id="global-search-list",
+            role="listbox",
+            aria_label="Search results",
+            hidden=~B.box_open | (B.box_count == 0),
+            class_name="search-pop",
+        ),
+        rx.el.p(
+            rx.cond(
+                B.box_open,
+                rx.cond(
+                    B.box_count > 0,
+                    B.box_count.to_string() + " found: arrow keys to choose, Enter to open",
+                    "Nothing found. Enter shows the full results.",
+                ),
+                "",
+            ),
+            role="status",
+            class_name=rx.cond(B.box_open & (B.box_count == 0), "search-empty", "sr-only"),
+        ),
+        class_name="global-search",
+    )
+
+
+def office_shell(title: str, *children: rx.Component) -> rx.Component:
+    """Sidebar navigation for owners and admins, the header's search box; content only
+    once the user is known. A "Skip to content" link comes first."""
+    return rx.el.div(
+        rx.el.a("Skip to content", href="#main", class_name="skip-link"),
         rx.el.nav(
             rx.el.div("KHS CRM", class_name="brand"),
             rx.cond(
@@ -67,10 +171,13 @@ def office_shell(title: str, *children: rx.Component) -> rx.Component:
         rx.el.main(
             rx.el.div(
                 rx.el.h1(title),
+                rx.cond(AuthState.is_office, _search_box()),
                 rx.cond(AuthState.user_name != "", _user_box()),
                 class_name="topbar",
             ),
             rx.cond(AuthState.is_office, rx.fragment(*children), loading()),
+            id="main",
+            tab_index=-1,
             class_name="main",
         ),
         offline_banner(),

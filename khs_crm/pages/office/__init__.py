@@ -19,6 +19,7 @@ from khs_crm.pages.office.jobs import jobs_board
 from khs_crm.pages.office.jobs_list import jobs_list
 from khs_crm.pages.office.people import people
 from khs_crm.pages.office.schedule import schedule
+from khs_crm.pages.office.search import search_page
 from khs_crm.pages.office.timesheets import timesheets
 from khs_crm.state.office.badges import NavBadgeState
 from khs_crm.state.office.company import CompanyState
@@ -39,6 +40,7 @@ from khs_crm.state.office.money_job import JobMoneyState
 from khs_crm.state.office.people import PeopleState
 from khs_crm.state.office.review import ActivityState, ConflictsState
 from khs_crm.state.office.schedule import ScheduleState
+from khs_crm.state.office.search import SearchPageState
 from khs_crm.state.office.timesheets import TimesheetsState
 
 PAGES = (
@@ -69,6 +71,7 @@ PAGES = (
     ("/invoices", invoices, "Invoices", InvoicesState.load),
     ("/invoices/[invoice_id]", invoice_page, "Invoice", InvoiceState.load),
     ("/settings/company", company, "Company settings", CompanyState.load),
+    ("/search", search_page, "Search", SearchPageState.load),
 )
 
 

@@ -12,6 +12,7 @@ from khs_crm.components.ui import button, card, empty_state
 from khs_crm.pages.office.customer_form import customer_form
 from khs_crm.services.customers.csv_transfer import MAX_IMPORT_BYTES
 from khs_crm.services.customers.search import MAX_QUERY_LENGTH
+from khs_crm.services.search.totals import TOTAL_CAP
 from khs_crm.state.office.customers import CustomersState
 
 S = CustomersState
@@ -131,12 +132,17 @@ def _toolbar() -> rx.Component:
     )
 
 
+def _total() -> rx.Var:
+    """The count, or "1,000+" when the service stopped counting (above TOTAL_CAP)."""
+    return rx.cond(S.total > TOTAL_CAP, f"{TOTAL_CAP:,}+", S.total.to_string())
+
+
 def _results() -> rx.Component:
     return rx.cond(
         S.rows.length() > 0,
         rx.fragment(
             _table(),
-            pager(S.page, S.pages, S.go, label="customers", total=S.total),
+            pager(S.page, S.pages, S.go, label="customers", total=_total()),
         ),
         empty_state(
             rx.cond(
@@ -178,7 +184,7 @@ def _content() -> rx.Component:
         _import_report(),
         rx.el.p(
             rx.cond(S.query != "", "Matches: ", "Customers: "),
-            S.total,
+            _total(),
             class_name="muted",
             role="status",
             aria_live="polite",
