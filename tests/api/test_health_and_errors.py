@@ -8,11 +8,15 @@ from tests.support.databases import reset_caches
 def test_health_ok_without_redis(client):
     response = client.get("/api/health")
     assert response.status_code == 200
-    assert response.json()["data"] == {
+    data = response.json()["data"]
+    assert data | {"lastBackupAgeHours": None, "backupOverdue": None} == {
         "status": "ok",
         "database": "ok",
         "redis": "disabled",
         "storage": "ok",
+        "lastBackupAgeHours": None,
+        "backupOverdue": None,
+        "jobQueueDepth": 0,
     }
 
 
