@@ -7,6 +7,7 @@ import reflex as rx
 
 from khs_crm.components.forms import messages
 from khs_crm.components.layout import loading, office_shell
+from khs_crm.components.links import download
 from khs_crm.components.status import pill
 from khs_crm.components.ui import button, card, empty_state
 from khs_crm.pages.office.timesheets_dialogs import dialogs
@@ -178,12 +179,7 @@ def _toolbar() -> rx.Component:
         rx.el.h2(S.title, class_name="week-title", aria_live="polite"),
         rx.el.div(
             button("Add time", on_click=S.open_add),
-            rx.el.a(
-                "Download CSV for payroll",
-                href=S.export_href,
-                download=True,
-                class_name="btn btn-secondary",
-            ),
+            download("Download CSV for payroll", href=S.export_href),
             class_name="toolbar-end",
         ),
         class_name="toolbar",
