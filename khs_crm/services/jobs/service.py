@@ -146,10 +146,12 @@ def export_jobs_csv(session: Session, *, actor: User, filters: JobFilters) -> It
     """The jobs that pass ``filters`` as spreadsheet-safe CSV text chunks (office only),
     newest first, times in the company's time zone. The office check runs now."""
     require_office(actor, "export jobs")
+    matching = _matching(actor, filters).whereclause
+    assert matching is not None, "visible_jobs always leaves deleted jobs out"
     query = (
         select(Job, col(Customer.name))
         .join(Customer, col(Customer.id) == Job.customer_id)
-        .where(_matching(actor, filters).whereclause)
+        .where(matching)
         .order_by(col(Job.created_at).desc(), col(Job.id))
     )
     return csv_io.write_csv(EXPORT_COLUMNS, _export_rows(session, query))
