@@ -237,20 +237,53 @@ class RequestContextMiddleware:
             security_log.warning("forbidden", extra=fields)
 
 
+_PERSONAL = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.-]+"  # email addresses
+    r"|\+?\d[\d ().-]{6,}\d"  # phone-like runs of digits
+)
+
+
+def anonymise(text: str) -> str:
+    """``mask`` plus email addresses and phone-like numbers (client reports, Sentry)."""
+    return _PERSONAL.sub(REDACTED, mask(text))
+
+
+def _clean_frames(event: dict[str, Any]) -> None:
+    for exception in (event.get("exception") or {}).get("values") or []:
+        if exception.get("value"):
+            exception["value"] = anonymise(str(exception["value"]))
+        for frame in (exception.get("stacktrace") or {}).get("frames") or []:
+            frame.pop("vars", None)  # local variables hold bodies, customers, passwords
+    for thread in (event.get("threads") or {}).get("values") or []:
+        for frame in (thread.get("stacktrace") or {}).get("frames") or []:
+            frame.pop("vars", None)
+
+
 def _before_send(event: dict[str, Any], _hint: dict[str, Any]) -> dict[str, Any]:
+    """What leaves for Sentry: no request body, cookies, query string, user, local variables
+    or breadcrumb data; secret-named values, tokens, emails and phone numbers redacted."""
     request = event.get("request")
     if isinstance(request, dict):
-        for key in ("cookies", "data", "query_string"):
+        for key in ("cookies", "data", "query_string", "env"):
             request.pop(key, None)
         request["headers"] = scrub(request.get("headers") or {})
+    event.pop("user", None)
+    _clean_frames(event)
+    crumbs = (event.get("breadcrumbs") or {}).get("values") or []
+    for crumb in crumbs:
+        crumb.pop("data", None)
+        if crumb.get("message"):
+            crumb["message"] = anonymise(str(crumb["message"]))
+    if event.get("logentry"):
+        event["logentry"].pop("params", None)
     return scrub(event)
 
 
 def init_sentry(dsn: str, environment: str) -> bool:
     """Start Sentry when a DSN is configured and ``sentry_sdk`` is installed.
 
-    Personal data stays out: no default PII, request bodies, cookies and secret-named
-    fields are dropped before an event leaves the process.
+    Personal data stays out: no default PII, no local variables, request bodies or cookies;
+    ``_before_send`` drops or redacts the rest before an event leaves the process.
     """
     if not dsn or importlib.util.find_spec("sentry_sdk") is None:
         return False
@@ -260,7 +293,30 @@ def init_sentry(dsn: str, environment: str) -> bool:
         dsn=dsn,
         environment=environment,
         send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
         traces_sample_rate=0.0,
         before_send=_before_send,
     )
+    return True
+
+
+def report_client_error(report: dict[str, Any]) -> bool:
+    """Forward an error the field app reported to Sentry (when it is running): anonymised,
+    tagged ``source: field-app``. Returns whether it was sent."""
+    if importlib.util.find_spec("sentry_sdk") is None:
+        return False
+    import sentry_sdk
+
+    if not sentry_sdk.get_client().is_active():
+        return False
+    event = {
+        "level": "error",
+        "logger": "khs_crm.client",
+        "platform": "javascript",
+        "message": anonymise(report.get("message", "")),
+        "tags": {"source": "field-app", "kind": report.get("kind"), "page": report.get("page")},
+        "extra": {k: anonymise(str(v)) for k, v in report.items() if k not in ("message",)},
+    }
+    sentry_sdk.capture_event(event)
     return True

@@ -27,6 +27,7 @@ from khs_crm.api import (
     pwa,
     search,
     sync,
+    telemetry,
     time_entries,
     timesheets,
     users,
@@ -81,6 +82,7 @@ def create_api() -> FastAPI:
         timesheets,
         change_orders,
         search,
+        telemetry,
     ):
         routes.include_router(module.router)
     api.include_router(routes)
