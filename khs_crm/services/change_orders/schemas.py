@@ -9,11 +9,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
-from khs_crm.i18n import N_
 from khs_crm.services.core.schemas import InputModel, not_null
-from khs_crm.services.money.schemas import Lines, Quantity, Rate, SignedPrice, StrictBool
+from khs_crm.services.money.schemas import Lines, Price, Quantity, Rate, SignedPrice, StrictBool
 
 MAX_LINES = 200
 MAX_PHOTOS = 50
@@ -42,25 +41,26 @@ class SignedText(InputModel):
 
 
 class LineIn(SignedText):
-    """A change order's line, as an estimate's; ``unitPrice`` null while unpriced."""
+    """A change order's line, as an estimate's: ``unitPrice`` null while unpriced, 0 or more
+    (a discount's may be negative: DiscountLineIn)."""
 
-    kind: Literal["material", "labor", "other", "discount"] = "other"
+    kind: Literal["material", "labor", "other"]
     description: Annotated[str, _text(500)] = ""
     quantity: Quantity
     unit: Annotated[str, _text(40)] = ""
-    unit_price: SignedPrice | None = None
+    unit_price: Price | None = None
     taxable: StrictBool = True
 
     _not_null = field_validator("kind", "description", "unit", "taxable")(classmethod(not_null))
 
-    @model_validator(mode="after")
-    def _discount_only(self) -> LineIn:
-        if self.unit_price is not None and self.unit_price < 0 and self.kind != "discount":
-            raise ValueError(N_("Only a discount line may have a price below zero."))
-        return self
+
+class DiscountLineIn(LineIn):
+    kind: Literal["discount"]  # type: ignore[assignment]
+    unit_price: SignedPrice | None = None
 
 
-ChangeLines = Annotated[list[LineIn], Field(max_length=MAX_LINES)]
+AnyLine = Annotated[LineIn | DiscountLineIn, Field(discriminator="kind")]
+ChangeLines = Annotated[list[AnyLine], Field(max_length=MAX_LINES)]
 PhotoIds = Annotated[list[uuid.UUID], Field(max_length=MAX_PHOTOS)]
 Description = Annotated[str, _text(5000)]
 
