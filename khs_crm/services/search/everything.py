@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from khs_crm.models import Customer, Job, User
@@ -40,21 +40,30 @@ class Found:
 
 
 def _ranked(
-    session: Session, q: str, *, ids: Any, main: Any, where: list[ColumnElement[bool]], limit: int
+    session: Session,
+    q: str,
+    *,
+    ids: Any,
+    main: Any,
+    where: list[ColumnElement[bool]],
+    found: ColumnElement[bool],
+    limit: int,
 ) -> list[uuid.UUID]:
-    """The ids of the ``limit`` best matches: exact, then prefix, then most similar."""
-    query = (
-        select(ids)
-        .where(*where)
-        .order_by(
-            rule.tier(q, main),
-            rule.closeness(session, q, main).desc(),
-            rule.sort_key(session, main),
-            ids,
-        )
-        .limit(limit)
-    )
-    return list(session.exec(query).all())
+    """The ids of the ``limit`` best matches: those containing every word (exact, prefix,
+    the rest), then, while places remain, the near misses of ``main``.
+
+    The near misses are only looked for when the words are not found often enough: a broad
+    fragment never pays for the similarity scan (rule.py says why the order is the same).
+    """
+    closeness = rule.closeness(session, q, main).desc()
+    order = (closeness, rule.sort_key(session, main), ids)
+    query = select(ids).where(*where, found).order_by(rule.tier(q, main), *order)
+    best = list(session.exec(query.limit(limit)).all())
+    if len(best) < limit:
+        near = rule.near(session, q, main)
+        query = select(ids).where(*where, near, ~found).order_by(*order)
+        best += session.exec(query.limit(limit - len(best))).all()
+    return best
 
 
 def _in_order(rows: list[Any], ids: list[uuid.UUID], key: Any) -> list[Any]:
@@ -63,26 +72,29 @@ def _in_order(rows: list[Any], ids: list[uuid.UUID], key: Any) -> list[Any]:
 
 
 def _customers(session: Session, user: User, q: str, limit: int) -> list[Customer]:
-    matches = or_(search_condition(session, q), rule.near(session, q, Customer.name))
-    where = [visible_customer_condition(user), matches]
-    ids = _ranked(session, q, ids=col(Customer.id), main=Customer.name, where=where, limit=limit)
+    where = [visible_customer_condition(user)]
+    found = search_condition(session, q)
+    ids = _ranked(
+        session, q, ids=col(Customer.id), main=Customer.name, where=where, found=found, limit=limit
+    )
     rows = session.exec(select(Customer).where(col(Customer.id).in_(ids))).all()
     return _in_order(list(rows), ids, lambda c: c.id)
 
 
 def _jobs(session: Session, user: User, q: str, words: list[str], limit: int):
-    fields = [Job.site_address, Job.title, Customer.name]
-    matches = or_(rule.every_word(fields, words), rule.near(session, q, Job.title))
+    found = rule.every_word([Job.site_address, Job.title, Customer.name], words)
     visible = visible_jobs(user).with_only_columns(col(Job.id))
-    where = [col(Job.id).in_(visible), col(Job.customer_id) == col(Customer.id), matches]
-    ids = _ranked(session, q, ids=col(Job.id), main=Job.title, where=where, limit=limit)
+    where = [col(Job.id).in_(visible), col(Job.customer_id) == col(Customer.id)]
+    ids = _ranked(
+        session, q, ids=col(Job.id), main=Job.title, where=where, found=found, limit=limit
+    )
     rows = session.exec(select(Job, Customer.name).join(Customer).where(col(Job.id).in_(ids))).all()
     return _in_order([(job, name) for job, name in rows], ids, lambda r: r[0].id)
 
 
 def _people(session: Session, q: str, words: list[str], limit: int) -> list[User]:
-    matches = or_(rule.every_word([User.name, User.email], words), rule.near(session, q, User.name))
-    ids = _ranked(session, q, ids=col(User.id), main=User.name, where=[matches], limit=limit)
+    found = rule.every_word([User.name, User.email], words)
+    ids = _ranked(session, q, ids=col(User.id), main=User.name, where=[], found=found, limit=limit)
     rows = session.exec(select(User).where(col(User.id).in_(ids))).all()
     return _in_order(list(rows), ids, lambda u: u.id)
 

@@ -1,15 +1,17 @@
 """The one similarity rule, written once in SQL that reads the same on both databases.
 
 A record matches a search text ``q`` when every word of q is contained in one of its fields
-(any case), or when q is a near miss of its main field (a customer's or a person's name, a
-job's title): pg_trgm's ``word_similarity(q, field) >= 0.5``. On
-PostgreSQL that is pg_trgm itself (the ``%>`` operator, served by the trigram indexes); on
+(any case; a customer's phone by its digits), or when q is a near miss of its main field (a
+customer's or a person's name, a job's title): pg_trgm's ``word_similarity(q, field) >= 0.5``.
+On PostgreSQL that is pg_trgm itself (the ``%>`` operator, served by the trigram indexes); on
 SQLite the same measure computed by services/search/trigram.py, registered on every
 connection (khs_crm/db.py).
 
-Ranked: the main field equal to q first, then the main field starting with q (or one of its
-words starting with q), then everything else by word similarity, highest first; ties by the
-main field (byte order on both databases) and the id.
+Ranked: the records containing every word first — the main field equal to q, then the main
+field (or one of its words) starting with q, then the rest — and the near misses after them;
+within each, by word similarity (highest first), then the main field (byte order on both
+databases), then the id. Every key is computed the same way on both databases, so the order
+is the same whatever plan either picks.
 """
 
 from __future__ import annotations
