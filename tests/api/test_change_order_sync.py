@@ -246,3 +246,46 @@ def test_the_js_fixture_hashes_match_the_server():
             photo_ids=signed["photoIds"], signer_name=signed["signerName"],
             signed_at=signed["signedAt"],
         ) == signed  # fmt: skip
+
+
+def test_an_approved_change_order_is_billed_by_the_final_invoice(client, cast):
+    owner = bearer(cast.owner)
+    line = {"kind": "labor", "description": "Kitchen", "quantity": "1", "unitPrice": "1000.00"}
+    estimate = client.post(
+        f"/api/jobs/{cast.job.id}/estimates", json={"lines": [line], "taxRate": "0"}, headers=owner
+    ).json()["data"]
+    sent = client.post(f"/api/estimates/{estimate['id']}/send", headers=owner).json()["data"]
+    token = sent["link"]["url"].rsplit("/", 1)[1]
+    form = {"name": "Dana Customer", "agree": "yes"}
+    assert client.post(f"/api/public/estimates/{token}/approve", data=form).status_code == 200
+    deposit = {"kind": "deposit", "estimateId": estimate["id"], "percent": "30"}
+    assert (
+        client.post(f"/api/jobs/{cast.job.id}/invoices", json=deposit, headers=owner).status_code
+        == 201
+    )
+    co_id = uuid.uuid4()
+    push(client, cast.worker_a, draft(cast, co_id, signature=signature()))
+    priced = {"lines": [{**LINES[0], "unitPrice": "80.00"}], "taxRate": "10"}
+    revision = client.post(f"/api/change-orders/{co_id}/price", json=priced, headers=owner)
+    data = revision.json()["data"]
+    token = data["link"]["url"].rsplit("/", 1)[1]
+    assert client.post(f"/api/public/change-orders/{token}/approve", data=form).status_code == 200
+    rid = data["changeOrder"]["id"]
+    assert client.post(f"/api/change-orders/{rid}/approve", headers=owner).status_code == 200
+    money = client.get(f"/api/jobs/{cast.job.id}/money", headers=owner).json()["data"]
+    assert money["approvedValue"] == "1220.00" and money["changeOrdersValue"] == "220.00"
+    final = client.post(
+        f"/api/jobs/{cast.job.id}/invoices",
+        json={"kind": "final", "estimateId": estimate["id"]},
+        headers=owner,
+    )
+    assert final.status_code == 201, final.text
+    invoice = final.json()["data"]
+    assert invoice["total"] == "920.00"  # 700 left of the estimate + 200 + 20 tax
+    assert any(line["description"].startswith("CO-0002") for line in invoice["lines"])
+    again = client.post(
+        f"/api/jobs/{cast.job.id}/invoices",
+        json={"kind": "final", "estimateId": estimate["id"]},
+        headers=owner,
+    )
+    assert again.status_code == 409  # nothing left: the change order is billed once
