@@ -250,8 +250,8 @@ def anonymise(text: str) -> str:
 
 def _clean_frames(event: dict[str, Any]) -> None:
     for exception in (event.get("exception") or {}).get("values") or []:
-        if exception.get("value"):
-            exception["value"] = anonymise(str(exception["value"]))
+        if exception.get("value"):  # may quote anything (a row's values): the log has it
+            exception["value"] = REDACTED
         for frame in (exception.get("stacktrace") or {}).get("frames") or []:
             frame.pop("vars", None)  # local variables hold bodies, customers, passwords
     for thread in (event.get("threads") or {}).get("values") or []:
@@ -260,8 +260,9 @@ def _clean_frames(event: dict[str, Any]) -> None:
 
 
 def _before_send(event: dict[str, Any], _hint: dict[str, Any]) -> dict[str, Any]:
-    """What leaves for Sentry: no request body, cookies, query string, user, local variables
-    or breadcrumb data; secret-named values, tokens, emails and phone numbers redacted."""
+    """What leaves for Sentry: no request body, cookies, query string, user, local variables,
+    exception messages or breadcrumb data (the request id tag finds them in the server's own
+    log); secret-named values, tokens, emails and phone numbers redacted."""
     request = event.get("request")
     if isinstance(request, dict):
         for key in ("cookies", "data", "query_string", "env"):
@@ -274,8 +275,13 @@ def _before_send(event: dict[str, Any], _hint: dict[str, Any]) -> dict[str, Any]
         crumb.pop("data", None)
         if crumb.get("message"):
             crumb["message"] = anonymise(str(crumb["message"]))
-    if event.get("logentry"):
-        event["logentry"].pop("params", None)
+    entry = event.get("logentry")
+    if isinstance(entry, dict):  # the message template stays; the values put into it go
+        entry.pop("params", None)
+        entry.pop("formatted", None)
+    request_id = request_id_var.get()
+    if request_id:  # finds the full message and traceback in the server's JSON log
+        event.setdefault("tags", {})["request_id"] = request_id
     return scrub(event)
 
 
