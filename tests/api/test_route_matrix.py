@@ -48,6 +48,10 @@ WORKER_ROUTES = {
     ("GET", "/api/sync/pull"),
     ("GET", "/api/sync/status"),
     ("GET", "/api/sync/conflicts"),
+    # A crew member's own time entries (docs/time.md), and what their phone reports.
+    ("GET", "/api/time-entries"),
+    ("POST", "/api/telemetry/vitals"),
+    ("POST", "/api/telemetry/errors"),
 }
 
 
