@@ -39,7 +39,7 @@ def _cell(cell: rx.Var) -> rx.Component:
             rx.el.div(
                 rx.cond(cell.hours != "", rx.el.div(cell.hours, class_name="strong nowrap")),
                 rx.cond(cell.open, pill("Clocked in", "pill-ok")),
-                rx.cond(cell.flagged, rx.el.span("Flagged", class_name="pill pill-flag")),
+                rx.cond(cell.flagged, rx.el.span("Flagged", class_name="sheet-flagged")),
                 rx.el.ul(rx.foreach(cell.jobs, _job), class_name="sheet-jobs small"),
             ),
             rx.el.span("—", class_name="muted", aria_label="No time"),
@@ -124,7 +124,7 @@ def _grid() -> rx.Component:
                     rx.el.th("Everyone", scope="row", col_span=8, class_name="sheet-total-label"),
                     rx.el.td(
                         rx.el.div(S.total, class_name="strong nowrap"),
-                        rx.el.div(S.overtime, " overtime", class_name="small muted nowrap"),
+                        rx.el.div(S.overtime, " overtime", class_name="small muted"),
                     ),
                 )
             ),
@@ -189,7 +189,7 @@ def _toolbar() -> rx.Component:
 def _content() -> rx.Component:
     return rx.fragment(
         _toolbar(),
-        rx.el.p(S.rules_text, class_name="muted small"),
+        rx.el.p(S.rules_text, class_name="muted small sheet-rules"),
         messages(S, unless=S.dialog != ""),
         card(
             rx.cond(
@@ -206,7 +206,7 @@ def _content() -> rx.Component:
                 empty_state("No time entered this week."),
             ),
             title="Entries this week",
-            class_name="card-flush",
+            class_name="card-flush sheet-card",
         ),
         dialogs(S),
     )
