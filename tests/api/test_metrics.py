@@ -125,3 +125,19 @@ def test_several_processes_add_up_in_multiprocess_mode(tmp_path):
         [sys.executable, "-c", show], env=env, check=True, capture_output=True, text=True
     ).stdout
     assert "khs_login_failures_total 2.0" in out
+
+
+def test_the_grafana_dashboard_only_charts_metrics_that_exist():
+    import json
+    import re
+    from pathlib import Path
+
+    dashboard = (Path(__file__).resolve().parents[2] / "deploy" / "grafana-khs.json").read_text()
+    exprs = [t["expr"] for p in json.loads(dashboard)["panels"] for t in p["targets"]]
+    used = {
+        re.sub(r"_(total|bucket|count|sum)$", "", m)
+        for e in exprs
+        for m in re.findall(r"khs_[a-z_0-9]+", e)
+    }
+    families = {metric.name for metric in REGISTRY.collect()}
+    assert used and used <= families, used - families
