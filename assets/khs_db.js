@@ -1,6 +1,6 @@
 // @ts-check
 /* KHS CRM field app: the device database. One IndexedDB database per signed-in user id.
- * Stores: customers, jobs, materials, notes, photos, timeEntries (rows as the server sends them, camelCase),
+ * Stores: customers, jobs, materials, notes, photos, timeEntries, changeOrders (rows as the server sends them, camelCase),
  * syncQueue (the outbox, keyed by an auto-incremented seq), metadata (key/value), and the
  * photo upload outbox: photoUploads (what to send: id, job, caption, tag, state) and
  * photoBlobs (the bytes, read only to show or send one photo). */
@@ -21,6 +21,7 @@ export const STORES = {
   note: "notes",
   photo: "photos",
   time_entry: "timeEntries",
+  change_order: "changeOrders",
 };
 /** @type {readonly RowStore[]} */
 export const ROW_STORES = Object.values(STORES);
@@ -42,7 +43,10 @@ function upgrade(db, oldVersion) {
     db.createObjectStore("photoUploads", { keyPath: "id" }).createIndex("jobId", "jobId");
     db.createObjectStore("photoBlobs", { keyPath: "id" });
   }
-  if (oldVersion < 3) db.createObjectStore("timeEntries", { keyPath: "id" }).createIndex("jobId", "jobId");
+  if (oldVersion < 3) {
+    db.createObjectStore("timeEntries", { keyPath: "id" }).createIndex("jobId", "jobId");
+    db.createObjectStore("changeOrders", { keyPath: "id" }).createIndex("jobId", "jobId");
+  }
 }
 
 /** @param {IDBDatabase} db */

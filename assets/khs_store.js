@@ -92,6 +92,7 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
     notes: new Map(),
     photos: new Map(),
     timeEntries: new Map(),
+    changeOrders: new Map(),
     uploads: new Map(),
     queue: [],
     meta: {},

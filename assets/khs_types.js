@@ -7,8 +7,8 @@
 
 // Rows -------------------------------------------------------------------------------------
 
-/** @typedef {"customer" | "job" | "material" | "note" | "photo" | "time_entry"} Entity */
-/** @typedef {"customers" | "jobs" | "materials" | "notes" | "photos" | "timeEntries"} RowStore */
+/** @typedef {"customer" | "job" | "material" | "note" | "photo" | "time_entry" | "change_order"} Entity */
+/** @typedef {"customers" | "jobs" | "materials" | "notes" | "photos" | "timeEntries" | "changeOrders"} RowStore */
 
 /**
  * `version` is null on a row created on this phone that the server has not answered for yet;
@@ -107,7 +107,36 @@
  * @property {string | null} [receivedAt]
  */
 
-/** @typedef {Customer | Job | Material | Note | Photo | TimeEntry} Row */
+/**
+ * A line of a change order, exactly as stored and signed (docs/change_orders.md).
+ * @typedef {object} ChangeOrderLine
+ * @property {string} kind material | labor | other | discount
+ * @property {string} description
+ * @property {string} quantity decimal string
+ * @property {string} unit
+ * @property {string | null} unitPrice null: to be priced by the office
+ * @property {boolean} taxable
+ */
+
+/**
+ * Extra work agreed on site (docs/change_orders.md): written on the phone, signed by the
+ * customer on it, numbered by the server when it first arrives.
+ * @typedef {object} ChangeOrder
+ * @property {string} id
+ * @property {number | null} version
+ * @property {string} jobId
+ * @property {string | null} number
+ * @property {string} description
+ * @property {ChangeOrderLine[]} lines
+ * @property {string[]} photoIds
+ * @property {string} status
+ * @property {{ name: string, svgPath: string, signedAt: string, contentHash: string } | null} signature
+ * @property {string | null} [integrity]
+ * @property {string | null} [total]
+ * @property {string} [createdAt]
+ */
+
+/** @typedef {Customer | Job | Material | Note | Photo | TimeEntry | ChangeOrder} Row */
 
 /**
  * A row in a push result (`serverRow`): tombstones too.
@@ -249,6 +278,7 @@
  * @property {Note[]} notes
  * @property {Photo[]} photos
  * @property {TimeEntry[]} timeEntries
+ * @property {ChangeOrder[]} changeOrders
  * @property {Operation[]} syncQueue
  * @property {Meta} metadata
  * @property {PhotoUpload[]} photoUploads
@@ -263,6 +293,7 @@
  * @property {Map<string, Note>} notes
  * @property {Map<string, Photo>} photos
  * @property {Map<string, TimeEntry>} [timeEntries] my time entries (older mirrors may lack them)
+ * @property {Map<string, ChangeOrder>} [changeOrders] the change orders of my jobs
  * @property {Map<string, PhotoUpload>} uploads
  * @property {QueuedOperation[]} queue
  * @property {Meta} meta

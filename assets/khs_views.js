@@ -12,6 +12,7 @@
 /** @typedef {import("./khs_types.js").QueuedOperation} QueuedOperation */
 /** @typedef {import("./khs_types.js").User} User */
 /** @typedef {import("./khs_types.js").TimeEntry} TimeEntry */
+/** @typedef {import("./khs_types.js").ChangeOrder} ChangeOrder */
 /** @typedef {"idle" | "syncing" | "offline" | "stalled" | "signedOut"} SyncState */
 import { language, locale, t, tn } from "./khs_i18n.js";
 
@@ -33,6 +34,8 @@ import { language, locale, t, tn } from "./khs_i18n.js";
  * @property {{ jobId: string, opId: string, status: string } | null} [undo] a move that can still be undone
  * @property {string} [page] the screen showing ("sync" on the Sync screen)
  * @property {string} [clockNotice] what the last clock tap did, said once (a switch of jobs)
+ * @property {string | null} [changeOrderId] the change-order page's ?id=
+ * @property {string} [signError] why the signature was not taken
  */
 
 // The rules below come from the server's config (khs_crm/offline/pwa.py), never typed here.
@@ -275,6 +278,7 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       notes,
       photos,
       materialError: refused,
+      changeOrders: jobChangeOrders(row.id, data, pending),
       confirming: !!confirming,
       confirmValue: confirming,
       confirmText: confirming ? closingQuestion(confirming) : "",
@@ -282,6 +286,94 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       undoable: !!undo,
       undoText: undo ? t("Moved to {status}.", { status: label(undo.status) }) : "",
       undoLabel: undo ? t("Undo: move back to {status}", { status: label(String((data.queue.find((o) => o.opId === undo.opId)?.before || {}).status || "")) }) : "",
+    };
+  }
+
+  // Change orders (docs/change_orders.md) ----------------------------------------------------
+
+  /** @param {string} status */
+  function coStatus(status) {
+    if (status === "draft") return t("Draft: not signed yet");
+    if (status === "signed") return t("Signed by the customer");
+    if (status === "sent") return t("Priced, sent to the customer");
+    if (status === "approved") return t("Approved by the office");
+    if (status === "rejected") return t("Rejected by the office");
+    if (status === "declined") return t("Declined by the customer");
+    return status;
+  }
+
+  /** @param {ChangeOrder} co */
+  function coNumber(co) {
+    return co.number || t("Number pending");
+  }
+
+  /** @param {import("./khs_types.js").ChangeOrderLine} l */
+  function coLine(l) {
+    const qty = [l.quantity, l.unit].filter(Boolean).join(" ");
+    const price = l.unitPrice === null || l.unitPrice === undefined ? t("to be priced by the office") : t("{price} each", { price: money(l.unitPrice) });
+    return { text: `${l.description || t("Work")} · ${qty}`, price };
+  }
+
+  /** @param {string} amount */
+  function money(amount) {
+    const n = Number(amount);
+    return Number.isFinite(n) ? new Intl.NumberFormat(locale(), { style: "currency", currency: "USD" }).format(n) : amount;
+  }
+
+  /** @param {string} jobId @param {Mirror} data @param {Set<string>} pending */
+  function jobChangeOrders(jobId, data, pending) {
+    return [...(data.changeOrders || new Map()).values()]
+      .filter((co) => co.jobId === jobId)
+      .sort((a, b) => (b.createdAt || "").localeCompare(a.createdAt || ""))
+      .map((co) => ({
+        id: co.id,
+        number: coNumber(co),
+        description: co.description,
+        status: coStatus(co.status),
+        href: "/field/change-order?id=" + encodeURIComponent(co.id),
+        pending: pending.has(co.id),
+      }));
+  }
+
+  /** The change-order page: large text for the customer, the signature pad while a draft,
+   * the signature once signed (then nothing can change). @param {Mirror} data @param {Context} ctx */
+  function changeOrder(data, ctx) {
+    /** @type {ChangeOrder | null | undefined} */
+    const co = ctx.changeOrderId ? data.changeOrders?.get(ctx.changeOrderId) : null;
+    if (!co) return { bound: true, found: false, lines: [], photos: [], jobPhotos: [] };
+    const job = data.jobs.get(co.jobId);
+    const pending = pendingIds(data);
+    const uploads = data.uploads || new Map();
+    const priced = co.lines.length > 0 && co.lines.every((l) => l.unitPrice !== null && l.unitPrice !== undefined);
+    const photoName = (/** @type {string} */ id) => data.photos.get(id)?.caption || uploads.get(id)?.caption || t("Job photo");
+    const draft = co.status === "draft";
+    return {
+      bound: true,
+      found: true,
+      id: co.id,
+      jobId: co.jobId,
+      number: coNumber(co),
+      jobTitle: job ? job.title : "",
+      jobHref: "/field/job?id=" + encodeURIComponent(co.jobId),
+      description: co.description,
+      status: coStatus(co.status),
+      draft,
+      signed: !!co.signature,
+      lines: co.lines.map(coLine),
+      priceNote: priced ? "" : t("The price of this work will be confirmed by the office."),
+      total: priced && co.total ? t("Total: {total}", { total: money(co.total) }) : "",
+      photos: co.photoIds.map((id) => ({ id, name: data.photos.has(id) || uploads.has(id) ? photoName(id) : t("Photo pending") })),
+      jobPhotos: draft
+        ? [...data.photos.values(), ...uploads.values()]
+            .filter((p) => p.jobId === co.jobId)
+            .map((p) => ({ id: p.id, name: p.caption || t("Job photo"), chosen: co.photoIds.includes(p.id) }))
+        : [],
+      signerName: co.signature ? co.signature.name : "",
+      signedText: co.signature ? t("Signed by {name}, {when}", { name: co.signature.name, when: `${date(co.signature.signedAt)} ${time(co.signature.signedAt)}` }) : "",
+      svgPath: co.signature ? co.signature.svgPath : "",
+      integrity: co.integrity === "mismatch" ? t("Warning: this change order was changed after it was signed.") : "",
+      signError: ctx.signError || "",
+      pending: pending.has(co.id),
     };
   }
 
@@ -417,6 +509,13 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       return title ? t("Note on “{title}”: {body}", { title, body }) : t("Note: {body}", { body });
     }
     if (op.entity === "user" && "language" in fields) return t("Change your language");
+    if (op.entity === "change_order") {
+      const co = (data.changeOrders || new Map()).get(op.entityId);
+      const what = (co && co.number) || t("a change order");
+      if (op.action === "create") return t("Write up change order “{what}”", { what: String(fields.description || "").slice(0, 40) });
+      if (fields.signature) return t("Customer signature on {what}", { what });
+      return t("Change {what}", { what });
+    }
     if (op.entity === "time_entry") {
       const entry = (data.timeEntries || new Map()).get(op.entityId);
       const title = data.jobs.get(String(fields.jobId || (entry && entry.jobId) || ""))?.title || t("a job");
@@ -653,5 +752,5 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     return { bound: true, language: language() };
   }
 
-  return { today, jobs, job, supply, sync, status, settings, clock, week, openEntry, describe, roleOf, counts };
+  return { today, jobs, job, supply, sync, status, settings, clock, week, changeOrder, openEntry, describe, roleOf, counts };
 }

@@ -1,8 +1,8 @@
 // @ts-check
 /* KHS CRM field app: how fast the app is on the crews' phones (Core Web Vitals: LCP, INP,
  * CLS, measured with PerformanceObserver), and what went wrong on them (uncaught errors,
- * sync failures). Kept in localStorage and sent to the server in batches with
- * navigator.sendBeacon when the page is hidden and the phone is online: never blocking work,
+ * sync failures). Kept in localStorage and sent to the server in batches (a keepalive POST)
+ * when the page is hidden and the phone is online: never blocking work,
  * never lost offline, no personal data (a page is its path without the query). The server
  * side: docs/operations.md (POST /api/telemetry/vitals and /api/telemetry/errors). */
 
@@ -39,18 +39,32 @@ function keep(key, items) {
   }
 }
 
-/** Send what is queued (online only); what the browser would not take stays for next time.
- * @param {(url: string, body: Blob) => boolean} beacon */
-export function flush(beacon = (url, body) => navigator.sendBeacon(url, body)) {
+/** Send what is queued (online only): a keepalive POST (it outlives the page; sendBeacon
+ * cannot carry the CSRF header the API asks for). What does not reach the server goes back
+ * in the queue.
+ * @param {(url: string, init: RequestInit) => Promise<{ ok: boolean, status: number }>} post */
+export function flush(post = (url, init) => fetch(url, init)) {
   if (!navigator.onLine) return;
-  for (const [key, url, field] of [
-    [VITALS_KEY, VITALS_URL, "vitals"],
-    [ERRORS_KEY, ERRORS_URL, "errors"],
-  ]) {
-    const items = queued(key);
+  for (const [key, url, field, most] of /** @type {const} */ ([
+    [VITALS_KEY, VITALS_URL, "vitals", 50],
+    [ERRORS_KEY, ERRORS_URL, "errors", 20],
+  ])) {
+    const items = queued(key).slice(0, most);
     if (!items.length) continue;
-    const body = new Blob([JSON.stringify({ [field]: items })], { type: "application/json" });
-    if (beacon(url, body)) localStorage.removeItem(key);
+    keep(key, queued(key).slice(items.length));
+    const init = {
+      method: "POST",
+      keepalive: true,
+      credentials: /** @type {RequestCredentials} */ ("same-origin"),
+      headers: { "Content-Type": "application/json", "X-KHS-CSRF": "1" },
+      body: JSON.stringify({ [field]: items }),
+    };
+    const back = () => keep(key, [...items, ...queued(key)]);
+    post(url, init)
+      .then((res) => {
+        if (!res.ok && res.status !== 422) back(); // refused as malformed: never again
+      })
+      .catch(back);
   }
 }
 

@@ -47,6 +47,7 @@ FIELD_MODULES = (
     "/khs_i18n.js",
     "/khs_device.js",
     "/khs_vitals.js",
+    "/khs_signing.js",
 )
 
 

@@ -64,6 +64,9 @@ SYNC = ClientStateVar.create(
 
 CLOCK = ClientStateVar.create("khsClock", default={"bound": False, "running": False, "notice": ""})
 WEEK = ClientStateVar.create("khsWeek", default={"bound": False, "days": [], "total": ""})
+CHANGE_ORDER = ClientStateVar.create(
+    "khsChangeOrder", default={"bound": False, "found": False, "lines": [], "photos": []}
+)
 
 VIEWS: dict[str, ClientStateVar] = {
     "status": STATUS,
@@ -76,6 +79,7 @@ VIEWS: dict[str, ClientStateVar] = {
     "settings": SETTINGS,
     "clock": CLOCK,
     "week": WEEK,
+    "changeOrder": CHANGE_ORDER,
 }
 
 

@@ -12,7 +12,7 @@ describe("the device database", () => {
     const { db } = await openStore({ idb });
     expect(db.name).toBe("khs-user-u-alex");
     expect([...db.objectStoreNames].sort()).toEqual(
-      ["customers", "jobs", "materials", "metadata", "notes", "photoBlobs", "photoUploads", "photos", "syncQueue", "timeEntries"],
+      ["changeOrders", "customers", "jobs", "materials", "metadata", "notes", "photoBlobs", "photoUploads", "photos", "syncQueue", "timeEntries"],
     );
     const tx = db.transaction(["materials", "syncQueue"]);
     expect([...tx.objectStore("materials").indexNames].sort()).toEqual(["jobId", "purchased", "supplier"]);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from khs_crm.pages.field.change_order import change_order
 from khs_crm.pages.field.job import job
 from khs_crm.pages.field.jobs import jobs
 from khs_crm.pages.field.settings import settings
@@ -21,6 +22,7 @@ PAGES = (
     ("/field/sync", sync, "Sync"),
     ("/field/settings", settings, "Settings"),
     ("/field/time", time_page, "My week"),
+    ("/field/change-order", change_order, "Change order"),
 )
 
 

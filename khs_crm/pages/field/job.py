@@ -13,6 +13,7 @@ from khs_crm.offline.views import bind, items, khs_call, obj
 from khs_crm.offline.views import field as view
 from khs_crm.offline.words import t
 from khs_crm.pages.field.cards import contact_links, pending_tag, tag
+from khs_crm.pages.field.change_order_lines import line_fields
 from khs_crm.services.photos.images import CONTENT_TYPES
 
 
@@ -342,6 +343,57 @@ def _photos() -> rx.Component:
     )
 
 
+def _change_order(co: Var) -> rx.Component:
+    return rx.el.li(
+        rx.el.a(
+            rx.el.span(co["number"], " · ", co["description"], class_name="material-name"),
+            rx.el.span(co["status"], class_name="muted"),
+            href=co["href"],
+            class_name="co-link",
+        ),
+        pending_tag(co),
+        class_name="co-item",
+    )
+
+
+def _change_orders() -> rx.Component:
+    """Extra work agreed on site: written up here, signed by the customer on this phone."""
+    rows = items("job", "changeOrders")
+    return rx.el.section(
+        rx.el.h2(t("Change orders")),
+        rx.cond(
+            rows.length() > 0,
+            rx.el.ul(rx.foreach(rows, _change_order), class_name="checklist"),
+            empty_state(t("No change orders yet.")),
+        ),
+        rx.el.details(
+            rx.el.summary(t("New change order"), class_name="btn btn-secondary btn-block"),
+            _form(
+                "createChangeOrder",
+                field(
+                    t("What the customer asked for"),
+                    rx.el.textarea(
+                        name="description",
+                        id="co-description",
+                        required=True,
+                        rows=3,
+                        class_name="input",
+                    ),
+                ),
+                *line_fields(),
+                rx.el.button(
+                    t("Write it up"), type="submit", class_name="btn btn-primary btn-block"
+                ),
+                label=t("New change order"),
+                reset_on_submit=False,
+            ),
+            class_name="add-material",
+        ),
+        class_name="card",
+        aria_label=t("Change orders"),
+    )
+
+
 def _action_bar() -> rx.Component:
     """Within thumb reach at the bottom of the job: the clock, the camera, a note, the status."""
     clocked_in = view("job", "clockedIn")
@@ -396,7 +448,13 @@ def job() -> rx.Component:
                 rx.cond(
                     view("job", "found"),
                     rx.fragment(
-                        _details(), _status(), _materials(), _notes(), _photos(), _action_bar()
+                        _details(),
+                        _status(),
+                        _materials(),
+                        _notes(),
+                        _photos(),
+                        _change_orders(),
+                        _action_bar(),
                     ),
                     empty_state(t("This job is not on this phone. Open it from Today or Jobs.")),
                 ),
