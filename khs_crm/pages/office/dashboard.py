@@ -11,6 +11,7 @@ from khs_crm.components.status import status_tag
 from khs_crm.components.ui import card, empty_state
 from khs_crm.pages.office.activity import activity_list
 from khs_crm.pages.office.dashboard_money import money_section
+from khs_crm.pages.office.dashboard_ops import ops_section
 from khs_crm.state.office.dashboard import DashboardState
 
 
@@ -84,6 +85,7 @@ def _content() -> rx.Component:
             class_name="grid",
         ),
         money_section(),
+        ops_section(),
         card(
             rx.el.ul(rx.foreach(s.jobs_by_status, _status_row), class_name="status-counts"),
             title="Jobs by status",
