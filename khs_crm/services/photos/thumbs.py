@@ -23,6 +23,7 @@ from khs_crm.models import ActivityAction, Photo
 from khs_crm.services.core import activity
 from khs_crm.services.core.common import mark_written, stamp_fields
 from khs_crm.services.core.errors import PreconditionFailed
+from khs_crm.services.ops import metrics as ops_metrics
 from khs_crm.services.photos.images import CONTENT_TYPES, THUMBNAIL_TYPE, make_thumbnail
 
 log = logging.getLogger("khs_crm.photos")
@@ -109,6 +110,7 @@ def build_thumbnail(payload: dict[str, Any]) -> None:
         thumb = make_thumbnail(storage.get(photo.storage_key), CONTENT_TYPES[photo.content_type])
     except Exception:
         log.warning("no thumbnail for photo %s", photo.id, exc_info=True)
+        ops_metrics.photo_failed("thumbnail")
         _finish(photo.id, None, "failed")
         return
     key = f"thumbs/{photo.job_id}/{photo.id}-{secrets.token_hex(4)}.webp"
