@@ -10,6 +10,7 @@ from reflex_base.vars.base import Var
 from reflex_base.vars.function import ArgsFunctionOperation, FunctionVar
 
 from khs_crm.components.ui import banner, button, dialog, dialog_keys, field
+from khs_crm.i18n import N_
 
 NEAR_LIMIT = 0.8  # a counter shows from this share of a text field's limit
 
@@ -47,7 +48,7 @@ def _counter(counter: ClientStateVar, epoch: Any, control_id: str, limit: int) -
                 merge_var_data=typed._get_all_var_data()
             ),
             f" of {limit:,} characters",
-            rx.cond(typed > limit, " (too long: shorten it)", ""),
+            rx.cond(typed > limit, N_(" (too long: shorten it)"), ""),
             id=f"{control_id}-count",
             class_name=rx.cond(typed > limit, "field-count over", "field-count"),
         ),
@@ -140,7 +141,7 @@ def form_error(state: Any) -> rx.Component:
         state.error != "",
         rx.el.p(
             state.error,
-            rx.cond(fields, " Fix the fields marked in red.", ""),
+            rx.cond(fields, N_(" Fix the fields marked in red."), ""),
             class_name="form-error",
             role="alert",
         ),
@@ -162,7 +163,7 @@ def modal(title: str, *children: Any, open: Any, on_close: Any, wide: bool = Fal
 
 def form_actions(submit: str, on_cancel: Any, *, danger: bool = False) -> rx.Component:
     return rx.el.div(
-        button("Cancel", variant="secondary", on_click=on_cancel),
+        button(N_("Cancel"), variant="secondary", on_click=on_cancel),
         rx.el.button(
             submit, type="submit", class_name=f"btn btn-{'danger' if danger else 'primary'}"
         ),
@@ -184,7 +185,7 @@ def confirm(
         title,
         rx.el.p(message),
         rx.el.div(
-            button("Cancel", variant="secondary", on_click=on_cancel, auto_focus=True),
+            button(N_("Cancel"), variant="secondary", on_click=on_cancel, auto_focus=True),
             button(confirm_text, variant="danger", on_click=on_confirm),
             class_name="dialog-actions",
         ),

@@ -10,6 +10,7 @@ from reflex_base.vars.base import Var
 from reflex_components_core.el.elements.inline import A
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from khs_crm.i18n import N_
 from khs_crm.state.office.badges import NavBadgeState
 
 
@@ -38,7 +39,7 @@ def nav_item(text: str, href: str) -> rx.Component:
     """A sidebar entry; the one for the screen showing is marked aria-current="page".
     Conflicts carries how many wait for review."""
     badge = (
-        _badge(NavBadgeState.open_conflicts, "waiting for review")
+        _badge(NavBadgeState.open_conflicts, N_("waiting for review"))
         if href == "/conflicts"
         else rx.fragment()
     )
@@ -56,8 +57,8 @@ def call_link(phone: Any, href: Any, name: Any) -> rx.Component:
     """Tap-to-call a customer's phone, or "No phone" when there is none."""
     return rx.cond(
         href != "",
-        rx.el.a(rx.el.span("Call ", name, " at ", class_name="sr-only"), phone, href=href),
-        "No phone",
+        rx.el.a(rx.el.span(N_("Call "), name, N_(" at "), class_name="sr-only"), phone, href=href),
+        N_("No phone"),
     )
 
 

@@ -7,20 +7,30 @@ from typing import Any
 import reflex as rx
 
 from khs_crm.components.ui import button
+from khs_crm.i18n import N_
 
 
 def pager(page: Any, pages: Any, on_go: Any, *, label: str, total: Any = None) -> rx.Component:
     """ "Page 2 of 40" between Previous and Next; hidden when everything fits on one page."""
     summary = (
-        rx.el.span("Page ", page, " of ", pages, " · ", total, " in all", class_name="pager-text")
+        rx.el.span(
+            N_("Page "),
+            page,
+            N_(" of "),
+            pages,
+            " · ",
+            total,
+            N_(" in all"),
+            class_name="pager-text",
+        )
         if total is not None
-        else rx.el.span("Page ", page, " of ", pages, class_name="pager-text")
+        else rx.el.span(N_("Page "), page, N_(" of "), pages, class_name="pager-text")
     )
     return rx.cond(
         pages > 1,
         rx.el.nav(
             button(
-                "← Previous",
+                N_("← Previous"),
                 variant="secondary",
                 on_click=on_go(page - 1),
                 disabled=page <= 1,
@@ -28,7 +38,7 @@ def pager(page: Any, pages: Any, on_go: Any, *, label: str, total: Any = None) -
             ),
             summary,
             button(
-                "Next →",
+                N_("Next →"),
                 variant="secondary",
                 on_click=on_go(page + 1),
                 disabled=page >= pages,

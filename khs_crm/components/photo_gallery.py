@@ -16,6 +16,7 @@ import reflex as rx
 from reflex_base.vars.base import Var
 
 from khs_crm.components.ui import dialog, empty_state
+from khs_crm.i18n import N_
 from khs_crm.office.job_page import PHOTO_TAG_LABELS as TAG_LABELS
 
 
@@ -39,7 +40,7 @@ def pair_before_after(photos: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _label(photo: Var) -> Var:
     caption = photo["caption"].to(str)
-    return rx.cond(caption != "", caption, "Job photo")
+    return rx.cond(caption != "", caption, N_("Job photo"))
 
 
 def _picture(photo: Var) -> rx.Component:
@@ -52,7 +53,7 @@ def _picture(photo: Var) -> rx.Component:
             decoding="async",
             class_name="photo-thumb",
         ),
-        rx.el.div("Preview on its way", class_name="photo-thumb photo-thumb-pending"),
+        rx.el.div(N_("Preview on its way"), class_name="photo-thumb photo-thumb-pending"),
     )
 
 
@@ -65,11 +66,11 @@ def _tag(photo: Var) -> rx.Component:
 
 def _full_size(photo: Var) -> rx.Component:
     return rx.el.a(
-        "Open full size",
+        N_("Open full size"),
         href=photo["fileUrl"].to(str),
         target="_blank",
         rel="noopener noreferrer",
-        aria_label="Open full size: " + _label(photo),
+        aria_label=N_("Open full size: ") + _label(photo),
         class_name="btn btn-link",
     )
 
@@ -79,9 +80,9 @@ def _card(photo: Var, on_ask_delete: Callable[[Var], Any] | None) -> rx.Componen
     if on_ask_delete is not None:
         actions.append(
             rx.el.button(
-                "Delete",
+                N_("Delete"),
                 type="button",
-                aria_label="Delete photo: " + _label(photo),
+                aria_label=N_("Delete photo: ") + _label(photo),
                 on_click=on_ask_delete(photo["id"]),
                 class_name="btn btn-link photo-delete",
             )
@@ -113,7 +114,7 @@ def _side(pair: Var, side: str) -> rx.Component:
                 rel="noopener noreferrer",
                 aria_label=f"{TAG_LABELS[side]}: " + _label(photo),
             ),
-            rx.el.div("No photo yet", class_name="photo-thumb photo-thumb-pending"),
+            rx.el.div(N_("No photo yet"), class_name="photo-thumb photo-thumb-pending"),
         ),
         rx.el.figcaption(TAG_LABELS[side], class_name="photo-pair-label"),
         class_name="photo-pair-side",
@@ -123,7 +124,7 @@ def _side(pair: Var, side: str) -> rx.Component:
 def before_after(pairs: Var) -> rx.Component:
     """Before and after photos side by side, one row per pair."""
     return rx.el.section(
-        rx.el.h3("Before and after"),
+        rx.el.h3(N_("Before and after")),
         rx.el.ul(
             rx.foreach(
                 pairs.to(list[dict]),
@@ -133,7 +134,7 @@ def before_after(pairs: Var) -> rx.Component:
             ),
             class_name="photo-pairs",
         ),
-        aria_label="Before and after",
+        aria_label=N_("Before and after"),
     )
 
 
@@ -160,7 +161,10 @@ def photo_gallery(
                 class_name="photo-grid",
             ),
             empty_state(
-                "No photos yet. Crews add them from their phones; the office uploads them above."
+                N_(
+                    "No photos yet. Crews add them from their phones; "
+                    "the office uploads them above."
+                )
             ),
         )
     ]
@@ -168,19 +172,19 @@ def photo_gallery(
         parts.append(rx.cond(pairs.to(list[dict]).length() > 0, before_after(pairs)))
     if on_ask_delete is not None and confirm_id is not None:
         parts.append(_confirm(confirm_id, on_confirm_delete, on_cancel_delete))
-    return rx.el.section(*parts, class_name="photo-gallery", aria_label="Photos")
+    return rx.el.section(*parts, class_name="photo-gallery", aria_label=N_("Photos"))
 
 
 def _confirm(confirm_id: Var, on_confirm: Any, on_cancel: Any) -> rx.Component:
     return dialog(
-        "Delete this photo?",
-        rx.el.p("The photo and its file are removed for everyone. This cannot be undone."),
+        N_("Delete this photo?"),
+        rx.el.p(N_("The photo and its file are removed for everyone. This cannot be undone.")),
         rx.el.div(
             rx.el.button(
-                "Delete photo", type="button", on_click=on_confirm, class_name="btn btn-danger"
+                N_("Delete photo"), type="button", on_click=on_confirm, class_name="btn btn-danger"
             ),
             rx.el.button(
-                "Keep it", type="button", on_click=on_cancel, class_name="btn btn-secondary"
+                N_("Keep it"), type="button", on_click=on_cancel, class_name="btn btn-secondary"
             ),
             class_name="photo-actions",
         ),

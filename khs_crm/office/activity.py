@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from khs_crm.i18n import N_
 from khs_crm.models import (
     ActivityLog,
     Customer,
@@ -25,11 +26,11 @@ from khs_crm.services.core.activity import SYSTEM_FIELDS
 
 ENTITIES = ("customer", "job", "material", "note", "photo", "user")
 FIELD_NAMES = {
-    "scheduled_start": "start",
-    "scheduled_end": "end",
-    "site_address": "site address",
-    "assigned_user_ids": "crew",
-    "customer_id": "customer",
+    "scheduled_start": N_("start"),
+    "scheduled_end": N_("end"),
+    "site_address": N_("site address"),
+    "assigned_user_ids": N_("crew"),
+    "customer_id": N_("customer"),
 }
 SHORT = 40
 
@@ -88,9 +89,9 @@ DATE_FIELDS = ("scheduled_start", "scheduled_end", "purchased_at", "taken_at")
 def display(field_name: str, value: Any, limit: int = 300) -> str:
     """A stored value as a person reads it: dates in the company's zone, statuses named."""
     if value is None or value == "":
-        return "(empty)"
+        return N_("(empty)")
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return N_("Yes") if value else N_("No")
     if isinstance(value, int | float):
         return f"{value:g}"
     if field_name in DATE_FIELDS and isinstance(value, str):
@@ -220,7 +221,7 @@ def activity_rows(
         ActivityRow(
             id=str(row.id),
             when=when(row.created_at),
-            who=name or "The system",
+            who=name or N_("The system"),
             summary=sentence(row, labels),
             href=href(row, labels),
         )

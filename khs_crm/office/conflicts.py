@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_snake
 from sqlmodel import Session, col, select
 
+from khs_crm.i18n import N_
 from khs_crm.models import ActivityAction, ActivityLog, SyncConflict
 from khs_crm.office.activity import FIELD_NAMES, display, href, load_labels
 from khs_crm.office.views import when
@@ -31,7 +32,7 @@ class ConflictRow(BaseModel):
     kind: str = "field"  # field | deleted | refused
     message: str = ""  # why the phone's work was not applied (deleted / refused)
     tried: str = ""  # every change the phone tried, as a person reads it
-    keep_client_text: str = "Keep this"
+    keep_client_text: str = N_("Keep this")
 
 
 def office_change_times(
@@ -89,9 +90,9 @@ def _resolution(c: SyncConflict, who: str) -> str:
 
 
 KEEP_CLIENT_TEXT = {
-    "deleted": "Restore with the crew's change",
-    "refused": "Apply the crew's change",
-    "field": "Keep this",
+    "deleted": N_("Restore with the crew's change"),
+    "refused": N_("Apply the crew's change"),
+    "field": N_("Keep this"),
 }
 
 
@@ -126,16 +127,16 @@ def conflict_rows(session: Session, rows: list[SyncConflict]) -> list[ConflictRo
                 field=FIELD_NAMES.get(c.field, c.field.replace("_", " ")),
                 server_value=display(c.field, c.server_value),
                 client_value=display(c.field, c.client_value),
-                server_by=_who(labels.users, c.server_user_id, "the office"),
-                server_when=when(office_at) if office_at else "before the phone synced",
-                client_by=labels.users.get(c.client_user_id, "a phone"),
+                server_by=_who(labels.users, c.server_user_id, N_("the office")),
+                server_when=when(office_at) if office_at else N_("before the phone synced"),
+                client_by=labels.users.get(c.client_user_id, N_("a phone")),
                 client_when=when(c.created_at),
                 server_current=c.kind != "field",
-                resolved=_resolution(c, _who(labels.users, c.resolved_by, "Someone")),
+                resolved=_resolution(c, _who(labels.users, c.resolved_by, N_("Someone"))),
                 kind=c.kind,
                 message=sync_messages.render(c.reason, c.params or {}) if c.reason else "",
                 tried=tried(c.changes),
-                keep_client_text=KEEP_CLIENT_TEXT.get(c.kind, "Keep this"),
+                keep_client_text=KEEP_CLIENT_TEXT.get(c.kind, N_("Keep this")),
             )
         )
     return out

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_snake
 
+from khs_crm.i18n import N_
 from khs_crm.models import Customer
 from khs_crm.office.limits import field_limits, refusal
 from khs_crm.office.views import company_tz, parse_id
@@ -29,14 +30,14 @@ MAX_LINES = 100
 # A customer's fields, in the words the customer form uses (the shared words in
 # office.limits name a material's fields: "name" there is what to buy).
 CUSTOMER_SAID = {
-    "name": "Enter the customer's name.",
+    "name": N_("Enter the customer's name."),
     "phone": (
         f"Enter a phone number with {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits, "
         "e.g. (512) 555-0101."
     ),
-    "email": "Enter a whole email address, e.g. pat@example.com.",
+    "email": N_("Enter a whole email address, e.g. pat@example.com."),
 }
-CUSTOMER_NOUNS = {"name": "the name", "address": "the address", "notes": "the notes"}
+CUSTOMER_NOUNS = {"name": N_("the name"), "address": N_("the address"), "notes": N_("the notes")}
 CUSTOMER_FIELDS = ("name", "phone", "email", "address", "notes")
 
 
@@ -170,7 +171,8 @@ def materials_from_lines(text: str) -> list[MaterialCreate]:
     lines = [line for line in (text or "").splitlines() if line.strip()]
     if not lines:
         raise ValidationFailed(
-            "Type at least one line.", details=[{"field": "lines", "message": "Type a line."}]
+            N_("Type at least one line."),
+            details=[{"field": "lines", "message": N_("Type a line.")}],
         )
     if len(lines) > MAX_LINES:
         raise ValidationFailed(
@@ -203,7 +205,7 @@ def material_change(field: str, raw: str) -> MaterialChanges:
     """A one-field change typed into the checklist (quantity, unit, supplier or name)."""
     value: Any = _quantity(raw) if field == "quantity" else raw.strip()
     if field not in ("name", "quantity", "unit", "supplier"):
-        raise ValidationFailed("That field cannot be changed here.")
+        raise ValidationFailed(N_("That field cannot be changed here."))
     return checked(MaterialChanges, {field: value}, "material")
 
 

@@ -7,6 +7,7 @@ import uuid
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from khs_crm.i18n import N_
 from khs_crm.models import JobStatus, Material, User
 from khs_crm.office.jobs import names_of, quantity_text
 from khs_crm.office.limits import max_length
@@ -144,7 +145,7 @@ def job_notes(
     """One page of the job's notes, newest first."""
     rows, total = _one_page(list_notes, session, user, job_id, page, page_size)
     notes = [
-        NoteRow(id=str(n.id), body=n.body, author=name or "Someone", when=when(n.created_at))
+        NoteRow(id=str(n.id), body=n.body, author=name or N_("Someone"), when=when(n.created_at))
         for n, name in rows
     ]
     return notes, page_info(page, page_size, total)

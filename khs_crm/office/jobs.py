@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from khs_crm.i18n import N_
 from khs_crm.models import Customer, Job, JobStatus, Role, User
 from khs_crm.office.views import (
     Option,
@@ -116,7 +117,7 @@ def _rows(session: Session, jobs: list[Job]) -> list[JobRow]:
             status_label=status_label(j.status),
             schedule=schedule_text(j.scheduled_start, j.scheduled_end),
             crew=", ".join(crew[j.id]),
-            starts=when(j.scheduled_start) or "Not scheduled",
+            starts=when(j.scheduled_start) or N_("Not scheduled"),
         )
         for j in jobs
     ]
@@ -159,7 +160,7 @@ def day_start(raw: str, *, end: bool = False) -> datetime | None:
         day = date.fromisoformat(raw)
     except ValueError as exc:
         raise ValidationFailed(
-            "Enter dates as YYYY-MM-DD.", details=[{"field": "date", "message": "bad date"}]
+            N_("Enter dates as YYYY-MM-DD."), details=[{"field": "date", "message": "bad date"}]
         ) from exc
     moment = datetime.combine(day + timedelta(days=1 if end else 0), time(), company_tz())
     return moment - timedelta(microseconds=1) if end else moment

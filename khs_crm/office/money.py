@@ -11,34 +11,40 @@ from decimal import Decimal
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from khs_crm.i18n import N_
 from khs_crm.models import Customer, Estimate, EstimateStatus, Invoice, InvoiceStatus, Job, User
 from khs_crm.office.views import Option, Page, page_info
 from khs_crm.services.money import estimates as estimate_service
 from khs_crm.services.money import invoices as invoice_service
 
 ESTIMATE_STATUSES = {
-    "draft": "Draft",
-    "sent": "Sent",
-    "approved": "Approved",
-    "declined": "Declined",
-    "expired": "Expired",
-    "superseded": "Replaced",
+    "draft": N_("Draft"),
+    "sent": N_("Sent"),
+    "approved": N_("Approved"),
+    "declined": N_("Declined"),
+    "expired": N_("Expired"),
+    "superseded": N_("Replaced"),
 }
 INVOICE_STATUSES = {
-    "draft": "Draft",
-    "sent": "Sent",
-    "partially_paid": "Partly paid",
-    "paid": "Paid",
-    "void": "Void",
+    "draft": N_("Draft"),
+    "sent": N_("Sent"),
+    "partially_paid": N_("Partly paid"),
+    "paid": N_("Paid"),
+    "void": N_("Void"),
 }
-INVOICE_KINDS = {"deposit": "Deposit", "progress": "Progress", "final": "Final"}
-LINE_KINDS = {"material": "Material", "labor": "Labor", "other": "Other", "discount": "Discount"}
+INVOICE_KINDS = {"deposit": N_("Deposit"), "progress": N_("Progress"), "final": N_("Final")}
+LINE_KINDS = {
+    "material": N_("Material"),
+    "labor": N_("Labor"),
+    "other": N_("Other"),
+    "discount": N_("Discount"),
+}
 METHODS = {
-    "check": "Check",
-    "card": "Card",
-    "transfer": "Bank transfer",
-    "cash": "Cash",
-    "other": "Other",
+    "check": N_("Check"),
+    "card": N_("Card"),
+    "transfer": N_("Bank transfer"),
+    "cash": N_("Cash"),
+    "other": N_("Other"),
 }
 
 
@@ -131,7 +137,7 @@ def invoice_row(doc: Invoice, named: dict[uuid.UUID, str]) -> InvoiceRow:
         balance=money(doc.total - doc.paid),
         due=day_text(doc.due_date),
         status=status,
-        status_label="Overdue" if overdue else INVOICE_STATUSES.get(status, status),
+        status_label=N_("Overdue") if overdue else INVOICE_STATUSES.get(status, status),
         overdue=overdue,
     )
 

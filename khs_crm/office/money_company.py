@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from khs_crm.i18n import N_
 from khs_crm.models import CompanySettings
 from khs_crm.services.core.errors import ValidationFailed, error_details
 from khs_crm.services.money.documents import number_text
@@ -15,12 +16,14 @@ TEXTS = ("name", "address", "phone", "estimate_prefix", "invoice_prefix")
 RATES = ("default_tax_rate", "deposit_percent")
 DAYS = ("estimate_valid_days", "payment_terms_days")
 SAID = {
-    "default_tax_rate": "Enter a percentage from 0 to 100 with at most 3 decimals, such as 8.25.",
-    "deposit_percent": "Enter a percentage from 0 to 100 with at most 3 decimals, such as 30.",
-    "estimate_valid_days": "Enter a whole number of days from 0 to 3650.",
-    "payment_terms_days": "Enter a whole number of days from 0 to 3650.",
-    "estimate_prefix": "Use up to 10 letters, digits or dashes.",
-    "invoice_prefix": "Use up to 10 letters, digits or dashes.",
+    "default_tax_rate": N_(
+        "Enter a percentage from 0 to 100 with at most 3 decimals, such as 8.25."
+    ),
+    "deposit_percent": N_("Enter a percentage from 0 to 100 with at most 3 decimals, such as 30."),
+    "estimate_valid_days": N_("Enter a whole number of days from 0 to 3650."),
+    "payment_terms_days": N_("Enter a whole number of days from 0 to 3650."),
+    "estimate_prefix": N_("Use up to 10 letters, digits or dashes."),
+    "invoice_prefix": N_("Use up to 10 letters, digits or dashes."),
 }
 
 
@@ -67,4 +70,4 @@ def company_update(form: dict[str, Any]) -> CompanyUpdate:
             {"field": d["field"], "message": SAID.get(d["field"], d["message"])}
             for d in error_details(exc.errors())
         ]
-        raise ValidationFailed("Some settings need fixing.", details=details) from exc
+        raise ValidationFailed(N_("Some settings need fixing."), details=details) from exc

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from khs_crm.i18n import N_
 from khs_crm.models import Estimate, EstimateStatus, Invoice, InvoiceStatus, Payment
 from khs_crm.office.money import (
     ESTIMATE_STATUSES,
@@ -163,7 +164,7 @@ def invoice_view(
     view = InvoiceView(
         **_head(session, doc, "invoices"),
         status=status,
-        status_label="Overdue" if overdue else INVOICE_STATUSES.get(status, status),
+        status_label=N_("Overdue") if overdue else INVOICE_STATUSES.get(status, status),
         kind=INVOICE_KINDS.get(str(doc.kind), str(doc.kind)),
         due=day_text(doc.due_date),
         paid=money(doc.paid),
@@ -187,19 +188,19 @@ def payment_input(form: dict[str, str]) -> PaymentIn:
     refund), a method, the day it came (noon in the company's time zone) and a reference."""
     amount = str(form.get("amount", "")).strip().replace(",", "").replace("$", "")
     if not AMOUNT.fullmatch(amount):
-        raise _refused("amount", "Enter the amount received, such as 1250.00.")
+        raise _refused("amount", N_("Enter the amount received, such as 1250.00."))
     method = str(form.get("method", ""))
     if method not in METHODS:
-        raise _refused("method", "Choose how it was paid.")
+        raise _refused("method", N_("Choose how it was paid."))
     received = None
     if day := str(form.get("received_on", "")).strip():
         try:
             received = datetime.combine(date.fromisoformat(day), time(12), tzinfo=company_tz())
         except ValueError as exc:
-            raise _refused("received_on", "Enter the day it was received.") from exc
+            raise _refused("received_on", N_("Enter the day it was received.")) from exc
     try:
         value = Decimal(amount)
     except InvalidOperation as exc:  # pragma: no cover (the pattern already said so)
-        raise _refused("amount", "Enter the amount received.") from exc
+        raise _refused("amount", N_("Enter the amount received.")) from exc
     reference = str(form.get("reference", "")).strip()[:200]
     return PaymentIn(amount=value, method=method, received_at=received, reference=reference)

@@ -8,6 +8,7 @@ import uuid
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from khs_crm.i18n import N_
 from khs_crm.models import User
 from khs_crm.office.money import ESTIMATE_STATUSES, INVOICE_KINDS, money
 from khs_crm.office.money import invoice_row as _invoice_row
@@ -67,7 +68,7 @@ def job_money_view(
             id=str(e.id),
             href=f"/estimates/{e.id}",
             number=e.number,
-            what="Estimate",
+            what=N_("Estimate"),
             status_label=ESTIMATE_STATUSES.get(str(s := estimate_service.status_of(e)), str(s)),
             total=money(e.total),
         )

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from khs_crm.i18n import N_
 from khs_crm.models import DocumentLine
 from khs_crm.office.money import LINE_KINDS, money
 from khs_crm.services.core.errors import ValidationFailed
@@ -20,12 +21,12 @@ from khs_crm.services.money.schemas import EstimateIn, LineIn, Rate
 
 FIELDS = ("kind", "description", "quantity", "unit", "unit_price", "taxable")
 SAID = {
-    "quantity": "Enter a quantity above 0, with at most 3 decimals.",
-    "unit_price": "Enter a price with at most 2 decimals (below 0 only on a discount).",
-    "description": "Shorten the description (500 characters at most).",
-    "unit": "Shorten the unit (40 characters at most).",
+    "quantity": N_("Enter a quantity above 0, with at most 3 decimals."),
+    "unit_price": N_("Enter a price with at most 2 decimals (below 0 only on a discount)."),
+    "description": N_("Shorten the description (500 characters at most)."),
+    "unit": N_("Shorten the unit (40 characters at most)."),
 }
-RATE_SAID = "Enter a tax rate from 0 to 100 with at most 3 decimals."
+RATE_SAID = N_("Enter a tax rate from 0 to 100 with at most 3 decimals.")
 _LINE = TypeAdapter(LineIn)
 _RATE = TypeAdapter(Rate)
 
@@ -129,7 +130,7 @@ def with_amounts(lines: list[LineDraft], rate_text: str) -> tuple[list[LineDraft
         problem=RATE_SAID if rate is None else "",
     )
     if result.total < 0:
-        view.problem = "The total would be below zero: make the discount smaller."
+        view.problem = N_("The total would be below zero: make the discount smaller.")
     return shown, view
 
 
@@ -150,10 +151,10 @@ def estimate_input(
         details.append({"field": "tax_rate", "message": RATE_SAID})
     until = _date(valid_until)
     if valid_until.strip() and until is None:
-        details.append({"field": "valid_until", "message": "Enter a date."})
+        details.append({"field": "valid_until", "message": N_("Enter a date.")})
     if details:
         raise ValidationFailed(
-            "Some lines need fixing before the estimate is saved.", details=details
+            N_("Some lines need fixing before the estimate is saved."), details=details
         )
     return EstimateIn(lines=good, tax_rate=rate, valid_until=until, notes=notes[:5000])
 

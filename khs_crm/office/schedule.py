@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from khs_crm.i18n import N_
 from khs_crm.models import Customer, Job, Material, Role, User
 from khs_crm.office.jobs import crews, quantity_text
 from khs_crm.office.views import (
@@ -119,7 +120,7 @@ def scheduled_jobs(session: Session, *, first: date, days: int, limit: int) -> l
             customer=name,
             day=day_label(job.scheduled_start),
             time=_window((job.scheduled_start, job.scheduled_end)),
-            crew=", ".join(crew[job.id]) or "No crew yet",
+            crew=", ".join(crew[job.id]) or N_("No crew yet"),
             status_label=status_label(job.status),
         )
         for job, name in rows
@@ -207,7 +208,7 @@ def week_grid(
     feeds = users_with_feeds(session, [w.id for w in workers])
     grid = [_row(str(w.id), w.name, w.id in feeds, cells[w.id]) for w in workers]
     if any(cells[None]):
-        grid.append(_row("", "No crew yet", False, cells[None]))
+        grid.append(_row("", N_("No crew yet"), False, cells[None]))
     now = today()
     headers = [
         DayHeader(label=f"{d:%a} {d.day}", today=d == now)

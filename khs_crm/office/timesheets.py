@@ -16,20 +16,29 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from khs_crm.i18n import N_
 from khs_crm.models import Job, Role, TimeEntry, TimesheetApproval, User
 from khs_crm.models.base import utcnow
 from khs_crm.office.schedule import DayHeader, week_title
 from khs_crm.services.time import checks, rules
 from khs_crm.services.time.entries import list_entries
 
-WEEK_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEK_DAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 # What each flag means, in the words the office uses.
 FLAG_WORDS = {
-    rules.OVER_16H: "Over 16 hours",
-    rules.OPEN_PAST_MIDNIGHT: "Ran past midnight",
-    rules.LATE: "Synced over a day late",
-    rules.EDITED: "Edited by the office",
-    rules.AFTER_APPROVAL: "Changed after approval",
+    rules.OVER_16H: N_("Over 16 hours"),
+    rules.OPEN_PAST_MIDNIGHT: N_("Ran past midnight"),
+    rules.LATE: N_("Synced over a day late"),
+    rules.EDITED: N_("Edited by the office"),
+    rules.AFTER_APPROVAL: N_("Changed after approval"),
 }
 MAX_ENTRIES = 5000  # a week of a large crew; more than this is not a timesheet
 
@@ -154,7 +163,7 @@ def _entry_row(p: Punch, person: str, zone: ZoneInfo) -> EntryRow:
         start=began.strftime("%H:%M"),
         end=p.ended_at.astimezone(zone).strftime("%H:%M") if p.ended_at else "",
         breaks=str(break_minutes(p.breaks, p.ended_at)),
-        hours=hours_label(hours) if hours is not None else "Clocked in",
+        hours=hours_label(hours) if hours is not None else N_("Clocked in"),
         flags=flag_words(p.flags),
         note=p.note,
         version=p.version,
@@ -209,7 +218,7 @@ def build_sheet(
     mine: dict[uuid.UUID, list[Punch]] = {uid: [] for uid in names}
     for p in sorted(punches, key=lambda p: p.started_at):
         mine.setdefault(p.user_id, []).append(p)
-        names.setdefault(p.user_id, "Former person")
+        names.setdefault(p.user_id, N_("Former person"))
     order = sorted(mine, key=lambda uid: (names[uid].casefold(), str(uid)))
     rows = [_person_week(uid, names[uid], mine[uid], first, ctx) for uid in order]
     zone = ZoneInfo(tz)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from khs_crm.i18n import N_
 from khs_crm.models import Job, LaborRate, Role, User
 from khs_crm.office.views import Option
 from khs_crm.services.core.errors import ValidationFailed
@@ -21,19 +22,19 @@ from khs_crm.services.time.schemas import TimeEntryCreate, TimeEntryEdit
 
 MAX_OPTIONS = 500
 SAID = {
-    "person": "Choose whose time this is.",
-    "job": "Choose the job.",
-    "date": "Enter the day, e.g. 2026-12-01.",
-    "start": "Enter the start time, e.g. 07:30.",
-    "end": "Enter the end time, e.g. 15:30.",
-    "breaks": "Enter the break in whole minutes, e.g. 30.",
-    "reason": "Say why the time is changed; it is kept with the change.",
-    "unapprove": "Say why the week is opened again; it is kept in the activity log.",
-    "hourly_cost": "Enter the cost of an hour in dollars and cents, e.g. 28.50.",
+    "person": N_("Choose whose time this is."),
+    "job": N_("Choose the job."),
+    "date": N_("Enter the day, e.g. 2026-12-01."),
+    "start": N_("Enter the start time, e.g. 07:30."),
+    "end": N_("Enter the end time, e.g. 15:30."),
+    "breaks": N_("Enter the break in whole minutes, e.g. 30."),
+    "reason": N_("Say why the time is changed; it is kept with the change."),
+    "unapprove": N_("Say why the week is opened again; it is kept in the activity log."),
+    "hourly_cost": N_("Enter the cost of an hour in dollars and cents, e.g. 28.50."),
 }
 
 
-def _fail(*names: str, message: str = "Check the marked fields.") -> ValidationFailed:
+def _fail(*names: str, message: str = N_("Check the marked fields.")) -> ValidationFailed:
     return ValidationFailed(message, details=[{"field": n, "message": SAID[n]} for n in names])
 
 
@@ -82,8 +83,8 @@ def entry_times(form: dict[str, Any], tz: str) -> tuple[datetime, datetime | Non
         ended = finish.astimezone(UTC)
     if minutes and (ended is None or timedelta(minutes=minutes) >= ended - began):
         raise ValidationFailed(
-            "The break is longer than the time worked.",
-            details=[{"field": "breaks", "message": "Make the break shorter than the shift."}],
+            N_("The break is longer than the time worked."),
+            details=[{"field": "breaks", "message": N_("Make the break shorter than the shift.")}],
         )
     return began, ended, minutes
 
@@ -130,7 +131,7 @@ def entry_edit(form: dict[str, Any], tz: str, current: Sequence[rules.Break]) ->
     """The office's change to an entry; the reason is required."""
     reason = _text(form, "reason")
     if not reason:
-        raise _fail("reason", message="Say why the time is changed.")
+        raise _fail("reason", message=N_("Say why the time is changed."))
     job = _id(form, "job")
     began, ended, minutes = entry_times(form, tz)
     return TimeEntryEdit.model_validate(
@@ -149,7 +150,7 @@ def unapprove_reason(form: dict[str, Any]) -> str:
     reason = _text(form, "reason")
     if not reason:
         raise ValidationFailed(
-            "Say why the week is opened again.",
+            N_("Say why the week is opened again."),
             details=[{"field": "reason", "message": SAID["unapprove"]}],
         )
     return reason[:500]

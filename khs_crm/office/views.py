@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from khs_crm.i18n import LANGUAGES
+from khs_crm.i18n import LANGUAGES, N_
 from khs_crm.models import Customer, JobStatus, Role, User
 from khs_crm.services.auth import users as user_service
 from khs_crm.services.core.errors import ValidationFailed
@@ -76,7 +76,7 @@ def time_label(moment: datetime | None) -> str:
 def schedule_text(start: datetime | None, end: datetime | None) -> str:
     """ "Tue, Mar 3, 8:00 AM – 4:00 PM", or "Not scheduled"."""
     if start is None:
-        return "Not scheduled"
+        return N_("Not scheduled")
     if end is None:
         return when(start)
     same_day = local(start).date() == local(end).date()
