@@ -9,16 +9,17 @@ from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import link
 from khs_crm.components.pager import pager
 from khs_crm.components.ui import card, empty_state
+from khs_crm.i18n import N_
 from khs_crm.state.office.review import ActivityState
 
 KINDS = [
-    ("", "Everything"),
-    ("customer", "Customers"),
-    ("job", "Jobs"),
-    ("material", "Materials"),
-    ("note", "Notes"),
-    ("photo", "Photos"),
-    ("user", "People"),
+    ("", N_("Everything")),
+    ("customer", N_("Customers")),
+    ("job", N_("Jobs")),
+    ("material", N_("Materials")),
+    ("note", N_("Notes")),
+    ("photo", N_("Photos")),
+    ("user", N_("People")),
 ]
 
 
@@ -38,7 +39,7 @@ def activity_item(row: rx.Var) -> rx.Component:
     )
 
 
-def activity_list(rows: rx.Var, empty: str = "Nothing has happened yet.") -> rx.Component:
+def activity_list(rows: rx.Var, empty: str = N_("Nothing has happened yet.")) -> rx.Component:
     """A timeline of activity rows (the dashboard, customer and job pages use it too)."""
     return rx.cond(
         rows.length() > 0,
@@ -53,7 +54,7 @@ def _content() -> rx.Component:
         messages(s),
         rx.el.div(
             rx.el.div(
-                rx.el.label("Show", html_for="activity-kind"),
+                rx.el.label(N_("Show"), html_for="activity-kind"),
                 rx.el.select(
                     *[rx.el.option(text, value=value) for value, text in KINDS],
                     value=s.entity,
@@ -63,15 +64,15 @@ def _content() -> rx.Component:
                 ),
                 class_name="inline-field",
             ),
-            rx.el.p(s.total, " entries", class_name="muted"),
+            rx.el.p(s.total, N_(" entries"), class_name="muted"),
             class_name="toolbar",
         ),
         card(
-            activity_list(s.rows, "No activity of this kind yet."),
-            pager(s.page, s.pages, ActivityState.go, label="activity", total=s.total),
+            activity_list(s.rows, N_("No activity of this kind yet.")),
+            pager(s.page, s.pages, ActivityState.go, label=N_("activity"), total=s.total),
         ),
     )
 
 
 def activity() -> rx.Component:
-    return office_shell("Activity", rx.cond(ActivityState.loaded, _content(), loading()))
+    return office_shell(N_("Activity"), rx.cond(ActivityState.loaded, _content(), loading()))

@@ -8,36 +8,37 @@ import reflex as rx
 from khs_crm.components.forms import form_error, input_field, messages
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.ui import card
+from khs_crm.i18n import N_
 from khs_crm.state.office.company import CompanyState
 
 S = CompanyState
 GROUPS = (
     (
-        "Company",
+        N_("Company"),
         (
-            ("Company name", "name", ""),
-            ("Address", "address", ""),
-            ("Phone", "phone", ""),
+            (N_("Company name"), "name", ""),
+            (N_("Address"), "address", ""),
+            (N_("Phone"), "phone", ""),
         ),
     ),
     (
-        "Defaults",
+        N_("Defaults"),
         (
-            ("Default tax rate (%)", "default_tax_rate", "Such as 8.25"),
-            ("Estimates valid for (days)", "estimate_valid_days", ""),
+            (N_("Default tax rate (%)"), "default_tax_rate", N_("Such as 8.25")),
+            (N_("Estimates valid for (days)"), "estimate_valid_days", ""),
             (
-                "Payment terms (days)",
+                N_("Payment terms (days)"),
                 "payment_terms_days",
-                "An invoice is due this many days after it is made",
+                N_("An invoice is due this many days after it is made"),
             ),
-            ("Deposit (% of the estimate)", "deposit_percent", ""),
+            (N_("Deposit (% of the estimate)"), "deposit_percent", ""),
         ),
     ),
     (
-        "Numbering",
+        N_("Numbering"),
         (
-            ("Estimate prefix", "estimate_prefix", "E- gives E-0001"),
-            ("Invoice prefix", "invoice_prefix", "INV- gives INV-0001"),
+            (N_("Estimate prefix"), "estimate_prefix", N_("E- gives E-0001")),
+            (N_("Invoice prefix"), "invoice_prefix", N_("INV- gives INV-0001")),
         ),
     ),
 )
@@ -66,7 +67,9 @@ def _content() -> rx.Component:
         messages(S),
         rx.cond(
             ~S.can_edit,
-            rx.el.p("Only the owner can change these settings.", class_name="banner banner-info"),
+            rx.el.p(
+                N_("Only the owner can change these settings."), class_name="banner banner-info"
+            ),
         ),
         card(
             rx.el.form(
@@ -75,13 +78,15 @@ def _content() -> rx.Component:
                 rx.cond(
                     S.can_edit,
                     rx.el.div(
-                        rx.el.button("Save settings", type="submit", class_name="btn btn-primary"),
+                        rx.el.button(
+                            N_("Save settings"), type="submit", class_name="btn btn-primary"
+                        ),
                         class_name="form-actions",
                     ),
                 ),
                 on_submit=S.save,
                 key=S.saved,
-                aria_label="Company settings",
+                aria_label=N_("Company settings"),
                 class_name="form company-form",
             ),
         ),
@@ -89,4 +94,4 @@ def _content() -> rx.Component:
 
 
 def company() -> rx.Component:
-    return office_shell("Company settings", rx.cond(S.loaded, _content(), loading()))
+    return office_shell(N_("Company settings"), rx.cond(S.loaded, _content(), loading()))

@@ -10,6 +10,7 @@ from khs_crm.components.links import link
 from khs_crm.components.pager import pager
 from khs_crm.components.status import pill
 from khs_crm.components.ui import button, card, checkbox, empty_state
+from khs_crm.i18n import N_
 from khs_crm.state.office.review import ConflictsState
 
 S = ConflictsState
@@ -19,16 +20,16 @@ def _side(
     c: rx.Var, *, title: str, value: rx.Var, who: rx.Var, at: rx.Var, current: rx.Var, keep: str
 ):
     return rx.el.div(
-        rx.el.h3(title, " ", rx.cond(current, pill("In use now", "pill-ok"))),
+        rx.el.h3(title, " ", rx.cond(current, pill(N_("In use now"), "pill-ok"))),
         rx.el.p(value, class_name="value"),
-        rx.el.p("Written by ", who, ", ", at, class_name="small muted"),
+        rx.el.p(N_("Written by "), who, ", ", at, class_name="small muted"),
         rx.cond(
             c.resolved == "",
             button(
-                "Keep this",
+                N_("Keep this"),
                 variant="secondary",
                 on_click=S.keep(c.id, keep),
-                aria_label="Keep " + title.lower() + ": " + value,
+                aria_label=N_("Keep ") + title.lower() + ": " + value,
             ),
         ),
         class_name="side",
@@ -39,8 +40,8 @@ def _refused(c: rx.Var) -> rx.Component:
     """Work a phone did that was not applied (its row deleted, or a move refused)."""
     return rx.el.div(
         rx.el.p(c.message, class_name="value"),
-        rx.el.p("The crew tried: ", c.tried, class_name="small"),
-        rx.el.p("By ", c.client_by, ", ", c.client_when, class_name="small muted"),
+        rx.el.p(N_("The crew tried: "), c.tried, class_name="small"),
+        rx.el.p(N_("By "), c.client_by, ", ", c.client_when, class_name="small muted"),
         rx.cond(
             c.resolved == "",
             rx.el.div(
@@ -51,10 +52,10 @@ def _refused(c: rx.Var) -> rx.Component:
                     aria_label=c.keep_client_text + ": " + c.title,
                 ),
                 button(
-                    "Dismiss",
+                    N_("Dismiss"),
                     variant="secondary",
                     on_click=S.keep(c.id, "server"),
-                    aria_label="Dismiss: " + c.title,
+                    aria_label=N_("Dismiss: ") + c.title,
                 ),
                 class_name="row-actions",
             ),
@@ -67,7 +68,7 @@ def _sides(c: rx.Var) -> rx.Component:
     return rx.el.div(
         _side(
             c,
-            title="Office value",
+            title=N_("Office value"),
             value=c.server_value,
             who=c.server_by,
             at=c.server_when,
@@ -76,7 +77,7 @@ def _sides(c: rx.Var) -> rx.Component:
         ),
         _side(
             c,
-            title="Phone value",
+            title=N_("Phone value"),
             value=c.client_value,
             who=c.client_by,
             at=c.client_when,
@@ -107,20 +108,24 @@ def _conflict(c: rx.Var) -> rx.Component:
 def _content() -> rx.Component:
     return rx.fragment(
         rx.el.p(
-            "When a phone sends a change to something the office changed after the phone last "
-            "synced, both values are kept here. Pick the one to keep; the other is dropped. "
-            "Work a phone did on something the office had deleted, or a move the office's rules "
-            "refused, is here too: restore or apply it, or dismiss it.",
+            N_(
+                "When a phone sends a change to something the office changed after the phone last "
+                "synced, both values are kept here. Pick the one to keep; the other is dropped. "
+                "Work a phone did on something the office had deleted, or a move the office's "
+                "rules refused, is here too: restore or apply it, or dismiss it."
+            ),
             class_name="muted",
         ),
         rx.el.div(
             checkbox(
-                "Show settled ones too",
+                N_("Show settled ones too"),
                 checked=S.show_all,
                 on_change=S.toggle_all,
                 id="show-settled",
             ),
-            rx.el.p(S.total, rx.cond(S.show_all, " in all", " to settle"), class_name="muted"),
+            rx.el.p(
+                S.total, rx.cond(S.show_all, N_(" in all"), N_(" to settle")), class_name="muted"
+            ),
             class_name="toolbar",
         ),
         messages(S),
@@ -128,12 +133,12 @@ def _content() -> rx.Component:
             rx.cond(
                 S.rows.length() > 0,
                 rx.el.ul(rx.foreach(S.rows, _conflict), class_name="conflicts"),
-                empty_state("No conflicts to settle. Every phone agrees with the office."),
+                empty_state(N_("No conflicts to settle. Every phone agrees with the office.")),
             ),
-            pager(S.page, S.pages, S.go, label="conflicts", total=S.total),
+            pager(S.page, S.pages, S.go, label=N_("conflicts"), total=S.total),
         ),
     )
 
 
 def conflicts() -> rx.Component:
-    return office_shell("Sync conflicts", rx.cond(S.loaded, _content(), loading()))
+    return office_shell(N_("Sync conflicts"), rx.cond(S.loaded, _content(), loading()))

@@ -10,6 +10,7 @@ from khs_crm.components.links import call_link, external, link
 from khs_crm.components.pager import pager
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import button, card, empty_state
+from khs_crm.i18n import N_
 from khs_crm.pages.office.activity import activity_list
 from khs_crm.pages.office.customer_form import customer_form
 from khs_crm.pages.office.job_form import job_form
@@ -23,31 +24,31 @@ def _contact() -> rx.Component:
     c = S.customer
     return card(
         rx.el.dl(
-            rx.el.dt("Phone"),
+            rx.el.dt(N_("Phone")),
             rx.el.dd(call_link(c.phone, c.phone_href, c.name)),
-            rx.el.dt("Email"),
+            rx.el.dt(N_("Email")),
             rx.el.dd(
                 rx.cond(
                     c.email != "",
                     rx.el.a(
-                        rx.el.span("Email " + c.name + " at ", class_name="sr-only"),
+                        rx.el.span(N_("Email ") + c.name + N_(" at "), class_name="sr-only"),
                         c.email,
                         href="mailto:" + c.email,
                     ),
-                    "No email",
+                    N_("No email"),
                 )
             ),
-            rx.el.dt("Address"),
+            rx.el.dt(N_("Address")),
             rx.el.dd(
                 rx.cond(
                     c.map_href != "",
-                    external(c.address, c.map_href, aria_label="Map of " + c.address),
-                    "No address",
+                    external(c.address, c.map_href, aria_label=N_("Map of ") + c.address),
+                    N_("No address"),
                 )
             ),
             class_name="facts",
         ),
-        title="Contact",
+        title=N_("Contact"),
     )
 
 
@@ -56,9 +57,9 @@ def _notes() -> rx.Component:
         rx.cond(
             S.customer.notes != "",
             rx.el.p(S.customer.notes, class_name="note-body"),
-            empty_state("No notes about this customer."),
+            empty_state(N_("No notes about this customer.")),
         ),
-        title="Notes",
+        title=N_("Notes"),
     )
 
 
@@ -72,7 +73,7 @@ def _job_row(j: rx.Var) -> rx.Component:
         rx.el.div(
             j.schedule,
             " · ",
-            rx.cond(j.crew != "", "Crew: " + j.crew, "No crew yet"),
+            rx.cond(j.crew != "", N_("Crew: ") + j.crew, N_("No crew yet")),
             class_name="muted line-meta",
         ),
         class_name="line",
@@ -83,16 +84,16 @@ def _jobs() -> rx.Component:
     c = S.customer
     return card(
         rx.el.div(
-            rx.el.h2("Jobs", class_name="card-title"),
-            button("New job", on_click=JobFormState.open_for(c.id, c.name, c.address)),
+            rx.el.h2(N_("Jobs"), class_name="card-title"),
+            button(N_("New job"), on_click=JobFormState.open_for(c.id, c.name, c.address)),
             class_name="card-head",
         ),
         rx.cond(
             S.jobs.length() > 0,
             rx.el.ul(rx.foreach(S.jobs, _job_row), class_name="lines"),
-            empty_state("No jobs for this customer yet."),
+            empty_state(N_("No jobs for this customer yet.")),
         ),
-        pager(S.jobs_page, S.jobs_pages, S.go_jobs, label="jobs", total=S.jobs_total),
+        pager(S.jobs_page, S.jobs_pages, S.go_jobs, label=N_("jobs"), total=S.jobs_total),
     )
 
 
@@ -100,10 +101,10 @@ def _found() -> rx.Component:
     c = S.customer
     return rx.fragment(
         rx.el.div(
-            rx.el.p("Customer since ", c.created, class_name="page-subtitle muted"),
+            rx.el.p(N_("Customer since "), c.created, class_name="page-subtitle muted"),
             rx.el.div(
-                button("Edit", variant="secondary", on_click=S.open_edit),
-                button("Delete customer", variant="danger-outline", on_click=S.ask_delete),
+                button(N_("Edit"), variant="secondary", on_click=S.open_edit),
+                button(N_("Delete customer"), variant="danger-outline", on_click=S.ask_delete),
                 class_name="actions",
             ),
             class_name="page-head",
@@ -112,11 +113,11 @@ def _found() -> rx.Component:
         rx.el.div(rx.el.div(_contact(), _notes()), _jobs(), class_name="two-col wide-right"),
         card(
             activity_list(S.timeline),
-            pager(S.timeline_page, S.timeline_pages, S.go_timeline, label="activity"),
-            title="Activity",
+            pager(S.timeline_page, S.timeline_pages, S.go_timeline, label=N_("activity")),
+            title=N_("Activity"),
         ),
         customer_form(
-            title="Edit customer",
+            title=N_("Edit customer"),
             open=S.editing,
             on_submit=S.save,
             on_cancel=S.close_edit,
@@ -124,10 +125,10 @@ def _found() -> rx.Component:
             values=c,
         ),
         confirm(
-            "Delete this customer?",
-            "“" + c.name + "” will disappear from lists and searches. Their jobs are kept.",
+            N_("Delete this customer?"),
+            "“" + c.name + N_("” will disappear from lists and searches. Their jobs are kept."),
             open=S.confirming_delete,
-            confirm_text="Delete customer",
+            confirm_text=N_("Delete customer"),
             on_confirm=S.delete,
             on_cancel=S.cancel_delete,
         ),
@@ -137,14 +138,14 @@ def _found() -> rx.Component:
 
 def _missing() -> rx.Component:
     return card(
-        rx.el.p("This customer does not exist or was deleted."),
-        link("Back to customers", href="/customers"),
+        rx.el.p(N_("This customer does not exist or was deleted.")),
+        link(N_("Back to customers"), href="/customers"),
     )
 
 
 def customer() -> rx.Component:
     return office_shell(
-        rx.cond(S.loaded & ~S.missing, S.customer.name, "Customer"),
-        rx.el.p(link("← Customers", href="/customers"), class_name="crumbs"),
+        rx.cond(S.loaded & ~S.missing, S.customer.name, N_("Customer")),
+        rx.el.p(link(N_("← Customers"), href="/customers"), class_name="crumbs"),
         rx.cond(S.loaded, rx.cond(S.missing, _missing(), _found()), loading()),
     )

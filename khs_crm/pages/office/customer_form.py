@@ -13,6 +13,7 @@ from khs_crm.components.forms import (
     modal,
     textarea_field,
 )
+from khs_crm.i18n import N_
 from khs_crm.office.limits import max_length
 from khs_crm.services.customers.schemas import CustomerCreate
 
@@ -25,7 +26,7 @@ def customer_form(
     on_cancel: Any,
     state: Any,
     values: Any = None,
-    submit: Any = "Save customer",
+    submit: Any = N_("Save customer"),
     warning: rx.Component | None = None,
 ) -> rx.Component:
     """Name, phone, email, address and notes; each field shows the rule it broke."""
@@ -39,7 +40,7 @@ def customer_form(
             form_error(state),
             warning if warning is not None else rx.fragment(),
             input_field(
-                "Name",
+                N_("Name"),
                 "name",
                 state.field_errors,
                 default_value=value("name"),
@@ -49,21 +50,27 @@ def customer_form(
             ),
             rx.el.div(
                 input_field(
-                    "Phone",
+                    N_("Phone"),
                     "phone",
                     state.field_errors,
                     type="tel",
                     default_value=value("phone"),
-                    hint="Any format, e.g. (512) 555-0101",
+                    hint=N_("Any format, e.g. (512) 555-0101"),
                 ),
                 input_field(
-                    "Email", "email", state.field_errors, type="text", default_value=value("email")
+                    N_("Email"),
+                    "email",
+                    state.field_errors,
+                    type="text",
+                    default_value=value("email"),
                 ),
                 class_name="form-row",
             ),
-            input_field("Address", "address", state.field_errors, default_value=value("address")),
+            input_field(
+                N_("Address"), "address", state.field_errors, default_value=value("address")
+            ),
             textarea_field(
-                "Notes",
+                N_("Notes"),
                 "notes",
                 state.field_errors,
                 rows=3,

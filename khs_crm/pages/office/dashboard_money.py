@@ -7,6 +7,7 @@ import reflex as rx
 
 from khs_crm.components.links import link
 from khs_crm.components.ui import card
+from khs_crm.i18n import N_
 from khs_crm.office.money_dashboard import BASE, HEIGHT, WIDTH
 from khs_crm.state.office.money_dashboard import DashboardMoneyState
 
@@ -55,52 +56,58 @@ def _chart() -> rx.Component:
         ),
         rx.el.p(
             rx.el.span(class_name="key key-in"),
-            " Invoiced ",
+            N_(" Invoiced "),
             rx.el.span(class_name="key key-out"),
-            " Collected",
+            N_(" Collected"),
             class_name="chart-key small",
             aria_hidden="true",
         ),
         rx.el.table(
-            rx.el.caption("Invoiced and collected per month"),
+            rx.el.caption(N_("Invoiced and collected per month")),
             rx.el.thead(
-                rx.el.tr(*[rx.el.th(h, scope="col") for h in ("Month", "Invoiced", "Collected")])
+                rx.el.tr(
+                    *[
+                        rx.el.th(h, scope="col")
+                        for h in (N_("Month"), N_("Invoiced"), N_("Collected"))
+                    ]
+                )
             ),
             rx.el.tbody(rx.foreach(f.chart, _data_row)),
             class_name="sr-only",
         ),
-        title="Invoiced vs collected, last 12 months",
+        title=N_("Invoiced vs collected, last 12 months"),
     )
 
 
 def _section() -> rx.Component:
     f = D.figures
     return rx.el.section(
-        rx.el.h2("Money", class_name="section-title"),
+        rx.el.h2(N_("Money"), class_name="section-title"),
         rx.el.div(
-            _stat("Open estimates", f.open_estimates, f.open_value, "/estimates"),
+            _stat(N_("Open estimates"), f.open_estimates, f.open_value, "/estimates"),
             _stat(
-                "Approved this month",
+                N_("Approved this month"),
                 f.approved_this_month,
                 f.approved_value,
                 "/estimates?status=approved",
             ),
-            _stat("Outstanding invoices", f.outstanding, f.outstanding_value, "/invoices"),
-            _stat("Overdue invoices", f.overdue, f.overdue_value, "/invoices?overdue=1"),
+            _stat(N_("Outstanding invoices"), f.outstanding, f.outstanding_value, "/invoices"),
+            _stat(N_("Overdue invoices"), f.overdue, f.overdue_value, "/invoices?overdue=1"),
             class_name="grid",
         ),
         rx.el.div(
             card(
                 rx.el.dl(rx.foreach(f.aging, _bucket), class_name="money-figures"),
                 rx.el.p(
-                    "Balances owed, by days since the invoice was sent.", class_name="muted small"
+                    N_("Balances owed, by days since the invoice was sent."),
+                    class_name="muted small",
                 ),
-                title="Owed by age",
+                title=N_("Owed by age"),
             ),
             _chart(),
             class_name="two-col",
         ),
-        aria_label="Money",
+        aria_label=N_("Money"),
         class_name="money-section",
     )
 

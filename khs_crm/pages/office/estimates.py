@@ -10,11 +10,12 @@ from khs_crm.components.links import link
 from khs_crm.components.pager import pager
 from khs_crm.components.status import pill
 from khs_crm.components.ui import card, empty_state, field
+from khs_crm.i18n import N_
 from khs_crm.office.money import ESTIMATE_STATUSES
 from khs_crm.state.office.estimates import EstimatesState
 
 S = EstimatesState
-STATUS_OPTIONS = [("", "Any status"), *ESTIMATE_STATUSES.items()]
+STATUS_OPTIONS = [("", N_("Any status")), *ESTIMATE_STATUSES.items()]
 
 
 def doc_status(status: rx.Var, label: rx.Var) -> rx.Component:
@@ -25,7 +26,7 @@ def doc_status(status: rx.Var, label: rx.Var) -> rx.Component:
 def _filters() -> rx.Component:
     return rx.el.form(
         field(
-            "Status",
+            N_("Status"),
             rx.el.select(
                 *[rx.el.option(text, value=value) for value, text in STATUS_OPTIONS],
                 id="filter-status",
@@ -35,7 +36,7 @@ def _filters() -> rx.Component:
             ),
         ),
         class_name="filters",
-        aria_label="Filter estimates",
+        aria_label=N_("Filter estimates"),
         on_submit=rx.prevent_default,
     )
 
@@ -54,10 +55,10 @@ def _row(e: rx.Var) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    heads = ["Number", "Customer", "Job", "Total", "Status", "Valid until"]
+    heads = [N_("Number"), N_("Customer"), N_("Job"), N_("Total"), N_("Status"), N_("Valid until")]
     return rx.el.div(
         rx.el.table(
-            rx.el.caption("Estimates", class_name="sr-only"),
+            rx.el.caption(N_("Estimates"), class_name="sr-only"),
             rx.el.thead(
                 rx.el.tr(
                     *[
@@ -81,12 +82,14 @@ def _content() -> rx.Component:
             rx.cond(
                 S.rows.length() > 0,
                 _table(),
-                empty_state("No estimates here yet. Start one from a job's page: New estimate."),
+                empty_state(
+                    N_("No estimates here yet. Start one from a job's page: New estimate.")
+                ),
             ),
-            pager(S.page, S.pages, S.go, label="estimates", total=S.total),
+            pager(S.page, S.pages, S.go, label=N_("estimates"), total=S.total),
         ),
     )
 
 
 def estimates() -> rx.Component:
-    return office_shell("Estimates", rx.cond(S.loaded, _content(), loading()))
+    return office_shell(N_("Estimates"), rx.cond(S.loaded, _content(), loading()))

@@ -7,6 +7,7 @@ import reflex as rx
 from khs_crm.components.forms import confirm
 from khs_crm.components.links import download
 from khs_crm.components.ui import button, card
+from khs_crm.i18n import N_
 from khs_crm.state.office.estimates_editor import EstimateState
 
 S = EstimateState
@@ -18,21 +19,21 @@ def actions() -> rx.Component:
     return rx.el.div(
         rx.cond(
             S.dirty,
-            rx.el.span("Unsaved changes", class_name="muted small unsaved", role="status"),
+            rx.el.span(N_("Unsaved changes"), class_name="muted small unsaved", role="status"),
         ),
-        rx.cond(e.editable, button("Save draft", variant="secondary", on_click=S.save)),
+        rx.cond(e.editable, button(N_("Save draft"), variant="secondary", on_click=S.save)),
         rx.cond(
             e.sendable,
-            button(rx.cond(e.status == "sent", "Send again", "Send"), on_click=S.send),
+            button(rx.cond(e.status == "sent", N_("Send again"), N_("Send")), on_click=S.send),
         ),
-        download("Download PDF", e.pdf_href),
+        download(N_("Download PDF"), e.pdf_href),
         rx.cond(
             e.link_active,
-            button("Revoke link", variant="danger-outline", on_click=S.revoke),
+            button(N_("Revoke link"), variant="danger-outline", on_click=S.revoke),
         ),
-        rx.cond(revisable, button("Revise", variant="secondary", on_click=S.revise)),
+        rx.cond(revisable, button(N_("Revise"), variant="secondary", on_click=S.revise)),
         rx.cond(
-            e.editable, button("Delete draft", variant="danger-outline", on_click=S.ask_delete)
+            e.editable, button(N_("Delete draft"), variant="danger-outline", on_click=S.ask_delete)
         ),
         class_name="actions",
     )
@@ -44,7 +45,7 @@ def link_box(state: type[rx.State] = S) -> rx.Component:
         state.link != "",
         card(
             rx.el.label(
-                rx.el.span("Customer link", class_name="field-label"),
+                rx.el.span(N_("Customer link"), class_name="field-label"),
                 rx.el.div(
                     rx.el.input(
                         value=state.link,
@@ -52,14 +53,16 @@ def link_box(state: type[rx.State] = S) -> rx.Component:
                         id="customer-link",
                         class_name="input link-input",
                     ),
-                    button("Copy link", variant="secondary", on_click=state.copy_link),
+                    button(N_("Copy link"), variant="secondary", on_click=state.copy_link),
                     class_name="link-row",
                 ),
                 class_name="field",
             ),
             rx.el.p(
-                "Text or e-mail it to the customer: they open it without signing in. "
-                "It is shown only now; sending again makes a new link.",
+                N_(
+                    "Text or e-mail it to the customer: they open it without signing in. "
+                    "It is shown only now; sending again makes a new link."
+                ),
                 class_name="muted small",
             ),
             class_name="link-card",
@@ -69,10 +72,10 @@ def link_box(state: type[rx.State] = S) -> rx.Component:
 
 def delete_confirm() -> rx.Component:
     return confirm(
-        "Delete this draft?",
-        "The draft leaves every list; its number stays used, so numbering has no gap.",
+        N_("Delete this draft?"),
+        N_("The draft leaves every list; its number stays used, so numbering has no gap."),
         open=S.confirming_delete,
-        confirm_text="Delete draft",
+        confirm_text=N_("Delete draft"),
         on_confirm=S.delete,
         on_cancel=S.cancel_delete,
     )

@@ -13,6 +13,7 @@ from khs_crm.components.forms import form_error, messages
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import link
 from khs_crm.components.ui import button, card, field
+from khs_crm.i18n import N_
 from khs_crm.office.money import LINE_KINDS
 from khs_crm.pages.office.estimates import doc_status
 from khs_crm.pages.office.estimates_actions import actions, delete_confirm, link_box
@@ -65,18 +66,21 @@ def _edit_row(line: rx.Var, index: rx.Var) -> rx.Component:
     number = (index + 1).to_string()
     return rx.el.tr(
         _cell(
-            line, "description", "Description, line " + number, auto_focus=line.key == S.focus_key
+            line,
+            "description",
+            N_("Description, line ") + number,
+            auto_focus=line.key == S.focus_key,
         ),
-        _cell(line, "quantity", "Quantity, line " + number, input_mode="decimal"),
-        _cell(line, "unit", "Unit, line " + number),
-        _cell(line, "unit_price", "Unit price, line " + number, input_mode="decimal"),
+        _cell(line, "quantity", N_("Quantity, line ") + number, input_mode="decimal"),
+        _cell(line, "unit", N_("Unit, line ") + number),
+        _cell(line, "unit_price", N_("Unit price, line ") + number, input_mode="decimal"),
         rx.el.td(
             rx.el.select(
                 *[rx.el.option(text, value=value) for value, text in LINE_KINDS.items()],
                 default_value=line.kind,
                 on_change=lambda value: S.set_cell(line.key, "kind", value),
                 custom_attrs={"onKeyDown": on_enter(S.add_line(line.key))},
-                aria_label="Kind, line " + number,
+                aria_label=N_("Kind, line ") + number,
                 class_name="input input-cell",
                 key=line.key + "-kind",
             )
@@ -87,7 +91,7 @@ def _edit_row(line: rx.Var, index: rx.Var) -> rx.Component:
                 checked=line.taxable,
                 on_change=lambda checked: S.set_cell(line.key, "taxable", checked),
                 custom_attrs={"onKeyDown": on_enter(S.add_line(line.key))},
-                aria_label="Taxable, line " + number,
+                aria_label=N_("Taxable, line ") + number,
                 class_name="checkbox",
             ),
             class_name="center",
@@ -98,8 +102,8 @@ def _edit_row(line: rx.Var, index: rx.Var) -> rx.Component:
                 "✕",
                 type="button",
                 on_click=S.remove_line(line.key),
-                aria_label="Remove line " + number,
-                title="Remove line " + number,
+                aria_label=N_("Remove line ") + number,
+                title=N_("Remove line ") + number,
                 class_name="btn btn-link remove-line",
             )
         ),
@@ -117,7 +121,7 @@ def _edit_lines(line: rx.Var, index: rx.Var) -> rx.Component:
             line.problem != "",
             rx.el.tr(
                 rx.el.td(
-                    "Line ",
+                    N_("Line "),
                     (index + 1).to_string(),
                     ": ",
                     line.problem,
@@ -136,7 +140,7 @@ def _read_row(line: rx.Var) -> rx.Component:
         rx.el.td(line.unit),
         rx.el.td(line.unit_price, class_name="num"),
         rx.el.td(line.kind),
-        rx.el.td(rx.cond(line.taxable, "Yes", "No"), class_name="center"),
+        rx.el.td(rx.cond(line.taxable, N_("Yes"), N_("No")), class_name="center"),
         rx.el.td(line.amount, class_name="num"),
         rx.el.td(),
     )
@@ -144,22 +148,22 @@ def _read_row(line: rx.Var) -> rx.Component:
 
 def _lines() -> rx.Component:
     heads = [
-        ("Description", "col-desc"),
-        ("Qty", "num col-qty"),
-        ("Unit", "col-unit"),
-        ("Unit price", "num col-price"),
-        ("Kind", "col-kind"),
-        ("Tax", "center col-tax"),
-        ("Amount", "num col-amount"),
+        (N_("Description"), "col-desc"),
+        (N_("Qty"), "num col-qty"),
+        (N_("Unit"), "col-unit"),
+        (N_("Unit price"), "num col-price"),
+        (N_("Kind"), "col-kind"),
+        (N_("Tax"), "center col-tax"),
+        (N_("Amount"), "num col-amount"),
     ]
     return rx.el.div(
         rx.el.table(
-            rx.el.caption("Estimate lines", class_name="sr-only"),
+            rx.el.caption(N_("Estimate lines"), class_name="sr-only"),
             rx.el.thead(
                 rx.el.tr(
                     *[rx.el.th(text, scope="col", class_name=cls) for text, cls in heads],
                     rx.el.th(
-                        rx.el.span("Remove", class_name="sr-only"),
+                        rx.el.span(N_("Remove"), class_name="sr-only"),
                         scope="col",
                         class_name="col-remove",
                     ),
@@ -182,17 +186,17 @@ def _totals() -> rx.Component:
     t = S.totals
     return rx.el.div(
         rx.el.dl(
-            rx.el.dt("Subtotal"),
+            rx.el.dt(N_("Subtotal")),
             rx.el.dd(t.subtotal, id="estimate-subtotal"),
-            rx.el.dt("Tax (", S.tax_rate, "%)"),
+            rx.el.dt(N_("Tax ("), S.tax_rate, "%)"),
             rx.el.dd(t.tax, id="estimate-tax"),
-            rx.el.dt("Total", class_name="strong"),
+            rx.el.dt(N_("Total"), class_name="strong"),
             rx.el.dd(t.total, id="estimate-total", class_name="strong"),
             class_name="money-totals",
         ),
         rx.cond(t.problem != "", rx.el.p(t.problem, class_name="field-error")),
         aria_live="polite",
-        aria_label="Totals",
+        aria_label=N_("Totals"),
         role="status",
     )
 
@@ -201,7 +205,7 @@ def _terms() -> rx.Component:
     editable = S.estimate.editable
     return rx.el.div(
         field(
-            "Tax rate (%)",
+            N_("Tax rate (%)"),
             rx.el.input(
                 default_value=S.tax_rate,
                 on_blur=S.set_rate,
@@ -213,7 +217,7 @@ def _terms() -> rx.Component:
             ),
         ),
         field(
-            "Valid until",
+            N_("Valid until"),
             rx.el.input(
                 type="date",
                 default_value=S.valid_until,
@@ -225,7 +229,7 @@ def _terms() -> rx.Component:
             ),
         ),
         field(
-            "Notes for the customer",
+            N_("Notes for the customer"),
             rx.el.textarea(
                 default_value=S.notes,
                 on_blur=S.set_notes,
@@ -246,9 +250,9 @@ def _found() -> rx.Component:
         rx.el.div(
             rx.el.p(
                 doc_status(e.status, e.status_label),
-                rx.el.span(" for ", class_name="muted"),
+                rx.el.span(N_(" for "), class_name="muted"),
                 link(e.customer, href="/customers/" + e.customer_id),
-                rx.el.span(" · job ", class_name="muted"),
+                rx.el.span(N_(" · job "), class_name="muted"),
                 link(e.job, href="/jobs/" + e.job_id),
                 class_name="page-subtitle",
             ),
@@ -265,9 +269,9 @@ def _found() -> rx.Component:
                 rx.cond(
                     e.editable,
                     rx.el.p(
-                        button("Add line", variant="secondary", on_click=FOCUS_LAST),
+                        button(N_("Add line"), variant="secondary", on_click=FOCUS_LAST),
                         rx.el.span(
-                            " Tab moves through a line; Enter adds the next line.",
+                            N_(" Tab moves through a line; Enter adds the next line."),
                             class_name="muted small",
                         ),
                     ),
@@ -276,23 +280,23 @@ def _found() -> rx.Component:
                 _totals(),
                 class_name="money-foot",
             ),
-            title="Lines",
+            title=N_("Lines"),
         ),
-        card(_terms(), title="Terms"),
+        card(_terms(), title=N_("Terms")),
         delete_confirm(),
     )
 
 
 def _missing() -> rx.Component:
     return card(
-        rx.el.p("This estimate does not exist or was deleted."),
-        link("Back to estimates", href="/estimates"),
+        rx.el.p(N_("This estimate does not exist or was deleted.")),
+        link(N_("Back to estimates"), href="/estimates"),
     )
 
 
 def estimate_editor() -> rx.Component:
     return office_shell(
-        rx.cond(S.loaded & ~S.missing, "Estimate " + S.estimate.number, "Estimate"),
-        rx.el.p(link("← Estimates", href="/estimates"), class_name="crumbs"),
+        rx.cond(S.loaded & ~S.missing, N_("Estimate ") + S.estimate.number, N_("Estimate")),
+        rx.el.p(link(N_("← Estimates"), href="/estimates"), class_name="crumbs"),
         rx.cond(S.loaded, rx.cond(S.missing, _missing(), _found()), loading()),
     )

@@ -9,20 +9,30 @@ from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import link
 from khs_crm.components.pager import pager
 from khs_crm.components.ui import card, empty_state, field
+from khs_crm.i18n import N_
 from khs_crm.office.money import INVOICE_STATUSES
 from khs_crm.pages.office.estimates import doc_status
 from khs_crm.state.office.invoices import InvoicesState
 
 S = InvoicesState
-STATUS_OPTIONS = [("", "Any status"), *INVOICE_STATUSES.items()]
-HEADS = ["Number", "Customer", "Job", "Kind", "Total", "Balance", "Due", "Status"]
+STATUS_OPTIONS = [("", N_("Any status")), *INVOICE_STATUSES.items()]
+HEADS = [
+    N_("Number"),
+    N_("Customer"),
+    N_("Job"),
+    N_("Kind"),
+    N_("Total"),
+    N_("Balance"),
+    N_("Due"),
+    N_("Status"),
+]
 HEAD_CLASS = {"Kind": "wide-only", "Total": "num", "Balance": "num"}
 
 
 def _filters() -> rx.Component:
     return rx.el.form(
         field(
-            "Status",
+            N_("Status"),
             rx.el.select(
                 *[rx.el.option(text, value=value) for value, text in STATUS_OPTIONS],
                 id="filter-status",
@@ -38,11 +48,11 @@ def _filters() -> rx.Component:
                 on_change=S.filter_overdue,
                 class_name="checkbox",
             ),
-            rx.el.span("Overdue only"),
+            rx.el.span(N_("Overdue only")),
             class_name="check filter-check",
         ),
         class_name="filters",
-        aria_label="Filter invoices",
+        aria_label=N_("Filter invoices"),
         on_submit=rx.prevent_default,
     )
 
@@ -67,7 +77,7 @@ def _row(i: rx.Var) -> rx.Component:
 def _table() -> rx.Component:
     return rx.el.div(
         rx.el.table(
-            rx.el.caption("Invoices", class_name="sr-only"),
+            rx.el.caption(N_("Invoices"), class_name="sr-only"),
             rx.el.thead(
                 rx.el.tr(
                     *[rx.el.th(h, scope="col", class_name=HEAD_CLASS.get(h, "")) for h in HEADS]
@@ -91,15 +101,15 @@ def _content() -> rx.Component:
                 empty_state(
                     rx.cond(
                         S.overdue,
-                        "Nothing is overdue.",
-                        "No invoices here yet. Make one from a job's approved estimate.",
+                        N_("Nothing is overdue."),
+                        N_("No invoices here yet. Make one from a job's approved estimate."),
                     )
                 ),
             ),
-            pager(S.page, S.pages, S.go, label="invoices", total=S.total),
+            pager(S.page, S.pages, S.go, label=N_("invoices"), total=S.total),
         ),
     )
 
 
 def invoices() -> rx.Component:
-    return office_shell("Invoices", rx.cond(S.loaded, _content(), loading()))
+    return office_shell(N_("Invoices"), rx.cond(S.loaded, _content(), loading()))

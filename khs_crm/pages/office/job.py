@@ -18,6 +18,7 @@ from khs_crm.components.links import call_link, external, link
 from khs_crm.components.pager import pager
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import button, card, empty_state
+from khs_crm.i18n import N_
 from khs_crm.office.limits import max_length
 from khs_crm.pages.office.activity import activity_list
 from khs_crm.pages.office.job_form import job_fields
@@ -39,26 +40,26 @@ def _site() -> rx.Component:
     j = S.job
     return card(
         rx.el.dl(
-            rx.el.dt("Customer"),
+            rx.el.dt(N_("Customer")),
             rx.el.dd(
                 link(j.customer, href="/customers/" + j.customer_id, class_name="link strong")
             ),
-            rx.el.dt("Phone"),
+            rx.el.dt(N_("Phone")),
             rx.el.dd(call_link(j.phone, j.phone_href, j.customer)),
-            rx.el.dt("Site"),
+            rx.el.dt(N_("Site")),
             rx.el.dd(
                 rx.cond(
                     j.map_href != "",
-                    external(j.site_address, j.map_href, aria_label="Map of " + j.site_address),
-                    "No site address",
+                    external(j.site_address, j.map_href, aria_label=N_("Map of ") + j.site_address),
+                    N_("No site address"),
                 )
             ),
-            rx.el.dt("Schedule"),
+            rx.el.dt(N_("Schedule")),
             rx.el.dd(j.schedule),
             class_name="facts",
         ),
         rx.cond(j.description != "", rx.el.p(j.description, class_name="note-body")),
-        title="Job",
+        title=N_("Job"),
     )
 
 
@@ -80,14 +81,14 @@ def _reason(move: rx.Var) -> rx.Component:
 
 def _workflow() -> rx.Component:
     return card(
-        rx.el.p("Now: ", status_tag(S.job.status, S.job.status_label)),
-        rx.el.div(rx.foreach(S.moves, _move_button), class_name="moves", aria_label="Move to"),
+        rx.el.p(N_("Now: "), status_tag(S.job.status, S.job.status_label)),
+        rx.el.div(rx.foreach(S.moves, _move_button), class_name="moves", aria_label=N_("Move to")),
         rx.el.details(
-            rx.el.summary("Why are some moves off?"),
+            rx.el.summary(N_("Why are some moves off?")),
             rx.el.ul(rx.foreach(S.moves, _reason), class_name="reasons"),
             id="why-not",
         ),
-        title="Status",
+        title=N_("Status"),
     )
 
 
@@ -95,8 +96,8 @@ def _crew_member(member: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.el.span(member.label),
         button(
-            "Remove",
-            rx.el.span(" " + member.label + " from this job", class_name="sr-only"),
+            N_("Remove"),
+            rx.el.span(" " + member.label + N_(" from this job"), class_name="sr-only"),
             variant="link",
             on_click=S.unassign(member.value),
         ),
@@ -109,27 +110,27 @@ def _crew() -> rx.Component:
         rx.cond(
             S.crew.length() > 0,
             rx.el.ul(rx.foreach(S.crew, _crew_member), class_name="crew-list"),
-            empty_state("Nobody is on this job yet."),
+            empty_state(N_("Nobody is on this job yet.")),
         ),
         rx.cond(
             S.workers.length() > 0,
             rx.el.form(
-                rx.el.label("Worker to assign", html_for="assign-worker", class_name="sr-only"),
+                rx.el.label(N_("Worker to assign"), html_for="assign-worker", class_name="sr-only"),
                 rx.el.select(
-                    rx.el.option("Choose a worker…", value=""),
+                    rx.el.option(N_("Choose a worker…"), value=""),
                     rx.foreach(S.workers, lambda w: rx.el.option(w.label, value=w.value)),
                     name="worker",
                     id="assign-worker",
                     class_name="input",
                 ),
-                rx.el.button("Assign", type="submit", class_name="btn btn-primary"),
+                rx.el.button(N_("Assign"), type="submit", class_name="btn btn-primary"),
                 on_submit=S.assign,
                 reset_on_submit=True,
                 class_name="inline-form",
-                aria_label="Assign a worker",
+                aria_label=N_("Assign a worker"),
             ),
         ),
-        title="Crew",
+        title=N_("Crew"),
     )
 
 
@@ -145,7 +146,7 @@ def _notes() -> rx.Component:
     return card(
         rx.el.form(
             textarea_field(
-                "New note",
+                N_("New note"),
                 "body",
                 A.field_errors,
                 id="note-body",
@@ -153,33 +154,33 @@ def _notes() -> rx.Component:
                 limit=NOTE_LIMIT,
                 epoch=A.notes_added,
             ),
-            rx.el.button("Add note", type="submit", class_name="btn btn-secondary"),
+            rx.el.button(N_("Add note"), type="submit", class_name="btn btn-secondary"),
             on_submit=A.add_note,
             # emptied (a new form) once the note is added; a refused note stays as typed
             key=A.notes_added,
             class_name="stack-form",
-            aria_label="Add a note",
+            aria_label=N_("Add a note"),
         ),
         messages(A),
         rx.cond(
             A.notes.length() > 0,
             rx.el.ul(rx.foreach(A.notes, _note), class_name="notes"),
-            empty_state("No notes yet."),
+            empty_state(N_("No notes yet.")),
         ),
-        pager(A.notes_page, A.notes_pages, A.go_notes, label="notes"),
-        title="Notes",
+        pager(A.notes_page, A.notes_pages, A.go_notes, label=N_("notes")),
+        title=N_("Notes"),
     )
 
 
 def _edit() -> rx.Component:
     return modal(
-        "Edit job",
+        N_("Edit job"),
         rx.el.form(
             form_error(S),
             job_fields(S.field_errors, values=S.job),
-            form_actions("Save job", S.close_edit),
+            form_actions(N_("Save job"), S.close_edit),
             on_submit=S.save,
-            aria_label="Edit job",
+            aria_label=N_("Edit job"),
             class_name="form",
         ),
         open=S.editing,
@@ -193,12 +194,12 @@ def _found() -> rx.Component:
         rx.el.div(
             rx.el.p(
                 status_tag(S.job.status, S.job.status_label),
-                rx.el.span(" for ", S.job.customer, class_name="muted"),
+                rx.el.span(N_(" for "), S.job.customer, class_name="muted"),
                 class_name="page-subtitle",
             ),
             rx.el.div(
-                button("Edit job", variant="secondary", on_click=S.open_edit),
-                button("Delete job", variant="danger-outline", on_click=S.ask_delete),
+                button(N_("Edit job"), variant="secondary", on_click=S.open_edit),
+                button(N_("Delete job"), variant="danger-outline", on_click=S.ask_delete),
                 class_name="actions",
             ),
             class_name="page-head",
@@ -211,19 +212,23 @@ def _found() -> rx.Component:
             _notes(),
             card(
                 activity_list(A.timeline),
-                pager(A.timeline_page, A.timeline_pages, A.go_timeline, label="activity"),
-                title="Activity",
+                pager(A.timeline_page, A.timeline_pages, A.go_timeline, label=N_("activity")),
+                title=N_("Activity"),
             ),
             class_name="two-col",
         ),
         photos_card(),
         _edit(),
         confirm(
-            "Delete this job?",
-            "“" + S.job.title + "” and its materials, notes and photos leave every list. "
-            "The history stays in the activity log.",
+            N_("Delete this job?"),
+            "“"
+            + S.job.title
+            + N_(
+                "” and its materials, notes and photos leave every list. "
+                "The history stays in the activity log."
+            ),
             open=S.confirming_delete,
-            confirm_text="Delete job",
+            confirm_text=N_("Delete job"),
             on_confirm=S.delete,
             on_cancel=S.cancel_delete,
         ),
@@ -232,14 +237,14 @@ def _found() -> rx.Component:
 
 def _missing() -> rx.Component:
     return card(
-        rx.el.p("This job does not exist or was deleted."),
-        link("Back to jobs", href="/jobs"),
+        rx.el.p(N_("This job does not exist or was deleted.")),
+        link(N_("Back to jobs"), href="/jobs"),
     )
 
 
 def job() -> rx.Component:
     return office_shell(
-        rx.cond(S.loaded & ~S.missing, S.job.title, "Job"),
-        rx.el.p(link("← Jobs", href="/jobs"), class_name="crumbs"),
+        rx.cond(S.loaded & ~S.missing, S.job.title, N_("Job")),
+        rx.el.p(link(N_("← Jobs"), href="/jobs"), class_name="crumbs"),
         rx.cond(S.loaded, rx.cond(S.missing, _missing(), _found()), loading()),
     )

@@ -15,6 +15,7 @@ from khs_crm.components.forms import (
     textarea_field,
 )
 from khs_crm.components.ui import button
+from khs_crm.i18n import N_
 from khs_crm.office.limits import max_length
 from khs_crm.services.jobs.schemas import JobCreate
 from khs_crm.state.office.job_form import JobFormState
@@ -30,9 +31,9 @@ def job_fields(errors: rx.Var, values: Any = None, address: Any = "") -> rx.Comp
         return getattr(values, name) if values is not None else default
 
     return rx.fragment(
-        input_field("Title", "title", errors, default_value=value("title"), max_length=TITLE),
+        input_field(N_("Title"), "title", errors, default_value=value("title"), max_length=TITLE),
         input_field(
-            "Site address",
+            N_("Site address"),
             "site_address",
             errors,
             default_value=value("site_address", address),
@@ -40,14 +41,14 @@ def job_fields(errors: rx.Var, values: Any = None, address: Any = "") -> rx.Comp
         ),
         rx.el.div(
             input_field(
-                "Starts",
+                N_("Starts"),
                 "scheduled_start",
                 errors,
                 type="datetime-local",
                 default_value=value("start_input"),
             ),
             input_field(
-                "Ends",
+                N_("Ends"),
                 "scheduled_end",
                 errors,
                 type="datetime-local",
@@ -56,7 +57,7 @@ def job_fields(errors: rx.Var, values: Any = None, address: Any = "") -> rx.Comp
             class_name="form-row",
         ),
         textarea_field(
-            "Description",
+            N_("Description"),
             "description",
             errors,
             rows=3,
@@ -79,24 +80,24 @@ def _match(option: rx.Var) -> rx.Component:
 
 def _customer_picker() -> rx.Component:
     chosen = rx.el.div(
-        rx.el.span("Customer: ", rx.el.strong(F.customer_name)),
-        rx.cond(~F.fixed_customer, button("Change", variant="link", on_click=F.unpick)),
+        rx.el.span(N_("Customer: "), rx.el.strong(F.customer_name)),
+        rx.cond(~F.fixed_customer, button(N_("Change"), variant="link", on_click=F.unpick)),
         class_name="picked",
     )
     problem = error_for(F.field_errors, "customer_id")
     search = rx.fragment(
         input_field(
-            "Customer",
+            N_("Customer"),
             "customer_search",
             type="search",
-            placeholder="Type a name or phone number",
+            placeholder=N_("Type a name or phone number"),
             on_change=F.find_customer.debounce(250),
             auto_complete="off",
             auto_focus=True,
         ),
         rx.cond(problem != "", rx.el.p(problem, class_name="field-error", role="alert")),
         rx.el.ul(
-            rx.foreach(F.matches, _match), class_name="matches", aria_label="Matching customers"
+            rx.foreach(F.matches, _match), class_name="matches", aria_label=N_("Matching customers")
         ),
     )
     return rx.cond(F.customer_id != "", chosen, search)
@@ -112,7 +113,7 @@ def _crew_choice(option: rx.Var) -> rx.Component:
 
 def job_form() -> rx.Component:
     return modal(
-        "New job",
+        N_("New job"),
         rx.el.form(
             form_error(F),
             _customer_picker(),
@@ -120,14 +121,14 @@ def job_form() -> rx.Component:
             rx.cond(
                 F.workers.length() > 0,
                 rx.el.fieldset(
-                    rx.el.legend("Crew (you can change it later)", class_name="field-label"),
+                    rx.el.legend(N_("Crew (you can change it later)"), class_name="field-label"),
                     rx.el.div(rx.foreach(F.workers, _crew_choice), class_name="choices"),
                     class_name="fieldset",
                 ),
             ),
-            form_actions("Create job", F.close),
+            form_actions(N_("Create job"), F.close),
             on_submit=F.save,
-            aria_label="New job",
+            aria_label=N_("New job"),
             class_name="form",
         ),
         open=F.open,

@@ -7,6 +7,7 @@ import reflex as rx
 from khs_crm.components.forms import confirm, messages
 from khs_crm.components.pager import pager
 from khs_crm.components.ui import button, card, empty_state
+from khs_crm.i18n import N_
 from khs_crm.office.limits import max_length
 from khs_crm.services.jobs.schemas import MaterialCreate
 from khs_crm.state.office.job_materials import JobMaterialsState
@@ -20,7 +21,7 @@ def _input(item: rx.Var, field: str, label: str, width: str = "") -> rx.Componen
     return rx.el.input(
         default_value=getattr(item, field),
         on_blur=lambda value: M.edit(item.id, field, value),
-        aria_label=label + " of " + item.name,
+        aria_label=label + N_(" of ") + item.name,
         class_name=f"input input-cell {width}".strip(),
         key=item.key + "-" + field,
         input_mode="decimal" if field == "quantity" else None,
@@ -40,7 +41,7 @@ def _row(item: rx.Var) -> rx.Component:
                     type="checkbox",
                     checked=M.selected.contains(item.id),
                     on_change=lambda chosen: M.select(item.id, chosen),
-                    aria_label="Select " + item.name,
+                    aria_label=N_("Select ") + item.name,
                     class_name="checkbox",
                 ),
             )
@@ -50,23 +51,23 @@ def _row(item: rx.Var) -> rx.Component:
                 type="checkbox",
                 checked=item.purchased,
                 on_change=lambda bought: M.set_purchased(item.id, bought),
-                aria_label="Purchased: " + item.name,
+                aria_label=N_("Purchased: ") + item.name,
                 class_name="checkbox",
             )
         ),
         rx.el.td(
-            _input(item, "name", "Name"),
+            _input(item, "name", N_("Name")),
             rx.cond(item.bought != "", rx.el.div(item.bought, class_name="small muted")),
         ),
-        _cell(item, "quantity", "Quantity", "narrow"),
-        _cell(item, "unit", "Unit", "narrow"),
-        _cell(item, "supplier", "Supplier"),
+        _cell(item, "quantity", N_("Quantity"), "narrow"),
+        _cell(item, "unit", N_("Unit"), "narrow"),
+        _cell(item, "supplier", N_("Supplier")),
         rx.el.td(
             button(
-                "Remove",
+                N_("Remove"),
                 variant="link",
                 on_click=M.ask_remove(item.id, item.name),
-                aria_label="Remove " + item.name,
+                aria_label=N_("Remove ") + item.name,
             ),
         ),
         class_name=rx.cond(item.purchased, "bought", ""),
@@ -77,15 +78,21 @@ def _row(item: rx.Var) -> rx.Component:
 def _table() -> rx.Component:
     return rx.el.div(
         rx.el.table(
-            rx.el.caption("Materials", class_name="sr-only"),
+            rx.el.caption(N_("Materials"), class_name="sr-only"),
             rx.el.thead(
                 rx.el.tr(
-                    rx.el.th(rx.el.span("Select", class_name="sr-only"), scope="col"),
+                    rx.el.th(rx.el.span(N_("Select"), class_name="sr-only"), scope="col"),
                     *[
                         rx.el.th(h, scope="col")
-                        for h in ("Bought", "Material", "Qty", "Unit", "Supplier")
+                        for h in (
+                            N_("Bought"),
+                            N_("Material"),
+                            N_("Qty"),
+                            N_("Unit"),
+                            N_("Supplier"),
+                        )
                     ],
-                    rx.el.th(rx.el.span("Remove", class_name="sr-only"), scope="col"),
+                    rx.el.th(rx.el.span(N_("Remove"), class_name="sr-only"), scope="col"),
                 )
             ),
             rx.el.tbody(rx.foreach(M.items, _row)),
@@ -104,11 +111,11 @@ def _bulk_bar() -> rx.Component:
                 on_change=M.select_all,
                 class_name="checkbox",
             ),
-            rx.el.span("Select all to buy"),
+            rx.el.span(N_("Select all to buy")),
             class_name="check",
         ),
         button(
-            "Mark selected purchased (",
+            N_("Mark selected purchased ("),
             M.selected.length(),
             ")",
             on_click=M.mark_selected,
@@ -127,25 +134,25 @@ def _quick_add() -> rx.Component:
         )
 
     return rx.el.form(
-        box("Material", "name", required=True, max_length=NAME, id="material-name"),
-        box("Qty", "quantity", input_mode="decimal", placeholder="1"),
-        box("Unit", "unit", placeholder="pcs"),
-        box("Supplier", "supplier"),
-        rx.el.button("Add", type="submit", class_name="btn btn-primary"),
+        box(N_("Material"), "name", required=True, max_length=NAME, id="material-name"),
+        box(N_("Qty"), "quantity", input_mode="decimal", placeholder="1"),
+        box(N_("Unit"), "unit", placeholder=N_("pcs")),
+        box(N_("Supplier"), "supplier"),
+        rx.el.button(N_("Add"), type="submit", class_name="btn btn-primary"),
         on_submit=M.add,
         reset_on_submit=True,
         class_name="quick-add",
-        aria_label="Add a material",
+        aria_label=N_("Add a material"),
     )
 
 
 def _lines() -> rx.Component:
     return rx.el.details(
-        rx.el.summary("Add several at once"),
+        rx.el.summary(N_("Add several at once")),
         rx.el.form(
             rx.el.label(
                 rx.el.span(
-                    "One material per line: name, quantity, unit, supplier",
+                    N_("One material per line: name, quantity, unit, supplier"),
                     class_name="field-label",
                 ),
                 rx.el.textarea(
@@ -153,14 +160,14 @@ def _lines() -> rx.Component:
                     id="material-lines",
                     rows=4,
                     class_name="input",
-                    placeholder="Drywall 4x8, 12, sheets, Lowe's\nDeck screws, 2, box",
+                    placeholder=N_("Drywall 4x8, 12, sheets, Lowe's\nDeck screws, 2, box"),
                 ),
                 class_name="field",
             ),
-            rx.el.button("Add all", type="submit", class_name="btn btn-secondary"),
+            rx.el.button(N_("Add all"), type="submit", class_name="btn btn-secondary"),
             on_submit=M.add_lines,
             reset_on_submit=True,
-            aria_label="Add several materials",
+            aria_label=N_("Add several materials"),
         ),
         class_name="lines-add",
     )
@@ -170,26 +177,26 @@ def materials_card() -> rx.Component:
     return card(
         rx.el.p(
             M.to_buy,
-            " to buy · ",
+            N_(" to buy · "),
             M.total - M.to_buy,
-            " bought",
+            N_(" bought"),
             class_name="muted",
         ),
         messages(M),
         rx.cond(
             M.items.length() > 0,
-            rx.fragment(_bulk_bar(), _table(), pager(M.page, M.pages, M.go, label="materials")),
-            empty_state("No materials yet. Add what this job needs below."),
+            rx.fragment(_bulk_bar(), _table(), pager(M.page, M.pages, M.go, label=N_("materials"))),
+            empty_state(N_("No materials yet. Add what this job needs below.")),
         ),
         _quick_add(),
         _lines(),
         confirm(
-            "Remove this material?",
-            "“" + M.removing_name + "” leaves the checklist on every device.",
+            N_("Remove this material?"),
+            "“" + M.removing_name + N_("” leaves the checklist on every device."),
             open=M.removing_id != "",
-            confirm_text="Remove",
+            confirm_text=N_("Remove"),
             on_confirm=M.remove,
             on_cancel=M.cancel_remove,
         ),
-        title="Materials",
+        title=N_("Materials"),
     )

@@ -8,6 +8,7 @@ import reflex as rx
 from khs_crm.components.forms import messages
 from khs_crm.components.links import link
 from khs_crm.components.ui import button, card
+from khs_crm.i18n import N_
 from khs_crm.state.office.money_job import JobMoneyState
 
 M = JobMoneyState
@@ -27,17 +28,17 @@ def _doc(d: rx.Var) -> rx.Component:
 def _bill() -> rx.Component:
     m = M.money
     return rx.el.div(
-        rx.el.p("Bill the approved estimate ", m.approved_number, ":", class_name="small"),
+        rx.el.p(N_("Bill the approved estimate "), m.approved_number, ":", class_name="small"),
         rx.el.div(
             button(
-                "Deposit invoice (",
+                N_("Deposit invoice ("),
                 m.deposit_percent,
                 "%)",
                 variant="secondary",
                 on_click=M.new_invoice("deposit"),
             ),
             rx.el.label(
-                rx.el.span("Progress share (%)", class_name="sr-only"),
+                rx.el.span(N_("Progress share (%)"), class_name="sr-only"),
                 rx.el.input(
                     on_blur=M.set_percent,
                     input_mode="decimal",
@@ -46,12 +47,12 @@ def _bill() -> rx.Component:
                     id="invoice-percent",
                 ),
             ),
-            button("Progress invoice", variant="secondary", on_click=M.new_invoice("progress")),
-            button("Final invoice", variant="secondary", on_click=M.new_invoice("final")),
+            button(N_("Progress invoice"), variant="secondary", on_click=M.new_invoice("progress")),
+            button(N_("Final invoice"), variant="secondary", on_click=M.new_invoice("final")),
             class_name="actions",
         ),
         role="group",
-        aria_label="New invoice",
+        aria_label=N_("New invoice"),
         class_name="money-bill",
     )
 
@@ -61,18 +62,20 @@ def money_card() -> rx.Component:
     return card(
         messages(M),
         rx.el.dl(
-            _figure("Approved value", m.approved_value),
-            _figure("Invoiced", m.invoiced),
-            _figure("Paid", m.paid),
-            _figure("Balance", m.balance),
-            _figure("Materials cost", m.materials_cost),
-            _figure("Margin", m.margin, rx.cond(m.negative_margin, "negative", "")),
+            _figure(N_("Approved value"), m.approved_value),
+            _figure(N_("Invoiced"), m.invoiced),
+            _figure(N_("Paid"), m.paid),
+            _figure(N_("Balance"), m.balance),
+            _figure(N_("Materials cost"), m.materials_cost),
+            _figure(N_("Margin"), m.margin, rx.cond(m.negative_margin, "negative", "")),
             class_name="money-figures",
         ),
         rx.el.div(
-            button("New estimate", variant="secondary", on_click=M.new_estimate(False)),
+            button(N_("New estimate"), variant="secondary", on_click=M.new_estimate(False)),
             button(
-                "New estimate from materials", variant="secondary", on_click=M.new_estimate(True)
+                N_("New estimate from materials"),
+                variant="secondary",
+                on_click=M.new_estimate(True),
             ),
             class_name="actions",
         ),
@@ -83,6 +86,6 @@ def money_card() -> rx.Component:
                 rx.foreach(M.estimates, _doc), rx.foreach(M.invoices, _doc), class_name="money-docs"
             ),
         ),
-        title="Money",
-        aria_label="Money",
+        title=N_("Money"),
+        aria_label=N_("Money"),
     )

@@ -8,6 +8,7 @@ from khs_crm.components.forms import labelled_upload, messages
 from khs_crm.components.pager import pager
 from khs_crm.components.photo_gallery import TAG_LABELS, photo_gallery
 from khs_crm.components.ui import button, card, field
+from khs_crm.i18n import N_
 from khs_crm.office.job_page import CAPTION_MAX_LENGTH, DEFAULT_PHOTO_TAG
 from khs_crm.services.photos.batch import MAX_BATCH_FILES
 from khs_crm.services.photos.images import ALLOWED, MAX_PHOTO_BYTES, MB
@@ -39,7 +40,7 @@ def _picker() -> rx.Component:
     """A real button inside the drop zone: its click (or Enter) opens the file picker."""
     return labelled_upload(
         rx.upload.root(
-            rx.el.button("Choose photos", type="button", class_name="btn btn-secondary"),
+            rx.el.button(N_("Choose photos"), type="button", class_name="btn btn-secondary"),
             id=UPLOAD_ID,
             accept=IMAGE_TYPES,
             multiple=True,
@@ -49,7 +50,7 @@ def _picker() -> rx.Component:
             on_drop_rejected=lambda rejected: P.rejected(_rejections(rejected)),
             class_name="upload filter-clear",
         ),
-        "Photos to upload",
+        N_("Photos to upload"),
     )
 
 
@@ -58,17 +59,17 @@ def _chosen() -> rx.Component:
     return rx.cond(
         names.length() > 0,
         rx.el.div(
-            rx.el.span(names.length(), " chosen:", class_name="strong nowrap"),
+            rx.el.span(names.length(), N_(" chosen:"), class_name="strong nowrap"),
             rx.el.ul(
                 rx.foreach(names, lambda name: rx.el.li(name)),
                 class_name="small wrap",
-                aria_label="Chosen photos",
+                aria_label=N_("Chosen photos"),
             ),
             button(
-                "Clear",
+                N_("Clear"),
                 variant="link",
                 on_click=rx.clear_selected_files(UPLOAD_ID),
-                aria_label="Clear the chosen photos",
+                aria_label=N_("Clear the chosen photos"),
             ),
             class_name="picked",
         ),
@@ -85,17 +86,17 @@ def _uploader() -> rx.Component:
         rx.el.div(
             _picker(),
             field(
-                "Tag",
+                N_("Tag"),
                 rx.el.select(
                     *tags, name="tag", default_value=DEFAULT_PHOTO_TAG, class_name="input"
                 ),
             ),
             field(
-                "Caption",
+                N_("Caption"),
                 rx.el.input(name="caption", max_length=CAPTION_MAX_LENGTH, class_name="input"),
             ),
             rx.el.button(
-                "Upload photos",
+                N_("Upload photos"),
                 type="submit",
                 class_name="btn btn-primary filter-clear",
                 disabled=rx.selected_files(UPLOAD_ID).length() == 0,
@@ -108,7 +109,7 @@ def _uploader() -> rx.Component:
             P.upload(rx.upload_files(upload_id=UPLOAD_ID), form),
             rx.clear_selected_files(UPLOAD_ID),
         ],
-        aria_label="Upload photos",
+        aria_label=N_("Upload photos"),
     )
 
 
@@ -116,7 +117,7 @@ def _refused() -> rx.Component:
     return rx.cond(
         P.refused.length() > 0,
         rx.el.div(
-            rx.el.p("Not uploaded:"),
+            rx.el.p(N_("Not uploaded:")),
             rx.el.ul(rx.foreach(P.refused, lambda line: rx.el.li(line)), class_name="report"),
             class_name="banner banner-error",
             role="alert",
@@ -137,6 +138,6 @@ def photos_card() -> rx.Component:
             on_cancel_delete=P.cancel_delete,
             pairs=P.pairs,
         ),
-        pager(P.page, P.pages, P.go, label="photos", total=P.total),
-        title="Photos",
+        pager(P.page, P.pages, P.go, label=N_("photos"), total=P.total),
+        title=N_("Photos"),
     )

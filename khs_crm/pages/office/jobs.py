@@ -8,6 +8,7 @@ from khs_crm.components.forms import messages
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import link
 from khs_crm.components.ui import button
+from khs_crm.i18n import N_
 from khs_crm.pages.office.job_form import job_form
 from khs_crm.state.office.job_form import JobFormState
 from khs_crm.state.office.jobs import BoardState
@@ -25,10 +26,10 @@ def view_switch(current: str) -> rx.Component:
         )
 
     return rx.el.nav(
-        tab("Board", "/jobs", "board"),
-        tab("List", "/jobs/list", "list"),
+        tab(N_("Board"), "/jobs", "board"),
+        tab(N_("List"), "/jobs/list", "list"),
         class_name="tabs",
-        aria_label="Job views",
+        aria_label=N_("Job views"),
     )
 
 
@@ -37,7 +38,7 @@ def move_options(moves: rx.Var) -> rx.Component:
     return rx.foreach(
         moves,
         lambda m: rx.el.option(
-            rx.cond(m.allowed, m.label, m.label + " (not from here)"),
+            rx.cond(m.allowed, m.label, m.label + N_(" (not from here)")),
             value=m.status,
             disabled=~m.allowed,
             title=m.reason,
@@ -51,10 +52,12 @@ def _card(job: rx.Var, column: rx.Var) -> rx.Component:
         link(job.title, href="/jobs/" + job.id, class_name="link strong"),
         rx.el.div(job.customer, class_name="muted"),
         rx.el.div(job.schedule, class_name="small"),
-        rx.el.div(rx.cond(job.crew != "", job.crew, "No crew yet"), class_name="small muted"),
-        rx.el.label("Move “" + job.title + "” to", html_for=select_id, class_name="sr-only"),
+        rx.el.div(rx.cond(job.crew != "", job.crew, N_("No crew yet")), class_name="small muted"),
+        rx.el.label(
+            N_("Move “") + job.title + N_("” to"), html_for=select_id, class_name="sr-only"
+        ),
         rx.el.select(
-            rx.el.option("Move to…", value=""),
+            rx.el.option(N_("Move to…"), value=""),
             move_options(column.moves),
             id=select_id,
             value="",
@@ -74,8 +77,8 @@ def _column(column: rx.Var) -> rx.Component:
         rx.el.p(
             rx.cond(
                 column.can_move_to != "",
-                "Can move to: " + column.can_move_to,
-                "No moves from here.",
+                N_("Can move to: ") + column.can_move_to,
+                N_("No moves from here."),
             ),
             id="moves-" + column.status,
             class_name="small muted",
@@ -84,16 +87,16 @@ def _column(column: rx.Var) -> rx.Component:
         rx.cond(
             column.more > 0,
             link(
-                "See all ",
+                N_("See all "),
                 column.total,
                 " →",
                 href="/jobs/list?status=" + column.status,
                 class_name="link small",
             ),
         ),
-        rx.cond(column.total == 0, rx.el.p("No jobs.", class_name="small muted")),
+        rx.cond(column.total == 0, rx.el.p(N_("No jobs."), class_name="small muted")),
         class_name="column",
-        aria_label=column.label + " jobs",
+        aria_label=column.label + N_(" jobs"),
     )
 
 
@@ -101,7 +104,7 @@ def _content() -> rx.Component:
     return rx.fragment(
         rx.el.div(
             view_switch("board"),
-            button("New job", on_click=JobFormState.open_new),
+            button(N_("New job"), on_click=JobFormState.open_new),
             class_name="toolbar",
         ),
         messages(S),
@@ -111,4 +114,4 @@ def _content() -> rx.Component:
 
 
 def jobs_board() -> rx.Component:
-    return office_shell("Jobs", rx.cond(S.loaded, _content(), loading()))
+    return office_shell(N_("Jobs"), rx.cond(S.loaded, _content(), loading()))

@@ -10,6 +10,7 @@ from khs_crm.components.links import download, link
 from khs_crm.components.pager import pager
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import button, card, empty_state, field
+from khs_crm.i18n import N_
 from khs_crm.models import JobStatus
 from khs_crm.office.views import status_label
 from khs_crm.pages.office.job_form import job_form
@@ -18,13 +19,13 @@ from khs_crm.state.office.job_form import JobFormState
 from khs_crm.state.office.jobs import JobListState
 
 S = JobListState
-STATUS_OPTIONS = [("", "Any status")] + [(s.value, status_label(s)) for s in JobStatus]
+STATUS_OPTIONS = [("", N_("Any status"))] + [(s.value, status_label(s)) for s in JobStatus]
 
 
 def _filters() -> rx.Component:
     return rx.el.form(
         field(
-            "Status",
+            N_("Status"),
             rx.el.select(
                 *[rx.el.option(text, value=value) for value, text in STATUS_OPTIONS],
                 id="filter-status",
@@ -34,9 +35,9 @@ def _filters() -> rx.Component:
             ),
         ),
         field(
-            "Crew member",
+            N_("Crew member"),
             rx.el.select(
-                rx.el.option("Anyone", value=""),
+                rx.el.option(N_("Anyone"), value=""),
                 rx.foreach(S.workers, lambda w: rx.el.option(w.label, value=w.value)),
                 id="filter-worker",
                 value=S.worker,
@@ -45,7 +46,7 @@ def _filters() -> rx.Component:
             ),
         ),
         field(
-            "Starts from",
+            N_("Starts from"),
             rx.el.input(
                 type="date",
                 id="filter-from",
@@ -55,7 +56,7 @@ def _filters() -> rx.Component:
             ),
         ),
         field(
-            "Starts until",
+            N_("Starts until"),
             rx.el.input(
                 type="date",
                 id="filter-to",
@@ -65,11 +66,11 @@ def _filters() -> rx.Component:
             ),
         ),
         rx.el.div(
-            button("Clear filters", variant="secondary", on_click=S.clear_filters),
+            button(N_("Clear filters"), variant="secondary", on_click=S.clear_filters),
             class_name="filter-clear",
         ),
         class_name="filters",
-        aria_label="Filter jobs",
+        aria_label=N_("Filter jobs"),
         on_submit=rx.prevent_default,
     )
 
@@ -80,7 +81,7 @@ def _row(j: rx.Var) -> rx.Component:
         rx.el.td(j.customer),
         rx.el.td(status_tag(j.status, j.status_label)),
         rx.el.td(j.schedule, class_name="nowrap"),
-        rx.el.td(rx.cond(j.crew != "", j.crew, rx.el.span("No crew yet", class_name="muted"))),
+        rx.el.td(rx.cond(j.crew != "", j.crew, rx.el.span(N_("No crew yet"), class_name="muted"))),
         key=j.id,
     )
 
@@ -88,12 +89,18 @@ def _row(j: rx.Var) -> rx.Component:
 def _table() -> rx.Component:
     return rx.el.div(
         rx.el.table(
-            rx.el.caption("Jobs", class_name="sr-only"),
+            rx.el.caption(N_("Jobs"), class_name="sr-only"),
             rx.el.thead(
                 rx.el.tr(
                     *[
                         rx.el.th(h, scope="col")
-                        for h in ("Job", "Customer", "Status", "Scheduled", "Crew")
+                        for h in (
+                            N_("Job"),
+                            N_("Customer"),
+                            N_("Status"),
+                            N_("Scheduled"),
+                            N_("Crew"),
+                        )
                     ]
                 )
             ),
@@ -108,18 +115,20 @@ def _content() -> rx.Component:
     return rx.fragment(
         rx.el.div(
             view_switch("list"),
-            button("New job", on_click=JobFormState.open_new),
-            download("Export CSV", href=S.export_href),
+            button(N_("New job"), on_click=JobFormState.open_new),
+            download(N_("Export CSV"), href=S.export_href),
             class_name="toolbar",
         ),
         messages(S),
         _filters(),
-        rx.el.p("Jobs: ", S.total, class_name="muted", role="status", aria_live="polite"),
+        rx.el.p(N_("Jobs: "), S.total, class_name="muted", role="status", aria_live="polite"),
         card(
             rx.cond(
                 S.rows.length() > 0,
-                rx.fragment(_table(), pager(S.page, S.pages, S.go, label="jobs", total=S.total)),
-                empty_state("No jobs match these filters."),
+                rx.fragment(
+                    _table(), pager(S.page, S.pages, S.go, label=N_("jobs"), total=S.total)
+                ),
+                empty_state(N_("No jobs match these filters.")),
             ),
             class_name="card-flush",
         ),
@@ -128,4 +137,4 @@ def _content() -> rx.Component:
 
 
 def jobs_list() -> rx.Component:
-    return office_shell("Jobs", rx.cond(S.loaded, _content(), loading()))
+    return office_shell(N_("Jobs"), rx.cond(S.loaded, _content(), loading()))

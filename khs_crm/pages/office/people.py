@@ -16,6 +16,7 @@ from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.pager import pager
 from khs_crm.components.status import pill
 from khs_crm.components.ui import button, card, field
+from khs_crm.i18n import N_
 from khs_crm.pages.office.calendar_link import link_buttons, link_dialogs
 from khs_crm.pages.office.timesheets_costs import cost_cell, cost_dialog, cost_header
 from khs_crm.state.office.people import PeopleState
@@ -37,7 +38,7 @@ def _role(u: rx.Var) -> rx.Component:
     """A role picker, or the plain role where the rules leave this user nothing to choose."""
     return rx.cond(
         u.manageable & ~u.is_self & (S.roles.length() > 1),
-        _picker(S.roles, u.role, lambda role: S.change_role(u.id, role), "Role of " + u.name),
+        _picker(S.roles, u.role, lambda role: S.change_role(u.id, role), N_("Role of ") + u.name),
         pill(u.role, "pill-role"),
     )
 
@@ -50,7 +51,7 @@ def _language(u: rx.Var) -> rx.Component:
             S.languages,
             u.language,
             lambda language: S.change_language(u.id, language),
-            "Language of " + u.name,
+            N_("Language of ") + u.name,
         ),
         rx.el.span(u.language_name, class_name="small"),
     )
@@ -65,29 +66,29 @@ def _actions(u: rx.Var) -> rx.Component:
                 rx.cond(
                     ~u.is_self,
                     button(
-                        "Deactivate",
+                        N_("Deactivate"),
                         variant="link",
                         on_click=S.ask("deactivate", u.id, u.name),
-                        aria_label="Deactivate " + u.name,
+                        aria_label=N_("Deactivate ") + u.name,
                     ),
                 ),
                 button(
-                    "Reactivate",
+                    N_("Reactivate"),
                     variant="link",
                     on_click=S.reactivate(u.id),
-                    aria_label="Reactivate " + u.name,
+                    aria_label=N_("Reactivate ") + u.name,
                 ),
             ),
             button(
-                "Reset password",
+                N_("Reset password"),
                 variant="link",
                 on_click=S.ask("password", u.id, u.name),
-                aria_label="Reset password of " + u.name,
+                aria_label=N_("Reset password of ") + u.name,
             ),
             rx.cond(u.active, link_buttons(S, u.id, u.name, u.has_feed)),
             class_name="row-actions",
         ),
-        rx.el.span("Only an owner can change an admin or an owner.", class_name="small muted"),
+        rx.el.span(N_("Only an owner can change an admin or an owner."), class_name="small muted"),
     )
 
 
@@ -96,14 +97,16 @@ def _row(u: rx.Var) -> rx.Component:
         rx.el.td(
             rx.el.div(
                 u.name,
-                rx.cond(u.is_self, rx.el.span(" (you)", class_name="you")),
+                rx.cond(u.is_self, rx.el.span(N_(" (you)"), class_name="you")),
                 class_name="strong",
             ),
             rx.el.div(u.email, class_name="small"),
         ),
         rx.el.td(_role(u)),
         rx.el.td(_language(u)),
-        rx.el.td(rx.cond(u.active, pill("Active", "pill-ok"), pill("Deactivated", "pill-off"))),
+        rx.el.td(
+            rx.cond(u.active, pill(N_("Active"), "pill-ok"), pill(N_("Deactivated"), "pill-off"))
+        ),
         cost_cell(S, u),
         rx.el.td(_actions(u)),
         key=u.id,
@@ -114,10 +117,13 @@ def _row(u: rx.Var) -> rx.Component:
 def _table() -> rx.Component:
     return rx.el.div(
         rx.el.table(
-            rx.el.caption("People", class_name="sr-only"),
+            rx.el.caption(N_("People"), class_name="sr-only"),
             rx.el.thead(
                 rx.el.tr(
-                    *[rx.el.th(h, scope="col") for h in ("Person", "Role", "Language", "Sign-in")],
+                    *[
+                        rx.el.th(h, scope="col")
+                        for h in (N_("Person"), N_("Role"), N_("Language"), N_("Sign-in"))
+                    ],
                     cost_header(S),
                     rx.el.th("", scope="col"),
                 )
@@ -131,13 +137,13 @@ def _table() -> rx.Component:
 
 def _add_form() -> rx.Component:
     return modal(
-        "Add a person",
+        N_("Add a person"),
         rx.el.form(
             form_error(S),
-            input_field("Name", "name", S.field_errors, auto_focus=True),
-            input_field("Email", "email", S.field_errors, auto_complete="off"),
+            input_field(N_("Name"), "name", S.field_errors, auto_focus=True),
+            input_field(N_("Email"), "email", S.field_errors, auto_complete="off"),
             field(
-                "Role",
+                N_("Role"),
                 rx.el.select(
                     rx.foreach(S.roles, lambda r: rx.el.option(r.label, value=r.value)),
                     name="role",
@@ -146,16 +152,16 @@ def _add_form() -> rx.Component:
                 ),
             ),
             input_field(
-                "First password",
+                N_("First password"),
                 "password",
                 S.field_errors,
                 type="password",
                 auto_complete="new-password",
-                hint="Tell them in person; they can keep it or ask you for a new one.",
+                hint=N_("Tell them in person; they can keep it or ask you for a new one."),
             ),
-            form_actions("Add person", S.close_add),
+            form_actions(N_("Add person"), S.close_add),
             on_submit=S.add,
-            aria_label="Add a person",
+            aria_label=N_("Add a person"),
             class_name="form",
         ),
         open=S.adding,
@@ -165,16 +171,16 @@ def _add_form() -> rx.Component:
 
 def _password_form() -> rx.Component:
     return modal(
-        "Reset password",
+        N_("Reset password"),
         rx.el.form(
             rx.el.p(
-                "Set a new password for ",
+                N_("Set a new password for "),
                 rx.el.strong(S.target_name),
-                ". They are signed out on every device.",
+                N_(". They are signed out on every device."),
             ),
             form_error(S),
             input_field(
-                "New password",
+                N_("New password"),
                 "password",
                 S.field_errors,
                 type="password",
@@ -182,9 +188,9 @@ def _password_form() -> rx.Component:
                 auto_focus=True,
                 id="f-new-password",
             ),
-            form_actions("Set password", S.close_dialog),
+            form_actions(N_("Set password"), S.close_dialog),
             on_submit=S.reset_password,
-            aria_label="Reset password",
+            aria_label=N_("Reset password"),
             class_name="form",
         ),
         open=S.dialog == "password",
@@ -195,31 +201,36 @@ def _password_form() -> rx.Component:
 def _content() -> rx.Component:
     return rx.fragment(
         rx.el.div(
-            button("Add a person", on_click=S.open_add),
-            rx.el.p(S.total, " people", class_name="muted"),
+            button(N_("Add a person"), on_click=S.open_add),
+            rx.el.p(S.total, N_(" people"), class_name="muted"),
             class_name="toolbar",
         ),
         messages(S, unless=S.adding | (S.dialog == "password") | S.cost_open),
-        card(_table(), pager(S.page, S.pages, S.go, label="people"), class_name="card-flush"),
+        card(_table(), pager(S.page, S.pages, S.go, label=N_("people")), class_name="card-flush"),
         _add_form(),
         _password_form(),
         confirm(
-            "Deactivate this person?",
-            S.target_name + " is signed out everywhere at once and cannot sign in until "
-            "reactivated. Their jobs and history stay.",
+            N_("Deactivate this person?"),
+            S.target_name
+            + N_(
+                " is signed out everywhere at once and cannot sign in until "
+                "reactivated. Their jobs and history stay."
+            ),
             open=S.dialog == "deactivate",
-            confirm_text="Deactivate",
+            confirm_text=N_("Deactivate"),
             on_confirm=S.deactivate,
             on_cancel=S.close_dialog,
         ),
         confirm(
-            "Make this person an owner?",
-            "An owner can do everything: delete customers and jobs, see every price, and "
-            "add, change or deactivate anyone, other owners included. Make "
+            N_("Make this person an owner?"),
+            N_(
+                "An owner can do everything: delete customers and jobs, see every price, and "
+                "add, change or deactivate anyone, other owners included. Make "
+            )
             + S.target_name
-            + " an owner?",
+            + N_(" an owner?"),
             open=S.dialog == "owner",
-            confirm_text="Make owner",
+            confirm_text=N_("Make owner"),
             on_confirm=S.change_role(S.target_id, "owner"),
             on_cancel=S.close_dialog,
         ),
@@ -229,4 +240,4 @@ def _content() -> rx.Component:
 
 
 def people() -> rx.Component:
-    return office_shell("People", rx.cond(S.loaded, _content(), loading()))
+    return office_shell(N_("People"), rx.cond(S.loaded, _content(), loading()))

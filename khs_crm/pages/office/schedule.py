@@ -9,6 +9,7 @@ from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import link
 from khs_crm.components.pager import pager
 from khs_crm.components.ui import button, card, empty_state
+from khs_crm.i18n import N_
 from khs_crm.pages.office.calendar_link import link_buttons, link_dialogs
 from khs_crm.state.office.schedule import ScheduleState
 
@@ -29,7 +30,7 @@ def _cell(cell: rx.Var) -> rx.Component:
         rx.cond(
             cell.slots.length() > 0,
             rx.el.ul(rx.foreach(cell.slots, _item), class_name="slots"),
-            rx.el.span("—", class_name="muted", aria_label="Free"),
+            rx.el.span("—", class_name="muted", aria_label=N_("Free")),
         )
     )
 
@@ -62,8 +63,8 @@ def _header(day: rx.Var) -> rx.Component:
 def _grid() -> rx.Component:
     return rx.el.div(
         rx.el.table(
-            rx.el.caption("Jobs by worker and day, week of ", S.title, class_name="sr-only"),
-            rx.el.thead(rx.el.tr(rx.el.th("Worker", scope="col"), rx.foreach(S.days, _header))),
+            rx.el.caption(N_("Jobs by worker and day, week of "), S.title, class_name="sr-only"),
+            rx.el.thead(rx.el.tr(rx.el.th(N_("Worker"), scope="col"), rx.foreach(S.days, _header))),
             rx.el.tbody(rx.foreach(S.rows, _row)),
             class_name="table week",
         ),
@@ -74,9 +75,9 @@ def _grid() -> rx.Component:
 def _content() -> rx.Component:
     return rx.fragment(
         rx.el.div(
-            button("← Previous week", variant="secondary", on_click=S.shift(-1)),
-            button("This week", variant="secondary", on_click=S.this_week),
-            button("Next week →", variant="secondary", on_click=S.shift(1)),
+            button(N_("← Previous week"), variant="secondary", on_click=S.shift(-1)),
+            button(N_("This week"), variant="secondary", on_click=S.this_week),
+            button(N_("Next week →"), variant="secondary", on_click=S.shift(1)),
             rx.el.h2(S.title, class_name="week-title", aria_live="polite"),
             class_name="toolbar",
         ),
@@ -85,14 +86,16 @@ def _content() -> rx.Component:
             rx.cond(
                 S.rows.length() > 0,
                 _grid(),
-                empty_state("No active workers yet. Add people on the People screen."),
+                empty_state(N_("No active workers yet. Add people on the People screen.")),
             ),
-            pager(S.page, S.pages, S.go, label="workers"),
+            pager(S.page, S.pages, S.go, label=N_("workers")),
             class_name="card-flush",
         ),
         rx.el.p(
-            "Each worker can follow their jobs in their own calendar app: make a calendar link "
-            "and send it to them.",
+            N_(
+                "Each worker can follow their jobs in their own calendar app: make a calendar link "
+                "and send it to them."
+            ),
             class_name="muted small",
         ),
         link_dialogs(S),
@@ -100,4 +103,4 @@ def _content() -> rx.Component:
 
 
 def schedule() -> rx.Component:
-    return office_shell("Schedule", rx.cond(S.loaded, _content(), loading()))
+    return office_shell(N_("Schedule"), rx.cond(S.loaded, _content(), loading()))

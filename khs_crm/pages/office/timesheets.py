@@ -10,6 +10,7 @@ from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import download
 from khs_crm.components.status import pill
 from khs_crm.components.ui import button, card, empty_state
+from khs_crm.i18n import N_
 from khs_crm.pages.office.timesheets_dialogs import dialogs
 from khs_crm.state.office.timesheets import TimesheetsState
 
@@ -20,7 +21,7 @@ def _flags(words: rx.Var) -> rx.Component:
     return rx.el.ul(
         rx.foreach(words, lambda w: rx.el.li(w, class_name="pill pill-flag")),
         class_name="flag-list",
-        aria_label="Flags",
+        aria_label=N_("Flags"),
     )
 
 
@@ -38,11 +39,11 @@ def _cell(cell: rx.Var) -> rx.Component:
             (cell.hours != "") | cell.open,
             rx.el.div(
                 rx.cond(cell.hours != "", rx.el.div(cell.hours, class_name="strong nowrap")),
-                rx.cond(cell.open, pill("Clocked in", "pill-ok")),
-                rx.cond(cell.flagged, rx.el.span("Flagged", class_name="sheet-flagged")),
+                rx.cond(cell.open, pill(N_("Clocked in"), "pill-ok")),
+                rx.cond(cell.flagged, rx.el.span(N_("Flagged"), class_name="sheet-flagged")),
                 rx.el.ul(rx.foreach(cell.jobs, _job), class_name="sheet-jobs small"),
             ),
-            rx.el.span("—", class_name="muted", aria_label="No time"),
+            rx.el.span("—", class_name="muted", aria_label=N_("No time")),
         ),
         class_name=rx.cond(cell.flagged, "sheet-day flagged", "sheet-day"),
     )
@@ -52,14 +53,14 @@ def _decision(row: rx.Var) -> rx.Component:
     return rx.cond(
         row.approved,
         rx.el.div(
-            pill("Approved", "pill-ok"),
+            pill(N_("Approved"), "pill-ok"),
             rx.cond(
                 S.is_owner,
                 button(
-                    "Unapprove",
+                    N_("Unapprove"),
                     variant="link",
                     on_click=S.ask_unapprove(row.user_id, row.name),
-                    aria_label="Unapprove the week of " + row.name,
+                    aria_label=N_("Unapprove the week of ") + row.name,
                 ),
             ),
             class_name="row-actions",
@@ -67,10 +68,10 @@ def _decision(row: rx.Var) -> rx.Component:
         rx.cond(
             row.has_time,
             button(
-                "Approve",
+                N_("Approve"),
                 variant="secondary",
                 on_click=S.approve(row.user_id, row.name),
-                aria_label="Approve the week of " + row.name,
+                aria_label=N_("Approve the week of ") + row.name,
             ),
         ),
     )
@@ -89,7 +90,7 @@ def _row(row: rx.Var) -> rx.Component:
             rx.el.div(row.total, class_name="strong nowrap"),
             rx.cond(
                 row.overtime != "",
-                rx.el.div(row.overtime, " overtime", class_name="overtime nowrap"),
+                rx.el.div(row.overtime, N_(" overtime"), class_name="overtime nowrap"),
             ),
             _decision(row),
             class_name="sheet-week",
@@ -110,21 +111,23 @@ def _header(day: rx.Var) -> rx.Component:
 def _grid() -> rx.Component:
     return rx.el.div(
         rx.el.table(
-            rx.el.caption("Hours by person and day, week of ", S.title, class_name="sr-only"),
+            rx.el.caption(N_("Hours by person and day, week of "), S.title, class_name="sr-only"),
             rx.el.thead(
                 rx.el.tr(
-                    rx.el.th("Person", scope="col"),
+                    rx.el.th(N_("Person"), scope="col"),
                     rx.foreach(S.days, _header),
-                    rx.el.th("Week", scope="col"),
+                    rx.el.th(N_("Week"), scope="col"),
                 )
             ),
             rx.el.tbody(rx.foreach(S.rows, _row)),
             rx.el.tfoot(
                 rx.el.tr(
-                    rx.el.th("Everyone", scope="row", col_span=8, class_name="sheet-total-label"),
+                    rx.el.th(
+                        N_("Everyone"), scope="row", col_span=8, class_name="sheet-total-label"
+                    ),
                     rx.el.td(
                         rx.el.div(S.total, class_name="strong nowrap"),
-                        rx.el.div(S.overtime, " overtime", class_name="small muted"),
+                        rx.el.div(S.overtime, N_(" overtime"), class_name="small muted"),
                     ),
                 )
             ),
@@ -140,17 +143,17 @@ def _entry(e: rx.Var) -> rx.Component:
         rx.el.td(e.day, class_name="nowrap"),
         rx.el.td(e.job),
         rx.el.td(e.start, " – ", rx.cond(e.end != "", e.end, "…"), class_name="nowrap"),
-        rx.el.td(e.breaks, " min", class_name="num"),
+        rx.el.td(e.breaks, N_(" min"), class_name="num"),
         rx.el.td(e.hours, class_name="num"),
         rx.el.td(
             _flags(e.flags), rx.cond(e.note != "", rx.el.div(e.note, class_name="small muted"))
         ),
         rx.el.td(
             button(
-                "Edit",
+                N_("Edit"),
                 variant="link",
                 on_click=S.open_edit(e.id),
-                aria_label="Edit the time of " + e.person + " on " + e.day,
+                aria_label=N_("Edit the time of ") + e.person + N_(" on ") + e.day,
             )
         ),
         key=e.id,
@@ -158,11 +161,17 @@ def _entry(e: rx.Var) -> rx.Component:
 
 
 def _entries() -> rx.Component:
-    heads = [("Person", ""), ("Day", ""), ("Job", ""), ("Time", ""), ("Break", "num")]
-    heads += [("Hours", "num"), ("Flags and notes", ""), ("", "")]
+    heads = [
+        (N_("Person"), ""),
+        (N_("Day"), ""),
+        (N_("Job"), ""),
+        (N_("Time"), ""),
+        (N_("Break"), "num"),
+    ]
+    heads += [(N_("Hours"), "num"), (N_("Flags and notes"), ""), ("", "")]
     return rx.el.div(
         rx.el.table(
-            rx.el.caption("Time entries, week of ", S.title, class_name="sr-only"),
+            rx.el.caption(N_("Time entries, week of "), S.title, class_name="sr-only"),
             rx.el.thead(rx.el.tr(*[rx.el.th(h, scope="col", class_name=c) for h, c in heads])),
             rx.el.tbody(rx.foreach(S.entries, _entry)),
             class_name="table sheet-entries",
@@ -173,13 +182,13 @@ def _entries() -> rx.Component:
 
 def _toolbar() -> rx.Component:
     return rx.el.div(
-        button("← Previous week", variant="secondary", on_click=S.shift(-1)),
-        button("This week", variant="secondary", on_click=S.this_week),
-        button("Next week →", variant="secondary", on_click=S.shift(1)),
+        button(N_("← Previous week"), variant="secondary", on_click=S.shift(-1)),
+        button(N_("This week"), variant="secondary", on_click=S.this_week),
+        button(N_("Next week →"), variant="secondary", on_click=S.shift(1)),
         rx.el.h2(S.title, class_name="week-title", aria_live="polite"),
         rx.el.div(
-            button("Add time", on_click=S.open_add),
-            download("Download CSV for payroll", href=S.export_href),
+            button(N_("Add time"), on_click=S.open_add),
+            download(N_("Download CSV for payroll"), href=S.export_href),
             class_name="toolbar-end",
         ),
         class_name="toolbar",
@@ -195,7 +204,7 @@ def _content() -> rx.Component:
             rx.cond(
                 S.rows.length() > 0,
                 _grid(),
-                empty_state("No one has time this week, and there are no active workers."),
+                empty_state(N_("No one has time this week, and there are no active workers.")),
             ),
             class_name="card-flush",
         ),
@@ -203,9 +212,9 @@ def _content() -> rx.Component:
             rx.cond(
                 S.entries.length() > 0,
                 _entries(),
-                empty_state("No time entered this week."),
+                empty_state(N_("No time entered this week.")),
             ),
-            title="Entries this week",
+            title=N_("Entries this week"),
             class_name="card-flush sheet-card",
         ),
         dialogs(S),
@@ -213,4 +222,4 @@ def _content() -> rx.Component:
 
 
 def timesheets() -> rx.Component:
-    return office_shell("Timesheets", rx.cond(S.loaded, _content(), loading()))
+    return office_shell(N_("Timesheets"), rx.cond(S.loaded, _content(), loading()))
