@@ -9,13 +9,14 @@ import reflex as rx
 from pydantic.alias_generators import to_snake
 
 from khs_crm.db import session_scope
+from khs_crm.i18n import N_
 from khs_crm.services.core.errors import ServiceError
 
 PAGE_SIZE = 25
 # Service details written for API clients, reworded for the person at the form.
 FIELD_MESSAGES = {
-    "must not be before scheduledStart": "Must be after the start.",
-    "already in use": "Already in use.",
+    "must not be before scheduledStart": N_("Must be after the start."),
+    "already in use": N_("Already in use."),
 }
 
 

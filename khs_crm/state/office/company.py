@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.money_company import CompanyView, company_update, company_view
 from khs_crm.services.money import company as service
 from khs_crm.state.auth import AuthState
@@ -40,4 +41,4 @@ class CompanyState(Feedback, AuthState):
         )
         self._fetch(session, user)
         self.saved += 1
-        self.notice = "Company settings saved."
+        self.notice = N_("Company settings saved.")

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.activity import ActivityRow
 from khs_crm.office.forms import customer_update
 from khs_crm.office.jobs import JobRow, customer_jobs
@@ -16,7 +17,7 @@ from khs_crm.services.customers import service as customers
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import ConfirmDelete, EditDialog, Feedback, clean_page, path_id
 
-STALE = (
+STALE = N_(
     "Someone else changed this customer while you were editing. Their changes are shown "
     "below; check them, then save again."
 )
@@ -90,7 +91,7 @@ class CustomerState(ConfirmDelete, EditDialog, Feedback, AuthState):
             return
         self.editing = False
         self._fetch(session, user)
-        self.notice = "Saved."
+        self.notice = N_("Saved.")
 
     def _delete(self, session, user):
         customers.delete_customer(

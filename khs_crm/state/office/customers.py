@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.forms import Duplicate, customer_create, duplicate_of
 from khs_crm.office.views import CustomerRow, Problem, customers_page
 from khs_crm.services.core.errors import ServiceError
@@ -37,7 +38,7 @@ class CustomersState(Feedback, AuthState):
         deleted = self.router.url.query_parameters.get("deleted") == "1"
         result = self._run(self._fetch)
         if deleted:
-            self.notice = "The customer was deleted. Their jobs are kept."
+            self.notice = N_("The customer was deleted. Their jobs are kept.")
         return result
 
     def _fetch(self, session, user) -> None:
@@ -104,7 +105,7 @@ class CustomersState(Feedback, AuthState):
 
     def _import(self, session, user, content: bytes) -> None:
         if not content:
-            self.error = "Choose a CSV file to import."
+            self.error = N_("Choose a CSV file to import.")
             return
         try:
             count = customer_csv.import_customers_csv(session, content=content, actor=user)
@@ -122,4 +123,4 @@ class CustomersState(Feedback, AuthState):
 
     @rx.event
     def rejected(self, _files: list[dict[str, Any]]):
-        self.error = "That file can't be imported: choose one .csv file of at most 5 MB."
+        self.error = N_("That file can't be imported: choose one .csv file of at most 5 MB.")

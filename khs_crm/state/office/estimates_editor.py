@@ -8,6 +8,7 @@ import reflex as rx
 from reflex_base.vars.base import Var
 from reflex_base.vars.function import ArgsFunctionOperation
 
+from khs_crm.i18n import N_
 from khs_crm.office.money_docs import EstimateView, LineRow, estimate_view, line_row
 from khs_crm.office.money_lines import (
     FIELDS,
@@ -143,7 +144,7 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
     def _save(self, session, user) -> None:
         self._save_lines(session, user)
         self._fetch(session, user)
-        self.notice = "Draft saved."
+        self.notice = N_("Draft saved.")
 
     @rx.event
     def send(self):
@@ -157,7 +158,7 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
         )
         self._fetch(session, user)
         self.link = link_address(self, token)
-        self.notice = "Sent. Copy the link below and send it to the customer."
+        self.notice = N_("Sent. Copy the link below and send it to the customer.")
 
     @rx.event
     def revoke(self):
@@ -167,7 +168,7 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
         service.revoke_link(session, estimate_id=parse_id(self.estimate.id, "estimate"), actor=user)
         self._fetch(session, user)
         self.link = ""
-        self.notice = "The customer link no longer works. Send again to make a new one."
+        self.notice = N_("The customer link no longer works. Send again to make a new one.")
 
     @rx.event
     def revise(self):
@@ -192,5 +193,5 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
     def copy_link(self):
         if not self.link:
             return None
-        self.notice = "Link copied."
+        self.notice = N_("Link copied.")
         return rx.set_clipboard(self.link)

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.money_docs import (
     InvoiceView,
     LineRow,
@@ -73,7 +74,7 @@ class InvoiceState(Feedback, AuthState):
         payments.record_payment(session, invoice_id=self._id(), data=data, actor=user)
         self._fetch(session, user)
         self.recording = False
-        kind = "Refund" if data.amount < 0 else "Payment"
+        kind = N_("Refund") if data.amount < 0 else N_("Payment")
         self.notice = f"{kind} recorded. Balance: {self.invoice.balance}."
 
     @rx.event
@@ -85,7 +86,7 @@ class InvoiceState(Feedback, AuthState):
         self._fetch(session, user)
         origin = (self.router.headers.origin or "").rstrip("/")
         self.link = f"{origin}/i/{token}"
-        self.notice = "Sent. Copy the link below and send it to the customer."
+        self.notice = N_("Sent. Copy the link below and send it to the customer.")
 
     @rx.event
     def revoke(self):
@@ -95,7 +96,7 @@ class InvoiceState(Feedback, AuthState):
         service.revoke_link(session, invoice_id=self._id(), actor=user)
         self._fetch(session, user)
         self.link = ""
-        self.notice = "The customer link no longer works."
+        self.notice = N_("The customer link no longer works.")
 
     @rx.event
     def ask_void(self):
@@ -114,11 +115,11 @@ class InvoiceState(Feedback, AuthState):
         self.confirming_void = False
         service.void_invoice(session, invoice_id=self._id(), actor=user)
         self._fetch(session, user)
-        self.notice = "The invoice is void."
+        self.notice = N_("The invoice is void.")
 
     @rx.event
     def copy_link(self):
         if not self.link:
             return None
-        self.notice = "Link copied."
+        self.notice = N_("Link copied.")
         return rx.set_clipboard(self.link)

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.forms import job_update
 from khs_crm.office.job_page import JobView, job_view
 from khs_crm.office.jobs import MoveOption, moves_for, worker_options
@@ -17,7 +18,7 @@ from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import ConfirmDelete, EditDialog, Feedback
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of
 
-STALE = "Someone else changed this job while you were editing. Check it, then save again."
+STALE = N_("Someone else changed this job while you were editing. Check it, then save again.")
 
 
 class JobState(ConfirmDelete, EditDialog, Feedback, AuthState):
@@ -69,7 +70,7 @@ class JobState(ConfirmDelete, EditDialog, Feedback, AuthState):
 
     def _set_crew(self, session, user, ids: list[str]):
         if not all(ids):
-            self.error = "Choose a worker to assign."
+            self.error = N_("Choose a worker to assign.")
             return None
         workflow.assign_crew(
             session,
@@ -77,7 +78,7 @@ class JobState(ConfirmDelete, EditDialog, Feedback, AuthState):
             user_ids=[parse_id(i, "worker") for i in ids],
             actor=user,
         )
-        return self._changed(session, user, "Crew updated.")
+        return self._changed(session, user, N_("Crew updated."))
 
     def _save(self, session, user, form: dict[str, Any]):
         try:
@@ -93,7 +94,7 @@ class JobState(ConfirmDelete, EditDialog, Feedback, AuthState):
             self.error = STALE
             return None
         self.editing = False
-        return self._changed(session, user, "Saved.")
+        return self._changed(session, user, N_("Saved."))
 
     def _delete(self, session, user):
         job_service.delete_job(session, job_id=parse_id(self.job.id, "job"), actor=user)

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.activity import ActivityRow
 from khs_crm.office.forms import note_create
 from khs_crm.office.job_page import NoteRow, job_notes
@@ -78,4 +79,4 @@ class JobActivityState(Feedback, AuthState):
         self.notes_page = self.timeline_page = 1
         self.notes_added += 1
         self._fetch(session, user)
-        self.notice = "Note added."
+        self.notice = N_("Note added.")

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.forms import material_change, material_create, materials_from_lines
 from khs_crm.office.job_page import MaterialRow, job_materials
 from khs_crm.office.views import parse_id
@@ -96,7 +97,7 @@ class JobMaterialsState(Feedback, AuthState):
             data=material_change(field, value),
             actor=user,
         )
-        return self._changed(session, user, "Saved.")
+        return self._changed(session, user, N_("Saved."))
 
     @rx.event
     def set_purchased(self, material_id: str, purchased: bool):
@@ -108,7 +109,7 @@ class JobMaterialsState(Feedback, AuthState):
 
     def _set_purchased(self, session, user, ids: list[str], purchased: bool):
         if not ids:
-            self.error = "Tick the materials to mark first."
+            self.error = N_("Tick the materials to mark first.")
             return None
         materials.bulk_update_materials(
             session,

@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from khs_crm.db import session_scope
+from khs_crm.i18n import N_
 from khs_crm.office.job_page import before_after_pairs, job_photos
 from khs_crm.office.views import parse_id
 from khs_crm.services.core.errors import NotFound
@@ -39,8 +40,8 @@ def _picker_refusal(rejected: list[dict[str, Any]]) -> str:
         if "too-many-files" in codes:
             return f"Choose at most {MAX_BATCH_FILES} photos at once."
         reasons = ", ".join(PICKER_REASONS.get(code, "not accepted") for code in codes)
-        lines.append(f"{item.get('name') or 'A file'}: {reasons}")
-    return "Not added: " + "; ".join(lines) + "."
+        lines.append(f"{item.get('name') or N_('A file')}: {reasons}")
+    return N_("Not added: ") + "; ".join(lines) + "."
 
 
 class JobPhotosState(Feedback, AuthState):
@@ -106,7 +107,7 @@ class JobPhotosState(Feedback, AuthState):
         photos.delete_photo(session, photo_id=parse_id(self.confirm_id, "photo"), actor=user)
         self.confirm_id = ""
         self._fetch(session, user)
-        self.notice = "Photo deleted."
+        self.notice = N_("Photo deleted.")
         return JobActivityState.refresh
 
     @rx.event

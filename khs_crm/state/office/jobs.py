@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.models import JobStatus
 from khs_crm.office.jobs import (
     BoardColumn,
@@ -67,7 +68,7 @@ class JobListState(Feedback, AuthState):
             self.status, self.page = params["status"], 1
         result = self._run(self._fetch_all)
         if params.get("deleted") == "1":
-            self.notice = "The job was deleted. Its history stays in the activity log."
+            self.notice = N_("The job was deleted. Its history stays in the activity log.")
         return result
 
     def _fetch_all(self, session, user) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.money_job import DocLink, JobMoneyView, job_money_view
 from khs_crm.office.views import parse_id
 from khs_crm.services.core.errors import NotFound, ValidationFailed
@@ -62,10 +63,10 @@ class JobMoneyState(Feedback, AuthState):
     def _new_invoice(self, session, user, kind: str):
         percent = self.percent
         if kind == "progress" and not percent:
-            message = "Enter the share of the estimate to bill, such as 40."
+            message = N_("Enter the share of the estimate to bill, such as 40.")
             raise ValidationFailed(message, details=[{"field": "percent", "message": message}])
         if kind not in KINDS or not self.money.approved_estimate_id:
-            raise ValidationFailed("Choose which invoice to make.")
+            raise ValidationFailed(N_("Choose which invoice to make."))
         try:
             data = InvoiceCreate(
                 kind=kind,
@@ -73,7 +74,7 @@ class JobMoneyState(Feedback, AuthState):
                 percent=percent if kind == "progress" else None,
             )
         except ValueError as exc:
-            message = "Enter a percentage above 0 and at most 100, such as 40."
+            message = N_("Enter a percentage above 0 and at most 100, such as 40.")
             raise ValidationFailed(
                 message, details=[{"field": "percent", "message": message}]
             ) from exc

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.views import (
     Option,
     UserRow,
@@ -94,11 +95,11 @@ class PeopleState(HourlyCosts, CalendarLinks, Feedback, AuthState):
 
     @rx.event
     def change_language(self, user_id: str, language: str):
-        return self._run(self._update, user_id, {"language": language}, "Language changed.")
+        return self._run(self._update, user_id, {"language": language}, N_("Language changed."))
 
     @rx.event
     def reactivate(self, user_id: str):
-        return self._run(self._update, user_id, {"active": True}, "Reactivated.")
+        return self._run(self._update, user_id, {"active": True}, N_("Reactivated."))
 
     @rx.event
     def ask(self, dialog: str, user_id: str, name: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.activity import ENTITIES, ActivityRow
 from khs_crm.office.conflicts import ConflictRow, conflict_rows
 from khs_crm.office.timelines import activity_page
@@ -62,7 +63,7 @@ class ConflictsState(Feedback, AuthState):
             session, conflict_id=parse_id(conflict_id, "conflict"), keep=side, actor=user
         )
         self._fetch(session, user)
-        self.notice = "Settled. The value you kept is now on every device after its next sync."
+        self.notice = N_("Settled. The value you kept is now on every device after its next sync.")
 
 
 class ActivityState(Feedback, AuthState):

@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office import timesheets as sheets
 from khs_crm.office import timesheets_forms as forms
 from khs_crm.office.schedule import DayHeader
@@ -137,7 +138,7 @@ class TimesheetsState(Feedback, AuthState):
         time_entries.create_entry(session, data=data, actor=user, by_device=False)
         self.dialog = ""
         self._refresh(session, user)
-        self.notice = "Time added."
+        self.notice = N_("Time added.")
 
     @rx.event
     def save_edit(self, form: dict[str, Any]):
@@ -155,7 +156,7 @@ class TimesheetsState(Feedback, AuthState):
         )  # fmt: skip
         self.dialog, self.editing = "", BLANK
         self._refresh(session, user)
-        self.notice = "Time changed; the reason is kept with it."
+        self.notice = N_("Time changed; the reason is kept with it.")
 
     def _first(self) -> date:
         return date.fromisoformat(self.week)
