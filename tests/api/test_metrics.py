@@ -20,7 +20,7 @@ from tests.support.api_app import api_app
 from tests.support.databases import sqlite_only
 from tests.support.factories import bearer
 
-TOKEN = "metrics-" + uuid.uuid4().hex
+TOKEN = "metrics-test-token-5f2c9a"  # fixed: pytest-xdist workers must collect the same test ids
 
 
 def sample(name: str, **labels: str) -> float:
