@@ -34,7 +34,7 @@ def pager(page: Any, pages: Any, on_go: Any, *, label: str, total: Any = None) -
                 variant="secondary",
                 on_click=on_go(page - 1),
                 disabled=page <= 1,
-                aria_label=f"Previous page of {label}",
+                aria_label=N_("Previous page of {label}").format(label=label),
             ),
             summary,
             button(
@@ -42,9 +42,9 @@ def pager(page: Any, pages: Any, on_go: Any, *, label: str, total: Any = None) -
                 variant="secondary",
                 on_click=on_go(page + 1),
                 disabled=page >= pages,
-                aria_label=f"Next page of {label}",
+                aria_label=N_("Next page of {label}").format(label=label),
             ),
             class_name="pager",
-            aria_label=f"Pages of {label}",
+            aria_label=N_("Pages of {label}").format(label=label),
         ),
     )

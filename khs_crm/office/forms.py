@@ -32,8 +32,9 @@ MAX_LINES = 100
 CUSTOMER_SAID = {
     "name": N_("Enter the customer's name."),
     "phone": (
-        f"Enter a phone number with {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits, "
-        "e.g. (512) 555-0101."
+        N_("Enter a phone number with {min} to {max} digits, e.g. (512) 555-0101.").format(
+            min=MIN_PHONE_DIGITS, max=MAX_PHONE_DIGITS
+        )
     ),
     "email": N_("Enter a whole email address, e.g. pat@example.com."),
 }
@@ -44,7 +45,9 @@ CUSTOMER_FIELDS = ("name", "phone", "email", "address", "notes")
 def _customer_refusal(name: str, limits: dict[str, Any], error: dict[str, Any]) -> str:
     if error.get("type") == "string_too_long" and "maxLength" in limits:
         noun = CUSTOMER_NOUNS.get(name, "this")
-        return f"Shorten {noun} to {limits['maxLength']:,} characters or fewer."
+        return N_("Shorten {noun} to {max} characters or fewer.").format(
+            noun=noun, max=f"{limits['maxLength']:,}"
+        )
     return CUSTOMER_SAID.get(name) or error_details([error])[0]["message"]
 
 
@@ -70,8 +73,10 @@ def checked(
     except ValidationError as exc:
         details = _details(exc, model, prefix, words)
         first = details[0]["message"]
-        summary = first if len(details) == 1 else f"{len(details)} fields need a change."
-        raise ValidationFailed(f"Check the {what}: {summary}", details=details) from exc
+        many = N_("{count} fields need a change.").format(count=len(details))
+        summary = first if len(details) == 1 else many
+        said = N_("Check the {what}: {summary}").format(what=what, summary=summary)
+        raise ValidationFailed(said, details=details) from exc
 
 
 class Duplicate(BaseModel):
@@ -176,8 +181,10 @@ def materials_from_lines(text: str) -> list[MaterialCreate]:
         )
     if len(lines) > MAX_LINES:
         raise ValidationFailed(
-            f"Add at most {MAX_LINES} lines at a time.",
-            details=[{"field": "lines", "message": f"At most {MAX_LINES} lines."}],
+            N_("Add at most {count} lines at a time.").format(count=MAX_LINES),
+            details=[
+                {"field": "lines", "message": N_("At most {count} lines.").format(count=MAX_LINES)}
+            ],
         )
     items = []
     for number, line in enumerate(lines, start=1):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
+from khs_crm.i18n import N_
 from khs_crm.office.money import money
 from khs_crm.services.money.dashboard import AGING, DashboardMoney
 
@@ -50,7 +51,9 @@ class MoneyFigures(BaseModel):
 
 
 def _label(low: int, high: int | None) -> str:
-    return f"{low}–{high} days" if high is not None else f"over {low - 1} days"
+    if high is not None:
+        return N_("{low}–{high} days").format(low=low, high=high)
+    return N_("over {days} days").format(days=low - 1)
 
 
 def _height(value: Decimal, top: Decimal) -> int:
@@ -100,8 +103,7 @@ def money_figures(data: DashboardMoney) -> MoneyFigures:
             for (low, high), amount in zip(AGING, data.aging, strict=True)
         ],
         chart=chart_bars(data),
-        chart_summary=(
-            f"Invoiced {money(total_in)} and collected {money(total_out)} over the last "
-            f"{len(months)} months."
-        ),
+        chart_summary=N_(
+            "Invoiced {invoiced} and collected {collected} over the last {count} months."
+        ).format(invoiced=money(total_in), collected=money(total_out), count=len(months)),
     )

@@ -113,7 +113,9 @@ def _head(session: Session, doc: Estimate | Invoice, kind: str) -> dict:
 
 def _answer(doc: Estimate) -> str:
     if doc.approved_at is not None:
-        return f"Approved by {doc.approved_name} on {when(doc.approved_at)}."
+        return N_("Approved by {name} on {day}.").format(
+            name=doc.approved_name, day=when(doc.approved_at)
+        )
     if doc.declined_at is not None:
         reason = f": “{doc.decline_reason}”" if doc.decline_reason else "."
         return f"Declined on {when(doc.declined_at)}{reason}"

@@ -213,7 +213,8 @@ def parse_id(raw: str, what: str) -> uuid.UUID:
         return uuid.UUID(str(raw))
     except ValueError as exc:
         raise ValidationFailed(
-            f"That {what} link is not valid.", details=[{"field": "id", "message": "not a UUID"}]
+            N_("That {what} link is not valid.").format(what=what),
+            details=[{"field": "id", "message": "not a UUID"}],
         ) from exc
 
 

@@ -74,7 +74,9 @@ def _chosen() -> rx.Component:
             class_name="picked",
         ),
         rx.el.p(
-            f"{ALLOWED}; up to {MAX_BATCH_FILES} at once, {MAX_PHOTO_BYTES // MB} MB each.",
+            N_("{types}; up to {count} at once, {size} MB each.").format(
+                types=ALLOWED, count=MAX_BATCH_FILES, size=MAX_PHOTO_BYTES // MB
+            ),
             class_name="muted small",
         ),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from khs_crm.i18n import N_
 from khs_crm.office.views import parse_id
 from khs_crm.services.jobs import calendar_feed
 from khs_crm.settings import get_settings
@@ -56,4 +57,4 @@ class CalendarLinks(rx.State, mixin=True):
         )
         name, self.revoking_id = self.revoking_name, ""
         self._refresh(session, user)
-        self.notice = f"{name}'s calendar link no longer works."  # type: ignore[attr-defined]
+        self.notice = N_("{name}'s calendar link no longer works.").format(name=name)  # type: ignore[attr-defined]

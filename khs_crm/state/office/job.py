@@ -58,7 +58,9 @@ class JobState(ConfirmDelete, EditDialog, Feedback, AuthState):
         workflow.change_status(
             session, job_id=parse_id(self.job.id, "job"), status=status, actor=user
         )
-        return self._changed(session, user, f"Moved to {status_label(status)}.")
+        return self._changed(
+            session, user, N_("Moved to {status}.").format(status=status_label(status))
+        )
 
     @rx.event
     def assign(self, form: dict[str, Any]):

@@ -148,4 +148,4 @@ class JobMaterialsState(Feedback, AuthState):
             session, material_id=parse_id(self.removing_id, "material"), actor=user
         )
         name, self.removing_id = self.removing_name, ""
-        return self._changed(session, user, f"Removed “{name}”.")
+        return self._changed(session, user, N_("Removed “{name}”.").format(name=name))

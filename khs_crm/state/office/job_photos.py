@@ -27,8 +27,8 @@ THUMBNAIL_POLL_S = 1.0
 THUMBNAIL_POLLS = 20
 # Why the browser's file picker turned a file away (react-dropzone's error codes).
 PICKER_REASONS = {
-    "file-invalid-type": f"not a {ALLOWED} image",
-    "file-too-large": f"larger than {MAX_PHOTO_BYTES // MB} MB",
+    "file-invalid-type": N_("not a {types} image").format(types=ALLOWED),
+    "file-too-large": N_("larger than {size} MB").format(size=MAX_PHOTO_BYTES // MB),
 }
 
 
@@ -38,7 +38,7 @@ def _picker_refusal(rejected: list[dict[str, Any]]) -> str:
     for item in rejected:
         codes = [str(code) for code in item.get("codes", [])]
         if "too-many-files" in codes:
-            return f"Choose at most {MAX_BATCH_FILES} photos at once."
+            return N_("Choose at most {count} photos at once.").format(count=MAX_BATCH_FILES)
         reasons = ", ".join(PICKER_REASONS.get(code, "not accepted") for code in codes)
         lines.append(f"{item.get('name') or N_('A file')}: {reasons}")
     return N_("Not added: ") + "; ".join(lines) + "."

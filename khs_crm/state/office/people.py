@@ -77,7 +77,9 @@ class PeopleState(HourlyCosts, CalendarLinks, Feedback, AuthState):
         )
         self.adding = False
         self._refresh(session, user)
-        self.notice = f"{created.name} can now sign in as {created.email}."
+        self.notice = N_("{name} can now sign in as {email}.").format(
+            name=created.name, email=created.email
+        )
 
     @rx.event
     def change_role(self, user_id: str, role: str):
@@ -85,7 +87,8 @@ class PeopleState(HourlyCosts, CalendarLinks, Feedback, AuthState):
         confirmation sends the same change again while its question is open."""
         if role == "owner" and (self.dialog, self.target_id) != ("owner", user_id):
             return self._run(self._ask_owner, user_id)
-        note = f"{self.target_name} is now an owner." if role == "owner" else "Role changed."
+        owner = N_("{name} is now an owner.").format(name=self.target_name)
+        note = owner if role == "owner" else N_("Role changed.")
         return self._run(self._update, user_id, {"role": role}, note)
 
     def _ask_owner(self, _session, _user, user_id: str) -> None:
@@ -113,7 +116,7 @@ class PeopleState(HourlyCosts, CalendarLinks, Feedback, AuthState):
 
     @rx.event
     def deactivate(self):
-        note = f"{self.target_name} is deactivated and signed out everywhere."
+        note = N_("{name} is deactivated and signed out everywhere.").format(name=self.target_name)
         return self._run(self._update, self.target_id, {"active": False}, note)
 
     def _update(self, session, user, user_id: str, change: dict[str, Any], note: str) -> None:
@@ -131,4 +134,6 @@ class PeopleState(HourlyCosts, CalendarLinks, Feedback, AuthState):
             session, user_id=parse_id(self.target_id, "person"), password=password, actor=user
         )
         self.dialog = ""
-        self.notice = f"New password set; {self.target_name} is signed out everywhere."
+        self.notice = N_("New password set; {name} is signed out everywhere.").format(
+            name=self.target_name
+        )

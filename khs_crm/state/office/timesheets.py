@@ -88,7 +88,9 @@ class TimesheetsState(Feedback, AuthState):
             actor=user,
         )  # fmt: skip
         self._refresh(session, user)
-        self.notice = f"{name}'s week is approved; their phone can no longer change it."
+        self.notice = N_("{name}'s week is approved; their phone can no longer change it.").format(
+            name=name
+        )
 
     @rx.event
     def ask_unapprove(self, user_id: str, name: str):
@@ -113,7 +115,7 @@ class TimesheetsState(Feedback, AuthState):
         )  # fmt: skip
         self.dialog = ""
         self._refresh(session, user)
-        self.notice = f"{self.target_name}'s week is open again."
+        self.notice = N_("{name}'s week is open again.").format(name=self.target_name)
 
     @rx.event
     def open_add(self):
