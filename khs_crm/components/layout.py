@@ -8,6 +8,7 @@ from reflex_base.vars.base import Var
 from khs_crm.components.links import nav_item
 from khs_crm.components.native_form import native_form
 from khs_crm.components.ui import nav_link, offline_banner
+from khs_crm.services.customers.search import MAX_QUERY_LENGTH
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.search import Group, Hit, SearchBoxState
 
@@ -126,7 +127,7 @@ def _search_box() -> rx.Component:
             on_key_down=B.key,
             on_blur=B.close.debounce(250),
             auto_complete="off",
-            max_length=200,
+            max_length=MAX_QUERY_LENGTH,
             class_name="input search",
         ),
         rx.el.div(

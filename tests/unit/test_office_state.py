@@ -170,6 +170,7 @@ def writes(w) -> list[tuple[type[rx.State], str, str, tuple]]:
         (PeopleState, "/people", "reset_password", ({"password": "another-password-1"},)),
         (PeopleState, "/people", "issue_link", (worker, "B")),
         (PeopleState, "/people", "revoke_link", ()),
+        (PeopleState, "/people", "save_cost", ({"hourly_cost": "28.50"},)),
         (ScheduleState, "/schedule", "issue_link", (worker, "B")),
         (ScheduleState, "/schedule", "revoke_link", ()),
         (ConflictsState, "/conflicts", "keep", (str(w.conflict.id), "client")),
@@ -184,7 +185,7 @@ READ_ONLY = {
     "select_all", "rejected", "open_create", "close_create", "open_edit", "close_edit",
     "ask_delete", "cancel_delete", "ask_remove", "cancel_remove", "open_add", "close_add",
     "ask", "close_dialog", "ask_revoke", "cancel_revoke", "close_link", "open_new",
-    "open_for", "close", "watch_thumbnails",
+    "open_for", "close", "watch_thumbnails", "ask_cost", "close_cost",
 }  # fmt: skip
 
 

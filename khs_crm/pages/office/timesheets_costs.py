@@ -24,7 +24,12 @@ def cost_cell(S: Any, u: Any) -> rx.Component:
                 rx.cond(cost != "", "$" + cost, N_("Set")),
                 variant="link",
                 on_click=S.ask_cost(u.id, u.name),
-                aria_label=N_("Hourly cost of ") + u.name,
+                # The name starts with the words shown (WCAG label-in-name).
+                aria_label=rx.cond(
+                    cost != "",
+                    "$" + cost + N_(", hourly cost of ") + u.name,
+                    N_("Set hourly cost of ") + u.name,
+                ),
             ),
             class_name="num",
         ),

@@ -16,6 +16,7 @@ from pydantic import BeforeValidator, Field, Strict, WithJsonSchema, field_valid
 from pydantic_core import PydanticCustomError
 
 from khs_crm.i18n import N_
+from khs_crm.models.customer import CustomerName
 from khs_crm.models.money import InvoiceKind, PaymentMethod
 from khs_crm.services.core.schemas import InputModel, not_null
 
@@ -228,7 +229,7 @@ class UnitCostIn(InputModel):
 class ApprovalIn(InputModel):
     """A customer's approval: their full name and that they agree."""
 
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: CustomerName  # as long as a customer's name may be
     agree: Literal[True]
 
 
