@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from khs_crm.api.deps import CurrentUser, OfficeUser
 from khs_crm.api.envelope import ok
@@ -44,7 +44,7 @@ class ClientError(CamelModel):
     column: int | None = Field(default=None, ge=0)
     stack: Annotated[str, Field(max_length=4000), NoNul] = ""
     app_version: Annotated[str, Field(max_length=40), NoNul] = ""
-    offline: bool = False
+    offline: StrictBool = False  # true/false only, as the schema says (not 0 or "yes")
 
 
 class ClientErrors(CamelModel):
@@ -55,7 +55,7 @@ class VitalIn(CamelModel):
     name: Literal["LCP", "INP", "CLS"]
     value: float = Field(ge=0, le=600_000, description="LCP, INP: milliseconds; CLS: unitless")
     page: Page
-    offline: bool = False
+    offline: StrictBool = False
 
 
 class Vitals(CamelModel):
