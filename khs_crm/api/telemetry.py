@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, StrictFloat, StrictInt
 
 from khs_crm.api.deps import CurrentUser, OfficeUser
 from khs_crm.api.envelope import ok
@@ -40,8 +40,8 @@ class ClientError(CamelModel):
     message: Annotated[str, Field(max_length=500), NoNul]
     page: Page
     source: Annotated[str, Field(max_length=200), NoNul] = ""
-    line: int | None = Field(default=None, ge=0)
-    column: int | None = Field(default=None, ge=0)
+    line: StrictInt | None = Field(default=None, ge=0)  # a number, not true/false
+    column: StrictInt | None = Field(default=None, ge=0)
     stack: Annotated[str, Field(max_length=4000), NoNul] = ""
     app_version: Annotated[str, Field(max_length=40), NoNul] = ""
     offline: StrictBool = False  # true/false only, as the schema says (not 0 or "yes")
@@ -53,7 +53,9 @@ class ClientErrors(CamelModel):
 
 class VitalIn(CamelModel):
     name: Literal["LCP", "INP", "CLS"]
-    value: float = Field(ge=0, le=600_000, description="LCP, INP: milliseconds; CLS: unitless")
+    value: StrictInt | StrictFloat = Field(
+        ge=0, le=600_000, description="LCP, INP: milliseconds; CLS: unitless"
+    )
     page: Page
     offline: StrictBool = False
 

@@ -110,7 +110,7 @@ def _search_box() -> rx.Component:
     return rx.el.div(
         _SlashToSearch.create(),
         rx.el.label(
-            "Search customers, jobs and people", html_for="global-search", class_name="sr-only"
+            "Find a customer, job or person", html_for="global-search", class_name="sr-only"
         ),
         rx.el.input(
             id="global-search",

@@ -17,9 +17,12 @@ from khs_crm.office.views import (
 )
 from khs_crm.services.auth import users
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
+from khs_crm.state.office.base import Feedback, clean_page
 from khs_crm.state.office.calendar_links import CalendarLinks
 from khs_crm.state.office.timesheets_costs import HourlyCosts
+
+# A company's whole crew on one page (a person is found by eye, not by paging through).
+PEOPLE_PER_PAGE = 200
 
 
 class PeopleState(HourlyCosts, CalendarLinks, Feedback, AuthState):
@@ -41,7 +44,7 @@ class PeopleState(HourlyCosts, CalendarLinks, Feedback, AuthState):
         return self._run(self._refresh)
 
     def _refresh(self, session, user) -> None:
-        self.rows, info = users_page(session, actor=user, page=self.page, page_size=PAGE_SIZE)
+        self.rows, info = users_page(session, actor=user, page=self.page, page_size=PEOPLE_PER_PAGE)
         self.page, self.pages, self.total = info.page, info.pages, info.total
         self.roles = role_options(user)
         self._load_costs(session, user, [row.id for row in self.rows])
