@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import Field, StrictBool, StrictFloat, StrictInt
+from pydantic import BeforeValidator, Field, StrictBool, WithJsonSchema
 
 from khs_crm.api.deps import CurrentUser, OfficeUser
 from khs_crm.api.envelope import ok
@@ -26,6 +26,7 @@ from khs_crm.integrations import limits
 from khs_crm.models import User
 from khs_crm.observability import anonymise, report_client_error
 from khs_crm.services.auth.service import RateLimited
+from khs_crm.services.core.schemas import real, whole
 from khs_crm.services.ops import metrics, vitals
 from khs_crm.settings import get_settings
 
@@ -35,13 +36,19 @@ client_log = logging.getLogger("khs_crm.client")
 Page = Annotated[str, Field(min_length=1, max_length=200), NoNul]
 
 
+# A line or column: a whole number (40 or 40.0, as JSON Schema counts one), not true/false.
+Position = Annotated[
+    int, BeforeValidator(whole), Field(ge=0), WithJsonSchema({"type": "integer", "minimum": 0})
+]
+
+
 class ClientError(CamelModel):
     kind: Literal["error", "unhandledrejection", "sync"]
     message: Annotated[str, Field(max_length=500), NoNul]
     page: Page
     source: Annotated[str, Field(max_length=200), NoNul] = ""
-    line: StrictInt | None = Field(default=None, ge=0)  # a number, not true/false
-    column: StrictInt | None = Field(default=None, ge=0)
+    line: Position | None = None
+    column: Position | None = None
     stack: Annotated[str, Field(max_length=4000), NoNul] = ""
     app_version: Annotated[str, Field(max_length=40), NoNul] = ""
     offline: StrictBool = False  # true/false only, as the schema says (not 0 or "yes")
@@ -53,7 +60,7 @@ class ClientErrors(CamelModel):
 
 class VitalIn(CamelModel):
     name: Literal["LCP", "INP", "CLS"]
-    value: StrictInt | StrictFloat = Field(
+    value: Annotated[float, BeforeValidator(real)] = Field(
         ge=0, le=600_000, description="LCP, INP: milliseconds; CLS: unitless"
     )
     page: Page

@@ -114,3 +114,9 @@ def test_page_patterns_name_no_record(db_url):
         "/office/customers/:id"
     )
     assert vitals.p75([1, 2, 3, 4]) == 3 and vitals.p75([5]) == 5
+
+
+def test_a_page_with_a_bar_in_its_path_is_summarised_under_its_own_name(db_url):
+    vitals.record([vitals.Vital(name="LCP", value=1200.0, page="/a|b", offline=False)])
+    rows = [r for r in vitals.weekly_p75(weeks=1) if r.page.startswith("/a")]
+    assert [(r.page, r.name) for r in rows] == [("/a|b", "LCP")]

@@ -67,3 +67,20 @@ def not_null(_cls, value: Any) -> Any:
     if value is None:
         raise ValueError("may not be null")
     return value
+
+
+def whole(value: Any) -> Any:
+    """A JSON integer as JSON Schema counts one (``40`` or ``40.0``); text and true/false
+    are refused (pydantic would take ``true`` as 1)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("Enter a whole number.")
+    return value
+
+
+def real(value: Any) -> Any:
+    """A JSON number (integer or not); true/false refused."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Enter a number.")
+    return value

@@ -120,7 +120,8 @@ def weekly_p75(*, weeks: int = 8, today: date | None = None) -> list[WeeklyP75]:
     oldest = iso_week((today or datetime.now(UTC).date()) - timedelta(weeks=weeks - 1))
     rows = []
     for key, values in _stored().items():
-        week, page, name = key.split("|", 2)
+        week, rest = key.split("|", 1)
+        page, name = rest.rsplit("|", 1)  # a page may hold "|"; the week and name never do
         if week >= oldest and values:
             rows.append(WeeklyP75(week, page, name, round(p75(values), 4), len(values)))
     rows.sort(key=lambda r: (r.page, r.name))

@@ -11,7 +11,7 @@ from annotated_types import Ge, Le
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator
 
 from khs_crm.models.time import MAX_BREAKS, Reason, TimeNote
-from khs_crm.services.core.schemas import InputModel, not_null
+from khs_crm.services.core.schemas import InputModel, not_null, whole
 from khs_crm.services.money.schemas import Price
 
 
@@ -75,26 +75,17 @@ class UnapprovalIn(InputModel):
     reason: Reason
 
 
-def _whole(value: Any) -> Any:
-    """A JSON integer (``40`` or ``40.0``); text and true/false are refused."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("Enter a whole number.")
-    return value
-
-
 # Whole numbers in a range, said so in the schema (written out: mypy needs a type alias).
 WeekDay = Annotated[  # 0 Monday … 6 Sunday
     int,
-    BeforeValidator(_whole),
+    BeforeValidator(whole),
     Ge(0),
     Le(6),
     WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 6}),
 ]
 WeekHours = Annotated[
     int,
-    BeforeValidator(_whole),
+    BeforeValidator(whole),
     Ge(0),
     Le(168),
     WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 168}),
