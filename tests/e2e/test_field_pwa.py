@@ -43,18 +43,15 @@ def office(browser, app_server):
     context.close()
 
 
-@pytest.fixture
-def crew_job(office) -> dict:
-    """A new worker with one job today (status scheduled) and three materials to buy.
-
-    A fresh worker per test keeps each test's device database and API rate limit its own.
-    """
+def make_crew(office, *, person: str, job_title: str, materials: list[dict]) -> dict:
+    """A new worker ("<person> <tag>") with one job today ("<job_title> <tag>", scheduled)
+    and the given materials to buy (their names get the tag too)."""
     tag = uuid.uuid4().hex[:8]
-    email = f"crew-{tag}@example.com"
+    email = f"{person.lower()}-{tag}@example.com"
     worker = office.call(
         "POST",
         "/api/users",
-        {"email": email, "name": f"Crew {tag}", "role": "worker", "password": DEMO_PASSWORD},
+        {"email": email, "name": f"{person} {tag}", "role": "worker", "password": DEMO_PASSWORD},
     )
     customer = office.call("GET", "/api/customers?pageSize=1")[0]
     start = datetime.now(UTC).replace(microsecond=0)
@@ -63,7 +60,7 @@ def crew_job(office) -> dict:
         "/api/jobs",
         {
             "customerId": customer["id"],
-            "title": f"Porch {tag}",
+            "title": f"{job_title} {tag}",
             "siteAddress": "12 Test Lane, Austin, TX",
             "scheduledStart": start.isoformat(),
             "scheduledEnd": (start + timedelta(hours=2)).isoformat(),
@@ -72,13 +69,28 @@ def crew_job(office) -> dict:
     )
     for status in ("quoted", "scheduled"):
         office.call("PUT", f"/api/jobs/{job['id']}/status", {"status": status})
-    names = [f"Deck screws {tag}", f"Joist hangers {tag}", f"Lumber {tag}"]
-    office.call(
-        "POST",
-        f"/api/jobs/{job['id']}/materials",
-        [{"name": n, "quantity": 2, "unit": "box", "supplier": "Home Depot"} for n in names],
+    items = [{**m, "name": f"{m['name']} {tag}"} for m in materials]
+    office.call("POST", f"/api/jobs/{job['id']}/materials", items)
+    names = [m["name"] for m in items]
+    return {"email": email, "worker": worker, "job": job, "customer": customer,
+            "materials": names, "tag": tag}  # fmt: skip
+
+
+@pytest.fixture
+def crew_job(office) -> dict:
+    """A new worker with one job today (status scheduled) and three materials to buy.
+
+    A fresh worker per test keeps each test's device database and API rate limit its own.
+    """
+    three = ("Deck screws", "Joist hangers", "Lumber")
+    return make_crew(
+        office,
+        person="Crew",
+        job_title="Porch",
+        materials=[
+            {"name": n, "quantity": 2, "unit": "box", "supplier": "Home Depot"} for n in three
+        ],
     )
-    return {"email": email, "job": job, "customer": customer, "materials": names}
 
 
 @pytest.fixture

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import re
 import string
-import uuid
-from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import pytest
 from playwright.sync_api import expect
 
 from khs_crm.i18n import DOMAIN, LOCALE_DIR, catalog, gettext
-from tests.e2e.helpers import DEMO_PASSWORD
-from tests.e2e.test_field_pwa import PHONE, office, open_field  # noqa: F401 (office: a fixture)
+from tests.e2e.test_field_pwa import PHONE, make_crew, office, open_field  # noqa: F401 (office: a fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -83,39 +80,17 @@ def english_left(texts: list[str]) -> list[str]:
 @pytest.fixture
 def spanish_crew(office) -> dict:  # noqa: F811 (the office fixture)
     """A worker whose language is Spanish, with a job today and two materials to buy."""
-    tag = uuid.uuid4().hex[:8]
-    email = f"cuadrilla-{tag}@example.com"
-    worker = office.call(
-        "POST",
-        "/api/users",
-        {"email": email, "name": f"Rosa {tag}", "role": "worker", "password": DEMO_PASSWORD},
-    )
-    office.call("PUT", f"/api/users/{worker['id']}", {"language": "es"})
-    customer = office.call("GET", "/api/customers?pageSize=1")[0]
-    start = datetime.now(UTC).replace(microsecond=0)
-    job = office.call(
-        "POST",
-        "/api/jobs",
-        {
-            "customerId": customer["id"],
-            "title": f"Baño {tag}",
-            "siteAddress": "12 Test Lane, Austin, TX",
-            "scheduledStart": start.isoformat(),
-            "scheduledEnd": (start + timedelta(hours=2)).isoformat(),
-            "assignedUserIds": [worker["id"]],
-        },
-    )
-    for status in ("quoted", "scheduled"):
-        office.call("PUT", f"/api/jobs/{job['id']}/status", {"status": status})
-    office.call(
-        "POST",
-        f"/api/jobs/{job['id']}/materials",
-        [
-            {"name": f"Tornillos {tag}", "quantity": 2, "unit": "caja", "supplier": "Home Depot"},
-            {"name": f"Azulejo {tag}", "quantity": 30, "unit": "pz", "supplier": ""},
+    crew = make_crew(
+        office,
+        person="Rosa",
+        job_title="Baño",
+        materials=[
+            {"name": "Tornillos", "quantity": 2, "unit": "caja", "supplier": "Home Depot"},
+            {"name": "Azulejo", "quantity": 30, "unit": "pz", "supplier": ""},
         ],
     )
-    return {"email": email, "worker": worker, "job": job, "tag": tag}
+    office.call("PUT", f"/api/users/{crew['worker']['id']}", {"language": "es"})
+    return crew
 
 
 @pytest.fixture
