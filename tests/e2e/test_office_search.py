@@ -30,6 +30,9 @@ def office(browser, app_server, server_log_clean):
     page = context.new_page()
     sign_in(page, OWNER)
     page.get_by_role("heading", name="Dashboard").wait_for()
+    # the signed-in name comes from the server's state: the page is hydrated and its
+    # "/" listener attached (the static heading alone can come first)
+    expect(page.get_by_text("Kim Harper", exact=True)).to_be_visible()
     yield page
     context.close()
 
@@ -93,6 +96,7 @@ def test_escape_closes_and_enter_opens_every_result(office: Page):
     skip = office.get_by_role("link", name="Skip to content")
     expect(skip).to_be_focused()
     office.keyboard.press("/")
+    expect(office.get_by_role("combobox", name="Find a customer, job or person")).to_be_focused()
     office.keyboard.type("smith")
     listbox = office.get_by_role("listbox", name="Search results")
     expect(listbox).to_be_visible()
