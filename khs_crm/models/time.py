@@ -52,6 +52,12 @@ class TimeEntry(Syncable, table=True):
     # "device" (a phone's punch, through sync) or "office" (entered through the API).
     source: str = Field(default="device", max_length=16)
     created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id")
+    # Where the person was at clock in / clock out, if they share it: rounded to 3 decimals
+    # (~110 m) by the server (services/time/location.py); None when not stamped.
+    in_lat: Decimal | None = Field(default=None, sa_type=Numeric(6, 3))
+    in_lng: Decimal | None = Field(default=None, sa_type=Numeric(6, 3))
+    out_lat: Decimal | None = Field(default=None, sa_type=Numeric(6, 3))
+    out_lng: Decimal | None = Field(default=None, sa_type=Numeric(6, 3))
 
 
 class TimesheetApproval(Timestamped, table=True):

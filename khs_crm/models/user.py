@@ -41,6 +41,8 @@ class User(UserBase, Timestamped, table=True):
     version: int = Field(default=0)
     # The language the person reads the app in (khs_crm.i18n.LANGUAGES).
     language: LanguageCode = "en"
+    # Stamp clock-ins and clock-outs with where the person is (asked once; off by default).
+    share_location: bool = False
 
 
 class UserPublic(UserBase):
