@@ -1,5 +1,5 @@
 """time clock location stamp: a person's choice to stamp clock-ins with where they are
-(users.share_location, off by default) and the rounded stamp on each entry
+(users.share_location: null until asked, then true/false; off unless true) and the rounded stamp on each entry
 (time_entries in_lat/in_lng/out_lat/out_lng, 3 decimals ≈ 110 m; services/time/location.py)
 
 Revision ID: 0014
@@ -23,9 +23,7 @@ _STAMPS = ("in_lat", "in_lng", "out_lat", "out_lng")
 
 def upgrade() -> None:
     with op.batch_alter_table("users") as users:
-        users.add_column(
-            sa.Column("share_location", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+        users.add_column(sa.Column("share_location", sa.Boolean(), nullable=True))
     with op.batch_alter_table("time_entries") as entries:
         for name in _STAMPS:
             entries.add_column(sa.Column(name, sa.Numeric(precision=6, scale=3), nullable=True))

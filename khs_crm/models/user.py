@@ -41,8 +41,9 @@ class User(UserBase, Timestamped, table=True):
     version: int = Field(default=0)
     # The language the person reads the app in (khs_crm.i18n.LANGUAGES).
     language: LanguageCode = "en"
-    # Stamp clock-ins and clock-outs with where the person is (asked once; off by default).
-    share_location: bool = False
+    # Stamp clock-ins and clock-outs with where the person is: None until the phone has asked
+    # (once, at their first clock-in), then their answer; off unless True.
+    share_location: bool | None = None
 
 
 class UserPublic(UserBase):
