@@ -10,6 +10,7 @@ from reflex_base.vars.base import Var
 from reflex_components_core.el.elements.inline import A
 from reflex_components_core.react_router.dom import ReactRouterLink
 
+from khs_crm.components.icons import office_icon
 from khs_crm.i18n import N_
 from khs_crm.state.office.badges import NavBadgeState
 
@@ -36,15 +37,23 @@ def _badge(count: Var, words: str) -> rx.Component:
 
 
 def nav_item(text: str, href: str) -> rx.Component:
-    """A sidebar entry; the one for the screen showing is marked aria-current="page".
-    Conflicts carries how many wait for review."""
+    """A sidebar entry: an icon and its words (the words alone name it when the sidebar
+    shrinks to icons at laptop widths; ``title`` shows them on hover). The one for the
+    screen showing is marked aria-current="page". Conflicts carries how many wait for
+    review."""
     badge = (
         _badge(NavBadgeState.open_conflicts, N_("waiting for review"))
         if href == "/conflicts"
         else rx.fragment()
     )
     return ReactRouterNavLink.create(
-        rx.el.span(text), badge, to=href, end=href == "/", class_name="nav-link"
+        office_icon(href),
+        rx.el.span(text, class_name="nav-text"),
+        badge,
+        to=href,
+        end=href == "/",
+        title=text,
+        class_name="nav-link",
     )
 
 
