@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ROOT
 from tests.e2e.helpers import OWNER, sign_in
@@ -51,3 +51,21 @@ def test_no_radix_themes_stylesheet_is_built(app_server):
     for sheet in styles:
         text = sheet.read_text(errors="replace")
         assert "radix-themes" not in text and ".rt-" not in text, sheet.name
+
+
+@pytest.mark.parametrize("width", [1024, 1440], ids=["1024", "1440"])
+def test_sidebar_is_a_rail_of_icons_at_laptop_width_and_keeps_its_names(page: Page, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, OWNER)
+    expect(page.get_by_text("Kim Harper", exact=True)).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    jobs = nav.get_by_role("link", name="Jobs", exact=True)
+    expect(jobs).to_be_visible()
+    expect(jobs.locator("svg")).to_be_visible()
+    nav_width = nav.evaluate("el => el.getBoundingClientRect().width")
+    words_shown = jobs.locator(".nav-text").evaluate("el => el.getBoundingClientRect().width > 8")
+    assert (nav_width <= 80, words_shown) == ((True, False) if width == 1024 else (False, True))
+    jobs.click()
+    page.wait_for_url("**/jobs")
+    expect(jobs).to_have_attribute("aria-current", "page")
+    assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
