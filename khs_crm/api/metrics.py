@@ -1,5 +1,5 @@
 """GET /metrics for Prometheus (bearer KHS_METRICS_TOKEN), and the middleware that times
-every HTTP answer by route template.
+every HTTP answer by route template (Reflex events are timed by ``khs_crm.reflex_metrics``).
 
 Without a configured token the path does not exist (404), so nothing is exposed by
 accident; a wrong or missing bearer token is 401. Kept out of /api/openapi.json: it is for
@@ -18,6 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.pool import QueuePool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from khs_crm import reflex_metrics
 from khs_crm.api.envelope import ApiError
 from khs_crm.integrations import jobqueue
 from khs_crm.observability import route_template
@@ -106,6 +107,7 @@ class MetricsMiddleware:
 
 
 def install(api: FastAPI) -> None:
-    """Time every request, and serve /metrics beside /api."""
+    """Time every request and every Reflex event, and serve /metrics beside /api."""
+    reflex_metrics.install()
     api.add_middleware(MetricsMiddleware)
     api.include_router(router)

@@ -117,7 +117,10 @@ def test_metrics_are_not_in_the_api_document(client):
 
 def test_several_processes_add_up_in_multiprocess_mode(tmp_path):
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
-    count = "from khs_crm.services.ops import metrics; metrics.login_failed()"
+    count = (
+        "from khs_crm.services.ops import metrics; metrics.login_failed(); "
+        "metrics.observe_event('state.office.ops.DashboardOpsState.load', 0.02, failed=False)"
+    )
     for _ in range(2):
         subprocess.run([sys.executable, "-c", count], env=env, check=True)
     show = "from khs_crm.services.ops import metrics; print(metrics.exposition().decode())"
@@ -125,9 +128,11 @@ def test_several_processes_add_up_in_multiprocess_mode(tmp_path):
         [sys.executable, "-c", show], env=env, check=True, capture_output=True, text=True
     ).stdout
     assert "khs_login_failures_total 2.0" in out
+    handler = 'handler="state.office.ops.DashboardOpsState.load",outcome="ok"'
+    assert f"khs_reflex_event_duration_seconds_count{{{handler}}} 2.0" in out
 
 
-def test_the_grafana_dashboard_only_charts_metrics_that_exist():
+def test_the_grafana_dashboard_charts_every_metric_and_only_metrics_that_exist():
     import json
     import re
     from pathlib import Path
@@ -139,5 +144,6 @@ def test_the_grafana_dashboard_only_charts_metrics_that_exist():
         for e in exprs
         for m in re.findall(r"khs_[a-z_0-9]+", e)
     }
-    families = {metric.name for metric in REGISTRY.collect()}
+    families = {m.name for m in REGISTRY.collect() if m.name.startswith("khs_")}
     assert used and used <= families, used - families
+    assert families <= used, f"not on the dashboard: {families - used}"

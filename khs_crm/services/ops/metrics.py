@@ -58,6 +58,15 @@ VITALS = {
     for name, buckets in VITAL_BUCKETS.items()
 }
 CLIENT_ERRORS = Counter("khs_client_errors", "Errors the field app reported", ["kind"])
+EVENTS = Histogram(
+    "khs_reflex_event_duration_seconds",
+    "Time to process a Reflex event (state lock, handler, update sent), by handler",
+    ["handler", "outcome"],
+    buckets=LATENCY_BUCKETS,
+)
+CONNECTIONS = Gauge(
+    "khs_reflex_connections", "Open Reflex websocket connections", multiprocess_mode="livesum"
+)
 
 
 def login_failed() -> None:
@@ -90,6 +99,16 @@ def observe_vital(name: str, value: float, *, page: str, offline: bool) -> None:
     """One Core Web Vital from a phone (LCP and INP in milliseconds, CLS unitless)."""
     seconds = value / 1000 if name in ("LCP", "INP") else value
     VITALS[name].labels(page=page, offline=str(offline).lower()).observe(seconds)
+
+
+def observe_event(handler: str, seconds: float, *, failed: bool) -> None:
+    """One Reflex event: its handler (``state.office.ops.DashboardOpsState.load``), latency."""
+    EVENTS.labels(handler=handler, outcome="failed" if failed else "ok").observe(seconds)
+
+
+def websocket_connections(change: float) -> None:
+    """A Reflex websocket opened (+1) or closed (-1)."""
+    CONNECTIONS.inc(change)
 
 
 def set_gauges(*, queue_depth: int | None, pool: dict[str, int] | None) -> None:
