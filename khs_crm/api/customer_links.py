@@ -6,6 +6,7 @@ An unknown, revoked or superseded link answers 404."""
 
 from __future__ import annotations
 
+import base64
 from html import escape
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from khs_crm.services.money import public
 from khs_crm.services.money.company import get_company
 from khs_crm.services.money.documents import lines_of
 from khs_crm.services.money.estimates import status_of
+from khs_crm.services.money.logo import LOGO_TYPE, logo_bytes
 from khs_crm.services.money.words import Words, words_for
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +35,7 @@ form{margin:1rem 0;padding:1rem;border:1px solid #ccc;border-radius:.4rem}
 label{display:block;margin:.5rem 0}
 input[type=text],textarea{width:100%;font-size:1.1rem;padding:.5rem}
 button{font-size:1.1rem;padding:.7rem 1.4rem;margin-top:.5rem}
+.logo{display:block;max-width:min(240px,100%);max-height:80px;margin-bottom:.5rem}
 """
 
 
@@ -48,6 +51,16 @@ def _page(w: Words, title: str, body: str, status: int = 200) -> HTMLResponse:
 
 def _gone(w: Words) -> HTMLResponse:
     return _page(w, w("gone"), f"<p class='note warn'>{escape(w('gone'))}</p>", 404)
+
+
+def _logo() -> str:
+    """The company's logo inside the page (no second request, nothing for a link to leak);
+    decorative (empty alt): the company's name follows it."""
+    data = logo_bytes()
+    if data is None:
+        return ""
+    source = f"data:{LOGO_TYPE};base64,{base64.b64encode(data).decode()}"
+    return f"<img class=logo src='{source}' alt=''>"
 
 
 def _document(session, doc: Estimate | Invoice, w: Words) -> str:
@@ -70,7 +83,7 @@ def _document(session, doc: Estimate | Invoice, w: Words) -> str:
     )
     status = w.status(status_of(doc) if isinstance(doc, Estimate) else doc.status)
     return (
-        f"<header><strong>{escape(company.name)}</strong><br>{escape(company.address)}<br>"
+        f"<header>{_logo()}<strong>{escape(company.name)}</strong><br>{escape(company.address)}<br>"
         f"{escape(company.phone)}</header><h1>{escape(title)}</h1>"
         f"<p>{escape(w('for'))}: {escape(customer.name if customer else '')}"
         f"{' · ' + escape(status) if status else ''}</p>"

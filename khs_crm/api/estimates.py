@@ -18,6 +18,7 @@ from khs_crm.services.core.access import get_visible_job
 from khs_crm.services.money import estimates as service
 from khs_crm.services.money.company import get_company
 from khs_crm.services.money.documents import lines_of
+from khs_crm.services.money.logo import logo_bytes
 from khs_crm.services.money.pdf import document_pdf
 from khs_crm.services.money.schemas import EstimateCreate, EstimateIn
 from khs_crm.services.money.words import words_for
@@ -184,7 +185,7 @@ def pdf_response(session, doc) -> Response:
     customer = session.get(Customer, doc.customer_id)
     body = document_pdf(
         doc, lines_of(session, doc), company=get_company(session), customer=customer,
-        w=words_for(customer),
+        w=words_for(customer), logo=logo_bytes(),
     )  # fmt: skip
     return Response(
         body,

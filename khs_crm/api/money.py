@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import Field
 from pydantic.config import JsonDict
 
@@ -33,12 +33,14 @@ from khs_crm.models import (
     Payment,
     PaymentMethod,
 )
+from khs_crm.services.core.errors import NotFound
 from khs_crm.services.jobs.materials import get_visible_material, list_materials
 from khs_crm.services.money import company as company_service
 from khs_crm.services.money import exports, summary
 from khs_crm.services.money.documents import money_text, number_text
 from khs_crm.services.money.estimates import status_of
 from khs_crm.services.money.invoices import is_overdue
+from khs_crm.services.money.logo import LOGO_TYPE, logo_bytes
 from khs_crm.services.money.schemas import CompanyUpdate, UnitCostIn
 from khs_crm.services.money.units import set_unit_cost, unit_costs
 
@@ -297,6 +299,16 @@ def change_company(body: CompanyUpdate, user: OfficeUser, session: SessionDep) -
     rest stay."""
     company = company_service.update_company(session, data=body, actor=user)
     return ok(_company_json(company))
+
+
+@router.get("/company/logo", include_in_schema=False)
+def company_logo(user: OfficeUser) -> Response:
+    """The company's logo as the documents print it (a PNG; office only, documented in
+    docs/money.md); 404 when there is none. Its address carries the company's version."""
+    data = logo_bytes()
+    if data is None:
+        raise NotFound("The company has no logo.")
+    return Response(data, media_type=LOGO_TYPE, headers={"Cache-Control": "private, max-age=300"})
 
 
 @router.get(

@@ -11,6 +11,7 @@ from khs_crm.i18n import N_
 from khs_crm.models import JobStatus, Material, User
 from khs_crm.office.jobs import names_of, quantity_text
 from khs_crm.office.limits import max_length
+from khs_crm.office.material_costs import unit_cost_text
 from khs_crm.office.views import (
     Option,
     Page,
@@ -26,6 +27,7 @@ from khs_crm.office.views import (
 from khs_crm.services.jobs import service as job_service
 from khs_crm.services.jobs.materials import list_materials
 from khs_crm.services.jobs.notes import list_notes
+from khs_crm.services.money.units import unit_costs
 from khs_crm.services.photos.service import PHOTO_TAGS, PhotoMeta, list_photos
 
 # Photo tags as forms and galleries show them, the tag a new photo gets unless one is chosen,
@@ -64,6 +66,7 @@ class MaterialRow(BaseModel):
     purchased: bool
     bought: str
     key: str
+    unit_cost: str = ""  # office only: what one unit costs the company ("" when unknown)
 
 
 class NoteRow(BaseModel):
@@ -111,12 +114,13 @@ def job_materials(
     session: Session, *, user: User, job_id: str, page: int, page_size: int
 ) -> tuple[list[MaterialRow], Page, int]:
     """One page of the job's checklist (in the order it was written) with who bought what,
-    and how many of the whole list are still to buy."""
+    what each unit costs (office pages only), and how many of the whole list are still to buy."""
     everything = list_materials(session, job_id=parse_id(job_id, "job"), user=user)
     info = page_info(page, page_size, len(everything))
     info.page = min(page, max(info.pages, 1))
     rows = everything[(info.page - 1) * page_size : info.page * page_size]
     buyers = names_of(session, User, {m.purchased_by for m in rows if m.purchased_by}, "name")
+    costs = unit_costs(session, [m.id for m in rows])
     items = [
         MaterialRow(
             id=str(m.id),
@@ -127,6 +131,7 @@ def job_materials(
             purchased=m.purchased,
             bought=_bought_text(m, buyers),
             key=f"{m.id}-{m.version}",
+            unit_cost=unit_cost_text(costs.get(m.id)),
         )
         for m in rows
     ]

@@ -1,17 +1,19 @@
-"""/settings/company : what the company's estimates and invoices say about it, and their
-defaults. The owner changes them; an admin reads them."""
+"""/settings/company : what the company's estimates and invoices say about it (its logo
+included), and their defaults. The owner changes them; an admin reads them."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.forms import form_error, input_field, messages
+from khs_crm.components.forms import form_error, input_field, labelled_upload, messages
 from khs_crm.components.layout import loading, office_shell
-from khs_crm.components.ui import card
+from khs_crm.components.ui import button, card
 from khs_crm.i18n import N_
+from khs_crm.services.money.logo import MAX_LOGO_BYTES, MB
 from khs_crm.state.office.company import CompanyState
 
 S = CompanyState
+LOGO_UPLOAD = "company-logo"
 GROUPS = (
     (
         N_("Company"),
@@ -62,6 +64,60 @@ def _group(title: str, fields: tuple[tuple[str, str, str], ...]) -> rx.Component
     )
 
 
+def _logo_picker() -> rx.Component:
+    """A real button inside the drop zone: its click (or Enter) opens the file picker; the
+    chosen file is sent at once."""
+    return labelled_upload(
+        rx.upload.root(
+            rx.el.button(
+                rx.cond(S.logo_url != "", N_("Replace logo…"), N_("Upload logo…")),
+                type="button",
+                class_name="btn btn-secondary",
+            ),
+            id=LOGO_UPLOAD,
+            accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"]},
+            multiple=False,
+            max_files=1,
+            max_size=MAX_LOGO_BYTES,
+            no_keyboard=True,
+            on_drop=S.upload_logo(rx.upload_files(upload_id=LOGO_UPLOAD)),
+            on_drop_rejected=S.logo_rejected,
+            class_name="upload",
+        ),
+        N_("Logo image file"),
+    )
+
+
+def _logo() -> rx.Component:
+    return card(
+        rx.cond(
+            S.logo_url != "",
+            rx.el.img(src=S.logo_url, alt=N_("The company's logo"), class_name="company-logo"),
+            rx.el.p(N_("No logo yet."), class_name="muted"),
+        ),
+        rx.el.p(
+            N_(
+                "Printed at the top of estimates and invoices and shown on the customer's "
+                "pages. PNG or JPEG, at most {size} MB."
+            ).format(size=MAX_LOGO_BYTES // MB),
+            class_name="muted small",
+        ),
+        rx.cond(
+            S.can_edit,
+            rx.el.div(
+                _logo_picker(),
+                rx.cond(
+                    S.logo_url != "",
+                    button(N_("Remove logo"), variant="danger-outline", on_click=S.remove_logo),
+                ),
+                class_name="actions",
+            ),
+        ),
+        title=N_("Logo"),
+        aria_label=N_("Logo"),
+    )
+
+
 def _content() -> rx.Component:
     return rx.fragment(
         messages(S),
@@ -90,6 +146,7 @@ def _content() -> rx.Component:
                 class_name="form company-form",
             ),
         ),
+        _logo(),
     )
 
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from khs_crm.components.forms import messages
 from khs_crm.components.layout import loading, office_shell
-from khs_crm.components.links import link
+from khs_crm.components.links import download, link
 from khs_crm.components.pager import pager
 from khs_crm.components.ui import card, empty_state, field
 from khs_crm.i18n import N_
@@ -90,8 +90,20 @@ def _table() -> rx.Component:
     )
 
 
+def _exports() -> rx.Component:
+    """The accountant's files: every invoice, every payment and refund (CSV)."""
+    return rx.el.div(
+        download(N_("Export invoices (CSV)"), href="/api/invoices/export.csv"),
+        download(N_("Export payments (CSV)"), href="/api/payments/export.csv"),
+        class_name="toolbar",
+        role="group",
+        aria_label=N_("For the accountant"),
+    )
+
+
 def _content() -> rx.Component:
     return rx.fragment(
+        _exports(),
         messages(S),
         card(
             _filters(),

@@ -32,6 +32,31 @@ def _cell(item: rx.Var, field: str, label: str, width: str = "") -> rx.Component
     return rx.el.td(_input(item, field, label, width))
 
 
+def _cost(item: rx.Var) -> rx.Component:
+    """What one unit costs the company (office only), saved on leaving the cell; a refusal
+    is said under it and tied to it (aria-describedby)."""
+    problem = M.cost_problems.get(item.id, "")
+    return rx.el.td(
+        rx.el.input(
+            default_value=item.unit_cost,
+            on_blur=lambda value: M.set_cost(item.id, value),
+            aria_label=N_("Unit cost of ") + item.name,
+            aria_invalid=rx.cond(problem != "", "true", "false"),
+            aria_describedby="cost-problem-" + item.id,
+            placeholder="0.00",
+            input_mode="decimal",
+            class_name="input input-cell narrow cost-cell",
+            key=item.key + "-cost-" + item.unit_cost,
+        ),
+        rx.el.div(
+            problem,
+            id="cost-problem-" + item.id,
+            class_name=rx.cond(problem != "", "field-error small", "sr-only"),
+            role="alert",
+        ),
+    )
+
+
 def _row(item: rx.Var) -> rx.Component:
     return rx.el.tr(
         rx.el.td(
@@ -62,6 +87,7 @@ def _row(item: rx.Var) -> rx.Component:
         _cell(item, "quantity", N_("Quantity"), "narrow"),
         _cell(item, "unit", N_("Unit"), "narrow"),
         _cell(item, "supplier", N_("Supplier")),
+        _cost(item),
         rx.el.td(
             button(
                 N_("Remove"),
@@ -90,6 +116,7 @@ def _table() -> rx.Component:
                             N_("Qty"),
                             N_("Unit"),
                             N_("Supplier"),
+                            N_("Unit cost ($)"),
                         )
                     ],
                     rx.el.th(rx.el.span(N_("Remove"), class_name="sr-only"), scope="col"),

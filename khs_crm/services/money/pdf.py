@@ -9,6 +9,7 @@ from pathlib import Path
 
 import reportlab  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import LETTER  # type: ignore[import-untyped]
+from reportlab.lib.utils import ImageReader  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
@@ -28,6 +29,7 @@ REGULAR, BOLD = "KHSVera", "KHSVeraBold"
 MARGIN = 54  # three quarters of an inch
 WIDTH, HEIGHT = LETTER
 COLUMNS = (MARGIN, MARGIN + 24, WIDTH - MARGIN - 190, WIDTH - MARGIN - 95, WIDTH - MARGIN)
+LOGO_BOX = (180, 60)  # points: the most room the company's logo takes, top left
 
 
 def _fonts() -> None:
@@ -59,9 +61,23 @@ class _Page:
         self.y -= step
 
 
-def _header(page: _Page, company: CompanySettings, title: str, w: Words) -> None:
-    page.text(MARGIN, company.name, size=16, bold=True)
+def _logo(page: _Page, logo: bytes) -> None:
+    """The logo at the top left, as large as fits ``LOGO_BOX`` (its shape kept)."""
+    image = ImageReader(io.BytesIO(logo))
+    width, height = image.getSize()
+    scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
+    shown = (width * scale, height * scale)
+    page.canvas.drawImage(image, MARGIN, page.y - shown[1] + 12, *shown, mask="auto")
+    page.down(shown[1] + 8)
+
+
+def _header(
+    page: _Page, company: CompanySettings, title: str, w: Words, logo: bytes | None = None
+) -> None:
     page.text(WIDTH - MARGIN, title, size=16, bold=True, right=True)
+    if logo:
+        _logo(page, logo)
+    page.text(MARGIN, company.name, size=16, bold=True)
     for line in (company.address, company.phone):
         if line:
             page.down(14)
@@ -135,16 +151,18 @@ def document_pdf(
     company: CompanySettings,
     customer: Customer | None,
     w: Words,
+    logo: bytes | None = None,
 ) -> bytes:
-    """The document as a PDF: company header, customer, numbered lines, totals, terms, and
-    the approval stamp once an estimate is approved."""
+    """The document as a PDF: company header (with its logo, a PNG, when it has one),
+    customer, numbered lines, totals, terms, and the approval stamp once an estimate is
+    approved."""
     _fonts()
     buffer = io.BytesIO()
     title = f"{w('estimate') if isinstance(doc, Estimate) else w('invoice')} {doc.number}"
     canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1)
     canvas.setTitle(title)
     page = _Page(canvas)
-    _header(page, company, title, w)
+    _header(page, company, title, w, logo)
     page.text(MARGIN, f"{w('for')}: {customer.name if customer else ''}", bold=True)
     page.text(WIDTH - MARGIN, f"{w('date')}: {w.day(doc.created_at.date())}", right=True)
     page.down(14)

@@ -1,4 +1,5 @@
-"""State behind /settings/company: the company's settings; only the owner changes them."""
+"""State behind /settings/company: the company's settings and its logo; only the owner
+changes them."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import reflex as rx
 from khs_crm.i18n import N_
 from khs_crm.office.money_company import CompanyView, company_update, company_view
 from khs_crm.services.money import company as service
+from khs_crm.services.money import logo
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback
+
+LOGO_REFUSED = N_("That file can't be used: choose one PNG or JPEG image of at most {size} MB.")
 
 
 class CompanyState(Feedback, AuthState):
     company: CompanyView = CompanyView()
+    logo_url: str = ""  # the current logo's address (its version in it), "" without one
     loaded: bool = False
     saved: int = 0  # a new form (its key) once saved
 
@@ -27,7 +32,9 @@ class CompanyState(Feedback, AuthState):
         return self._run(self._fetch)
 
     def _fetch(self, session, _user) -> None:
-        self.company = company_view(service.get_company(session))
+        company = service.get_company(session)
+        self.company = company_view(company)
+        self.logo_url = f"/api/company/logo?v={company.version}" if logo.has_logo() else ""
         self.loaded = True
 
     @rx.event
@@ -42,3 +49,28 @@ class CompanyState(Feedback, AuthState):
         self._fetch(session, user)
         self.saved += 1
         self.notice = N_("Company settings saved.")
+
+    @rx.event
+    async def upload_logo(self, files: list[rx.UploadFile]):
+        # one byte past the limit is enough for the service to say the file is too large
+        data = await files[0].read(logo.MAX_LOGO_BYTES + 1) if files else b""
+        return self._run(self._upload_logo, data)
+
+    def _upload_logo(self, session, user, data: bytes) -> None:
+        logo.save_logo(session, data=data, actor=user)
+        self._fetch(session, user)
+        self.notice = N_("Logo saved. Estimates and invoices now show it.")
+
+    @rx.event
+    def logo_rejected(self, _files: list[dict[str, Any]]):
+        self._clear()
+        self.error = LOGO_REFUSED.format(size=logo.MAX_LOGO_BYTES // logo.MB)
+
+    @rx.event
+    def remove_logo(self):
+        return self._run(self._remove_logo)
+
+    def _remove_logo(self, session, user) -> None:
+        logo.remove_logo(session, actor=user)
+        self._fetch(session, user)
+        self.notice = N_("Logo removed.")

@@ -9,13 +9,16 @@ import reflex as rx
 from khs_crm.i18n import N_
 from khs_crm.office.forms import material_change, material_create, materials_from_lines
 from khs_crm.office.job_page import MaterialRow, job_materials
+from khs_crm.office.material_costs import unit_cost_of
 from khs_crm.office.views import parse_id
-from khs_crm.services.core.errors import NotFound
+from khs_crm.services.core.errors import NotFound, ValidationFailed
 from khs_crm.services.jobs import materials
-from khs_crm.services.jobs.materials import MaterialChanges
+from khs_crm.services.jobs.materials import MaterialChanges, get_visible_material
+from khs_crm.services.money.units import set_unit_cost
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback, clean_page
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of
+from khs_crm.state.office.money_job import JobMoneyState
 
 PAGE = 40
 
@@ -29,6 +32,7 @@ class JobMaterialsState(Feedback, AuthState):
     to_buy: int = 0
     removing_id: str = ""
     removing_name: str = ""
+    cost_problems: dict[str, str] = {}  # material id → why its typed unit cost was refused
 
     @rx.var
     def page_to_buy(self) -> int:
@@ -37,6 +41,7 @@ class JobMaterialsState(Feedback, AuthState):
     @rx.event
     def load(self):
         self.items, self.selected, self.removing_id, self.page = [], [], "", 1
+        self.cost_problems = {}
         return self._run(self._fetch)
 
     def _fetch(self, session, user) -> None:
@@ -57,9 +62,10 @@ class JobMaterialsState(Feedback, AuthState):
         return self._run(self._fetch)
 
     def _changed(self, session, user, notice: str):
+        """Show the saved list; the timeline and the money card (costs) follow."""
         self._fetch(session, user)
         self.notice = notice
-        return JobActivityState.refresh
+        return [JobActivityState.refresh, JobMoneyState.load]
 
     def _job(self):
         return parse_id(job_id_of(self), "job")
@@ -98,6 +104,28 @@ class JobMaterialsState(Feedback, AuthState):
             actor=user,
         )
         return self._changed(session, user, N_("Saved."))
+
+    @rx.event
+    def set_cost(self, material_id: str, value: str):
+        """Save the unit cost typed in a row (on leaving the cell); blank: unknown."""
+        current = next((m for m in self.items if m.id == material_id), None)
+        if current is not None and current.unit_cost == value.strip():
+            return None
+        return self._run(self._set_cost, material_id, value)
+
+    def _set_cost(self, session, user, material_id: str, value: str):
+        problems = {k: v for k, v in self.cost_problems.items() if k != material_id}
+        self.cost_problems = problems
+        try:
+            cost = unit_cost_of(value)
+        except ValidationFailed as exc:
+            self.cost_problems = {**problems, material_id: exc.message}
+            return None
+        material = get_visible_material(
+            session, material_id=parse_id(material_id, "material"), user=user
+        )
+        set_unit_cost(session, material=material, unit_cost=cost, actor=user)
+        return self._changed(session, user, N_("Unit cost saved."))
 
     @rx.event
     def set_purchased(self, material_id: str, purchased: bool):
