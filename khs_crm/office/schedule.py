@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
@@ -11,20 +9,16 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from khs_crm.i18n import N_
-from khs_crm.models import Customer, Job, Material, Role, User
+from khs_crm.models import Customer, Job, Material
 from khs_crm.office.jobs import crews, quantity_text
 from khs_crm.office.views import (
-    Page,
     company_tz,
     day_label,
-    local,
-    page_info,
     status_label,
     time_label,
 )
 from khs_crm.services.core.reports import DashboardSummary, dashboard_summary
-from khs_crm.services.jobs.calendar_feed import users_with_feeds
-from khs_crm.services.jobs.workflow import CLOSED, crew_ids
+from khs_crm.services.jobs.workflow import CLOSED
 
 
 class ScheduledJob(BaseModel):
@@ -44,24 +38,6 @@ class ToBuy(BaseModel):
     supplier: str
     job: str
     job_id: str
-
-
-class ScheduleItem(BaseModel):
-    job_id: str
-    title: str
-    customer: str
-    time: str
-
-
-class ScheduleCell(BaseModel):
-    slots: list[ScheduleItem]
-
-
-class ScheduleRow(BaseModel):
-    worker_id: str
-    worker: str
-    has_feed: bool
-    days: list[ScheduleCell]
 
 
 class DayHeader(BaseModel):
@@ -157,69 +133,6 @@ def materials_to_buy(session: Session, *, limit: int) -> list[ToBuy]:
 def summary(session: Session) -> DashboardSummary:
     """The dashboard's counts (see services.reports)."""
     return dashboard_summary(session)
-
-
-# The week grid -----------------------------------------------------------------------------
-
-
-def _workers(session: Session, page: int, page_size: int) -> tuple[list[User], int]:
-    where = (User.role == Role.worker, col(User.active).is_(True))
-    total = session.exec(select(func.count()).select_from(User).where(*where)).one()
-    rows = session.exec(
-        select(User)
-        .where(*where)
-        .order_by(col(User.name), col(User.id))
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return list(rows), total
-
-
-def _days_covered(job: Job, first: date) -> list[int]:
-    assert job.scheduled_start is not None, "scheduled_between reads scheduled jobs only"
-    start = local(job.scheduled_start).date()
-    end = local(job.scheduled_end).date() if job.scheduled_end else start
-    return [i for i in range(7) if start <= first + timedelta(days=i) <= end]
-
-
-def week_grid(
-    session: Session, *, first: date, page: int, page_size: int
-) -> tuple[list[DayHeader], list[ScheduleRow], Page]:
-    """Rows of active workers (one page of them), a column per day, and a "no crew" row."""
-    workers, total = _workers(session, page, page_size)
-    rows = scheduled_between(session, *_bounds(first, 7), limit=2000)
-    crew_of = crew_ids(session, [job.id for job, _ in rows])
-    cells: dict[uuid.UUID | None, list[list[ScheduleItem]]] = {
-        w.id: [[] for _ in range(7)] for w in workers
-    }
-    cells[None] = [[] for _ in range(7)]
-    for job, customer in rows:
-        item = ScheduleItem(
-            job_id=str(job.id),
-            title=job.title,
-            customer=customer,
-            time=_window((job.scheduled_start, job.scheduled_end)),
-        )
-        crew: Sequence[uuid.UUID | None] = crew_of.get(job.id) or [None]
-        for person in crew:
-            if person in cells:
-                for i in _days_covered(job, first):
-                    cells[person][i].append(item)
-    feeds = users_with_feeds(session, [w.id for w in workers])
-    grid = [_row(str(w.id), w.name, w.id in feeds, cells[w.id]) for w in workers]
-    if any(cells[None]):
-        grid.append(_row("", N_("No crew yet"), False, cells[None]))
-    now = today()
-    headers = [
-        DayHeader(label=f"{d:%a} {d.day}", today=d == now)
-        for d in (first + timedelta(days=i) for i in range(7))
-    ]
-    return headers, grid, page_info(page, page_size, total)
-
-
-def _row(worker_id: str, name: str, feed: bool, days: list[list[ScheduleItem]]) -> ScheduleRow:
-    cells = [ScheduleCell(slots=items) for items in days]
-    return ScheduleRow(worker_id=worker_id, worker=name, has_feed=feed, days=cells)
 
 
 def week_title(first: date) -> str:

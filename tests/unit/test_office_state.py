@@ -173,6 +173,7 @@ def writes(w) -> list[tuple[type[rx.State], str, str, tuple]]:
         (PeopleState, "/people", "save_cost", ({"hourly_cost": "28.50"},)),
         (ScheduleState, "/schedule", "issue_link", (worker, "B")),
         (ScheduleState, "/schedule", "revoke_link", ()),
+        (ScheduleState, "/schedule", "move", (_move(w),)),
         (ConflictsState, "/conflicts", "keep", (str(w.conflict.id), "client")),
     ]
 
@@ -186,6 +187,7 @@ READ_ONLY = {
     "ask_delete", "cancel_delete", "ask_remove", "cancel_remove", "open_add", "close_add",
     "ask", "close_dialog", "ask_revoke", "cancel_revoke", "close_link", "open_new",
     "open_for", "close", "watch_thumbnails", "ask_cost", "close_cost",
+    "open_move", "close_move", "pick_worker",
 }  # fmt: skip
 
 
@@ -209,6 +211,18 @@ def _form(values: dict):
     items = [(k, v) for k, v in values.items() if k != "crew"]
     items += [("crew", c) for c in values.get("crew", [])]
     return FormData(items)
+
+
+def _move(w) -> dict[str, str]:
+    """The schedule's drop form: worker A's job to a Monday, handed to worker B."""
+    return {
+        "job": str(w.job.id),
+        "version": str(w.job.version),
+        "from_day": "",
+        "from_worker": str(w.worker_a.id),
+        "to_day": "2026-12-07",
+        "to_worker": str(w.worker_b.id),
+    }
 
 
 def _person() -> dict[str, str]:

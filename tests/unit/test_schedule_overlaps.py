@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event
@@ -18,6 +19,11 @@ from tests.support.factories import make_job
 
 CASEY = uuid.uuid4()
 DAY = datetime(2026, 12, 6, tzinfo=UTC)
+ZONE = ZoneInfo("America/Chicago")  # the settings' default company time zone
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(ZONE).date()
 
 
 def at(hour: int, minute: int = 0) -> datetime:
@@ -116,6 +122,23 @@ def test_bookings_read_a_week_in_one_query(session, cast):
     assert (clash.at, clash.count) == (at(8), 2)
 
 
+def test_job_clashes_name_who_else_is_busy_then(session, cast):
+    a, b = cast.worker_a, cast.worker_b
+    kw = {"status": JobStatus.scheduled}
+    job = make_job(
+        session, cast.customer, crew=[a], scheduled_start=at(8), scheduled_end=at(12), **kw
+    )
+    make_job(session, cast.customer, title="Deck", crew=[a, b], scheduled_start=at(11), **kw)
+    make_job(session, cast.customer, title="After", crew=[b], scheduled_start=at(12), **kw)
+    found = schedule.job_clashes(session, job=job)
+    assert {who: [x.title for x in items] for who, items in found.items()} == {
+        a.id: ["Deck"],
+        b.id: ["Deck"],
+    }
+    job.status = JobStatus.on_hold
+    assert schedule.job_clashes(session, job=job) == {}
+
+
 def test_move_job_keeps_its_length_and_hands_it_over(session, cast):
     job = cast.job
     job.scheduled_start, job.scheduled_end = at(8), at(11, 30)
@@ -125,7 +148,8 @@ def test_move_job_keeps_its_length_and_hands_it_over(session, cast):
     moved = schedule.move_job(
         session,
         job_id=job.id,
-        start=at(8) + timedelta(days=2),
+        from_day=local_day(at(8)),
+        to_day=local_day(at(8)) + timedelta(days=2),
         actor=cast.owner,
         expected_version=before,
         leaving=cast.worker_a.id,
@@ -146,14 +170,29 @@ def test_move_job_places_an_unscheduled_job_for_a_working_day(session, cast):
     schedule.move_job(
         session,
         job_id=job.id,
-        start=at(8),
+        to_day=date(2026, 12, 7),
         actor=cast.owner,
         expected_version=job.version,
         joining=cast.worker_b.id,
     )
     placed = session.get(Job, job.id)
-    assert (placed.scheduled_start, placed.scheduled_end) == (at(8), at(16))
+    eight = datetime(2026, 12, 7, 8, tzinfo=ZONE)
+    assert (placed.scheduled_start, placed.scheduled_end) == (eight, eight + timedelta(hours=8))
     assert crew_ids(session, [job.id])[job.id] == [cast.worker_b.id]
+
+
+def test_move_job_keeps_the_wall_clock_time_across_a_clock_change(session, cast):
+    job = cast.job
+    job.scheduled_start = datetime(2026, 10, 30, 8, tzinfo=ZONE)  # before the clocks go back
+    job.scheduled_end = datetime(2026, 10, 30, 12, tzinfo=ZONE)
+    session.add(job)
+    session.commit()
+    schedule.move_job(
+        session, job_id=job.id, to_day=date(2026, 11, 2), actor=cast.owner, expected_version=None
+    )
+    moved = session.get(Job, job.id)
+    assert moved.scheduled_start.astimezone(ZONE).hour == 8
+    assert moved.scheduled_end - moved.scheduled_start == timedelta(hours=4)
 
 
 def test_move_job_refuses_a_stale_version(session, cast):
@@ -161,7 +200,7 @@ def test_move_job_refuses_a_stale_version(session, cast):
         schedule.move_job(
             session,
             job_id=cast.job.id,
-            start=at(8),
+            to_day=date(2026, 12, 7),
             actor=cast.owner,
             expected_version=cast.job.version - 1,
         )
@@ -171,5 +210,9 @@ def test_move_job_refuses_a_stale_version(session, cast):
 def test_a_worker_cannot_move_jobs(session, cast):
     with pytest.raises(Forbidden):
         schedule.move_job(
-            session, job_id=cast.job.id, start=at(8), actor=cast.worker_a, expected_version=None
+            session,
+            job_id=cast.job.id,
+            to_day=DAY.date(),
+            actor=cast.worker_a,
+            expected_version=None,
         )

@@ -12,6 +12,7 @@ from khs_crm.components.ui import card, empty_state
 from khs_crm.pages.office.activity import activity_list
 from khs_crm.pages.office.dashboard_money import money_section
 from khs_crm.pages.office.dashboard_ops import ops_section
+from khs_crm.pages.office.dashboard_schedule import double_bookings_card
 from khs_crm.state.office.dashboard import DashboardState
 
 
@@ -84,6 +85,7 @@ def _content() -> rx.Component:
             _stat("Conflicts to review", s.open_conflicts, "/conflicts"),
             class_name="grid",
         ),
+        double_bookings_card(),
         money_section(),
         ops_section(),
         card(

@@ -21,6 +21,7 @@ from khs_crm.components.ui import button, card, empty_state
 from khs_crm.i18n import N_
 from khs_crm.office.limits import max_length
 from khs_crm.pages.office.activity import activity_list
+from khs_crm.pages.office.job_crew import crew_card
 from khs_crm.pages.office.job_form import job_fields
 from khs_crm.pages.office.job_materials import materials_card
 from khs_crm.pages.office.job_money import money_card
@@ -89,48 +90,6 @@ def _workflow() -> rx.Component:
             id="why-not",
         ),
         title=N_("Status"),
-    )
-
-
-def _crew_member(member: rx.Var) -> rx.Component:
-    return rx.el.li(
-        rx.el.span(member.label),
-        button(
-            N_("Remove"),
-            rx.el.span(" " + member.label + N_(" from this job"), class_name="sr-only"),
-            variant="link",
-            on_click=S.unassign(member.value),
-        ),
-        class_name="crew-member",
-    )
-
-
-def _crew() -> rx.Component:
-    return card(
-        rx.cond(
-            S.crew.length() > 0,
-            rx.el.ul(rx.foreach(S.crew, _crew_member), class_name="crew-list"),
-            empty_state(N_("Nobody is on this job yet.")),
-        ),
-        rx.cond(
-            S.workers.length() > 0,
-            rx.el.form(
-                rx.el.label(N_("Worker to assign"), html_for="assign-worker", class_name="sr-only"),
-                rx.el.select(
-                    rx.el.option(N_("Choose a worker…"), value=""),
-                    rx.foreach(S.workers, lambda w: rx.el.option(w.label, value=w.value)),
-                    name="worker",
-                    id="assign-worker",
-                    class_name="input",
-                ),
-                rx.el.button(N_("Assign"), type="submit", class_name="btn btn-primary"),
-                on_submit=S.assign,
-                reset_on_submit=True,
-                class_name="inline-form",
-                aria_label=N_("Assign a worker"),
-            ),
-        ),
-        title=N_("Crew"),
     )
 
 
@@ -205,7 +164,7 @@ def _found() -> rx.Component:
             class_name="page-head",
         ),
         messages(S, unless=S.editing),
-        rx.el.div(_site(), rx.el.div(_workflow(), _crew()), class_name="two-col"),
+        rx.el.div(_site(), rx.el.div(_workflow(), crew_card()), class_name="two-col"),
         money_card(),
         materials_card(),
         rx.el.div(

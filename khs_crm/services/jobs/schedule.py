@@ -15,7 +15,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -25,8 +26,10 @@ from khs_crm.services.core.common import check_version
 from khs_crm.services.jobs import service as job_service
 from khs_crm.services.jobs.calendar_feed import DEFAULT_LENGTH
 from khs_crm.services.jobs.workflow import CLOSED, assign_crew, crew_ids
+from khs_crm.settings import get_settings
 
-# A job placed on the schedule for the first time (it had no start) lasts a working day.
+# A job placed on the schedule for the first time (it had no start): a working day from 8 AM.
+FIRST_PLACEMENT_AT = time(8, 0)
 FIRST_PLACEMENT_LENGTH = timedelta(hours=8)
 # Statuses whose time does not hold the crew.
 NOT_HOLDING: tuple[JobStatus, ...] = (*CLOSED, JobStatus.on_hold)
@@ -100,12 +103,26 @@ def bookings(
     )
     if user_ids is not None:
         query = query.where(col(JobAssignment.user_id).in_(list(user_ids)))
+    window = Booking(uuid.UUID(int=0), "", uuid.UUID(int=0), "", start, end)
     found = []
     for user_id, name, job_id, title, job_start, job_end in session.exec(query).all():
-        first, last = span(job_start, job_end)
-        if first < end and start < last:
-            found.append(Booking(user_id, name, job_id, title, first, last))
+        booking = Booking(user_id, name, job_id, title, *span(job_start, job_end))
+        if overlaps(booking, window):
+            found.append(booking)
     return found
+
+
+def job_clashes(session: Session, *, job: Job) -> dict[uuid.UUID, list[Booking]]:
+    """Everybody's other bookings overlapping ``job``'s time, by person, in one query: who
+    would be (or is) double-booked on it. Empty when the job holds nobody."""
+    if job.scheduled_start is None or job.status in NOT_HOLDING:
+        return {}
+    first, last = span(job.scheduled_start, job.scheduled_end)
+    found: dict[uuid.UUID, list[Booking]] = defaultdict(list)
+    for booking in bookings(session, start=first, end=last):
+        if booking.job_id != job.id:
+            found[booking.user_id].append(booking)
+    return dict(found)
 
 
 def clashes(items: Iterable[Booking]) -> dict[tuple[uuid.UUID, uuid.UUID], list[Booking]]:
@@ -181,31 +198,47 @@ def _new_crew(current: list[uuid.UUID], leaving: uuid.UUID | None, joining: uuid
     return kept if joining in kept else [*kept, joining]
 
 
+def _new_start(job: Job, to_day: date, from_day: date | None) -> datetime:
+    """The same wall-clock time, ``to_day - from_day`` days later (a job spanning days keeps
+    its shape wherever it is picked up); an unscheduled job starts at FIRST_PLACEMENT_AT."""
+    zone = ZoneInfo(get_settings().timezone)
+    if job.scheduled_start is None:
+        return datetime.combine(to_day, FIRST_PLACEMENT_AT, zone).astimezone(UTC)
+    start = job.scheduled_start.astimezone(zone)
+    days = (to_day - (from_day or start.date())).days
+    # in UTC from here: a length added across a clock change stays that many hours
+    return datetime.combine(start.date() + timedelta(days=days), start.timetz()).astimezone(UTC)
+
+
 def move_job(
     session: Session,
     *,
     job_id: uuid.UUID,
-    start: datetime,
+    to_day: date,
     actor: User,
     expected_version: int | None,
+    from_day: date | None = None,
     leaving: uuid.UUID | None = None,
     joining: uuid.UUID | None = None,
 ) -> Job:
-    """Put a job at ``start`` keeping its length, and hand it from ``leaving`` to ``joining``
-    (office only): the schedule's drag and drop and its "Move to…" dialog both end here.
+    """Move a job by ``to_day - from_day`` days (from its start day when ``from_day`` is None)
+    keeping its time and length, and hand it from ``leaving`` to ``joining`` (office only):
+    the schedule's drag and drop and its "Move to…" dialog both end here.
 
-    A job that had no start gets ``FIRST_PLACEMENT_LENGTH``. One transaction, one version;
-    PreconditionFailed (412) when the job changed since ``expected_version``.
+    A job that had no start is placed at FIRST_PLACEMENT_AT for FIRST_PLACEMENT_LENGTH.
+    One transaction, one version; PreconditionFailed (412) when the job changed since
+    ``expected_version``.
     """
     job = get_visible_job(session, job_id=job_id, user=actor)
     require_office(actor, "reschedule jobs")
     check_version(job, expected_version)
+    start = _new_start(job, to_day, from_day)
     if job.scheduled_start is None:
-        length = FIRST_PLACEMENT_LENGTH
+        end: datetime | None = start + FIRST_PLACEMENT_LENGTH
+    elif job.scheduled_end is None:
+        end = None
     else:
-        first, last = job.scheduled_start, job.scheduled_end
-        length = last - first if last is not None and last > first else timedelta(0)
-    end = start + length if length or job.scheduled_end is not None else None
+        end = start + (job.scheduled_end - job.scheduled_start)
     update = job_service.JobUpdate(scheduled_start=start, scheduled_end=end)
     job_service.update_job(session, job_id=job.id, data=update, actor=actor)
     crew = crew_ids(session, [job.id])[job.id]

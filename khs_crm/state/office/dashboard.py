@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from khs_crm.office import double_bookings
 from khs_crm.office import schedule as schedule
 from khs_crm.office.activity import ActivityRow
+from khs_crm.office.double_bookings import DayClash
 from khs_crm.office.schedule import ScheduledJob, ToBuy
 from khs_crm.office.timelines import activity_page
 from khs_crm.services.core.reports import StatusCount
@@ -28,6 +30,8 @@ class DashboardState(Feedback, AuthState):
     week: list[ScheduledJob] = []
     to_buy: list[ToBuy] = []
     recent: list[ActivityRow] = []
+    double_bookings: list[DayClash] = []
+    double_total: int = 0
     loaded: bool = False
 
     @rx.event
@@ -45,5 +49,6 @@ class DashboardState(Feedback, AuthState):
         monday = schedule.week_of(schedule.today())
         self.week = schedule.scheduled_jobs(session, first=monday, days=7, limit=WEEK_ROWS)
         self.to_buy = schedule.materials_to_buy(session, limit=TO_BUY_ROWS)
+        self.double_bookings, self.double_total = double_bookings.upcoming(session)
         self.recent, _page = activity_page(session, entity="", page=1, page_size=RECENT_ROWS)
         self.loaded = True

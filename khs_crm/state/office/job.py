@@ -17,11 +17,12 @@ from khs_crm.services.jobs import workflow
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import ConfirmDelete, EditDialog, Feedback
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of
+from khs_crm.state.office.job_crew import CrewWarnings
 
 STALE = N_("Someone else changed this job while you were editing. Check it, then save again.")
 
 
-class JobState(ConfirmDelete, EditDialog, Feedback, AuthState):
+class JobState(CrewWarnings, ConfirmDelete, EditDialog, Feedback, AuthState):
     job: JobView = JobView()
     crew: list[Option] = []
     workers: list[Option] = []
@@ -42,6 +43,7 @@ class JobState(ConfirmDelete, EditDialog, Feedback, AuthState):
             return
         on_crew = {member.value for member in self.crew}
         self.workers = [w for w in worker_options(session) if w.value not in on_crew]
+        self._warn(session, self.job.id, self.crew, self.workers)
         self.moves = moves_for(self.job.status, user.role)
         self.loaded = True
 
