@@ -53,6 +53,14 @@ class UserSummary(CamelModel):
     language: Language
 
 
+class Me(UserSummary):
+    """Who is signed in, with their own settings the field app follows."""
+
+    share_location: bool | None = Field(
+        description="Stamp clock-ins with where they are: null until the phone has asked."
+    )
+
+
 class SignedIn(CamelModel):
     user: UserSummary
 
@@ -212,7 +220,7 @@ async def logout(body: RefreshRequest, session: SessionDep) -> JSONResponse:
     return ok({"loggedOut": True})
 
 
-@router.get("/me", response_model=Envelope[UserSummary], responses=errors(*SIGNED_IN))
+@router.get("/me", response_model=Envelope[Me], responses=errors(*SIGNED_IN))
 async def me(user: CurrentUser) -> JSONResponse:
-    """The signed-in user, for either kind of authentication."""
-    return ok(user_json(user))
+    """The signed-in user, for either kind of authentication, with their own settings."""
+    return ok({**user_json(user), "shareLocation": user.share_location})

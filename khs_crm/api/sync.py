@@ -70,9 +70,9 @@ class PushBody(CamelModel):
         description=(
             "Each {opId, seq, entity, entityId, action, changes, baseVersion, clientTimestamp};"
             " one that is not valid is answered `rejected`, the others still apply. A device"
-            " changes its own user only: `user`/`update` with `{language}`. Its user's time:"
-            " `time_entry` create/update (docs/time.md). Change orders: `change_order`"
-            " create/update (docs/change_orders.md)."
+            " changes its own user only: `user`/`update` with `{language, shareLocation}`."
+            " Its user's time: `time_entry` create/update (docs/time.md). Change orders:"
+            " `change_order` create/update (docs/change_orders.md)."
         ),
     )
 

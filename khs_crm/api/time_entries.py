@@ -20,7 +20,7 @@ from khs_crm.api.responses import BODY, SIGNED_IN, WRITE, errors
 from khs_crm.api.schemas import CamelModel, Envelope, Page, PageParams, page_response
 from khs_crm.models import TimeEntry
 from khs_crm.models.base import utcnow
-from khs_crm.services.time import checks, rules
+from khs_crm.services.time import checks, location, rules
 from khs_crm.services.time import entries as time_service
 from khs_crm.services.time.schemas import Day, TimeEntryCreate, TimeEntryEdit
 
@@ -49,6 +49,14 @@ class TimeEntryOut(CamelModel):
     flags: list[Flag]
     approved: bool
     source: Literal["device", "office"]
+    in_lat: float | None = Field(
+        description="Where the person clocked in, to 3 decimals (~110 m); null: not stamped."
+    )
+    in_lng: float | None
+    out_lat: float | None = Field(
+        description="Where they clocked out, to 3 decimals; null: not stamped."
+    )
+    out_lng: float | None
     version: int
     created_at: datetime
     updated_at: datetime
@@ -73,6 +81,7 @@ def time_entry_json(entry: Any, now: datetime | None = None) -> dict[str, Any]:
         ),
         "approved": entry.approved,
         "source": entry.source,
+        **location.stamps_json(entry),
         "version": entry.version,
         "createdAt": entry.created_at.isoformat(),
         "updatedAt": entry.updated_at.isoformat(),

@@ -181,6 +181,7 @@ def test_login_returns_rs256_access_token_with_the_claims(https_client, session)
         "role": "worker",
         "active": True,
         "language": "en",
+        "shareLocation": None,  # the phone has not asked yet (docs/time.md)
     }
 
 

@@ -37,7 +37,7 @@ from khs_crm.services.sync import messages as sync_messages
 from khs_crm.services.sync.merge import FieldConflict, merge_fields, worker_status_refused
 from khs_crm.services.time import entries as time_entries
 from khs_crm.services.time.checks import TimeRefused
-from khs_crm.services.time.schemas import TimeEntryChanges, TimeEntryCreate
+from khs_crm.services.time.schemas import DeviceTimeChanges, DeviceTimeCreate
 
 MODELS = sync_messages.MODELS
 NOT_FOUND = sync_messages.NOT_FOUND
@@ -402,25 +402,33 @@ HANDLERS[("photo", "update")] = _photo_update
 HANDLERS[("photo", "delete")] = _photo_delete
 
 
-# The person themself: a phone changes only its user's own language (settings, offline) ----
+# The person themself: a phone changes only its user's own settings (offline): the language
+# and whether their clock-ins carry where they are (services/time/location.py) -------------
+OWN_SETTINGS = {"language": str, "shareLocation": bool}
 
 
 def _own_settings(session: Session, op: Operation, user: User):
     from khs_crm.services.auth import users
+    from khs_crm.services.time import location
 
     if op.entity_id != user.id:
         raise NotFound("This user does not exist.")
-    if set(op.changes) != {"language"}:
+    if not op.changes or not set(op.changes) <= set(OWN_SETTINGS):
         raise ValidationFailed(
-            "A device changes only its user's language.",
-            details=[{"field": "changes", "message": "only language"}],
+            "A device changes only its user's language and location choice.",
+            details=[{"field": "changes", "message": "only language, shareLocation"}],
         )
-    language = op.changes["language"]
-    if not isinstance(language, str):
-        raise ValidationFailed(
-            "language must be a string.", details=[{"field": "language", "message": "string"}]
-        )
-    return users.set_own_language(session, actor=user, language=language), []
+    for name, kind in OWN_SETTINGS.items():
+        if name in op.changes and not isinstance(op.changes[name], kind):
+            raise ValidationFailed(
+                f"{name} must be a {kind.__name__}.",
+                details=[{"field": name, "message": kind.__name__}],
+            )
+    if "language" in op.changes:
+        user = users.set_own_language(session, actor=user, language=op.changes["language"])
+    if "shareLocation" in op.changes:
+        user = location.set_share_location(session, actor=user, share=op.changes["shareLocation"])
+    return user, []
 
 
 HANDLERS[("user", "update")] = _own_settings
@@ -438,7 +446,7 @@ def _time_refused(op: Operation, row: Any, exc: TimeRefused) -> Exception:
 
 
 def _time_create(session: Session, op: Operation, user: User):
-    data = _parse(TimeEntryCreate, {**op.changes, "id": str(op.entity_id)})
+    data = _parse(DeviceTimeCreate, {**op.changes, "id": str(op.entity_id)})
     try:
         return time_entries.create_entry(session, data=data, actor=user, by_device=True), []
     except TimeRefused as exc:
@@ -447,7 +455,7 @@ def _time_create(session: Session, op: Operation, user: User):
 
 def _time_update(session: Session, op: Operation, user: User):
     row = _existing(session, op, user)
-    changes = _parse(TimeEntryChanges, op.changes)
+    changes = _parse(DeviceTimeChanges, op.changes)
     try:
         return time_entries.device_update(session, entry=row, changes=changes, actor=user), []
     except TimeRefused as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func
@@ -17,7 +18,7 @@ from khs_crm.services.core.access import get_visible_job, is_office
 from khs_crm.services.core.common import check_version, mark_written, stamp_fields
 from khs_crm.services.core.errors import Forbidden, NotFound, id_taken
 from khs_crm.services.sync import messages
-from khs_crm.services.time import checks, rules
+from khs_crm.services.time import checks, location, rules
 from khs_crm.services.time.checks import TimeRefused
 from khs_crm.services.time.schemas import TimeEntryChanges, TimeEntryCreate, TimeEntryEdit
 
@@ -47,7 +48,8 @@ def create_entry(
     session: Session, *, data: TimeEntryCreate, actor: User, by_device: bool
 ) -> TimeEntry:
     """A new entry. From a device (``by_device``): the actor's own, on a job they may see,
-    its times the device's; from the office: anyone's, on any live job. Refused (409) when
+    its times the device's, stamped with where they were if they share it (``data`` a
+    ``DeviceTimeCreate``); from the office: anyone's, on any live job. Refused (409) when
     its times do not fit, are ahead of the server's clock or overlap the person's others;
     a device's punch into an approved week is refused with ``keep`` (kept for the office)."""
     if by_device and data.user_id != actor.id:
@@ -72,6 +74,8 @@ def create_entry(
         source="device" if by_device else "office",
         created_by=actor.id,
     )
+    for name, value in (location.stamp_fields(session, data, actor) if by_device else {}).items():
+        setattr(entry, name, value)
     approved = checks.week_approved(session, entry.user_id, entry.started_at)
     if by_device and approved:
         checks.check_week(session, entry, entry.started_at)
@@ -96,13 +100,14 @@ def create_entry(
 def device_update(
     session: Session, *, entry: TimeEntry, changes: TimeEntryChanges, actor: User
 ) -> TimeEntry:
-    """A phone's change to its user's own entry (clock out, a break, a note). Into an
-    approved week: refused and kept for the office."""
+    """A phone's change to its user's own entry (clock out, a break, a note, where they
+    were: ``changes`` a ``DeviceTimeChanges``). Into an approved week: refused and kept for
+    the office."""
     if entry.user_id != actor.id:
         raise NotFound(NOT_FOUND)
     if changes.user_id is not None and changes.user_id != actor.id:
         raise Forbidden(messages.render(messages.TIME_NOT_YOURS, {}))
-    fields = _fields(changes)
+    fields = {**_fields(changes), **location.stamp_fields(session, changes, actor)}
     if "job_id" in fields and fields["job_id"] != entry.job_id:
         get_visible_job(session, job_id=fields["job_id"], user=actor)
     checks.check_week(session, entry, entry.started_at, fields.get("started_at", entry.started_at))
@@ -134,7 +139,7 @@ def office_edit(
 
 
 def _fields(changes: TimeEntryChanges) -> dict[str, Any]:
-    fields = changes.model_dump(exclude_unset=True)
+    fields = changes.model_dump(exclude_unset=True, exclude=set(location.STAMPS))
     if "breaks" in fields:
         breaks = [rules.Break(b.started_at, b.ended_at) for b in changes.breaks or []]
         fields["breaks"] = rules.breaks_json(breaks)
@@ -150,7 +155,7 @@ def _change(
     by_device: bool,
     reason: str | None = None,
 ) -> TimeEntry:
-    old = {name: getattr(entry, name) for name in ("user_id", *LOGGED)}
+    old = {name: getattr(entry, name) for name in ("user_id", *LOGGED, *location.STAMPS)}
     changed = {name: value for name, value in fields.items() if old.get(name) != value}
     if not changed and by_device:
         return entry
@@ -195,6 +200,8 @@ def _flags(entry: TimeEntry, *added: str) -> list[str]:
 
 
 def _logged(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
     return value.isoformat() if isinstance(value, datetime) else value
 
 

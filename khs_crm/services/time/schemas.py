@@ -7,12 +7,12 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from annotated_types import Ge, Le
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator
 
 from khs_crm.models.time import MAX_BREAKS, Reason, TimeNote
 from khs_crm.services.core.schemas import InputModel, not_null, whole
 from khs_crm.services.money.schemas import Price
+from khs_crm.services.time.location import Stamps
 
 
 def _utc(value: datetime) -> datetime:
@@ -67,6 +67,14 @@ class TimeEntryEdit(TimeEntryChanges):
     reason: Reason
 
 
+class DeviceTimeCreate(TimeEntryCreate, Stamps):
+    """A phone's clock-in: an entry, with where the person was if they share it."""
+
+
+class DeviceTimeChanges(TimeEntryChanges, Stamps):
+    """A phone's change to its entry: clock out, a break, a note, a position."""
+
+
 class ApprovalIn(InputModel):
     reason: Annotated[str, Field(max_length=500)] = ""
 
@@ -75,28 +83,54 @@ class UnapprovalIn(InputModel):
     reason: Reason
 
 
+WEEK_DAY_SAID = "Choose the day the week starts on: 0 (Monday) to 6 (Sunday)."
+OVERTIME_SAID = "Enter the weekly overtime hours as a whole number from 0 to 168, e.g. 40."
+
+
+def _whole_in(low: int, high: int, said: str) -> BeforeValidator:
+    """A JSON whole number from ``low`` to ``high``; anything else is refused with ``said``
+    (one sentence a person can act on, the same for text, fractions and out of range)."""
+
+    def check(value: Any) -> int:
+        try:
+            number = whole(value)
+        except ValueError:
+            raise ValueError(said) from None
+        if not low <= number <= high:
+            raise ValueError(said)
+        return number
+
+    return BeforeValidator(check)
+
+
 # Whole numbers in a range, said so in the schema (written out: mypy needs a type alias).
 WeekDay = Annotated[  # 0 Monday … 6 Sunday
     int,
-    BeforeValidator(whole),
-    Ge(0),
-    Le(6),
+    _whole_in(0, 6, WEEK_DAY_SAID),
     WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 6}),
 ]
 WeekHours = Annotated[
     int,
-    BeforeValidator(whole),
-    Ge(0),
-    Le(168),
+    _whole_in(0, 168, OVERTIME_SAID),
     WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 168}),
 ]
 
 
+SETTINGS_SAID = {"week_start_day": WEEK_DAY_SAID, "overtime_hours": OVERTIME_SAID}
+
+
 class TimeSettingsIn(InputModel):
+    """The owner's time rules: the week's first day, the weekly overtime threshold."""
+
     week_start_day: WeekDay | None = None
     overtime_hours: WeekHours | None = None
 
-    _required = field_validator("week_start_day", "overtime_hours")(classmethod(not_null))
+    @field_validator("week_start_day", "overtime_hours")
+    @classmethod
+    def _present(cls, value: Any, info: Any) -> Any:
+        if value is None:
+            raise ValueError(SETTINGS_SAID[info.field_name])
+        return value
 
 
 class HourlyCostIn(InputModel):
