@@ -27,11 +27,7 @@ def list_conflicts(
     session: Session, *, user: User, open_only: bool, offset: int, limit: int
 ) -> tuple[list[SyncConflict], int]:
     """Conflicts newest first: the office sees all, a worker only those of their own changes."""
-    query = select(SyncConflict)
-    if not is_office(user):
-        query = query.where(SyncConflict.client_user_id == user.id)
-    if open_only:
-        query = query.where(col(SyncConflict.resolved_at).is_(None))
+    query = _visible(select(SyncConflict), user=user, open_only=open_only)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
         query.order_by(col(SyncConflict.created_at).desc()).offset(offset).limit(limit)
@@ -60,9 +56,19 @@ def describe(session: Session, rows: list[SyncConflict]) -> ConflictContext:
     )
 
 
+def _visible(query: Any, *, user: User, open_only: bool) -> Any:
+    if not is_office(user):
+        query = query.where(SyncConflict.client_user_id == user.id)
+    if open_only:
+        query = query.where(col(SyncConflict.resolved_at).is_(None))
+    return query
+
+
 def open_count(session: Session, *, user: User) -> int:
-    """How many unresolved conflicts the user can see."""
-    return list_conflicts(session, user=user, open_only=True, offset=0, limit=1)[1]
+    """How many unresolved conflicts the user can see (every office page's badge: one
+    count, no rows)."""
+    query = _visible(select(func.count()).select_from(SyncConflict), user=user, open_only=True)
+    return session.exec(query).one()
 
 
 def resolve(session: Session, *, conflict_id: uuid.UUID, keep: str, actor: User) -> SyncConflict:
