@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from playwright.sync_api import APIRequestContext, Page, sync_playwright
@@ -25,6 +26,7 @@ OWNER = "owner@demo.khs-crm.test"
 WORKER = "alex@demo.khs-crm.test"
 SIZE = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1024, "height": 768}
 
 
 def sign_in(page: Page, email: str, start: str = "/") -> None:
@@ -79,6 +81,74 @@ def make_conflicts(office: APIRequestContext, phone: APIRequestContext, url: str
     _data(phone.post("/api/sync/push", data=body, headers=headers))
 
 
+LINES = [
+    {"kind": "labor", "description": "Demolition and haul-away", "quantity": "12",
+     "unit": "h", "unitPrice": "65.00", "taxable": False},
+    {"kind": "material", "description": "Porcelain tile, 12×24", "quantity": "120",
+     "unit": "sq ft", "unitPrice": "4.25", "taxable": True},
+    {"kind": "material", "description": "Thinset and grout", "quantity": "6",
+     "unit": "bag", "unitPrice": "18.99", "taxable": True},
+    {"kind": "discount", "description": "Returning customer", "quantity": "1",
+     "unit": "", "unitPrice": "-100.00", "taxable": False},
+]  # fmt: skip
+
+
+def make_money_and_time(office: APIRequestContext, url: str) -> None:
+    """Estimates in three states, an invoice part paid, and a week of crew time, made through
+    the API as the office would (once: skipped when the demo already has estimates)."""
+    headers = {"X-KHS-CSRF": "1", "Origin": url}
+    if _data(office.get("/api/estimates"))["pagination"]["total"]:
+        return
+    jobs = _data(office.get("/api/jobs?status=in_progress&pageSize=3"))["data"]
+    for n, job in enumerate(jobs):
+        made = office.post(f"/api/jobs/{job['id']}/estimates", data={"lines": LINES},
+                           headers=headers)  # fmt: skip
+        estimate = _data(made)["data"]
+        if n == 2:
+            continue  # a draft
+        sent = _data(office.post(f"/api/estimates/{estimate['id']}/send", headers=headers))
+        if n == 1:
+            continue  # sent, waiting for the customer
+        token_path = sent["data"]["link"]["url"].split("/e/", 1)[1]
+        customer = _data(office.get(f"/api/jobs/{job['id']}"))["data"]["customer"]["name"]
+        approved = office.post(f"/api/public/estimates/{token_path}/approve",
+                               form={"name": customer, "agree": "yes"})  # fmt: skip
+        assert approved.status < 400, approved.text()
+        invoice = _data(office.post(f"/api/jobs/{job['id']}/invoices", headers=headers,
+                                    data={"kind": "deposit", "estimateId": estimate["id"],
+                                          "percent": "30"}))["data"]  # fmt: skip
+        office.post(f"/api/invoices/{invoice['id']}/send", headers=headers)
+        paid = office.post(f"/api/invoices/{invoice['id']}/payments", headers=headers,
+                           data={"amount": "250.00", "method": "check",
+                                 "reference": "Check 1042"})  # fmt: skip
+        assert paid.ok, paid.text()
+    _week_of_time(office, headers, jobs[0]["id"])
+
+
+def _week_of_time(office: APIRequestContext, headers: dict, job_id: str) -> None:
+    """Last week's weekdays for three workers: 8½ hours (UTC 13:30 on) with a half-hour
+    break."""
+    people = _data(office.get("/api/users?pageSize=200"))["data"]
+    workers = [p for p in people if p["role"] == "worker" and p.get("active", True)]
+    monday = datetime.now(UTC).date() - timedelta(days=datetime.now(UTC).weekday() + 7)
+    for person in workers[:3]:
+        for day in range(5):
+            on = datetime.combine(monday + timedelta(days=day), datetime.min.time(), UTC)
+            start, lunch = on + timedelta(hours=13, minutes=30), on + timedelta(hours=17)
+            back = lunch + timedelta(minutes=30)
+            entry = {
+                "userId": person["id"], "jobId": job_id, "startedAt": _iso(start),
+                "endedAt": _iso(start + timedelta(hours=8, minutes=30)),
+                "breaks": [{"startedAt": _iso(lunch), "endedAt": _iso(back)}],
+            }  # fmt: skip
+            made = office.post("/api/time-entries", data=entry, headers=headers)
+            assert made.ok, made.text()
+
+
+def _iso(moment) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def shoot(page: Page, out: Path, name: str, path: str, ready: str) -> None:
     page.goto(path)
     page.get_by_role("heading", name=ready, exact=True).first.wait_for()
@@ -99,6 +169,18 @@ def snap(page: Page, out: Path, name: str) -> None:
     page.wait_for_timeout(600)
     page.screenshot(path=str(out / f"{name}.png"))
     print(f"saved {name}.png")
+
+
+def money_and_time_screens(page: Page, out: Path) -> None:
+    """The office's money, time and change-order screens, and the search results."""
+    shoot(page, out, "estimates", "/estimates", "Estimates")
+    estimate = first_href(page, "/estimates", "table a[href^='/estimates/']")
+    shoot(page, out, "estimate", estimate, "Lines")
+    shoot(page, out, "invoices", "/invoices", "Invoices")
+    shoot(page, out, "timesheets", "/timesheets", "Timesheets")
+    shoot(page, out, "change-orders", "/change-orders", "Change orders")
+    shoot(page, out, "company", "/settings/company", "Company settings")
+    shoot(page, out, "search", "/search?q=garcia", "Search")
 
 
 def field_screens(browser, url: str, out: Path) -> None:
@@ -150,6 +232,7 @@ def main() -> None:
         page = office.new_page()
         sign_in(page, OWNER)
         make_conflicts(office.request, phone.request, args.url)
+        make_money_and_time(office.request, args.url)
         shoot(page, out, "dashboard", "/", "Dashboard")
         shoot(page, out, "customers", "/customers", "Customers")
         customer = first_href(page, "/customers", "table a[href^='/customers/']")
@@ -162,6 +245,12 @@ def main() -> None:
         shoot(page, out, "people", "/people", "People")
         shoot(page, out, "conflicts", "/conflicts", "Sync conflicts")
         shoot(page, out, "activity", "/activity", "Activity")
+        money_and_time_screens(page, out)
+        laptop = browser.new_context(base_url=args.url, viewport=LAPTOP)
+        narrow = laptop.new_page()
+        sign_in(narrow, OWNER)
+        shoot(narrow, out, "schedule-1024", "/schedule", "Schedule")
+        laptop.close()
         field_screens(browser, args.url, out)
         browser.close()
 
