@@ -20,7 +20,7 @@ from khs_crm.i18n import N_
 from khs_crm.models import Job, Role, TimeEntry, TimesheetApproval, User
 from khs_crm.models.base import utcnow
 from khs_crm.office.schedule import DayHeader, week_title
-from khs_crm.services.time import checks, rules
+from khs_crm.services.time import checks, location, rules
 from khs_crm.services.time.entries import list_entries
 
 WEEK_DAYS = (
@@ -66,6 +66,8 @@ class Punch:
     flags: Sequence[str]
     note: str = ""
     version: int = 0
+    in_map: str = ""  # where they clocked in / out, on a map ("" when not stamped)
+    out_map: str = ""
 
 
 class JobHours(BaseModel):
@@ -96,6 +98,8 @@ class EntryRow(BaseModel):
     flags: list[str]
     note: str
     version: int
+    in_map: str = ""  # an OpenStreetMap link to the rounded clock-in stamp, "" when none
+    out_map: str = ""
 
 
 class PersonWeek(BaseModel):
@@ -167,6 +171,8 @@ def _entry_row(p: Punch, person: str, zone: ZoneInfo) -> EntryRow:
         flags=flag_words(p.flags),
         note=p.note,
         version=p.version,
+        in_map=p.in_map,
+        out_map=p.out_map,
     )
 
 
@@ -286,6 +292,8 @@ def _punch(entry: TimeEntry, job: str, now: datetime, tz: str) -> Punch:
         flags=rules.all_flags(entry.flags or [], entry.started_at, entry.ended_at, now, tz),
         note=entry.note,
         version=entry.version,
+        in_map=location.map_href(entry.in_lat, entry.in_lng),
+        out_map=location.map_href(entry.out_lat, entry.out_lng),
     )
 
 

@@ -12,6 +12,7 @@ from khs_crm.components.status import pill
 from khs_crm.components.ui import button, card, empty_state
 from khs_crm.i18n import N_
 from khs_crm.pages.office.timesheets_dialogs import dialogs
+from khs_crm.pages.office.timesheets_settings import settings_button, settings_dialog
 from khs_crm.state.office.timesheets import TimesheetsState
 
 S = TimesheetsState
@@ -137,12 +138,53 @@ def _grid() -> rx.Component:
     )
 
 
+def _map(href: rx.Var, said: str, where: rx.Var) -> rx.Component:
+    # The name starts with the words shown (WCAG label-in-name).
+    return rx.el.a(
+        said,
+        href=href,
+        target="_blank",
+        rel="noopener noreferrer",
+        aria_label=where,
+        class_name="link",
+    )
+
+
+def _maps(e: rx.Var) -> rx.Component:
+    """Where the person clocked in and out (rounded to ~100 m), when they share it."""
+    return rx.cond(
+        (e.in_map != "") | (e.out_map != ""),
+        rx.el.div(
+            N_("map: "),
+            rx.cond(
+                e.in_map != "",
+                _map(
+                    e.in_map, N_("in"), N_("in, where ") + e.person + N_(" clocked in on ") + e.day
+                ),
+            ),
+            rx.cond((e.in_map != "") & (e.out_map != ""), " · "),
+            rx.cond(
+                e.out_map != "",
+                _map(
+                    e.out_map,
+                    N_("out"),
+                    N_("out, where ") + e.person + N_(" clocked out on ") + e.day,
+                ),
+            ),
+            class_name="small muted sheet-map",
+        ),
+    )
+
+
 def _entry(e: rx.Var) -> rx.Component:
     return rx.el.tr(
         rx.el.td(e.person, class_name="strong"),
         rx.el.td(e.day, class_name="nowrap"),
         rx.el.td(e.job),
-        rx.el.td(e.start, " – ", rx.cond(e.end != "", e.end, "…"), class_name="nowrap"),
+        rx.el.td(
+            rx.el.div(e.start, " – ", rx.cond(e.end != "", e.end, "…"), class_name="nowrap"),
+            _maps(e),
+        ),
         rx.el.td(e.breaks, N_(" min"), class_name="num"),
         rx.el.td(e.hours, class_name="num"),
         rx.el.td(
@@ -189,6 +231,7 @@ def _toolbar() -> rx.Component:
         rx.el.div(
             button(N_("Add time"), on_click=S.open_add),
             download(N_("Download CSV for payroll"), href=S.export_href),
+            settings_button(S),
             class_name="toolbar-end",
         ),
         class_name="toolbar",
@@ -199,7 +242,7 @@ def _content() -> rx.Component:
     return rx.fragment(
         _toolbar(),
         rx.el.p(S.rules_text, class_name="muted small sheet-rules"),
-        messages(S, unless=S.dialog != ""),
+        messages(S, unless=(S.dialog != "") | S.settings_open),
         card(
             rx.cond(
                 S.rows.length() > 0,
@@ -218,6 +261,7 @@ def _content() -> rx.Component:
             class_name="card-flush sheet-card",
         ),
         dialogs(S),
+        settings_dialog(S),
     )
 
 

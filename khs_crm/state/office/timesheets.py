@@ -18,6 +18,7 @@ from khs_crm.services.time import checks, rules, timesheets
 from khs_crm.services.time import entries as time_entries
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback
+from khs_crm.state.office.timesheets_settings import TimeSettingsForm
 
 BLANK = EntryRow(
     id="", user_id="", person="", job_id="", job="", day="", date="", start="", end="",
@@ -25,7 +26,7 @@ BLANK = EntryRow(
 )  # fmt: skip
 
 
-class TimesheetsState(Feedback, AuthState):
+class TimesheetsState(TimeSettingsForm, Feedback, AuthState):
     week: str = ""
     last: str = ""
     title: str = ""
