@@ -26,6 +26,7 @@ from khs_crm.services.money.words import Words, words_for
 router = APIRouter(include_in_schema=False)
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 STYLE = """
+*{box-sizing:border-box}
 body{font-family:system-ui,sans-serif;margin:0 auto;max-width:40rem;padding:1rem;color:#111}
 table{width:100%;border-collapse:collapse}td,th{padding:.4rem .2rem;border-bottom:1px solid #ddd}
 td.n,th.n{text-align:right;white-space:nowrap}.total td{font-weight:bold}
@@ -63,6 +64,13 @@ def _logo() -> str:
     return f"<img class=logo src='{source}' alt=''>"
 
 
+def _company_lines(company) -> str:
+    """The company's name, address and phone, one a line; an empty one takes no line."""
+    name = f"<strong>{escape(company.name)}</strong>" if company.name else ""
+    lines = [name, escape(company.address), escape(company.phone)]
+    return "<br>".join(line for line in lines if line)
+
+
 def _document(session, doc: Estimate | Invoice, w: Words) -> str:
     company = get_company(session)
     customer = session.get(Customer, doc.customer_id)
@@ -83,8 +91,7 @@ def _document(session, doc: Estimate | Invoice, w: Words) -> str:
     )
     status = w.status(status_of(doc) if isinstance(doc, Estimate) else doc.status)
     return (
-        f"<header>{_logo()}<strong>{escape(company.name)}</strong><br>{escape(company.address)}<br>"
-        f"{escape(company.phone)}</header><h1>{escape(title)}</h1>"
+        f"<header>{_logo()}{_company_lines(company)}</header><h1>{escape(title)}</h1>"
         f"<p>{escape(w('for'))}: {escape(customer.name if customer else '')}"
         f"{' · ' + escape(status) if status else ''}</p>"
         f"<table><thead><tr><th>{escape(w('description'))}</th><th class=n>{escape(w('quantity'))}"

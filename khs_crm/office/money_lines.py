@@ -17,7 +17,7 @@ from khs_crm.office.money import LINE_KINDS, money
 from khs_crm.services.core.errors import ValidationFailed
 from khs_crm.services.money import rules
 from khs_crm.services.money.documents import number_text
-from khs_crm.services.money.schemas import EstimateIn, LineIn, Rate
+from khs_crm.services.money.schemas import EstimateIn, ItemLine, LineIn, Rate
 
 FIELDS = ("kind", "description", "quantity", "unit", "unit_price", "taxable")
 SAID = {
@@ -66,6 +66,19 @@ def draft_of(row: DocumentLine) -> LineDraft:
         unit_price=f"{row.unit_price:.2f}",
         taxable=row.taxable,
         amount=money(row.amount),
+    )
+
+
+def draft_of_item(line: ItemLine) -> LineDraft:
+    """A line the services made (a job's material) as the editor's cells hold it."""
+    return LineDraft(
+        key=secrets.token_hex(4),
+        kind=str(line.kind),
+        description=line.description,
+        quantity=number_text(line.quantity) or "",
+        unit=line.unit,
+        unit_price=f"{line.unit_price:.2f}",
+        taxable=line.taxable,
     )
 
 

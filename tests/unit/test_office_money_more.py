@@ -172,8 +172,10 @@ def test_the_owner_uploads_replaces_and_removes_the_logo(session, cast, store):
     call(CompanyState.upload_logo, state, [uploaded(image_bytes("PNG", (300, 100)), "l.png")])
     assert state.logo_url not in ("", first)  # a new address: no stale logo from a cache
     call(CompanyState.upload_logo, state, [uploaded(b"not an image", "fake.png")])
-    assert state.error == "A logo must be a PNG or JPEG image."
+    assert state.logo_error == "A logo must be a PNG or JPEG image." and state.error == ""
     assert Image.open(io.BytesIO(logo.logo_bytes() or b"")).size == (300, 100)  # kept
+    call(CompanyState.upload_logo, state, [uploaded(image_bytes("PNG", (300, 100)), "l.png")])
+    assert state.logo_error == ""  # a good file clears the refusal
     call(CompanyState.remove_logo, state)
     assert state.logo_url == "" and logo.logo_bytes() is None
     changes = [
@@ -181,15 +183,59 @@ def test_the_owner_uploads_replaces_and_removes_the_logo(session, cast, store):
         for row in session.exec(select(ActivityLog).where(ActivityLog.entity == "company"))
         if row.changes and "logo" in row.changes
     ]
-    assert len(changes) == 3
+    assert len(changes) == 4
 
 
 def test_only_the_owner_changes_the_logo(session, cast, store):
     state = _company(session, cast.admin)
     call(CompanyState.upload_logo, state, [uploaded(image_bytes("PNG", (300, 100)), "l.png")])
-    assert "Only the owner" in state.error and logo.logo_bytes() is None
+    assert "Only the owner" in state.logo_error and logo.logo_bytes() is None
     with pytest.raises(Forbidden):
         logo.remove_logo(session, actor=cast.admin)
     worker = sub(root_state(signed_in(session, cast.worker_a), "/settings/company"), CompanyState)
     result = call(CompanyState.upload_logo, worker, [uploaded(image_bytes("PNG"), "l.png")])
     assert "/field" in str(result) and logo.logo_bytes() is None
+
+
+# The estimate editor's "Add the job's materials" ---------------------------------------------
+
+
+def test_the_editor_adds_the_jobs_materials_priced_at_their_unit_costs(session, cast, material):
+    from khs_crm.services.money.units import set_unit_cost
+    from khs_crm.state.office.estimates_editor import EstimateState
+
+    set_unit_cost(session, material=material, unit_cost=Decimal("12.50"), actor=cast.owner)
+    session.commit()
+    cookie = signed_in(session, cast.owner)
+    card = sub(root_state(cookie, f"/jobs/{cast.job.id}"), JobMoneyState)
+    redirect = str(call(JobMoneyState.new_estimate, card, False))
+    estimate_id = redirect.split("/estimates/")[1][:36]
+    editor = sub(root_state(cookie, f"/estimates/{estimate_id}"), EstimateState)
+    call(EstimateState.load, editor)
+    call(EstimateState.set_cell, editor, editor.lines[0].key, "description", "Labor")
+    call(EstimateState.set_cell, editor, editor.lines[0].key, "quantity", "1")
+    call(EstimateState.set_cell, editor, editor.lines[0].key, "unit_price", "100")
+    call(EstimateState.add_materials, editor)
+    assert editor.notice == "Added 1 line from the job's materials. Save to keep it."
+    typed, added, blank = editor.lines
+    assert (typed.description, added.description, blank.description) == ("Labor", "Drywall", "")
+    assert (added.quantity, added.unit, added.unit_price, added.amount) == (
+        "4",
+        "sheets",
+        "12.50",
+        "$50.00",
+    )
+    call(EstimateState.save, editor)
+    assert editor.error == "" and editor.estimate.subtotal == "$150.00"
+
+
+def test_the_editor_says_when_the_job_has_no_materials(session, cast):
+    from khs_crm.state.office.estimates_editor import EstimateState
+
+    cookie = signed_in(session, cast.owner)
+    card = sub(root_state(cookie, f"/jobs/{cast.job.id}"), JobMoneyState)
+    estimate_id = str(call(JobMoneyState.new_estimate, card, False)).split("/estimates/")[1][:36]
+    editor = sub(root_state(cookie, f"/estimates/{estimate_id}"), EstimateState)
+    call(EstimateState.load, editor)
+    call(EstimateState.add_materials, editor)
+    assert editor.error.startswith("This job has no materials yet") and len(editor.lines) == 1

@@ -102,6 +102,7 @@ def _logo() -> rx.Component:
             ).format(size=MAX_LOGO_BYTES // MB),
             class_name="muted small",
         ),
+        rx.el.p(S.logo_error, role="alert", class_name="field-error", id="logo-error"),
         rx.cond(
             S.can_edit,
             rx.el.div(

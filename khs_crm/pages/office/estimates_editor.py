@@ -270,6 +270,12 @@ def _found() -> rx.Component:
                     e.editable,
                     rx.el.p(
                         button(N_("Add line"), variant="secondary", on_click=FOCUS_LAST),
+                        " ",
+                        button(
+                            N_("Add the job's materials"),
+                            variant="secondary",
+                            on_click=S.add_materials,
+                        ),
                         rx.el.span(
                             N_(" Tab moves through a line; Enter adds the next line."),
                             class_name="muted small",

@@ -43,7 +43,6 @@ def _cost(item: rx.Var) -> rx.Component:
             aria_label=N_("Unit cost of ") + item.name,
             aria_invalid=rx.cond(problem != "", "true", "false"),
             aria_describedby="cost-problem-" + item.id,
-            placeholder="0.00",
             input_mode="decimal",
             class_name="input input-cell narrow cost-cell",
             key=item.key + "-cost-" + item.unit_cost,

@@ -69,8 +69,9 @@ def _draft(session: Session, estimate_id: uuid.UUID, expected: int | None) -> Es
     return estimate
 
 
-def _material_lines(session: Session, job_id: uuid.UUID) -> list[ItemLine]:
-    """A line per live material of the job: its quantity, unit and unit cost as the price."""
+def material_lines(session: Session, job_id: uuid.UUID) -> list[ItemLine]:
+    """A line per live material of the job: its quantity, unit and unit cost as the price
+    (a new estimate "from materials", and the editor's "Add the job's materials")."""
     materials = session.exec(
         select(Material)
         .where(Material.job_id == job_id, col(Material.deleted_at).is_(None))
@@ -123,7 +124,7 @@ def create_estimate(
         created_by=actor.id,
     )
     session.add(estimate)
-    lines = list(data.lines) + (_material_lines(session, job.id) if data.from_materials else [])
+    lines = list(data.lines) + (material_lines(session, job.id) if data.from_materials else [])
     lines += copied or []
     _fill(session, estimate, data, lines)
     documents.log(

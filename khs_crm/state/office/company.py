@@ -9,6 +9,7 @@ import reflex as rx
 
 from khs_crm.i18n import N_
 from khs_crm.office.money_company import CompanyView, company_update, company_view
+from khs_crm.services.core.errors import ServiceError
 from khs_crm.services.money import company as service
 from khs_crm.services.money import logo
 from khs_crm.state.auth import AuthState
@@ -20,6 +21,7 @@ LOGO_REFUSED = N_("That file can't be used: choose one PNG or JPEG image of at m
 class CompanyState(Feedback, AuthState):
     company: CompanyView = CompanyView()
     logo_url: str = ""  # the current logo's address (its version in it), "" without one
+    logo_error: str = ""  # why the chosen file was refused, said in the logo's card
     loaded: bool = False
     saved: int = 0  # a new form (its key) once saved
 
@@ -57,20 +59,26 @@ class CompanyState(Feedback, AuthState):
         return self._run(self._upload_logo, data)
 
     def _upload_logo(self, session, user, data: bytes) -> None:
-        logo.save_logo(session, data=data, actor=user)
+        self.logo_error = ""
+        try:
+            logo.save_logo(session, data=data, actor=user)
+        except ServiceError as exc:  # said beside the picker, not as the settings form's error
+            self.logo_error = exc.message
+            return
         self._fetch(session, user)
         self.notice = N_("Logo saved. Estimates and invoices now show it.")
 
     @rx.event
     def logo_rejected(self, _files: list[dict[str, Any]]):
         self._clear()
-        self.error = LOGO_REFUSED.format(size=logo.MAX_LOGO_BYTES // logo.MB)
+        self.logo_error = LOGO_REFUSED.format(size=logo.MAX_LOGO_BYTES // logo.MB)
 
     @rx.event
     def remove_logo(self):
         return self._run(self._remove_logo)
 
     def _remove_logo(self, session, user) -> None:
+        self.logo_error = ""
         logo.remove_logo(session, actor=user)
         self._fetch(session, user)
         self.notice = N_("Logo removed.")

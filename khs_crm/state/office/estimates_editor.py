@@ -15,6 +15,7 @@ from khs_crm.office.money_lines import (
     LineDraft,
     TotalsView,
     blank_line,
+    draft_of_item,
     estimate_input,
     is_blank,
     with_amounts,
@@ -119,6 +120,29 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
         new = blank_line()
         self.focus_key = new.key
         self._recount([*self.lines[:at], new, *self.lines[at:]])
+
+    @rx.event
+    def add_materials(self):
+        """The job's materials as lines (their unit costs as prices), after those typed."""
+        return self._run(self._add_materials)
+
+    def _add_materials(self, session, _user) -> None:
+        if not self.estimate.editable:
+            return
+        items = service.material_lines(session, parse_id(self.estimate.job_id, "job"))
+        if not items:
+            self.error = N_("This job has no materials yet: add them on the job's page.")
+            return
+        typed = [line for line in self.lines if not is_blank(line)]
+        self.dirty = True
+        self._recount([*typed, *(draft_of_item(item) for item in items)])
+        self.notice = (
+            N_("Added 1 line from the job's materials. Save to keep it.")
+            if len(items) == 1
+            else N_("Added {count} lines from the job's materials. Save to keep them.").format(
+                count=len(items)
+            )
+        )
 
     @rx.event
     def remove_line(self, key: str):
