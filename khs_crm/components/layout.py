@@ -20,6 +20,7 @@ OFFICE_NAV = [
     ("Timesheets", "/timesheets"),
     ("Estimates", "/estimates"),
     ("Invoices", "/invoices"),
+    ("Change orders", "/change-orders"),
     ("People", "/people"),
     ("Conflicts", "/conflicts"),
     ("Activity", "/activity"),

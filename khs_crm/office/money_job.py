@@ -23,6 +23,9 @@ LISTED = 10  # the latest estimates and invoices the card lists
 
 class JobMoneyView(BaseModel):
     approved_value: str = "$0.00"
+    approved_estimate: str = "$0.00"  # the approved value's two parts
+    change_orders: str = "$0.00"
+    has_change_orders: bool = False
     invoiced: str = "$0.00"
     paid: str = "$0.00"
     balance: str = "$0.00"
@@ -51,6 +54,9 @@ def job_money_view(
     approved = estimate_service.approved_estimate(session, job_id=job_id)
     view = JobMoneyView(
         approved_value=money(figures.approved_value),
+        approved_estimate=money(figures.approved_value - figures.change_orders_value),
+        change_orders=money(figures.change_orders_value),
+        has_change_orders=figures.change_orders_value != 0,
         invoiced=money(figures.invoiced),
         paid=money(figures.paid),
         balance=money(figures.balance),

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENS = ("/", "/customers", "/jobs", "/jobs/list", "/schedule", "/people", "/conflicts",
-           "/activity")  # fmt: skip
+           "/activity", "/change-orders")  # fmt: skip
 VIEWPORTS = ({"width": 1440, "height": 900}, {"width": 1024, "height": 768})
 # Every rule axe runs by default, and the one the issue names that axe marks experimental.
 RUN = "() => axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } })"

@@ -171,6 +171,7 @@ def writes(w) -> list[tuple[type[rx.State], str, str, tuple]]:
         (PeopleState, "/people", "issue_link", (worker, "B")),
         (PeopleState, "/people", "revoke_link", ()),
         (PeopleState, "/people", "save_cost", ({"hourly_cost": "28.50"},)),
+        (PeopleState, "/people", "allow_pricing", (worker, True)),
         (ScheduleState, "/schedule", "issue_link", (worker, "B")),
         (ScheduleState, "/schedule", "revoke_link", ()),
         (ScheduleState, "/schedule", "move", (_move(w),)),

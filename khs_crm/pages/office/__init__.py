@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from khs_crm.pages.office.activity import activity
+from khs_crm.pages.office.change_order import change_order_page
+from khs_crm.pages.office.change_orders import change_orders
 from khs_crm.pages.office.company import company
 from khs_crm.pages.office.conflicts import conflicts
 from khs_crm.pages.office.customer import customer
@@ -22,6 +24,8 @@ from khs_crm.pages.office.schedule import schedule
 from khs_crm.pages.office.search import search_page
 from khs_crm.pages.office.timesheets import timesheets
 from khs_crm.state.office.badges import NavBadgeState
+from khs_crm.state.office.change_order import ChangeOrderState
+from khs_crm.state.office.change_orders import ChangeOrdersState
 from khs_crm.state.office.company import CompanyState
 from khs_crm.state.office.customer import CustomerState
 from khs_crm.state.office.customers import CustomersState
@@ -32,6 +36,7 @@ from khs_crm.state.office.invoices import InvoicesState
 from khs_crm.state.office.invoices_page import InvoiceState
 from khs_crm.state.office.job import JobState
 from khs_crm.state.office.job_activity import JobActivityState
+from khs_crm.state.office.job_change_orders import JobChangeOrdersState
 from khs_crm.state.office.job_materials import JobMaterialsState
 from khs_crm.state.office.job_photos import JobPhotosState
 from khs_crm.state.office.jobs import BoardState, JobListState
@@ -59,6 +64,7 @@ PAGES = (
             JobActivityState.load,
             JobPhotosState.load,
             JobMoneyState.load,
+            JobChangeOrdersState.load,
         ],
     ),
     ("/schedule", schedule, "Schedule", ScheduleState.load),
@@ -70,6 +76,13 @@ PAGES = (
     ("/estimates/[estimate_id]", estimate_editor, "Estimate", EstimateState.load),
     ("/invoices", invoices, "Invoices", InvoicesState.load),
     ("/invoices/[invoice_id]", invoice_page, "Invoice", InvoiceState.load),
+    ("/change-orders", change_orders, "Change orders", ChangeOrdersState.load),
+    (
+        "/change-orders/[change_order_id]",
+        change_order_page,
+        "Change order",
+        ChangeOrderState.load,
+    ),
     ("/settings/company", company, "Company settings", CompanyState.load),
     ("/search", search_page, "Search", SearchPageState.load),
 )

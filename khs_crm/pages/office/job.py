@@ -21,6 +21,7 @@ from khs_crm.components.ui import button, card, empty_state
 from khs_crm.i18n import N_
 from khs_crm.office.limits import max_length
 from khs_crm.pages.office.activity import activity_list
+from khs_crm.pages.office.job_change_orders import change_orders_card
 from khs_crm.pages.office.job_crew import crew_card
 from khs_crm.pages.office.job_form import job_fields
 from khs_crm.pages.office.job_materials import materials_card
@@ -166,6 +167,7 @@ def _found() -> rx.Component:
         messages(S, unless=S.editing),
         rx.el.div(_site(), rx.el.div(_workflow(), crew_card()), class_name="two-col"),
         money_card(),
+        change_orders_card(),
         materials_card(),
         rx.el.div(
             _notes(),

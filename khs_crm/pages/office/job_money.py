@@ -18,6 +18,26 @@ def _figure(label: str, value: rx.Var, extra: str = "") -> rx.Component:
     return rx.el.div(rx.el.dt(label), rx.el.dd(value, class_name=extra), class_name="money-figure")
 
 
+def _approved() -> rx.Component:
+    """The approved value, and once change orders add to it, its two parts."""
+    m = M.money
+    return rx.el.div(
+        rx.el.dt(N_("Approved value")),
+        rx.el.dd(m.approved_value),
+        rx.cond(
+            m.has_change_orders,
+            rx.el.dd(
+                N_("approved estimate "),
+                m.approved_estimate,
+                N_(" + change orders "),
+                m.change_orders,
+                class_name="money-parts",
+            ),
+        ),
+        class_name="money-figure",
+    )
+
+
 def _doc(d: rx.Var) -> rx.Component:
     return rx.el.li(
         link(d.number, href=d.href, class_name="link strong"),
@@ -62,7 +82,7 @@ def money_card() -> rx.Component:
     return card(
         messages(M),
         rx.el.dl(
-            _figure(N_("Approved value"), m.approved_value),
+            _approved(),
             _figure(N_("Invoiced"), m.invoiced),
             _figure(N_("Paid"), m.paid),
             _figure(N_("Balance"), m.balance),

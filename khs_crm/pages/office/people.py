@@ -18,6 +18,7 @@ from khs_crm.components.status import pill
 from khs_crm.components.ui import button, card, field
 from khs_crm.i18n import N_
 from khs_crm.pages.office.calendar_link import link_buttons, link_dialogs
+from khs_crm.pages.office.people_pricers import pricer_switch
 from khs_crm.pages.office.timesheets_costs import cost_cell, cost_dialog, cost_header
 from khs_crm.state.office.people import PeopleState
 
@@ -35,11 +36,17 @@ def _picker(options: rx.Var, value: rx.Var, on_change, label: rx.Var) -> rx.Comp
 
 
 def _role(u: rx.Var) -> rx.Component:
-    """A role picker, or the plain role where the rules leave this user nothing to choose."""
-    return rx.cond(
-        u.manageable & ~u.is_self & (S.roles.length() > 1),
-        _picker(S.roles, u.role, lambda role: S.change_role(u.id, role), N_("Role of ") + u.name),
-        pill(u.role, "pill-role"),
+    """A role picker, or the plain role where the rules leave this user nothing to choose;
+    under a worker's, whether they may price change orders (the owner decides)."""
+    return rx.fragment(
+        rx.cond(
+            u.manageable & ~u.is_self & (S.roles.length() > 1),
+            _picker(
+                S.roles, u.role, lambda role: S.change_role(u.id, role), N_("Role of ") + u.name
+            ),
+            pill(u.role, "pill-role"),
+        ),
+        pricer_switch(S, u),
     )
 
 

@@ -19,13 +19,14 @@ from khs_crm.services.auth import users
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback, clean_page
 from khs_crm.state.office.calendar_links import CalendarLinks
+from khs_crm.state.office.people_pricers import ChangeOrderPricers
 from khs_crm.state.office.timesheets_costs import HourlyCosts
 
 # A company's whole crew on one page (a person is found by eye, not by paging through).
 PEOPLE_PER_PAGE = 200
 
 
-class PeopleState(HourlyCosts, CalendarLinks, Feedback, AuthState):
+class PeopleState(ChangeOrderPricers, HourlyCosts, CalendarLinks, Feedback, AuthState):
     rows: list[UserRow] = []
     roles: list[Option] = []
     languages: list[Option] = language_options()
@@ -48,6 +49,7 @@ class PeopleState(HourlyCosts, CalendarLinks, Feedback, AuthState):
         self.page, self.pages, self.total = info.page, info.pages, info.total
         self.roles = role_options(user)
         self._load_costs(session, user, [row.id for row in self.rows])
+        self._load_pricers(session, user, [row.id for row in self.rows])
         self.loaded = True
 
     @rx.event
