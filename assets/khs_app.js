@@ -12,6 +12,7 @@ import * as i18n from "./khs_i18n.js";
 import { checkChanges, createViews } from "./khs_views.js";
 import * as vitals from "./khs_vitals.js";
 import { contentHash, line as coLine } from "./khs_signing.js";
+import { createClock } from "./khs_clock.js";
 const { t } = i18n;
 
 /** @typedef {import("./khs_types.js").Config} Config */
@@ -75,8 +76,6 @@ let undoable = null;
 let undoTimer;
 // How long a status move stays on the phone, unsent, so that Undo can take it back.
 const UNDO_MS = 5000;
-/** @type {string} what the last clock tap did (a switch of jobs), said on the clock strip */
-let clockNotice = "";
 /** @type {string} why a signature was not taken */
 let signError = "";
 // The signature being drawn: SVG path data, one "M … L …" run per stroke.
@@ -98,7 +97,9 @@ function context() {
     materialError,
     confirm: confirming,
     undo: undoable,
-    clockNotice,
+    clockNotice: clock.notice(),
+    askLocation: clock.asking(),
+    shareLocation: clock.choice(),
     changeOrderId: /^\/field\/change-order/.test(location.pathname) ? new URLSearchParams(location.search).get("id") : null,
     signError,
     page: location.pathname.replace(/\/+$/, "").split("/").pop() || "",
@@ -265,7 +266,7 @@ async function boot() {
   // redirects to /login in-app; this is the fallback should that not happen.
   if (me === "signed-out") return setTimeout(() => /^\/field(\/|$)/.test(location.pathname) && toLogin(), 3000);
   if (me) {
-    const user = { id: me.id, name: me.name, role: me.role, language: i18n.languageOf(me.language) };
+    const user = { id: me.id, name: me.name, role: me.role, language: i18n.languageOf(me.language), shareLocation: me.shareLocation ?? null };
     if (!app.user || app.user.id !== user.id) {
       stop();
       await start(user);
@@ -293,6 +294,18 @@ function edit(...args) {
   if (!app.store) return;
   app.store.edit(...args).catch(saveError);
 }
+
+// The time clock (khs_clock.js): its taps, and the location stamp the person may choose.
+const clock = createClock({
+  store: () => app.store,
+  user: () => app.user,
+  // Only the user counts to find my open entry (the whole context would ask the clock again).
+  openEntry: (mem) => views.openEntry(mem, /** @type {Context} */ (/** @type {unknown} */ ({ user: app.user }))),
+  edit: (entity, id, action, changes) => (app.store ? app.store.edit(entity, id, action, changes) : Promise.resolve()),
+  setOwn: (changes) => (app.store ? app.store.setOwn(changes) : Promise.resolve()),
+  render: () => renderAll(),
+  geo: () => navigator.geolocation || null,
+});
 
 /** A material edit, queued only when it is within the server's limits (config `limits`):
  * otherwise the reason, in the office's words, and nothing queued. */
@@ -366,12 +379,6 @@ function attachPad(canvas) {
   const end = () => (pad.drawing = false);
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);
-}
-
-/** A break still running ends at `at`.
- * @param {import("./khs_types.js").TimeEntry["breaks"] | undefined} breaks @param {string} at */
-function closedBreaks(breaks, at) {
-  return (breaks || []).map((b) => (b.endedAt ? b : { ...b, endedAt: at }));
 }
 
 /** Move a job to `status` if the workflow lets this person; the move waits unsent for
@@ -497,48 +504,18 @@ const khs = {
     if (before && moves.includes(before)) edit("job", last.jobId, "update", { status: before });
     renderAll();
   },
-  /** Clock in on a job (the time of this tap, kept on the phone, sent when it can be); on
-   * the clock elsewhere, that entry is clocked out first, and the strip says so.
-   * @param {string} jobId */
-  clockIn(jobId) {
-    const store = app.store;
-    const user = app.user;
-    if (!store || !user || !jobId) return;
-    const at = new Date().toISOString();
-    const open = views.openEntry(store.mem, context());
-    if (open && open.jobId === jobId) return;
-    const title = (/** @type {string} */ id) => store.mem.jobs.get(id)?.title || "";
-    if (open) {
-      edit("time_entry", open.id, "update", { endedAt: at, breaks: closedBreaks(open.breaks, at) });
-      clockNotice = t("Clocked out of “{from}” and in on “{to}”.", { from: title(open.jobId), to: title(jobId) });
-    } else clockNotice = "";
-    const changes = { userId: user.id, jobId, startedAt: at, endedAt: null, breaks: [], note: "" };
-    edit("time_entry", crypto.randomUUID(), "create", changes);
-  },
-  clockOut() {
-    const store = app.store;
-    const open = store && views.openEntry(store.mem, context());
-    if (!open) return;
-    const at = new Date().toISOString();
-    clockNotice = "";
-    edit("time_entry", open.id, "update", { endedAt: at, breaks: closedBreaks(open.breaks, at) });
-  },
-  /** Break, or back to work. */
-  toggleBreak() {
-    const store = app.store;
-    const open = store && views.openEntry(store.mem, context());
-    if (!open) return;
-    const at = new Date().toISOString();
-    const breaks = open.breaks || [];
-    const onBreak = breaks.some((b) => !b.endedAt);
-    edit("time_entry", open.id, "update", { breaks: onBreak ? closedBreaks(breaks, at) : [...breaks, { startedAt: at, endedAt: null }] });
-  },
-  /** A note on one of my time entries (not on an approved week's).
-   * @param {string} entryId @param {Record<string, unknown>} values */
-  saveTimeNote(entryId, values) {
-    const row = app.store && app.store.mem.timeEntries?.get(entryId);
-    if (!row || row.approved) return;
-    edit("time_entry", entryId, "update", { note: String(values.note || "").trim() });
+  clockIn: (/** @type {string} */ jobId) => void clock.clockIn(jobId).catch(saveError),
+  clockOut: () => void clock.clockOut().catch(saveError),
+  toggleBreak: () => void clock.toggleBreak().catch(saveError),
+  /** @param {string} entryId @param {Record<string, unknown>} values */
+  saveTimeNote: (entryId, values) => void clock.saveTimeNote(entryId, values).catch(saveError),
+  /** Yes / No to "Add your location to clock-ins?", or the switch in Settings.
+   * @param {boolean} share */
+  setShareLocation(share) {
+    if (!app.user) return;
+    clock.setShareLocation(!!share).catch(saveError); // reads the choice before it changes here
+    app.user = { ...app.user, shareLocation: !!share };
+    localStorage.setItem(device.USER_KEY, JSON.stringify(app.user));
   },
   /** Write up extra work agreed on site: kept on the phone at once, numbered by the office
    * when it arrives; then its page, for photos and the customer's signature.

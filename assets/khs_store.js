@@ -495,20 +495,21 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
   }
 
   /**
-   * The person's own language, chosen on this phone: the user kept in `metadata` and a
-   * `user`/`update` `{language}` operation for the office, in one transaction.
-   * @param {string} language
+   * The person's own settings, chosen on this phone (their language, whether clock-ins carry
+   * where they are): the user kept in `metadata` and a `user`/`update` operation for the
+   * office, in one transaction.
+   * @param {{ language?: string, shareLocation?: boolean }} changes
    * @returns {Promise<QueuedOperation>}
    */
-  async function setLanguage(language) {
-    const me = /** @type {User} */ ({ ...(mem.meta.user || user), language });
+  async function setOwn(changes) {
+    const me = /** @type {User} */ ({ ...(mem.meta.user || user), ...changes });
     /** @type {QueuedOperation} */
     const op = {
       opId: uuid(),
       entity: "user",
       entityId: me.id,
       action: "update",
-      changes: { language },
+      changes,
       baseVersion: null,
       clientTimestamp: now().toISOString(),
       before: null,
@@ -523,6 +524,11 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
     emit();
     onCommit("edit");
     return op;
+  }
+
+  /** The person's language, chosen on this phone (see `setOwn`). @param {string} language */
+  function setLanguage(language) {
+    return setOwn({ language });
   }
 
   /**
@@ -550,10 +556,17 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
     return true;
   }
 
+  /** A setting this phone last chose for its user and has not yet sent, if any (null).
+   * @param {"language" | "shareLocation"} name @returns {unknown} */
+  function unsentSetting(name) {
+    const ops = mem.queue.filter((op) => op.entity === "user" && name in (op.changes || {}));
+    return ops.length ? ops[ops.length - 1].changes[name] : null;
+  }
+
   /** The language this phone last chose for its user and has not yet sent, if any. */
   function unsentLanguage() {
-    const ops = mem.queue.filter((op) => op.entity === "user" && typeof (op.changes || {}).language === "string");
-    return ops.length ? String(ops[ops.length - 1].changes.language) : null;
+    const language = unsentSetting("language");
+    return typeof language === "string" ? language : null;
   }
 
   /** @param {string} id */
@@ -571,7 +584,9 @@ export function createStore({ db, user, uuid, now = () => new Date(), onCommit =
     applyPushResults,
     applyPull,
     setMeta,
+    setOwn,
     setLanguage,
+    unsentSetting,
     unsentLanguage,
     cancel,
     dismissIssue,

@@ -105,6 +105,10 @@
  * @property {string[]} [flags]
  * @property {boolean} [approved]
  * @property {string | null} [receivedAt]
+ * @property {number | null} [inLat] where I clocked in, 3 decimals (~110 m); null: not stamped
+ * @property {number | null} [inLng]
+ * @property {number | null} [outLat] where I clocked out
+ * @property {number | null} [outLng]
  */
 
 /**
@@ -256,6 +260,7 @@
  * @property {string} name
  * @property {string} role
  * @property {string} [language] "en" | "es": the words on this person's screens
+ * @property {boolean | null} [shareLocation] stamp clock-ins with where they are (null: not asked yet)
  */
 
 /**

@@ -34,6 +34,8 @@ import { language, locale, t, tn } from "./khs_i18n.js";
  * @property {{ jobId: string, opId: string, status: string } | null} [undo] a move that can still be undone
  * @property {string} [page] the screen showing ("sync" on the Sync screen)
  * @property {string} [clockNotice] what the last clock tap did, said once (a switch of jobs)
+ * @property {boolean} [askLocation] ask "Add your location to clock-ins?" (khs_clock.js)
+ * @property {boolean | null} [shareLocation] the person's choice (null: not asked yet)
  * @property {string | null} [changeOrderId] the change-order page's ?id=
  * @property {string} [signError] why the signature was not taken
  */
@@ -509,6 +511,9 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       return title ? t("Note on “{title}”: {body}", { title, body }) : t("Note: {body}", { body });
     }
     if (op.entity === "user" && "language" in fields) return t("Change your language");
+    if (op.entity === "user" && "shareLocation" in fields) {
+      return fields.shareLocation ? t("Add your location to clock-ins") : t("No location on clock-ins");
+    }
     if (op.entity === "change_order") {
       const co = (data.changeOrders || new Map()).get(op.entityId);
       const what = (co && co.number) || t("a change order");
@@ -522,6 +527,7 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       if (op.action === "create") return t("Clock in on “{job}”", { job: title });
       if (fields.endedAt) return t("Clock out of “{job}”", { job: title });
       if ("breaks" in fields) return t("Break on “{job}”", { job: title });
+      if ("inLat" in fields || "outLat" in fields) return t("Location for the time on “{job}”", { job: title });
       return t("Time on “{job}”", { job: title });
     }
     return t("Change");
@@ -685,7 +691,7 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
   function clock(data, ctx) {
     const e = openEntry(data, ctx);
     const notice = ctx.clockNotice || "";
-    if (!e) return { bound: true, running: false, notice };
+    if (!e) return { bound: true, running: false, notice, askLocation: false };
     const job = data.jobs.get(e.jobId);
     const title = job ? job.title : t("a job");
     const onBreak = (e.breaks || []).some((b) => !b.endedAt);
@@ -702,6 +708,7 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
       since: t("since {time}", { time: time(e.startedAt) }),
       breakLabel: onBreak ? t("Back to work") : t("Break"),
       pending: pendingIds(data).has(e.id),
+      askLocation: !!ctx.askLocation,
     };
   }
 
@@ -747,9 +754,10 @@ export function createViews({ timezone, workflow, labels, closed = [], upcoming 
     return { bound: true, days: list, total: t("This week: {hours} h", { hours: hoursText(total) }) };
   }
 
-  /** The settings screen: the person's language. @param {Mirror} _data @param {Context} _ctx */
-  function settings(_data, _ctx) {
-    return { bound: true, language: language() };
+  /** The settings screen: the person's language; whether clock-ins carry where they are.
+   * @param {Mirror} _data @param {Context} ctx */
+  function settings(_data, ctx) {
+    return { bound: true, language: language(), shareLocation: ctx.shareLocation === true };
   }
 
   return { today, jobs, job, supply, sync, status, settings, clock, week, changeOrder, openEntry, describe, roleOf, counts };

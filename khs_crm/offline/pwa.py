@@ -48,6 +48,7 @@ FIELD_MODULES = (
     "/khs_device.js",
     "/khs_vitals.js",
     "/khs_signing.js",
+    "/khs_clock.js",
 )
 
 

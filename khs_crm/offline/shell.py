@@ -187,6 +187,37 @@ def _clock() -> rx.Component:
                 aria_label=t("Time clock"),
             ),
         ),
+        rx.cond(field("clock", "askLocation"), _ask_location()),
+    )
+
+
+def _ask_location() -> rx.Component:
+    """Asked once, right after the person's first clock-in (assets/khs_clock.js): the punch
+    is already saved, so the answer never holds it up."""
+    answer = "btn btn-secondary"
+    return rx.el.div(
+        rx.el.p(
+            t("Add your location to clock-ins? You can change this in Settings."),
+            id="ask-location-text",
+        ),
+        rx.el.div(
+            rx.el.button(
+                t("Yes"),
+                type="button",
+                on_click=khs_call("setShareLocation", True),
+                class_name=answer,
+            ),
+            rx.el.button(
+                t("No"),
+                type="button",
+                on_click=khs_call("setShareLocation", False),
+                class_name=answer,
+            ),
+            class_name="clock-actions",
+        ),
+        role="group",
+        aria_labelledby="ask-location-text",
+        class_name="clock-ask",
     )
 
 

@@ -46,7 +46,9 @@ JOB = ClientStateVar.create(
 )
 # The person's language's catalog, by English message ({} for English): khs_crm/offline/words.py.
 WORDS = ClientStateVar.create("khsWords", default={})
-SETTINGS = ClientStateVar.create("khsSettings", default={"bound": False, "language": "en"})
+SETTINGS = ClientStateVar.create(
+    "khsSettings", default={"bound": False, "language": "en", "shareLocation": False}
+)
 SUPPLY = ClientStateVar.create("khsSupply", default={"bound": False, "groups": []})
 SYNC = ClientStateVar.create(
     "khsSync",
@@ -62,7 +64,9 @@ SYNC = ClientStateVar.create(
     },
 )
 
-CLOCK = ClientStateVar.create("khsClock", default={"bound": False, "running": False, "notice": ""})
+CLOCK = ClientStateVar.create(
+    "khsClock", default={"bound": False, "running": False, "notice": "", "askLocation": False}
+)
 WEEK = ClientStateVar.create("khsWeek", default={"bound": False, "days": [], "total": ""})
 CHANGE_ORDER = ClientStateVar.create(
     "khsChangeOrder", default={"bound": False, "found": False, "lines": [], "photos": []}
