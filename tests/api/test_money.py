@@ -85,7 +85,8 @@ def test_the_customer_link_approves_once_and_a_revoked_link_is_404(client, cast,
     token = path.rsplit("/", 1)[1]
     page = client.get(path)
     assert page.status_code == 200 and "64.92" in page.text and "<script" not in page.text
-    assert "Content-Security-Policy" in page.headers or True
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]  # no inline script
+    assert "img-src 'self' data:" in page.headers["Content-Security-Policy"]  # the logo's data:
     first = client.post(
         f"/api/public/estimates/{token}/approve",
         data={"name": "Ana Muñoz", "agree": "yes"},
