@@ -120,3 +120,28 @@ def test_a_page_with_a_bar_in_its_path_is_summarised_under_its_own_name(db_url):
     vitals.record([vitals.Vital(name="LCP", value=1200.0, page="/a|b", offline=False)])
     rows = [r for r in vitals.weekly_p75(weeks=1) if r.page.startswith("/a")]
     assert [(r.page, r.name) for r in rows] == [("/a|b", "LCP")]
+
+
+def test_the_summary_covers_the_weeks_asked_for_newest_first(client, cast):
+    from datetime import timedelta
+
+    today = date.today()
+    last_week = today - timedelta(weeks=1)
+    old = today - timedelta(weeks=5)
+    for day, value in ((today, 1500.0), (last_week, 2600.0), (old, 9000.0)):
+        vitals.record([vitals.Vital("LCP", value, "/field", False)], today=day)
+
+    def weeks(n: int) -> list[tuple[str, float]]:
+        response = client.get(
+            f"/api/telemetry/vitals/summary?weeks={n}", headers=bearer(cast.owner)
+        )
+        assert response.status_code == 200
+        return [(r["week"], r["p75"]) for r in response.json()["data"]]
+
+    assert weeks(2) == [(vitals.iso_week(today), 1500), (vitals.iso_week(last_week), 2600)]
+    assert weeks(1) == [(vitals.iso_week(today), 1500)]
+    assert weeks(8)[-1] == (vitals.iso_week(old), 9000)
+    assert (
+        client.get("/api/telemetry/vitals/summary?weeks=27", headers=bearer(cast.owner)).status_code
+        == 422
+    )

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+METRICS_TOKEN = "e2e-metrics-token"  # noqa: S105  (/metrics of the test server)
 
 
 def _free_port() -> int:
@@ -59,6 +60,7 @@ def app_server(tmp_path_factory) -> Iterator[dict]:
         "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{ROOT / '.venv/bin'}:{os.environ['PATH']}",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
+        "KHS_METRICS_TOKEN": METRICS_TOKEN,
     }
     env.pop("KHS_DATABASE_URL", None)
     env.pop("KHS_REDIS_URL", None)

@@ -56,6 +56,18 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def recent_weeks(weeks: int, *, today: date | None = None) -> list[str]:
+    """The last ``weeks`` ISO weeks, oldest first, this week last (weeks with no values too)."""
+    day = today or datetime.now(UTC).date()
+    return [iso_week(day - timedelta(weeks=back)) for back in range(weeks - 1, -1, -1)]
+
+
+def week_start(week: str) -> date:
+    """The Monday an ISO week (``2026-W48``) starts on."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)
+
+
 def p75(values: list[float]) -> float:
     """The 75th percentile, nearest rank (what web-vitals reports use)."""
     ordered = sorted(values)
@@ -117,7 +129,7 @@ def _stored() -> dict[str, list[float]]:
 
 def weekly_p75(*, weeks: int = 8, today: date | None = None) -> list[WeeklyP75]:
     """The p75 of each page and metric for the last ``weeks`` ISO weeks, newest week first."""
-    oldest = iso_week((today or datetime.now(UTC).date()) - timedelta(weeks=weeks - 1))
+    oldest = recent_weeks(weeks, today=today)[0]
     rows = []
     for key, values in _stored().items():
         week, rest = key.split("|", 1)

@@ -1,19 +1,21 @@
 """State behind the owner's operations card on the dashboard: when the last backup ran (a
 warning after two days without one) and how fast the app is on the crews' phones (the
-weekly 75th percentile of each Core Web Vital, per page)."""
+weekly 75th percentile of each Core Web Vital, per page: this week's figures, and charts of
+the last eight weeks)."""
 
 from __future__ import annotations
 
 import reflex as rx
 from pydantic import BaseModel
 
+from khs_crm.i18n import N_
+from khs_crm.office.vitals_chart import GOOD, VitalChart, vital_charts, vital_value
 from khs_crm.services.ops.status import backup_status
-from khs_crm.services.ops.vitals import weekly_p75
+from khs_crm.services.ops.vitals import recent_weeks, weekly_p75
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback
 
-# How each vital reads: LCP and INP in milliseconds, CLS unitless; what "good" is (web.dev).
-GOOD = {"LCP": 2500.0, "INP": 200.0, "CLS": 0.1}
+WEEKS = 8  # the charts' span
 
 
 class VitalRow(BaseModel):
@@ -33,7 +35,7 @@ def vital_rows(rows) -> list[VitalRow]:
         if r.week != newest:
             continue
         good = GOOD.get(r.name, 0.0)
-        value = f"{r.p75:.2f}" if r.name == "CLS" else f"{r.p75:,.0f} ms"
+        value = vital_value(r.name, r.p75)
         bar = int(min(100, 100 * r.p75 / (2 * good))) if good else 0
         out.append(
             VitalRow(
@@ -48,6 +50,7 @@ class DashboardOpsState(Feedback, AuthState):
     backup_warning: str = ""
     backup_text: str = ""
     vitals: list[VitalRow] = []
+    charts: list[VitalChart] = []
     loaded: bool = False
 
     @rx.event
@@ -62,9 +65,14 @@ class DashboardOpsState(Feedback, AuthState):
         status = backup_status()
         self.backup_warning = status.warning if status.overdue and status.warning else ""
         self.backup_text = (
-            f"Last backup {status.last_at:%b %d, %H:%M} UTC ({status.age_hours:.0f} h ago)"
+            N_("Last backup {at} UTC ({hours} h ago)").format(
+                at=f"{status.last_at:%b %d, %H:%M}", hours=f"{status.age_hours:.0f}"
+            )
             if status.last_at is not None and status.age_hours is not None
             else ""
         )
-        self.vitals = vital_rows(weekly_p75(weeks=1))
+        weeks = recent_weeks(WEEKS)
+        rows = weekly_p75(weeks=WEEKS)
+        self.vitals = vital_rows([r for r in rows if r.week == weeks[-1]])
+        self.charts = vital_charts(rows, weeks)
         self.loaded = True
