@@ -162,7 +162,7 @@ def _maps(e: rx.Var) -> rx.Component:
                     e.in_map, N_("in"), N_("in, where ") + e.person + N_(" clocked in on ") + e.day
                 ),
             ),
-            rx.cond((e.in_map != "") & (e.out_map != ""), " · "),
+            rx.cond((e.in_map != "") & (e.out_map != ""), " · ", ""),
             rx.cond(
                 e.out_map != "",
                 _map(
