@@ -112,8 +112,7 @@ def _days_covered(job: Job, first: date) -> list[int]:
 def _clash_text(others: list[booking_rules.Booking]) -> str:
     if not others:
         return ""
-    names = "; ".join(f"{b.title} ({_window(b.start, b.end)})" for b in others)
-    return N_("Double-booked: also on {jobs}").format(jobs=names)
+    return N_("Double-booked: also on {jobs}").format(jobs=", ".join(b.title for b in others))
 
 
 def _card(job: Job, customer: str, day: date, worker: uuid.UUID | None, clash: str) -> WeekCard:
