@@ -56,3 +56,17 @@ def test_the_cron_line_runs_a_real_backup_command():
     words = shlex.split(fields[5])
     assert "backup" in words and "--keep" in words
     assert any(w.endswith("khs-crm") for w in words)
+
+
+def test_the_metrics_and_alerts_name_metrics_the_app_has():
+    from prometheus_client import REGISTRY
+
+    import khs_crm.services.ops.metrics  # noqa: F401  (registers the app's metrics)
+
+    named = {
+        re.sub(r"_(total|bucket|count|sum)$", "", m)
+        for m in re.findall(r"\bkhs_[a-z_0-9]+", operations_section())
+    }
+    families = {m.name for m in REGISTRY.collect()}
+    assert "khs_reflex_event_duration_seconds" in named
+    assert named <= families, named - families
