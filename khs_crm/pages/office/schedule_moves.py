@@ -47,6 +47,9 @@ _DRAG_HOOK = """useEffect(() => {
     const values = { job: moving.moveJob, version: moving.moveVersion,
       from_day: moving.moveDay || "", from_worker: moving.moveWorker || "",
       to_day: cell.dataset.dropDay, to_worker: cell.dataset.dropWorker || "" };
+    if (values.to_day === values.from_day && values.to_worker === values.from_worker) {
+      moving = null; clear(); return;  // dropped where it was: nothing to move
+    }
     Object.entries(values).forEach(([name, value]) => { form.elements[name].value = value; });
     moving = null;
     clear();

@@ -82,14 +82,7 @@ def bookings(
 
     ``user_ids`` limits it to these people (None: everybody)."""
     query = (
-        select(
-            JobAssignment.user_id,
-            User.name,
-            Job.id,
-            Job.title,
-            Job.scheduled_start,
-            Job.scheduled_end,
-        )
+        select(JobAssignment.user_id, User.name, Job)
         .join(Job, col(Job.id) == JobAssignment.job_id)
         .join(User, col(User.id) == JobAssignment.user_id)
         .where(
@@ -105,8 +98,11 @@ def bookings(
         query = query.where(col(JobAssignment.user_id).in_(list(user_ids)))
     window = Booking(uuid.UUID(int=0), "", uuid.UUID(int=0), "", start, end)
     found = []
-    for user_id, name, job_id, title, job_start, job_end in session.exec(query).all():
-        booking = Booking(user_id, name, job_id, title, *span(job_start, job_end))
+    for user_id, name, job in session.exec(query).all():
+        assert job.scheduled_start is not None, "the query reads scheduled jobs only"
+        booking = Booking(
+            user_id, name, job.id, job.title, *span(job.scheduled_start, job.scheduled_end)
+        )
         if overlaps(booking, window):
             found.append(booking)
     return found
