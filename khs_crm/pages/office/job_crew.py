@@ -44,23 +44,12 @@ def _crew_member(member: rx.Var) -> rx.Component:
     )
 
 
-def _worker_option(worker: rx.Var) -> rx.Component:
-    return rx.el.option(
-        rx.cond(
-            S.busy.contains(worker.value),
-            worker.label + N_(" (on another job then)"),
-            worker.label,
-        ),
-        value=worker.value,
-    )
-
-
 def _assign_form() -> rx.Component:
     return rx.el.form(
         rx.el.label(N_("Worker to assign"), html_for="assign-worker", class_name="sr-only"),
         rx.el.select(
             rx.el.option(N_("Choose a worker…"), value=""),
-            rx.foreach(S.workers, _worker_option),
+            rx.foreach(S.workers, lambda w: rx.el.option(w.label, value=w.value)),
             name="worker",
             id="assign-worker",
             class_name="input",
