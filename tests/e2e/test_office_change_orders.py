@@ -165,25 +165,36 @@ def test_price_approve_and_print_a_change_order_signed_on_site(
     assert not found, found
 
 
-def test_the_owner_lets_a_worker_price_change_orders(page: Page, office):  # noqa: F811
+def test_the_owner_lets_a_worker_price_change_orders(browser, app_server, office, server_log_clean):
     crew = field_pwa.make_crew(
         office, person="Pricer", job_title="Porch", materials=[{"name": "Nails"}]
     )
     worker = crew["worker"]
-    page.set_viewport_size({"width": 1024, "height": 768})
-    sign_in(page, OWNER)
-    page.get_by_role("heading", name="Dashboard").wait_for()
-    go(page, "People")
-    switch = page.get_by_role("checkbox", name=f"May price change orders, {worker['name']}")
-    expect(switch).not_to_be_checked()
-    switch.click()  # the page's state answers: checked once the owner's choice is saved
-    expect(
-        page.get_by_text(f"{worker['name']} may now price change orders on their jobs.")
-    ).to_be_visible()
-    expect(switch).to_be_checked()
-    allowed = office.call("GET", f"/api/users/{worker['id']}/may-price-change-orders")
-    assert allowed["mayPriceChangeOrders"] is True
-    switch.click()
-    expect(page.get_by_text(f"{worker['name']} no longer prices change orders.")).to_be_visible()
-    allowed = office.call("GET", f"/api/users/{worker['id']}/may-price-change-orders")
-    assert allowed["mayPriceChangeOrders"] is False
+    context = browser.new_context(
+        base_url=app_server["url"], viewport={"width": 1024, "height": 768}, bypass_csp=True
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, OWNER)
+        page.get_by_role("heading", name="Dashboard").wait_for()
+        go(page, "People")
+        switch = page.get_by_role("checkbox", name=f"May price change orders, {worker['name']}")
+        expect(switch).not_to_be_checked()
+        switch.click()  # the page's state answers: checked once the owner's choice is saved
+        said = f"{worker['name']} may now price change orders on their jobs."
+        expect(page.get_by_text(said)).to_be_visible()
+        expect(switch).to_be_checked()
+        page.screenshot(path=str(app_server["data"] / "co-people-1024.png"), full_page=True)
+        assert page.evaluate(SIDEWAYS) <= 0
+        assert not _problems(page)
+        allowed = office.call("GET", f"/api/users/{worker['id']}/may-price-change-orders")
+        assert allowed["mayPriceChangeOrders"] is True
+        switch.click()
+        expect(
+            page.get_by_text(f"{worker['name']} no longer prices change orders.")
+        ).to_be_visible()
+        expect(switch).not_to_be_checked()
+        allowed = office.call("GET", f"/api/users/{worker['id']}/may-price-change-orders")
+        assert allowed["mayPriceChangeOrders"] is False
+    finally:
+        context.close()
