@@ -147,3 +147,31 @@ def test_the_grafana_dashboard_charts_every_metric_and_only_metrics_that_exist()
     families = {m.name for m in REGISTRY.collect() if m.name.startswith("khs_")}
     assert used and used <= families, used - families
     assert families <= used, f"not on the dashboard: {families - used}"
+
+
+@sqlite_only  # what is counted does not depend on the database
+@pytest.mark.usefixtures("uploads", "drained")
+def test_photo_uploads_and_thumbnails_that_fail_are_counted(client, session, cast):
+    from khs_crm.integrations.storage import get_storage
+    from khs_crm.models import Photo
+    from khs_crm.services.photos import thumbs
+    from tests.api.test_photos import upload
+
+    refused = sample("khs_photo_failures_total", stage="upload")
+    assert upload(client, cast, data=b"not a photo at all", filename="x.jpg").status_code == 422
+    assert sample("khs_photo_failures_total", stage="upload") == refused + 1
+
+    stored = upload(client, cast)
+    assert stored.status_code == 201
+    assert jobqueue.get_queue().join(20)
+    photo = session.get(Photo, uuid.UUID(stored.json()["data"]["id"]))
+    get_storage().put(photo.storage_key, b"\xff\xd8 damaged on disk", "image/jpeg")
+    photo.thumbnail_status = "pending"  # as if its thumbnail were still to be made
+    session.add(photo)
+    session.commit()
+
+    failed = sample("khs_photo_failures_total", stage="thumbnail")
+    thumbs.build_thumbnail({"photoId": str(photo.id)})
+    assert sample("khs_photo_failures_total", stage="thumbnail") == failed + 1
+    session.refresh(photo)
+    assert photo.thumbnail_status == "failed"

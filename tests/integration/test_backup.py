@@ -228,3 +228,37 @@ def test_no_backup_yet_is_a_warning(tmp_path, monkeypatch):
     finally:
         databases.reset_caches()
     assert status.overdue and status.last_at is None
+
+
+def _alembic(url: str):
+    from alembic.config import Config
+
+    config = Config(str(cli.ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(cli.ROOT / "alembic"))
+    config.attributes["configure_logger"] = False
+    config.attributes["url"] = url
+    return config
+
+
+def test_an_archive_from_an_older_app_is_migrated_forward_and_verified(db_url, tmp_path, place):
+    from alembic.script import ScriptDirectory
+
+    from alembic import command
+
+    old = place("older-app")
+    old.data_dir.mkdir(parents=True)  # a SQLite file's folder
+    scripts = ScriptDirectory.from_config(_alembic(old.database_url))
+    head = scripts.get_current_head()
+    before = scripts.get_revision(scripts.get_revision(head).down_revision).down_revision
+    command.upgrade(_alembic(old.database_url), before)  # the schema two versions ago
+    archive = backup.make_backup(tmp_path / "b", settings=old)
+
+    target = place("newer-app")
+    report = restore(archive, migrate=cli.migrate, settings=target)
+    assert (report.revision_before, report.revision_after) == (before, head)
+    engine = make_engine(target.database_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+    finally:
+        engine.dispose()
