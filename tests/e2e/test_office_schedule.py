@@ -109,11 +109,12 @@ def _card(page: Page, worker: str, day: date, title: str):
 def _drag(page: Page, source, target) -> None:
     """Drag and drop with the mouse, both ends in sight first (the drop near the cell's top),
     so nothing scrolls in between."""
-    target.scroll_into_view_if_needed()
     source.evaluate("(el) => el.scrollIntoView({block: 'nearest', inline: 'nearest'})")
+    target.scroll_into_view_if_needed()
     start, end = source.bounding_box(), target.bounding_box()
     height = page.viewport_size["height"]
-    assert start and end and end["y"] >= 0 and end["y"] + 12 < height, "drop out of sight"
+    assert start and start["y"] >= 0 and start["y"] + 10 < height, "drag out of sight"
+    assert end and end["y"] >= 0 and end["y"] + 12 < height, "drop out of sight"
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 10)
     page.mouse.down()
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 12, steps=10)
