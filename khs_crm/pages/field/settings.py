@@ -77,11 +77,15 @@ def settings() -> rx.Component:
                     t("Saved on this phone at once; the office gets it with your other changes."),
                     class_name="hint",
                 ),
-                _location(),
             ),
             class_name="card",
             aria_label=t("Settings"),
             on_mount=bind("settings"),
+        ),
+        rx.el.section(
+            once_bound("settings", _location()),
+            class_name="card",
+            aria_label=t("Location at clock-in"),
         ),
         back=True,
     )
