@@ -139,6 +139,16 @@ def test_a_change_behind_the_apps_back_shows_a_mismatch(client, cast, session):
     session.commit()
     session.expire_all()
     assert office_get(client, cast, co_id)["integrity"] == "mismatch"
+    # What the customer signed is not what is stored: the office cannot build on it.
+    priced = {"lines": [{**LINES[0], "unitPrice": "120.00"}]}
+    for action, body in (("price", priced), ("approve", None)):
+        refused = client.post(
+            f"/api/change-orders/{co_id}/{action}", json=body, headers=bearer(cast.owner)
+        )
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["error"]["details"] == [
+            {"field": "signature", "message": "mismatch"}
+        ]
 
 
 def test_a_worker_without_permission_cannot_price(client, cast):

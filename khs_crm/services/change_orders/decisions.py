@@ -54,6 +54,17 @@ def _not_now(row: ChangeOrder, wanted: str) -> Conflict:
     )
 
 
+def _intact(row: ChangeOrder) -> None:
+    """What the customer signed must still be what is stored before the office builds on it:
+    a change order changed after signing is neither priced nor approved (a new one is made)."""
+    if content.integrity(row) == "mismatch":
+        raise Conflict(
+            f"Change order {row.number} was changed after it was signed; it cannot be priced "
+            "or approved. Write a new change order for the customer to sign.",
+            details=[{"field": "signature", "message": "mismatch"}],
+        )
+
+
 def _move(session: Session, row: ChangeOrder, status: S, actor: User | None, **more) -> None:
     old = row.status
     row.status = status
@@ -71,6 +82,7 @@ def price(
     original = _locked(session, change_order_id, actor)
     if original.status != S.signed or original.total is not None:
         raise _not_now(original, "priced")
+    _intact(original)
     if session.exec(select(ChangeOrder.id).where(ChangeOrder.revises_id == original.id)).first():
         raise Conflict(
             f"Change order {original.number} is already priced.",
@@ -126,6 +138,7 @@ def approve(session: Session, *, change_order_id: uuid.UUID, actor: User) -> Cha
     row = _locked(session, change_order_id, actor)
     if row.status != S.signed:
         raise _not_now(row, "approved")
+    _intact(row)
     if row.total is None:
         raise Conflict(
             f"Change order {row.number} has no price yet: price it first.",
