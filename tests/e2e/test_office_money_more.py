@@ -21,6 +21,7 @@ from tests.e2e.test_office_flow import go, open_as
 from tests.e2e.test_office_money import _open_lead_job, _type_line
 
 pytestmark = pytest.mark.e2e
+SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 SHOTS = Path(__file__).resolve().parents[2] / "data" / "screenshots" / "money-more"
 
 
@@ -66,9 +67,14 @@ def test_a_unit_cost_typed_on_the_job_page_moves_the_money_card(page: Page):
     expect(page.get_by_label(f"Unit cost of {name}")).to_have_value("12.50")
     expect(row.get_by_role("alert")).to_have_text("")
     _shot(page, "unit-cost-saved")
+    page.set_viewport_size({"width": 1024, "height": 768})
     page.reload()  # kept: read back from the server
     expect(page.get_by_label(f"Unit cost of {name}")).to_have_value("12.50")
     expect(_figure(page, "Materials cost")).to_have_text(f"${before + 50:,.2f}")
+    assert page.evaluate(SIDEWAYS) <= 0  # the cost column fits a 1024 px window
+    page.get_by_label(f"Unit cost of {name}").scroll_into_view_if_needed()
+    _shot(page, "unit-cost-1024")
+    page.set_viewport_size({"width": 1440, "height": 900})
 
     # the cost prices the material on an estimate filled from the job's materials
     money = page.get_by_role("region", name="Money")
