@@ -106,15 +106,26 @@ def _card(page: Page, worker: str, day: date, title: str):
     return _cell(page, worker, day).locator(f"li[data-move-title='{title}']")
 
 
+# Both ends of a drag in sight: the card scrolled to the top of its own list (the waiting
+# list scrolls on its own), then the page scrolled so the higher of the two is near the top.
+IN_SIGHT = """([card, cell]) => {
+  for (const list of [card.closest('.waiting'), card.closest('.slots')].filter(Boolean)) {
+    const a = card.getBoundingClientRect(), b = list.getBoundingClientRect();
+    list.scrollTop += a.top - b.top;
+    list.scrollLeft += a.left - b.left;
+  }
+  const a = card.getBoundingClientRect(), b = cell.getBoundingClientRect();
+  window.scrollBy(0, Math.min(a.top, b.top) - 40);
+}"""
+
+
 def _drag(page: Page, source, target) -> None:
-    """Drag and drop with the mouse, both ends in sight first (the drop near the cell's top),
-    so nothing scrolls in between."""
-    source.evaluate("(el) => el.scrollIntoView({block: 'nearest', inline: 'nearest'})")
-    target.scroll_into_view_if_needed()
+    """Drag and drop with the mouse, both ends in sight first, the drop near the cell's top."""
+    page.evaluate(IN_SIGHT, [source.element_handle(), target.element_handle()])
     start, end = source.bounding_box(), target.bounding_box()
     height = page.viewport_size["height"]
-    assert start and start["y"] >= 0 and start["y"] + 10 < height, "drag out of sight"
-    assert end and end["y"] >= 0 and end["y"] + 12 < height, "drop out of sight"
+    assert start and start["y"] >= -1 and start["y"] + 10 < height, "drag out of sight"
+    assert end and end["y"] >= -1 and end["y"] + 12 < height, "drop out of sight"
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 10)
     page.mouse.down()
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 12, steps=10)
