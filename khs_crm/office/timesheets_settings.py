@@ -39,7 +39,7 @@ def parse_settings(form: dict[str, Any]) -> TimeSettingsIn:
         fields = [str(e["loc"][0]) for e in exc.errors() if e["loc"]]
         names = [name for name in SETTINGS_SAID if name in fields or _camel(name) in fields]
         raise ValidationFailed(
-            N_("Check the marked fields."),
+            N_("The time settings were not saved."),
             details=[{"field": name, "message": SETTINGS_SAID[name]} for name in names],
         ) from None
 

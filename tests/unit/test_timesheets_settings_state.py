@@ -68,7 +68,7 @@ def test_a_wrong_number_is_named_and_the_dialog_stays_open(session, cast):
     call(TimesheetsState.save_settings, state, {"week_start_day": "0", "overtime_hours": "40.5"})
     assert state.settings_open
     assert state.field_errors == {"overtime_hours": OVERTIME_SAID}
-    assert state.error == "Check the marked fields."
+    assert state.error == "The time settings were not saved."
     assert state.overtime_hours == "40.5"  # what was typed stays in the box
 
 
