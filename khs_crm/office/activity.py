@@ -13,18 +13,44 @@ from sqlmodel import Session, col, select
 from khs_crm.i18n import N_
 from khs_crm.models import (
     ActivityLog,
+    ChangeOrder,
     Customer,
+    Estimate,
+    Invoice,
     Job,
     JobNote,
     JobStatus,
     Material,
+    Payment,
     Photo,
+    TimeEntry,
     User,
 )
 from khs_crm.office.views import status_label, when
 from khs_crm.services.core.activity import SYSTEM_FIELDS
 
-ENTITIES = ("customer", "job", "material", "note", "photo", "user")
+ENTITIES = ("customer", "job", "material", "note", "photo", "user", "payment", "time_entry")
+# Numbered documents: named by their number ("E-0001"), each on a job, each with its page.
+DOCUMENTS: dict[str, tuple[Any, str]] = {
+    "estimate": (Estimate, "/estimates/"),
+    "invoice": (Invoice, "/invoices/"),
+    "change_order": (ChangeOrder, "/change-orders/"),
+}
+KIND_WORDS = {
+    "change_order": N_("change order"),
+    "time_entry": N_("time entry"),
+    "time_settings": N_("time settings"),
+    "company": N_("company settings"),
+}
+# Rows without a page of their own open the screen that holds them.
+NAMELESS = ("payment", "time_settings", "company", "time_entry", "timesheet")
+SCREENS = {
+    "user": "/people",
+    "time_entry": "/timesheets",
+    "timesheet": "/timesheets",
+    "time_settings": "/timesheets",
+    "company": "/settings/company",
+}
 FIELD_NAMES = {
     "scheduled_start": N_("start"),
     "scheduled_end": N_("end"),
@@ -50,6 +76,8 @@ class Labels:
     names: dict[uuid.UUID, str] = field(default_factory=dict)
     job_of: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
     users: dict[uuid.UUID, str] = field(default_factory=dict)
+    # A payment opens its invoice.
+    invoice_of: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
 
     def of(self, entity_id: uuid.UUID) -> str:
         return self.names.get(entity_id, "")
@@ -73,6 +101,7 @@ def load_labels(session: Session, refs: list[tuple[str, uuid.UUID]], user_ids: s
             labels.job_of[row[0]] = row[1]
     for row_id, name in _load(session, Material, (Material.id, Material.name), by_kind["material"]):
         labels.names[row_id] = name
+    _load_money_and_time(session, by_kind, labels)
     job_ids = by_kind["job"] | set(labels.job_of.values())
     for row_id, title in _load(session, Job, (Job.id, Job.title), job_ids):
         labels.names[row_id] = title
@@ -81,6 +110,28 @@ def load_labels(session: Session, refs: list[tuple[str, uuid.UUID]], user_ids: s
         labels.users[row_id] = name
         labels.names.setdefault(row_id, name)
     return labels
+
+
+def _load_money_and_time(session: Session, by_kind: dict[str, set], labels: Labels) -> None:
+    """Documents by number on their job; a payment as its invoice's; time on its job."""
+    for kind, (model, _page) in DOCUMENTS.items():
+        for row_id, number, job_id in _load(
+            session, model, (model.id, model.number, model.job_id), by_kind.get(kind, set())
+        ):
+            labels.names[row_id], labels.job_of[row_id] = number, job_id
+    if by_kind["payment"]:
+        paid = session.exec(
+            select(Payment.id, Invoice.id, Invoice.number, Invoice.job_id)
+            .join(Invoice, col(Invoice.id) == Payment.invoice_id)
+            .where(col(Payment.id).in_(list(by_kind["payment"])))
+        ).all()
+        for row_id, invoice_id, number, job_id in paid:
+            labels.names[row_id], labels.job_of[row_id] = number, job_id
+            labels.invoice_of[row_id] = invoice_id
+    for row_id, job_id in _load(
+        session, TimeEntry, (TimeEntry.id, TimeEntry.job_id), by_kind["time_entry"]
+    ):
+        labels.job_of[row_id] = job_id
 
 
 DATE_FIELDS = ("scheduled_start", "scheduled_end", "purchased_at", "taken_at")
@@ -177,9 +228,19 @@ def _user_sentence(action: str, name: str, changes: dict[str, Any]) -> str:
 
 def sentence(row: ActivityLog, labels: Labels) -> str:
     """What happened, e.g. "moved job “Deck build” from Lead to Quoted"."""
-    kind, action, changes = row.entity, row.action, row.changes or {}
+    changes = row.changes or {}
+    kind = KIND_WORDS.get(row.entity, row.entity)
     title = labels.of(row.entity_id) or _new(changes, "name") or _new(changes, "title")
     name = f"“{title or '…'}”"
+    if row.entity in NAMELESS:
+        # "added payment on invoice “INV-0002”", "changed the overtime hours of time settings"
+        name = f"on invoice “{title}”" if row.entity == "payment" and title else ""
+        return " ".join(_sentence(row, kind, name, labels).split())
+    return _sentence(row, kind, name, labels)
+
+
+def _sentence(row: ActivityLog, kind: str, name: str, labels: Labels) -> str:
+    action, changes = row.action, row.changes or {}
     job_id = labels.job_of.get(row.entity_id)
     on_job = f" on job “{labels.of(job_id)}”" if job_id else ""
     if kind == "user":
@@ -191,6 +252,8 @@ def sentence(row: ActivityLog, labels: Labels) -> str:
     moved = old_new(changes.get("status"))
     if action == "status" and moved and kind == "job":
         return f"moved job {name} from {status_label(moved[0])} to {status_label(moved[1])}"
+    if moved and row.entity in DOCUMENTS:  # "marked invoice “INV-0001” partially paid"
+        return f"marked {kind} {name} {str(moved[1]).replace('_', ' ')}{on_job}"
     if action == "assign" and _crew_ids(changes):
         return f"{_crew_change(changes['assigned_user_ids'], labels)} job {name}"
     verbs = {"create": "added", "import": "imported", "delete": "deleted"}
@@ -204,8 +267,12 @@ def href(row: ActivityLog, labels: Labels) -> str:
         return f"/customers/{row.entity_id}"
     if row.entity == "job":
         return f"/jobs/{row.entity_id}"
-    if row.entity == "user":
-        return "/people"
+    if row.entity in DOCUMENTS:
+        return DOCUMENTS[row.entity][1] + str(row.entity_id)
+    if row.entity == "payment" and row.entity_id in labels.invoice_of:
+        return f"/invoices/{labels.invoice_of[row.entity_id]}"
+    if row.entity in SCREENS:
+        return SCREENS[row.entity]
     job_id = labels.job_of.get(row.entity_id)
     return f"/jobs/{job_id}" if job_id else ""
 

@@ -146,9 +146,7 @@ def test_a_change_behind_the_apps_back_shows_a_mismatch(client, cast, session):
             f"/api/change-orders/{co_id}/{action}", json=body, headers=bearer(cast.owner)
         )
         assert refused.status_code == 409, refused.text
-        assert refused.json()["error"]["details"] == [
-            {"field": "signature", "message": "mismatch"}
-        ]
+        assert refused.json()["error"]["details"] == [{"field": "signature", "message": "mismatch"}]
 
 
 def test_a_worker_without_permission_cannot_price(client, cast):

@@ -227,5 +227,5 @@ def test_a_sent_estimate_reads_in_the_job_timeline_not_as_a_job_move(session, ca
     assert editor.error == ""
     rows, _page = job_timeline(session, job_id=str(cast.job.id), page=1, page_size=10)
     said = " | ".join(r.summary for r in rows)
-    assert "changed the status of estimate “…” from “draft” to “sent”" in said
+    assert f"marked estimate “{editor.estimate.number}” sent on job “{cast.job.title}”" in said
     assert "moved job" not in said and "changed the total" not in said  # nothing to save
