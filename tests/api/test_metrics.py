@@ -21,6 +21,7 @@ from tests.support.databases import sqlite_only
 from tests.support.factories import bearer
 
 TOKEN = "metrics-test-token-5f2c9a"  # fixed: pytest-xdist workers must collect the same test ids
+STATES = ("in_use", "idle", "overflow")
 
 
 def sample(name: str, **labels: str) -> float:
@@ -175,3 +176,16 @@ def test_photo_uploads_and_thumbnails_that_fail_are_counted(client, session, cas
     assert sample("khs_photo_failures_total", stage="thumbnail") == failed + 1
     session.refresh(photo)
     assert photo.thumbnail_status == "failed"
+
+
+@pytest.mark.real_commits  # the app's own engine and pool, not the test's one connection
+def test_the_database_pool_is_read_at_each_scrape(scraper, cast):
+    from khs_crm.services.ops import metrics
+
+    metrics.DB_POOL.clear()  # nothing left from an earlier scrape
+    assert scraper.get(f"/api/jobs/{cast.job.id}", headers=bearer(cast.owner)).is_success
+    assert scraper.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).is_success
+    pool = {s: REGISTRY.get_sample_value("khs_db_pool_connections", {"state": s}) for s in STATES}
+    assert None not in pool.values(), pool
+    assert pool["idle"] >= 1  # the request's connection went back to the pool
+    assert pool["in_use"] >= 0 and pool["overflow"] >= 0
