@@ -57,7 +57,7 @@ def test_no_radix_themes_stylesheet_is_built(app_server):
 def test_sidebar_is_a_rail_of_icons_at_laptop_width_and_keeps_its_names(page: Page, width):
     page.set_viewport_size({"width": width, "height": 800})
     sign_in(page, OWNER)
-    expect(page.get_by_text("Kim Harper", exact=True)).to_be_visible()
+    expect(page.locator(".topbar .user-name")).to_have_text("Kim Harper")
     nav = page.get_by_role("navigation", name="Main")
     jobs = nav.get_by_role("link", name="Jobs", exact=True)
     expect(jobs).to_be_visible()

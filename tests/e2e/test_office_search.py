@@ -32,7 +32,7 @@ def office(browser, app_server, server_log_clean):
     page.get_by_role("heading", name="Dashboard").wait_for()
     # the signed-in name comes from the server's state: the page is hydrated and its
     # "/" listener attached (the static heading alone can come first)
-    expect(page.get_by_text("Kim Harper", exact=True)).to_be_visible()
+    expect(page.locator(".topbar .user-name")).to_have_text("Kim Harper")
     yield page
     context.close()
 
