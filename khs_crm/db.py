@@ -10,6 +10,7 @@ from functools import lru_cache
 from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import Session, create_engine
 
+from khs_crm.integrations import read_cache as _read_cache  # noqa: F401 (its write listeners)
 from khs_crm.services.search.trigram import register_sqlite as _sqlite_trigram_functions
 from khs_crm.settings import get_settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from khs_crm.db import session_scope
-from khs_crm.services.sync import conflicts as sync_conflicts
+from khs_crm.office import dashboard
 from khs_crm.state.auth import AuthState
 
 
@@ -20,4 +20,4 @@ class NavBadgeState(AuthState):
             self.open_conflicts = 0
             return
         with session_scope() as session:
-            self.open_conflicts = sync_conflicts.open_count(session, user=user)
+            self.open_conflicts = dashboard.open_conflicts(session, user)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.office.money_dashboard import MoneyFigures, money_figures
-from khs_crm.services.money.dashboard import dashboard_money
+from khs_crm.office import dashboard
+from khs_crm.office.money_dashboard import MoneyFigures
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import Feedback
 
@@ -19,5 +19,5 @@ class DashboardMoneyState(Feedback, AuthState):
         return self._run(self._fetch)
 
     def _fetch(self, session, _user) -> None:
-        self.figures = money_figures(dashboard_money(session))
+        self.figures = dashboard.money(session)
         self.loaded = True
