@@ -24,6 +24,7 @@ pytestmark = pytest.mark.e2e
 SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 PAGE = "/field/jobs/:id"
+OTHER = "/field/clock"  # a second line on the chart, in its own colour
 
 
 @pytest.fixture
@@ -38,6 +39,7 @@ def eight_weeks(app_server, monkeypatch) -> str:
         value = 3000.0 if back == 0 else 1800.0
         batch = [vitals.Vital("LCP", value, PAGE, offline=back % 2 == 1)] * 50
         batch += [vitals.Vital("INP", 120.0, PAGE, offline=False)] * 50
+        batch += [vitals.Vital("LCP", 1200.0 + 100 * back, OTHER, offline=False)] * 30
         vitals.record(batch, today=today - timedelta(weeks=back))
     databases.reset_caches()
     return f"{vitals.week_start(vitals.iso_week(today)):%b %d}"
@@ -86,7 +88,9 @@ def test_the_owner_sees_eight_weeks_of_speed_per_page(
     )
     expect(lcp).to_have_accessible_name(re.compile(re.escape(f"{PAGE} 3,000 ms")))
     expect(lcp.locator("polyline").first).to_be_visible()
-    expect(card.get_by_role("list", name="Pages").get_by_text(PAGE)).to_be_visible()
+    legend = card.get_by_role("list", name="Pages")
+    expect(legend.get_by_role("listitem")).to_contain_text([PAGE, OTHER])
+    expect(lcp.locator("polyline")).to_have_count(2)
     expect(card.get_by_role("img", name=re.compile(r"^Response to a tap \(INP\)"))).to_be_visible()
 
     card.get_by_text("The charts' figures, week by week").click()
