@@ -11,7 +11,7 @@ import { SYNC_HEADERS, createSync, pullUrl } from "./khs_sync.js";
 import * as i18n from "./khs_i18n.js";
 import { checkChanges, createViews } from "./khs_views.js";
 import * as vitals from "./khs_vitals.js";
-import { contentHash, line as coLine } from "./khs_signing.js";
+import { createChangeOrders } from "./khs_change_order.js";
 import { createClock } from "./khs_clock.js";
 const { t } = i18n;
 
@@ -76,10 +76,6 @@ let undoable = null;
 let undoTimer;
 // How long a status move stays on the phone, unsent, so that Undo can take it back.
 const UNDO_MS = 5000;
-/** @type {string} why a signature was not taken */
-let signError = "";
-// The signature being drawn: SVG path data, one "M … L …" run per stroke.
-const pad = { strokes: /** @type {string[]} */ ([]), drawing: false };
 
 /** @returns {Context} */
 function context() {
@@ -101,7 +97,7 @@ function context() {
     askLocation: clock.asking(),
     shareLocation: clock.choice(),
     changeOrderId: /^\/field\/change-order/.test(location.pathname) ? new URLSearchParams(location.search).get("id") : null,
-    signError,
+    signError: changeOrders.signError(),
     page: location.pathname.replace(/\/+$/, "").split("/").pop() || "",
   };
 }
@@ -307,6 +303,9 @@ const clock = createClock({
   geo: () => navigator.geolocation || null,
 });
 
+// Change orders written up on the phone and signed there (khs_change_order.js).
+const changeOrders = createChangeOrders({ store: () => app.store, edit, saveError, render: () => renderAll() });
+
 /** A material edit, queued only when it is within the server's limits (config `limits`):
  * otherwise the reason, in the office's words, and nothing queued. */
 /** @param {string} id @param {"create" | "update"} action @param {Record<string, unknown>} changes
@@ -338,47 +337,6 @@ function addMaterial(jobId, values) {
     if (form instanceof HTMLFormElement) form.reset();
   }
   renderAll();
-}
-
-/** Draw on the signature box: each stroke is kept as SVG path data in the box's own
- * coordinates (CSS pixels), drawn at the screen's resolution. @param {HTMLCanvasElement} canvas */
-function attachPad(canvas) {
-  if (canvas.dataset.ready) return;
-  canvas.dataset.ready = "1";
-  const ratio = window.devicePixelRatio || 1;
-  const box = canvas.getBoundingClientRect();
-  canvas.width = Math.round(box.width * ratio);
-  canvas.height = Math.round(box.height * ratio);
-  const ctx = canvas.getContext("2d");
-  if (!ctx) return;
-  ctx.scale(ratio, ratio);
-  ctx.lineWidth = 2.5;
-  ctx.lineCap = ctx.lineJoin = "round";
-  ctx.strokeStyle = "#111827";
-  /** @param {PointerEvent} ev */
-  const at = (ev) => {
-    const r = canvas.getBoundingClientRect();
-    return [Math.round((ev.clientX - r.left) * 10) / 10, Math.round((ev.clientY - r.top) * 10) / 10];
-  };
-  canvas.addEventListener("pointerdown", (ev) => {
-    ev.preventDefault();
-    canvas.setPointerCapture(ev.pointerId);
-    const [x, y] = at(ev);
-    pad.drawing = true;
-    pad.strokes.push(`M${x} ${y}`);
-    ctx.beginPath();
-    ctx.moveTo(x, y);
-  });
-  canvas.addEventListener("pointermove", (ev) => {
-    if (!pad.drawing) return;
-    const [x, y] = at(ev);
-    pad.strokes[pad.strokes.length - 1] += ` L${x} ${y}`;
-    ctx.lineTo(x, y);
-    ctx.stroke();
-  });
-  const end = () => (pad.drawing = false);
-  canvas.addEventListener("pointerup", end);
-  canvas.addEventListener("pointercancel", end);
 }
 
 /** Move a job to `status` if the workflow lets this person; the move waits unsent for
@@ -517,66 +475,13 @@ const khs = {
     app.user = { ...app.user, shareLocation: !!share };
     localStorage.setItem(device.USER_KEY, JSON.stringify(app.user));
   },
-  /** Write up extra work agreed on site: kept on the phone at once, numbered by the office
-   * when it arrives; then its page, for photos and the customer's signature.
-   * @param {string} jobId @param {Record<string, unknown>} values */
-  async createChangeOrder(jobId, values) {
-    const store = app.store;
-    const text = (/** @type {string} */ name) => String(values[name] || "").trim();
-    const description = text("description");
-    if (!store || !jobId || !description) return;
-    const first = text("lineDescription")
-      ? [coLine({ kind: text("kind") || "labor", description: text("lineDescription"), quantity: text("quantity") || "1", unit: text("unit") })]
-      : [];
-    const id = crypto.randomUUID();
-    const changes = { jobId, number: null, description, lines: first, photoIds: [], status: "draft" };
-    try {
-      await store.edit("change_order", id, "create", changes, { createdAt: new Date().toISOString(), signature: null });
-      location.assign("/field/change-order?id=" + encodeURIComponent(id));
-    } catch (err) {
-      saveError(err);
-    }
-  },
-  /** @param {string} id @param {Record<string, unknown>} values */
-  addChangeOrderLine(id, values) {
-    const co = app.store && app.store.mem.changeOrders?.get(id);
-    const text = (/** @type {string} */ name) => String(values[name] || "").trim();
-    if (!co || co.status !== "draft" || !text("lineDescription")) return;
-    const added = coLine({ kind: text("kind") || "labor", description: text("lineDescription"), quantity: text("quantity") || "1", unit: text("unit") });
-    edit("change_order", id, "update", { lines: [...co.lines, added] });
-  },
-  /** @param {string} id @param {string} photoId */
-  toggleChangeOrderPhoto(id, photoId) {
-    const co = app.store && app.store.mem.changeOrders?.get(id);
-    if (!co || co.status !== "draft") return;
-    const photoIds = co.photoIds.includes(photoId) ? co.photoIds.filter((p) => p !== photoId) : [...co.photoIds, photoId];
-    edit("change_order", id, "update", { photoIds });
-  },
-  /** The signature box mounted: draw with a finger, a pen or the mouse. */
-  padReady() {
-    const canvas = document.getElementById("signature-pad");
-    if (canvas instanceof HTMLCanvasElement) attachPad(canvas);
-  },
-  padClear() {
-    pad.strokes = [];
-    const canvas = document.getElementById("signature-pad");
-    if (canvas instanceof HTMLCanvasElement) canvas.getContext("2d")?.clearRect(0, 0, canvas.width, canvas.height);
-  },
-  /** The customer signs what the screen shows: their name, the drawing, the phone's time and
-   * the fingerprint of the content; from then on nobody can change it.
-   * @param {string} id @param {Record<string, unknown>} values */
-  async signChangeOrder(id, values) {
-    const co = app.store && app.store.mem.changeOrders?.get(id);
-    if (!co || co.status !== "draft") return;
-    const name = String(values.signer || "").trim();
-    signError = !name ? t("Type the customer's name first.") : !pad.strokes.length ? t("The customer signs in the box first.") : "";
-    if (signError) return renderAll();
-    const signedAt = new Date().toISOString();
-    const svgPath = pad.strokes.join(" ");
-    const hash = await contentHash(co, name, signedAt);
-    edit("change_order", id, "update", { signature: { name, svgPath, signedAt, contentHash: hash }, status: "signed" });
-    pad.strokes = [];
-  },
+  // Change orders and the customer's signature (khs_change_order.js).
+  createChangeOrder: changeOrders.createChangeOrder,
+  addChangeOrderLine: changeOrders.addChangeOrderLine,
+  toggleChangeOrderPhoto: changeOrders.toggleChangeOrderPhoto,
+  padReady: changeOrders.padReady,
+  padClear: changeOrders.padClear,
+  signChangeOrder: changeOrders.signChangeOrder,
   /** The header's back arrow: where the person came from in the app, else Today. */
   back() {
     const fromHere = document.referrer && new URL(document.referrer).origin === location.origin;

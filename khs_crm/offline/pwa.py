@@ -49,6 +49,7 @@ FIELD_MODULES = (
     "/khs_vitals.js",
     "/khs_signing.js",
     "/khs_clock.js",
+    "/khs_change_order.js",
 )
 
 

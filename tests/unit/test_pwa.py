@@ -129,6 +129,7 @@ def test_every_page_loads_one_module_and_only_field_pages_load_the_field_app():
         "/khs_vitals.js",
         "/khs_signing.js",
         "/khs_clock.js",
+        "/khs_change_order.js",
     }
     assert "/khs_app.js" in graph["/khs_page.js"] and "/khs_db.js" in graph["/khs_store.js"]
     source = (ASSETS / "khs_page.js").read_text(encoding="utf-8")
