@@ -164,3 +164,20 @@ def test_the_choice_is_kept_on_the_user_row(session, cast):
     set_share_location(session, actor=cast.worker_a, share=True)
     session.commit()
     assert session.get(User, cast.worker_a.id).share_location is True
+
+
+def test_the_contract_names_the_stamps_and_the_choice(client, cast):
+    document = client.get("/api/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    entry = schemas["TimeEntryOut"]["properties"]
+    assert {"inLat", "inLng", "outLat", "outLng"} <= set(entry)
+    assert "3 decimals" in entry["inLat"]["description"]
+    assert "shareLocation" in schemas["Me"]["properties"]
+    now = utcnow()
+    push(client, cast.worker_a, punch(cast, now - timedelta(hours=1)))
+    (row,) = entries(client, cast, user=cast.worker_a)
+    assert set(row) == {
+        "id", "userId", "jobId", "startedAt", "endedAt", "breaks", "note", "hours",
+        "receivedAt", "flags", "approved", "source", "inLat", "inLng", "outLat", "outLng",
+        "version", "createdAt", "updatedAt",
+    }  # fmt: skip
