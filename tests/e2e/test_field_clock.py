@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import test_field_pwa as field_pwa
-from tests.e2e.test_field_pwa import open_field
+from tests.e2e.test_field_pwa import banner, open_field
 from tests.e2e.test_field_sync import server, wait_synced
 
 office, crew_job, phone = field_pwa.office, field_pwa.crew_job, field_pwa.phone
@@ -49,6 +49,9 @@ def test_clock_in_break_and_out_offline_reach_the_office_as_one_entry(phone, cre
     strip.get_by_role("button", name="Clock out").click()
     expect(strip).to_have_count(0)
     tapped_out = phone.evaluate("Date.now()")
+    # Saved on the phone before the page goes (a page load would cut a write short): the four
+    # taps and the location question's unanswered No (docs/time.md).
+    expect(banner(phone)).to_contain_text("(5 waiting)")
 
     phone.goto("/field/time")
     week = phone.locator(".time-entry", has_text=job["title"])

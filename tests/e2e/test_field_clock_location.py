@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 
 from tests.e2e import test_field_pwa as field_pwa
 from tests.e2e.helpers import DEMO_PASSWORD, OWNER
-from tests.e2e.test_field_pwa import PHONE, open_field
+from tests.e2e.test_field_pwa import PHONE, banner, open_field
 from tests.e2e.test_field_sync import server, wait_synced
+from tests.e2e.test_office_timesheets import _problems
 
 office, crew_job = field_pwa.office, field_pwa.crew_job
 
@@ -76,6 +77,8 @@ def test_offline_with_location_on_the_office_sees_the_rounded_stamp(located, cre
     _clock_in(phone, job)  # the question is not asked again
     expect(phone.get_by_role("group", name=QUESTION)).to_have_count(0)
     phone.get_by_role("button", name="Clock out").click()
+    # Two punches with a stamp at each end, and the answer: on the phone before we leave.
+    expect(banner(phone)).to_contain_text("(9 waiting)")
     phone.goto("/field/settings")
     choice = phone.get_by_role("group", name="Location at clock-in")
     expect(choice.get_by_role("button", name="On")).to_have_attribute("aria-pressed", "true")
@@ -90,8 +93,8 @@ def test_offline_with_location_on_the_office_sees_the_rounded_stamp(located, cre
     assert server(phone, "/api/auth/me")["shareLocation"] is True
 
     desk = phone.context.browser.new_context(
-        base_url=app_server["url"], viewport={"width": 1440, "height": 900}
-    )
+        base_url=app_server["url"], viewport={"width": 1440, "height": 900}, bypass_csp=True
+    )  # axe is injected
     owner = {"email": OWNER, "password": DEMO_PASSWORD}
     signed = desk.request.post("/api/auth/session", data=owner)
     assert signed.ok, signed.text()
@@ -103,6 +106,7 @@ def test_offline_with_location_on_the_office_sees_the_rounded_stamp(located, cre
         "href", "https://www.openstreetmap.org/?mlat=41.878&mlon=-87.630#map=17/41.878/-87.630"
     )
     expect(row.get_by_role("link", name=re.compile(r"^out, where "))).to_be_visible()
+    assert _problems(sheet) == []
     row.scroll_into_view_if_needed()
     _shot(sheet, "office-map-links")
     desk.close()
@@ -118,9 +122,16 @@ def test_with_location_denied_the_phone_still_clocks_in_and_out(denied, crew_job
     phone.wait_for_timeout(1100)
     strip.get_by_role("button", name="Clock out").click()
     expect(strip).to_have_count(0)
+    strip = _clock_in(phone, job)  # sharing on, the position refused: clocked in at once
+    phone.wait_for_timeout(1100)
+    strip.get_by_role("button", name="Clock out").click()
+    expect(strip).to_have_count(0)
+    expect(banner(phone)).to_contain_text("(5 waiting)")  # two punches and the answer, no stamp
     _shot(phone, "denied-clocked-out")
 
     phone.context.set_offline(False)
     wait_synced(phone)
-    (entry,) = server(phone, f"/api/time-entries?jobId={job['id']}")
-    assert entry["endedAt"] and entry["inLat"] is None and entry["outLat"] is None
+    entries = server(phone, f"/api/time-entries?jobId={job['id']}")
+    assert len(entries) == 2, entries
+    assert all(e["endedAt"] and e["inLat"] is None and e["outLat"] is None for e in entries)
+    assert server(phone, "/api/auth/me")["shareLocation"] is True
