@@ -1,6 +1,7 @@
 """time clock location stamp: a person's choice to stamp clock-ins with where they are
-(users.share_location: null until asked, then true/false; off unless true) and the rounded stamp on each entry
-(time_entries in_lat/in_lng/out_lat/out_lng, 3 decimals ≈ 110 m; services/time/location.py)
+(users.share_location: null until asked, then true/false; off unless true) and the rounded
+stamp on each entry (time_entries in_lat/in_lng/out_lat/out_lng, 3 decimals ≈ 110 m;
+services/time/location.py)
 
 Revision ID: 0014
 Revises: 0013
