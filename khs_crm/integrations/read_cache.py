@@ -101,16 +101,22 @@ def _note_write(conn, _cursor, statement: str, *_args) -> None:
         _bump()
 
 
+def announce_write() -> None:
+    """A change made outside the database (a session ended in Redis) or committed: this
+    process and, through Redis, every worker compute their kept answers again."""
+    _bump()
+    client = get_redis()
+    if client is not None:
+        try:
+            client.incr(SHARED_KEY)
+        except redis.RedisError:  # the write stands; others see it within MAX_AGE
+            log.warning("could not announce a write to the other workers", exc_info=True)
+
+
 @event.listens_for(Engine, "commit")
 def _after_commit(conn) -> None:
     if conn.info.pop(_WROTE, False):
-        _bump()
-        client = get_redis()
-        if client is not None:
-            try:
-                client.incr(SHARED_KEY)
-            except redis.RedisError:  # the write stands; others see it within MAX_AGE
-                log.warning("could not announce a write to the other workers", exc_info=True)
+        announce_write()
 
 
 @event.listens_for(Engine, "rollback")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import quote
 
 import reflex as rx
 
 from khs_crm.db import session_scope
+from khs_crm.integrations import read_cache
 from khs_crm.models import User
 from khs_crm.services.auth import service as auth
 from khs_crm.services.core.access import is_office
@@ -28,6 +31,35 @@ def session_id_from_cookie_header(header: str) -> str | None:
     return None
 
 
+# A page load runs several on_load handlers (the page's, the navigation badge's) within
+# milliseconds, each asking who is signed in. The answer is kept that long, and only while
+# nothing has been written anywhere: signing out, deactivating someone and resetting a
+# password all write (read_cache.announce_write for sessions kept in Redis).
+RECENT = 2.0
+_recent: dict[str, tuple[tuple[int, int], float, User]] = {}
+
+
+def user_for_cookie(raw: str | None) -> User | None:
+    """The active user behind a session cookie (auth.user_for_session), checked again after
+    any write or ``RECENT`` seconds. The user is detached: read it, never change it."""
+    if not raw:
+        return None
+    key = hashlib.sha256(raw.encode()).hexdigest()
+    seen, now = read_cache.writes_seen(), time.monotonic()
+    kept = _recent.get(key)
+    if kept is not None and kept[0] == seen and now - kept[1] < RECENT and seen[1] >= 0:
+        return kept[2]
+    with session_scope() as session:
+        user = auth.user_for_session(session, raw)
+    if user is None:
+        _recent.pop(key, None)
+    elif seen[1] >= 0 and read_cache.writes_seen() == seen:
+        if len(_recent) > 1000:
+            _recent.clear()
+        _recent[key] = (seen, now, user)
+    return user
+
+
 class AuthState(rx.State):
     """The signed-in user's public face. The session id itself never enters state."""
 
@@ -37,9 +69,7 @@ class AuthState(rx.State):
 
     def _current_user(self) -> User | None:
         """Check the session on every call, so a deactivated user is stopped mid-session."""
-        raw = session_id_from_cookie_header(self.router.headers.cookie)
-        with session_scope() as session:
-            user = auth.user_for_session(session, raw)
+        user = user_for_cookie(session_id_from_cookie_header(self.router.headers.cookie))
         if self._user_id and self._user_id != (str(user.id) if user else ""):
             # Another person (or nobody) on this tab's token: nothing loaded for the previous
             # one may reach them. (Sign-out also gives the tab a new token: khs_device.js.)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
+from khs_crm.integrations import read_cache
 from khs_crm.integrations.redis import get_redis
 from khs_crm.models import RefreshToken, UserSession
 from khs_crm.models.base import utcnow
@@ -161,6 +162,7 @@ class RedisStore:
 
     def delete_session(self, id_hash: str) -> None:
         self.r.delete(f"khs:sess:{id_hash}")
+        read_cache.announce_write()  # a signed-in check kept by any worker is asked again
 
     def save_refresh(self, token_hash: str, data: StoredRefresh) -> None:
         ttl = self._ttl(data.expires_at, timedelta(days=3650))
