@@ -20,7 +20,7 @@ from khs_crm.observability import (
     request_id_var,
     scrub,
 )
-from tests.support.factories import PASSWORD, make_user
+from tests.support.factories import PASSWORD, bearer, make_user
 
 ORIGIN = "https://testserver"
 
@@ -144,3 +144,56 @@ def test_a_calendar_token_in_the_path_is_redacted(client, captured):
     lines = [line for line in captured() if line["message"] == "request"]
     assert lines and all(token not in json.dumps(line) for line in captured())
     assert lines[-1]["path"] == f"/api/calendar/{REDACTED}.ics"
+
+
+LINK_ROUTES = [
+    ("GET", "/e/{token}"),
+    ("GET", "/i/{token}"),
+    ("GET", "/c/{token}"),
+    ("POST", "/api/public/estimates/{token}/approve"),
+    ("POST", "/api/public/estimates/{token}/decline"),
+    ("POST", "/api/public/change-orders/{token}/approve"),
+    ("POST", "/api/public/change-orders/{token}/decline"),
+]
+
+
+@pytest.mark.parametrize(("method", "route"), LINK_ROUTES, ids=[r for _, r in LINK_ROUTES])
+def test_a_customer_link_token_in_the_path_is_redacted(client, captured, method, route):
+    token = "Cu5t0mer-link-token-value_x"
+    data = {"name": "Ana", "agree": "yes"} if method == "POST" else None
+    client.request(method, route.format(token=token), data=data)
+    lines = [line for line in captured() if line["message"] == "request"]
+    assert lines and token not in json.dumps(captured())
+    assert lines[-1]["path"] == route.format(token=REDACTED)
+    assert lines[-1]["route"] == route
+
+
+def _link_path(response) -> str:
+    assert response.status_code == 200, response.text
+    return "/" + response.json()["data"]["link"]["url"].split("/", 3)[3]
+
+
+def test_a_customer_opening_and_approving_real_links_leaves_no_token_in_the_log(
+    client, cast, captured
+):
+    owner = bearer(cast.owner)
+    line = {"kind": "material", "description": "Tile", "quantity": "2", "unitPrice": "10"}
+    body = {"lines": [line], "taxRate": "0"}
+    estimate = client.post(f"/api/jobs/{cast.job.id}/estimates", json=body, headers=owner)
+    estimate_id = estimate.json()["data"]["id"]
+    page = _link_path(client.post(f"/api/estimates/{estimate_id}/send", headers=owner))
+    token = page.rsplit("/", 1)[1]
+    assert client.get(page).status_code == 200
+    approval = f"/api/public/estimates/{token}/approve"
+    assert client.post(approval, data={"name": "Ana", "agree": "yes"}).status_code == 200
+    deposit = {"kind": "deposit", "estimateId": estimate_id, "percent": "50"}
+    invoice = client.post(f"/api/jobs/{cast.job.id}/invoices", json=deposit, headers=owner)
+    invoice_id = invoice.json()["data"]["id"]
+    bill = _link_path(client.post(f"/api/invoices/{invoice_id}/send", headers=owner))
+    assert client.get(bill).status_code == 200
+
+    text = json.dumps(captured())
+    for secret in (token, bill.rsplit("/", 1)[1]):
+        assert secret not in text
+    for path in ("/e/[redacted]", "/api/public/estimates/[redacted]/approve", "/i/[redacted]"):
+        assert f'"path": "{path}"' in text
