@@ -178,6 +178,48 @@ def test_http_redirects_to_https_and_pages_carry_the_headers(stack):
     }
 
 
+def _sent_estimate_link(client: httpx.Client) -> tuple[str, str]:
+    """A new estimate on a demo job, sent: its number and its customer link's path."""
+    login = client.post("/api/auth/login", json={"email": OWNER, "password": DEMO_PASSWORD})
+    owner = {"Authorization": f"Bearer {login.json()['data']['accessToken']}"}
+    job = client.get("/api/jobs", headers=owner).json()["data"][0]
+    line = {"kind": "labor", "description": "Demo wall", "quantity": "1", "unitPrice": "250"}
+    created = client.post(
+        f"/api/jobs/{job['id']}/estimates", json={"lines": [line], "taxRate": "0"}, headers=owner
+    )
+    estimate = created.json()["data"]
+    sent = client.post(f"/api/estimates/{estimate['id']}/send", headers=owner)
+    return estimate["number"], "/" + sent.json()["data"]["link"]["url"].split("/", 3)[3]
+
+
+def test_a_customer_link_is_the_apps_page_and_its_token_is_in_no_log(stack):
+    """Behind nginx /e/<token> is the app's estimate page (not the office shell), the
+    customer can approve it, and the token reaches neither nginx's log nor the app's."""
+    port = stack["public"].rsplit(":", 1)[1]
+    headers = {"Host": f"{HOST}:{port}"}
+    with httpx.Client(base_url=f"https://127.0.0.1:{port}", headers=headers, verify=False) as c:  # noqa: S501
+        number, path = _sent_estimate_link(c)
+        token = path.removeprefix("/e/")
+        page = c.get(path)
+        approved = c.post(
+            f"/api/public/estimates/{token}/approve", data={"name": "Ana Ruiz", "agree": "yes"}
+        )
+    assert path.startswith("/e/") and len(token) > 20
+    assert page.status_code == 200 and number in page.text
+    assert "<script" not in page.text  # the office app's shell is all scripts
+    assert "img-src 'self' data:" in page.headers["content-security-policy"]  # the app's page
+    assert approved.status_code == 200 and number in approved.text  # the thank-you page
+
+    lines = _nginx_lines(stack["nginx"])
+    addresses = {app.url.removeprefix("http://") for app in stack["apps"]}
+    opened = [line for line in lines if line["uri"] == "/e/[redacted]"]
+    assert opened and opened[-1]["status"] == 200 and opened[-1]["upstream"] in addresses
+    answer = [line for line in lines if line["uri"] == "/api/public/estimates/[redacted]/approve"]
+    assert answer and answer[-1]["method"] == "POST" and answer[-1]["status"] == 200
+    logs = "".join(p.output() for p in (*stack["apps"], stack["nginx"]))
+    assert token not in logs
+
+
 def test_signed_in_session_survives_round_robin_and_a_killed_replica(stack, playwright_session):
     apps, nginx = stack["apps"], stack["nginx"]
     addresses = {app.url.removeprefix("http://") for app in apps}
