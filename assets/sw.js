@@ -4,7 +4,8 @@
  * - navigations: network first, the cached page (or the field shell) when offline;
  * - read-only API GETs: stale-while-revalidate for 5 minutes, one cache per user, purged at
  *   sign-out;
- * - never cached: /_event, /api/sync/*, /api/auth/*, downloads, and anything not a GET. */
+ * - never cached: /_event, /api/sync/*, /api/auth/*, /api/telemetry/*, downloads, and
+ *   anything not a GET. */
 // @ts-check
 "use strict";
 
@@ -20,13 +21,15 @@ const API_TTL_MS = 5 * 60 * 1000;
 const NAV_TIMEOUT_MS = 4000;
 // Never answered by the worker: the event socket, sync, sign-in, health, and downloads
 // (an export must be what the server has now).
-const NEVER = [/^\/_event/, /^\/api\/sync\//, /^\/api\/auth\//, /^\/api\/pwa\//, /^\/api\/health/, /\.(csv|ics)$/];
+const NEVER = [/^\/_event/, /^\/api\/sync\//, /^\/api\/auth\//, /^\/api\/telemetry\//, /^\/api\/pwa\//, /^\/api\/health/, /\.(csv|ics)$/];
 
 sw.addEventListener("install", (event) => {
   // Where supported (static routing), these do not even wake the worker.
   const routing = /** @type {ExtendableEvent & { addRoutes?: (routes: object[]) => Promise<void> }} */ (event);
   if (routing.addRoutes) {
-    const direct = ["/_event*", "/api/sync/*", "/api/auth/*"];
+    // Telemetry too: a keepalive POST sent as the page goes away must not depend on the
+    // worker that the navigation is tearing down (Chromium lost those batches).
+    const direct = ["/_event*", "/api/sync/*", "/api/auth/*", "/api/telemetry/*"];
     try {
       const routes = direct.map((urlPattern) => ({ condition: { urlPattern }, source: "network" }));
       event.waitUntil(routing.addRoutes(routes).catch(() => {}));

@@ -57,9 +57,11 @@ def test_the_phone_sends_its_speed_and_errors_when_the_page_is_left(phone, app_s
     phone.evaluate("() => setTimeout(() => { throw new Error('telemetry drill') }, 0)")
     phone.wait_for_function("() => (localStorage.getItem('khs.errors') || '').includes('drill')")
 
-    # The crew member leaves the app (a closed tab; switching apps sends the batch the same
-    # way, on visibilitychange): the page's batch goes out as a keepalive POST.
-    phone.goto("about:blank")
+    # A full load of another page of the app (a reload, a typed address) while the service
+    # worker controls the page: the batch goes out as a keepalive POST straight to the
+    # network (sw.js routes /api/telemetry/* past the worker the navigation tears down).
+    assert phone.evaluate("() => navigator.serviceWorker.controller !== null")
+    phone.goto(url + "/field/sync")
 
     assert grows(url, *CLS, cls_before), "the phone's vitals did not reach /metrics"
     assert grows(url, *ERRORS, errors_before), "the phone's error did not reach /metrics"
