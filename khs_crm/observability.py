@@ -129,9 +129,14 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-# Path parameters that are secrets in their own right (a calendar feed's token, and the
-# customer links to come): the access log shows them as [redacted].
+# Path parameters that are secrets in their own right (a calendar feed's token, a customer's
+# estimate, invoice or change-order link): the access log shows them as [redacted].
 SECRET_PATH_PARAMS = frozenset({"token"})
+# The same secrets by the path's shape, for a request no token route matched (a trailing
+# slash's redirect, a wrong method, an extra segment). deploy/nginx.conf redacts these too.
+_SECRET_SEGMENT = re.compile(
+    r"^(/[eic]/|/api/public/[^/]+/|/api/calendar/(?!links(?:/|$)))[^/]+?(\.ics)?(?=/|$)"
+)
 
 
 def logged_path(scope: Scope) -> str:
@@ -140,7 +145,7 @@ def logged_path(scope: Scope) -> str:
     for name, value in (scope.get("path_params") or {}).items():
         if name in SECRET_PATH_PARAMS and value:
             path = path.replace(str(value), REDACTED)
-    return path
+    return _SECRET_SEGMENT.sub(lambda m: m[1] + REDACTED + (m[2] or ""), path)
 
 
 def route_template(scope: Scope) -> str | None:

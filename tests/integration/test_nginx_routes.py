@@ -110,7 +110,8 @@ def test_token_paths_write_no_error_line_quoting_their_request(app_routes):
     assert len(secret) >= 8  # 3 links, 4 approve/decline forms, the calendar feed
     for route in secret:
         assert QUIET in pick_location(sample(route.path))[2], route.path
-    assert QUIET not in pick_location("/api/jobs")[2]
+    for ordinary in ("/api/jobs", "/api/calendar/links/p1"):
+        assert QUIET not in pick_location(ordinary)[2], ordinary
 
 
 # the shipped configuration, run -------------------------------------------------------------
@@ -132,6 +133,11 @@ TOKEN_PATHS = [
         "/api/public/change-orders/[redacted]/decline",
     ),
     ("GET", "/api/calendar/{token}.ics", "/api/calendar/[redacted].ics"),
+    # shapes no route serves: the app answers them (redirect, 404, 405), nginx logs them
+    ("GET", "/e/{token}/", "/e/[redacted]/"),
+    ("GET", "/api/public/estimates/{token}/approve", "/api/public/estimates/[redacted]/approve"),
+    ("GET", "/api/calendar/{token}", "/api/calendar/[redacted]"),
+    ("GET", "/api/calendar/{token}.ics/", "/api/calendar/[redacted].ics/"),
 ]
 
 
@@ -176,6 +182,7 @@ def test_tokens_stay_out_of_nginx_logs_when_the_app_is_down(edge):
             client.request(m, p.format(token=TOKEN), data={"name": "A"}) for m, p, _ in TOKEN_PATHS
         ]
         shell, metrics = client.get("/jobs/12"), client.get("/metrics")
+        client.delete("/api/calendar/links/u1")  # the office's link management: no secret
     assert control.status_code == 502
     assert [a.status_code for a in answers] == [502] * len(TOKEN_PATHS)
     assert shell.status_code == 200 and "office shell" in shell.text
@@ -190,3 +197,4 @@ def test_tokens_stay_out_of_nginx_logs_when_the_app_is_down(edge):
         assert logged[(method, redacted)]["status"] == 502
         assert logged[(method, redacted)]["upstream"]  # the access log names the replicas
     assert logged[("GET", "/metrics")]["upstream"] == ""
+    assert logged[("DELETE", "/api/calendar/links/u1")]["status"] == 502

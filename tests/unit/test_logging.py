@@ -168,6 +168,24 @@ def test_a_customer_link_token_in_the_path_is_redacted(client, captured, method,
     assert lines[-1]["route"] == route
 
 
+MISSED_ROUTES = [  # no route serves these: a redirect (trailing slash), a 405, a 404
+    ("GET", "/e/{token}/"),
+    ("GET", "/api/public/change-orders/{token}/approve"),
+    ("POST", "/i/{token}/pay"),
+    ("GET", "/api/calendar/{token}"),
+]
+
+
+@pytest.mark.parametrize(("method", "route"), MISSED_ROUTES, ids=[r for _, r in MISSED_ROUTES])
+def test_a_token_in_a_path_no_route_serves_is_redacted_too(client, captured, method, route):
+    token = "Cu5t0mer-link-token-value_y"
+    answer = client.request(method, route.format(token=token), follow_redirects=False)
+    assert answer.status_code in (307, 404, 405)
+    lines = [line for line in captured() if line["message"] == "request"]
+    assert lines and token not in json.dumps(captured())
+    assert lines[-1]["path"] == route.format(token=REDACTED)
+
+
 def _link_path(response) -> str:
     assert response.status_code == 200, response.text
     return "/" + response.json()["data"]["link"]["url"].split("/", 3)[3]
