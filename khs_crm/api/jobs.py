@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from khs_crm.api.deps import CurrentUser, IfMatch, OfficeUser, SessionDep
@@ -28,10 +29,12 @@ from khs_crm.api.schemas import (
 )
 from khs_crm.db import session_scope
 from khs_crm.models import Job, JobStatus
+from khs_crm.services.core.access import is_office
 from khs_crm.services.core.errors import ValidationFailed
 from khs_crm.services.jobs import service as job_service
 from khs_crm.services.jobs import workflow
 from khs_crm.services.jobs.schemas import Crew
+from khs_crm.services.money.estimates import approved_estimate
 from khs_crm.settings import get_settings
 
 router = APIRouter(tags=["jobs"])
@@ -78,6 +81,12 @@ class JobDetailOut(JobOut):
     customer: CustomerSummary
     crew: list[CrewMember]
     materials_summary: MaterialsSummary
+    approved_estimate_id: uuid.UUID | None = Field(
+        default=None,
+        description="Office only (absent for workers), read-only: the job's latest approved "
+        "estimate, null while there is none.",
+        json_schema_extra={"readOnly": True},
+    )
 
 
 class StatusChange(CamelModel):
@@ -177,7 +186,8 @@ def export_jobs(user: OfficeUser, filters: Filters) -> StreamingResponse:
     "/jobs/{job_id}", response_model=Envelope[JobDetailOut], responses=errors(*SIGNED_IN, 404, 422)
 )
 def get_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> JSONResponse:
-    """One job with its customer, crew and how many materials are bought."""
+    """One job with its customer, crew and how many materials are bought; for the office
+    also its approved estimate (workers never receive anything about money)."""
     detail = job_service.job_detail(session, job_id=job_id, user=user)
     out = JobDetailOut.model_validate(
         {
@@ -191,6 +201,10 @@ def get_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> JSONRe
             },
         }
     )
+    if not is_office(user):
+        return ok(out.model_dump(mode="json", by_alias=True, exclude={"approved_estimate_id"}))
+    approved = approved_estimate(session, job_id=detail.job.id)
+    out.approved_estimate_id = approved.id if approved else None
     return ok(out.dump())
 
 

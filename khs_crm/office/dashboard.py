@@ -12,6 +12,7 @@ from khs_crm.models import User
 from khs_crm.office import double_bookings
 from khs_crm.office import schedule as schedule
 from khs_crm.office.activity import ActivityRow
+from khs_crm.office.approved_waiting import WaitingJob, waiting_for_a_date
 from khs_crm.office.double_bookings import DayClash
 from khs_crm.office.money_dashboard import MoneyFigures, money_figures
 from khs_crm.office.schedule import ScheduledJob, ToBuy
@@ -25,6 +26,7 @@ WEEK_ROWS = 30
 TODAY_ROWS = 50
 TO_BUY_ROWS = 8
 RECENT_ROWS = 8
+WAITING_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,12 @@ class DashboardFigures:
     double_bookings: list[DayClash]
     double_total: int
     recent: list[ActivityRow]
+    approved_waiting: list[WaitingJob]
 
 
 def read_figures(session: Session, user: User) -> DashboardFigures:
-    """Counts, today, this week, what to buy, double bookings and recent activity."""
+    """Counts, today, this week, what to buy, double bookings, recent activity and the
+    approved jobs waiting for a date."""
     day = schedule.today()
     clashes, clash_total = double_bookings.upcoming(session)
     recent, _page = activity_page(session, entity="", page=1, page_size=RECENT_ROWS)
@@ -53,6 +57,7 @@ def read_figures(session: Session, user: User) -> DashboardFigures:
         double_bookings=clashes,
         double_total=clash_total,
         recent=recent,
+        approved_waiting=waiting_for_a_date(session, limit=WAITING_ROWS),
     )
 
 

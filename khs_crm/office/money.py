@@ -80,6 +80,7 @@ class EstimateRow(BaseModel):
     status: str
     status_label: str
     valid_until: str
+    deleted: bool = False  # a deleted draft: its number kept (a tombstone), nothing to do
 
 
 class InvoiceRow(BaseModel):
@@ -109,7 +110,8 @@ def names(session: Session, docs: Sequence[Estimate | Invoice]) -> dict[uuid.UUI
 
 
 def estimate_row(doc: Estimate, named: dict[uuid.UUID, str]) -> EstimateRow:
-    status = str(estimate_service.status_of(doc))
+    deleted = doc.deleted_at is not None
+    status = "deleted" if deleted else str(estimate_service.status_of(doc))
     return EstimateRow(
         id=str(doc.id),
         number=doc.number,
@@ -118,8 +120,9 @@ def estimate_row(doc: Estimate, named: dict[uuid.UUID, str]) -> EstimateRow:
         job_id=str(doc.job_id),
         total=money(doc.total),
         status=status,
-        status_label=ESTIMATE_STATUSES.get(status, status),
+        status_label=N_("Deleted") if deleted else ESTIMATE_STATUSES.get(status, status),
         valid_until=day_text(doc.valid_until),
+        deleted=deleted,
     )
 
 
@@ -143,13 +146,21 @@ def invoice_row(doc: Invoice, named: dict[uuid.UUID, str]) -> InvoiceRow:
 
 
 def estimates_page(
-    session: Session, *, user: User, status: str, page: int, page_size: int
+    session: Session,
+    *,
+    user: User,
+    status: str,
+    page: int,
+    page_size: int,
+    deleted: bool = False,
 ) -> tuple[list[EstimateRow], Page]:
-    """One page of estimates, newest first; ``status``: one of ESTIMATE_STATUSES or ""."""
+    """One page of estimates, newest first; ``status``: one of ESTIMATE_STATUSES or "";
+    ``deleted``: the deleted drafts too, each marked so (their numbers stay taken)."""
     del user  # every estimate is the office's; the state has checked the role
     rows, total = estimate_service.list_estimates(
         session,
         status=EstimateStatus(status) if status else None,
+        include_deleted=deleted,
         offset=(page - 1) * page_size,
         limit=page_size,
     )

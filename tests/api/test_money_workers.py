@@ -13,20 +13,43 @@ from khs_crm.api import create_api
 from tests.support.factories import bearer
 
 MONEY_KEYS = {
-    "unitCost", "unit_cost", "unitPrice", "subtotal", "tax", "amount", "paid",
-    "balance", "cost", "margin", "invoiced", "approvedValue", "taxRate",
+    "unitCost",
+    "unit_cost",
+    "unitPrice",
+    "subtotal",
+    "tax",
+    "amount",
+    "paid",
+    "balance",
+    "cost",
+    "margin",
+    "invoiced",
+    "approvedValue",
+    "taxRate",
+    "approvedEstimateId",
+    "hourlyCost",
 }  # fmt: skip ("total" is also a count: amounts are caught by their text, below)
 AMOUNT = re.compile(r"^-?[0-9]+\.[0-9]{2}$")
 MONEY_TAGS = {"money", "estimates", "invoices"}
+# Office routes that can carry money besides those tagged so: change orders (priced lines,
+# totals), search (estimate and invoice numbers), the activity log (totals changed), the CSV
+# exports and what a person costs an hour. (A person may read their own may-price flag.)
+OFFICE_TAGS = {"change orders", "search", "activity"}
+OFFICE_ROUTES = [
+    ("GET", "/api/jobs/export.csv"),
+    ("GET", "/api/timesheets/export.csv"),
+    ("GET", "/api/users/{user_id}/hourly-cost"),
+    ("PUT", "/api/users/{user_id}/hourly-cost"),
+]
 
 
-def _money_routes() -> list[tuple[str, str]]:
+def _money_routes(tags: set[str] = MONEY_TAGS) -> list[tuple[str, str]]:
     paths = create_api().openapi()["paths"]
     return sorted(
         (method.upper(), path)
         for path, operations in paths.items()
         for method, operation in operations.items()
-        if MONEY_TAGS & set(operation.get("tags", []))
+        if tags & set(operation.get("tags", []))
     )
 
 
@@ -112,3 +135,90 @@ def test_the_routes_a_worker_uses_and_the_pull_carry_no_money(client, cast, pric
 def test_the_office_pull_carries_no_unit_cost_either(client, cast, priced):
     pulled = client.get("/api/sync/pull?cursor=0&scope=all", headers=bearer(cast.owner)).json()
     assert "unitCost" not in _keys(pulled) and "9.99" not in json.dumps(pulled)
+
+
+def _no_money(body: str, *secrets: str) -> None:
+    """Nothing money-related in a refusal: no money key, no amount, no document number."""
+    assert not [s for s in secrets if s and s in body], body[:300]
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return
+    assert not (_keys(data) & MONEY_KEYS), body[:300]
+    assert not [s for s in _strings(data) if AMOUNT.match(s)], body[:300]
+
+
+@pytest.fixture
+def approved(client, cast, priced):
+    """``priced`` with its estimate sent and approved by the customer, and a priced change
+    order written up by the office."""
+    owner = bearer(cast.owner)
+    sent = client.post(f"/api/estimates/{priced['estimate']['id']}/send", headers=owner)
+    token = sent.json()["data"]["link"]["url"].rsplit("/", 1)[1]
+    answer = client.post(
+        f"/api/public/estimates/{token}/approve", data={"name": "Ana Muñoz", "agree": "yes"}
+    )
+    assert answer.status_code == 200, answer.text
+    line = {"kind": "material", "description": "Extra tile", "quantity": "3", "unitPrice": "41.17"}
+    change = client.post(
+        f"/api/jobs/{cast.job.id}/change-orders",
+        json={"description": "More tile", "lines": [line]},
+        headers=owner,
+    )
+    assert change.status_code == 201, change.text
+    return {**priced, "change_order": change.json()["data"]}
+
+
+def test_the_office_job_detail_names_the_approved_estimate_and_a_worker_gets_no_key(
+    client, cast, approved
+):
+    url = f"/api/jobs/{cast.job.id}"
+    office = client.get(url, headers=bearer(cast.owner)).json()["data"]
+    assert office["approvedEstimateId"] == approved["estimate"]["id"]
+    worker = client.get(url, headers=bearer(cast.worker_a)).json()["data"]
+    assert "approvedEstimateId" not in worker and worker["id"] == str(cast.job.id)
+    written = client.put(
+        url, json={"approvedEstimateId": approved["estimate"]["id"]}, headers=bearer(cast.owner)
+    )
+    assert written.status_code == 422  # read-only: computed from the estimates
+    other = client.post(
+        "/api/jobs",
+        json={"customerId": str(cast.customer.id), "title": "Shed"},
+        headers=bearer(cast.owner),
+    ).json()["data"]
+    fresh = client.get(f"/api/jobs/{other['id']}", headers=bearer(cast.admin)).json()["data"]
+    assert fresh["approvedEstimateId"] is None
+
+
+def test_change_orders_search_activity_and_exports_refuse_a_worker_with_no_money(
+    client, cast, approved
+):
+    change = approved["change_order"]
+    ids = {
+        "job_id": cast.job.id,
+        "change_order_id": change["id"],
+        "user_id": cast.worker_a.id,
+    }
+    secrets = (
+        change["number"],
+        change["total"],
+        approved["estimate"]["number"],
+        approved["invoice"]["number"],
+        "41.17",
+        "500.00",
+        "9.99",
+    )
+    routes = [*_money_routes(OFFICE_TAGS), *OFFICE_ROUTES]
+    mine = ("GET", "/api/users/{user_id}/may-price-change-orders")  # their own flag: no money
+    assert len(routes) >= 12 and mine in routes
+    for method, path in [r for r in routes if r != mine]:
+        url = re.sub(r"\{([^}]+)\}", lambda m: str(ids.get(m.group(1), uuid.uuid4())), path)
+        for query in ("", "?q=E-0&entity=estimate", "?q=Ana"):
+            response = client.request(method, url + query, json={}, headers=bearer(cast.worker_a))
+            assert response.status_code in (403, 404), (method, path, response.text[:200])
+            _no_money(response.text, *secrets)
+    flag = client.get(
+        f"/api/users/{cast.worker_a.id}/may-price-change-orders", headers=bearer(cast.worker_a)
+    )
+    assert flag.status_code == 200
+    _no_money(flag.text, *secrets)

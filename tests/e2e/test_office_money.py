@@ -1,8 +1,10 @@
 """The money screens in a real browser at 1440×900: the company's tax rate, an estimate typed
 with the keyboard only (Tab through a line, Enter adds the next) with its running totals (the
 issue's example), sent, approved once by the customer through the link (a second approval is
-refused), a deposit invoice, a payment, and the job's money card; axe finds nothing critical
-or serious on the money screens, at 1440 and at 1024 (no sideways scroll there)."""
+refused), a deposit invoice, a payment, and the job's money card; the approved job waiting for
+a date on the dashboard, and a second estimate's link revoked from its page (404 to the
+customer); axe finds nothing critical or serious on the money screens, at 1440 and at 1024
+(no sideways scroll there)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.e2e
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 RUN = "() => axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } })"
 SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
+SHOTS = Path(__file__).resolve().parents[2] / "data" / "screenshots" / "money"
 
 
 def _settled(page: Page) -> None:
@@ -143,6 +146,70 @@ def test_estimate_keyboard_entry_send_approve_invoice_and_payment(page: Page, br
         )
 
 
+def _new_sent_estimate(page: Page, job_url: str) -> str:
+    """Another estimate on the job, typed, saved and sent from its page: the customer link."""
+    page.goto(job_url)
+    money = page.get_by_role("region", name="Money")
+    money.get_by_role("button", name="New estimate", exact=True).click()
+    page.wait_for_url(re.compile(r"/estimates/[0-9a-f-]{36}$"))
+    for cell, value in (("Description", "GFCI outlet"), ("Quantity", "3"), ("Unit price", "19.99")):
+        page.get_by_label(f"{cell}, line 1").fill(value)
+        page.get_by_label(f"{cell}, line 1").press("Tab")
+    expect(page.locator("#estimate-subtotal")).to_have_text("$59.97")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    page.get_by_role("button", name="Send", exact=True).click()
+    link = page.get_by_label("Customer link")
+    expect(link).to_have_value(re.compile(r"/e/[A-Za-z0-9_-]{20,}$"))
+    return link.input_value()
+
+
+def test_an_approved_job_waits_for_a_date_and_a_revoked_link_answers_404(
+    page: Page, browser, app_server
+):
+    open_as(page, "/")
+    job_url = _open_lead_job(page)
+    title = page.locator("main h1").first.inner_text()
+    url = _new_sent_estimate(page, job_url)
+    number = page.locator("main h1").first.inner_text().split()[-1]
+    total = page.locator("#estimate-total").inner_text()
+    customer = browser.new_context(
+        base_url=app_server["url"], viewport={"width": 390, "height": 844}
+    )
+    public = customer.new_page()
+    public.goto(url)
+    public.get_by_label("Your full name").fill("Ana Muñoz")
+    public.get_by_label("I agree").check()
+    public.get_by_role("button", name="Approve").click()
+    expect(public.get_by_text("the estimate is approved")).to_be_visible()
+
+    page.goto("/")
+    waiting = page.get_by_role("region", name="Approved, waiting for a date")
+    line = waiting.get_by_role("listitem").filter(has_text=number)
+    expect(line.get_by_role("link", name=title, exact=True)).to_have_attribute(
+        "href", re.compile(re.escape(job_url.split("/jobs/")[1]) + "$")
+    )
+    expect(line.get_by_role("link", name=number, exact=True)).to_have_attribute(
+        "href", re.compile(r"/estimates/[0-9a-f-]{36}$")
+    )
+    expect(line).to_contain_text(total)
+    expect(waiting.get_by_role("link", name=re.compile("schedule"))).to_have_attribute(
+        "href", "/schedule"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "dashboard-approved-waiting.png"), full_page=True)
+
+    second = _new_sent_estimate(page, job_url)  # another, sent after the approval
+    public.goto(second)
+    expect(public.get_by_role("button", name="Approve")).to_be_visible()
+    page.get_by_role("button", name="Revoke link").click()
+    expect(page.get_by_role("button", name="Revoke link")).to_have_count(0)
+    gone = public.goto(second)
+    assert gone is not None and gone.status == 404
+    expect(public.get_by_role("button", name="Approve")).to_have_count(0)
+    customer.close()
+
+
 def _problems(page: Page) -> list[str]:
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
@@ -163,7 +230,8 @@ def test_money_screens_are_clean_for_axe(browser, app_server, server_log_clean, 
     page = context.new_page()
     sign_in(page, OWNER)
     page.get_by_role("heading", name="Dashboard").wait_for()
-    paths = ["/", "/estimates", "/invoices", "/invoices?overdue=1", "/settings/company"]
+    paths = ["/", "/estimates", "/estimates?deleted=1", "/invoices", "/invoices?overdue=1"]
+    paths.append("/settings/company")
     for listing, pattern in (("/estimates", "/estimates/"), ("/invoices", "/invoices/")):
         page.goto(listing)
         _settled(page)

@@ -2,7 +2,8 @@
 the job page (a bad one refused beside its cell; a good one moves the money card's cost), the
 accountant's CSV files downloaded from the Invoices page, the company's logo uploaded and
 found in the estimate's PDF and on the customer's page, and a customer declining through the
-link with a reason the office then reads."""
+link with a reason the office then reads; the notes' counter and limit, and a deleted draft
+shown on the Estimates list only when asked, marked Deleted with its number kept."""
 
 from __future__ import annotations
 
@@ -259,3 +260,42 @@ def test_the_invoices_page_downloads_the_accountants_csv_files(page: Page, brows
     assert invoice["kind"] == "deposit" and invoice["paid"] == "10.00"
     paid = next(row for row in found["payments-"] if row["reference"] == "Check 2207")
     assert (paid["number"], paid["amount"], paid["method"]) == (number, "10.00", "check")
+
+
+def test_notes_count_to_their_limit_and_a_deleted_draft_shows_when_asked(page: Page):
+    open_as(page, "/")
+    _open_lead_job(page)
+    page.get_by_role("region", name="Money").get_by_role(
+        "button", name="New estimate", exact=True
+    ).click()
+    page.wait_for_url(re.compile(r"/estimates/[0-9a-f-]{36}$"))
+    notes = page.get_by_label("Notes for the customer")
+    expect(notes).to_have_attribute("maxlength", "5000")
+    notes.fill("Tile " * 801)  # 4,005 characters: near the limit
+    expect(page.locator("#estimate-notes-count")).to_have_text("4,005 of 5,000 characters")
+    notes.press("End")
+    page.keyboard.type("x" * 1200)  # typed past the limit: the box stops at it
+    expect(page.locator("#estimate-notes-count")).to_have_text("5,000 of 5,000 characters")
+    assert len(notes.input_value()) == 5000
+    number = _number(page)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    page.get_by_role("button", name="Delete draft").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete draft").click()
+    page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}$"))
+
+    page.goto("/estimates")
+    table = page.get_by_role("table", name="Estimates")
+    table.get_by_role("row").nth(1).wait_for()
+    expect(table.get_by_role("row").filter(has_text=number)).to_have_count(0)
+    shown = page.get_by_label("Show deleted drafts")
+    shown.click()
+    expect(shown).to_be_checked()
+    row = table.get_by_role("row").filter(has_text=number)
+    expect(row).to_contain_text("Deleted")
+    expect(row.get_by_role("link", name=number)).to_have_count(0)
+    expect(row.get_by_role("button")).to_have_count(0)
+    _shot(page, "estimates-deleted-draft")
+    shown.click()
+    expect(shown).not_to_be_checked()
+    expect(table.get_by_role("row").filter(has_text=number)).to_have_count(0)

@@ -10,6 +10,7 @@ from khs_crm.components.links import link
 from khs_crm.components.status import status_tag
 from khs_crm.components.ui import card, empty_state
 from khs_crm.pages.office.activity import activity_list
+from khs_crm.pages.office.dashboard_approved import approved_waiting_card
 from khs_crm.pages.office.dashboard_money import money_section
 from khs_crm.pages.office.dashboard_ops import ops_section
 from khs_crm.pages.office.dashboard_schedule import double_bookings_card
@@ -86,6 +87,7 @@ def _content() -> rx.Component:
             class_name="grid",
         ),
         double_bookings_card(),
+        approved_waiting_card(),
         money_section(),
         ops_section(),
         card(

@@ -1,4 +1,5 @@
-"""/estimates : every estimate, newest first, filtered by status; paged."""
+"""/estimates : every estimate, newest first, filtered by status; paged. "Show deleted drafts"
+adds the deleted ones, marked Deleted, their numbers kept and nothing to open or do."""
 
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ def _filters() -> rx.Component:
                 class_name="input",
             ),
         ),
+        rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                checked=S.deleted,
+                on_change=S.show_deleted,
+                class_name="checkbox",
+            ),
+            rx.el.span(N_("Show deleted drafts")),
+            class_name="check filter-check",
+        ),
         class_name="filters",
         aria_label=N_("Filter estimates"),
         on_submit=rx.prevent_default,
@@ -44,13 +55,19 @@ def _filters() -> rx.Component:
 def _row(e: rx.Var) -> rx.Component:
     return rx.el.tr(
         rx.el.td(
-            link(e.number, href="/estimates/" + e.id, class_name="link strong"), class_name="nowrap"
+            rx.cond(
+                e.deleted,
+                rx.el.s(e.number, class_name="strong"),
+                link(e.number, href="/estimates/" + e.id, class_name="link strong"),
+            ),
+            class_name="nowrap",
         ),
         rx.el.td(e.customer),
         rx.el.td(link(e.job, href="/jobs/" + e.job_id)),
         rx.el.td(e.total, class_name="num"),
         rx.el.td(doc_status(e.status, e.status_label), class_name="nowrap"),
         rx.el.td(e.valid_until, class_name="nowrap"),
+        class_name=rx.cond(e.deleted, "deleted-row", ""),
     )
 
 

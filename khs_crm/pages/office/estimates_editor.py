@@ -9,7 +9,7 @@ from reflex_base.event import EventChain
 from reflex_base.vars.base import Var
 from reflex_base.vars.function import ArgsFunctionOperation
 
-from khs_crm.components.forms import form_error, messages
+from khs_crm.components.forms import form_error, messages, textarea_field
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import link
 from khs_crm.components.ui import button, card, field
@@ -17,7 +17,7 @@ from khs_crm.i18n import N_
 from khs_crm.office.money import LINE_KINDS
 from khs_crm.pages.office.estimates import doc_status
 from khs_crm.pages.office.estimates_actions import actions, delete_confirm, link_box
-from khs_crm.state.office.estimates_editor import EstimateState
+from khs_crm.state.office.estimates_editor import NOTES, EstimateState
 
 S = EstimateState
 
@@ -228,17 +228,18 @@ def _terms() -> rx.Component:
                 key=S.estimate.version.to_string() + "-valid",
             ),
         ),
-        field(
+        textarea_field(
             N_("Notes for the customer"),
-            rx.el.textarea(
-                default_value=S.notes,
-                on_blur=S.set_notes,
-                read_only=~editable,
-                rows=2,
-                class_name="input",
-                id="estimate-notes",
-                key=S.estimate.version.to_string() + "-notes",
-            ),
+            "notes",
+            default_value=S.notes,
+            on_blur=S.set_notes,
+            read_only=~editable,
+            rows=2,
+            id="estimate-notes",
+            key=S.estimate.version.to_string() + "-notes",
+            limit=NOTES,
+            max_length=NOTES,
+            epoch=S.estimate.version,
         ),
         class_name="money-terms",
     )

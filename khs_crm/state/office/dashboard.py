@@ -6,6 +6,7 @@ import reflex as rx
 
 from khs_crm.office import dashboard
 from khs_crm.office.activity import ActivityRow
+from khs_crm.office.approved_waiting import WaitingJob
 from khs_crm.office.double_bookings import DayClash
 from khs_crm.office.schedule import ScheduledJob, ToBuy
 from khs_crm.services.core.reports import StatusCount
@@ -25,6 +26,7 @@ class DashboardState(Feedback, AuthState):
     recent: list[ActivityRow] = []
     double_bookings: list[DayClash] = []
     double_total: int = 0
+    approved_waiting: list[WaitingJob] = []
     loaded: bool = False
 
     @rx.event
@@ -43,4 +45,5 @@ class DashboardState(Feedback, AuthState):
         self.to_buy, self.recent = list(figures.to_buy), list(figures.recent)
         self.double_bookings = list(figures.double_bookings)
         self.double_total = figures.double_total
+        self.approved_waiting = list(figures.approved_waiting)
         self.loaded = True

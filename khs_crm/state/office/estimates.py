@@ -1,4 +1,5 @@
-"""State behind /estimates: one page of estimates, filtered by status."""
+"""State behind /estimates: one page of estimates, filtered by status, with or without the
+deleted drafts."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
 class EstimatesState(Feedback, AuthState):
     rows: list[EstimateRow] = []
     status: str = ""
+    deleted: bool = False
     page: int = 1
     pages: int = 0
     total: int = 0
@@ -21,11 +23,17 @@ class EstimatesState(Feedback, AuthState):
     def load(self):
         query = self.router.url.query_parameters
         self.status, self.page = pick(query.get("status"), ESTIMATE_STATUSES), 1
+        self.deleted = query.get("deleted") == "1"
         return self._run(self._fetch)
 
     def _fetch(self, session, user) -> None:
         self.rows, info = estimates_page(
-            session, user=user, status=self.status, page=self.page, page_size=PAGE_SIZE
+            session,
+            user=user,
+            status=self.status,
+            page=self.page,
+            page_size=PAGE_SIZE,
+            deleted=self.deleted,
         )
         self.page, self.pages, self.total = info.page, info.pages, info.total
         self.loaded = True
@@ -33,6 +41,11 @@ class EstimatesState(Feedback, AuthState):
     @rx.event
     def filter_status(self, status: str):
         self.status, self.page = pick(status, ESTIMATE_STATUSES), 1
+        return self._run(self._fetch)
+
+    @rx.event
+    def show_deleted(self, checked: bool):
+        self.deleted, self.page = bool(checked), 1
         return self._run(self._fetch)
 
     @rx.event

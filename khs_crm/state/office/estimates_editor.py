@@ -9,6 +9,7 @@ from reflex_base.vars.base import Var
 from reflex_base.vars.function import ArgsFunctionOperation
 
 from khs_crm.i18n import N_
+from khs_crm.office.limits import max_length
 from khs_crm.office.money_docs import EstimateView, LineRow, estimate_view, line_row
 from khs_crm.office.money_lines import (
     FIELDS,
@@ -23,8 +24,11 @@ from khs_crm.office.money_lines import (
 from khs_crm.office.views import parse_id
 from khs_crm.services.core.errors import NotFound
 from khs_crm.services.money import estimates as service
+from khs_crm.services.money.schemas import EstimateIn
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import ConfirmDelete, Feedback, path_id
+
+NOTES = max_length(EstimateIn, "notes")  # the notes' limit, from the one source
 
 
 def focus_line(index: int) -> Var:
@@ -106,8 +110,8 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
 
     @rx.event
     def set_notes(self, value: str):
-        self.dirty = self.dirty or str(value)[:5000] != self.notes
-        self.notes = str(value)[:5000]
+        self.dirty = self.dirty or str(value)[:NOTES] != self.notes
+        self.notes = str(value)[:NOTES]
 
     @rx.event
     def add_line(self, after_key: str = ""):
