@@ -109,9 +109,15 @@ def service_worker() -> Response:
     )
 
 
+# Routes that set their own Cache-Control: the customers' link pages (no-store: a token and
+# money figures stay out of every cache).
+OWN_POLICY = ("/api/", "/_", "/e/", "/i/", "/c/")
+
+
 def cache_policy(path: str) -> str | None:
-    """Cache-Control for a frontend path; None leaves the response alone (API, Reflex)."""
-    if path.startswith(("/api/", "/_")) or path in ("/api", "/ping"):
+    """Cache-Control for a frontend path; None leaves the response alone (API, Reflex, the
+    customer link pages)."""
+    if path.startswith(OWN_POLICY) or path in ("/api", "/ping"):
         return None
     return IMMUTABLE if path.startswith("/assets/") else REVALIDATE
 
