@@ -113,13 +113,23 @@ def announce_write() -> None:
             log.warning("could not announce a write to the other workers", exc_info=True)
 
 
+def _wrote(conn) -> bool:
+    """Whether the ending transaction wrote; True when the connection cannot say (reading
+    ``info`` of a connection lost with the database would try to reconnect, and an error
+    here would turn the database's outage into a 500)."""
+    try:
+        return bool(conn.info.pop(_WROTE, False))
+    except Exception:
+        return True
+
+
 @event.listens_for(Engine, "commit")
 def _after_commit(conn) -> None:
-    if conn.info.pop(_WROTE, False):
+    if _wrote(conn):
         announce_write()
 
 
 @event.listens_for(Engine, "rollback")
 def _after_rollback(conn) -> None:
-    if conn.info.pop(_WROTE, False):
+    if _wrote(conn):
         _bump()

@@ -90,7 +90,10 @@ def test_the_owner_sees_eight_weeks_of_speed_per_page(
     expect(lcp.locator("polyline").first).to_be_visible()
     legend = card.get_by_role("list", name="Pages")
     expect(legend.get_by_role("listitem")).to_contain_text([PAGE, OTHER])
-    expect(lcp.locator("polyline")).to_have_count(2)
+    # a line per page in the legend (other browser tests may have sent vitals for more pages)
+    pages = legend.get_by_role("listitem").count()
+    assert 2 <= pages <= 4
+    expect(lcp.locator("polyline")).to_have_count(pages)
     expect(card.get_by_role("img", name=re.compile(r"^Response to a tap \(INP\)"))).to_be_visible()
 
     card.get_by_text("The charts' figures, week by week").click()

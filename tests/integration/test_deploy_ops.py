@@ -92,4 +92,10 @@ def test_replicas_add_up_their_workers_metrics_and_keep_them_off_the_internet(co
         folder = service["environment"]["PROMETHEUS_MULTIPROC_DIR"]
         assert folder in service["tmpfs"]  # empty at every start, as multiprocess mode needs
         assert service["environment"]["KHS_METRICS_TOKEN"].startswith("${")
-    assert "metrics" not in (DEPLOY / "nginx.conf").read_text()  # scraped on the backend only
+    # scraped on the backend only: the edge answers /metrics with 404 and proxies nothing
+    # that carries the word
+    config = (DEPLOY / "nginx.conf").read_text()
+    lines = [line.split("#", 1)[0] for line in config.splitlines()]
+    mentions = [line.strip() for line in lines if "metrics" in line]
+    assert mentions == ["location = /metrics {"]
+    assert re.search(r"location = /metrics \{\s*return 404;\s*\}", config)
