@@ -97,9 +97,11 @@ def make_money_and_time(office: APIRequestContext, url: str) -> None:
     """Estimates in three states, an invoice part paid, and a week of crew time, made through
     the API as the office would (once: skipped when the demo already has estimates)."""
     headers = {"X-KHS-CSRF": "1", "Origin": url}
+    jobs = _data(office.get("/api/jobs?status=in_progress&pageSize=3"))["data"]
+    if not _data(office.get("/api/time-entries?pageSize=1"))["pagination"]["total"]:
+        _week_of_time(office, headers, jobs[0]["id"])
     if _data(office.get("/api/estimates"))["pagination"]["total"]:
         return
-    jobs = _data(office.get("/api/jobs?status=in_progress&pageSize=3"))["data"]
     for n, job in enumerate(jobs):
         made = office.post(f"/api/jobs/{job['id']}/estimates", data={"lines": LINES},
                            headers=headers)  # fmt: skip
@@ -122,13 +124,55 @@ def make_money_and_time(office: APIRequestContext, url: str) -> None:
                            data={"amount": "250.00", "method": "check",
                                  "reference": "Check 1042"})  # fmt: skip
         assert paid.ok, paid.text()
-    _week_of_time(office, headers, jobs[0]["id"])
+
+
+def make_change_orders(office: APIRequestContext, phone: APIRequestContext, url: str) -> None:
+    """Two change orders written up and signed on a crew phone (as its outbox pushes them),
+    waiting for the office to price them (once)."""
+    if _data(office.get("/api/change-orders?pageSize=1"))["pagination"]["total"]:
+        return
+    job = _data(phone.get("/api/jobs?status=in_progress&pageSize=1"))["data"][0]
+    customer = _data(office.get(f"/api/jobs/{job['id']}"))["data"]["customer"]["name"]
+    work = [
+        ("Move the outlet by the sink 30 cm left", "Move outlet", "1", "ea"),
+        ("Extra tile row behind the stove", "Backsplash tile", "6", "sq ft"),
+    ]
+    operations = []
+    for seq, (description, line, quantity, unit) in enumerate(work, start=1):
+        signature = {
+            "name": customer,
+            "svgPath": "M20 70 C40 20 60 20 70 60 S100 90 120 40 M140 60 L220 55",
+            "signedAt": _iso(datetime.now(UTC) - timedelta(minutes=seq)),
+        }
+        changes = {
+            "jobId": job["id"], "number": None, "photoIds": [], "status": "draft",
+            "description": description, "signature": signature,
+            "lines": [{"kind": "labor", "description": line, "quantity": quantity,
+                       "unit": unit, "unitPrice": None, "taxable": True}],
+        }  # fmt: skip
+        operations.append(
+            {
+                "opId": str(uuid.uuid4()),
+                "seq": seq,
+                "entity": "change_order",
+                "entityId": str(uuid.uuid4()),
+                "action": "create",
+                "changes": changes,
+                "baseVersion": None,
+            }  # fmt: skip
+        )
+    pushed = phone.post(
+        "/api/sync/push",
+        data={"clientId": "screenshots-co", "operations": operations},
+        headers={"X-KHS-CSRF": "1", "Origin": url},
+    )
+    assert all(r["status"] == "applied" for r in _data(pushed)["data"]["results"]), pushed.text()
 
 
 def _week_of_time(office: APIRequestContext, headers: dict, job_id: str) -> None:
     """Last week's weekdays for three workers: 8½ hours (UTC 13:30 on) with a half-hour
     break."""
-    people = _data(office.get("/api/users?pageSize=200"))["data"]
+    people = _data(office.get("/api/users?pageSize=100"))["data"]
     workers = [p for p in people if p["role"] == "worker" and p.get("active", True)]
     monday = datetime.now(UTC).date() - timedelta(days=datetime.now(UTC).weekday() + 7)
     for person in workers[:3]:
@@ -177,8 +221,12 @@ def money_and_time_screens(page: Page, out: Path) -> None:
     estimate = first_href(page, "/estimates", "table a[href^='/estimates/']")
     shoot(page, out, "estimate", estimate, "Lines")
     shoot(page, out, "invoices", "/invoices", "Invoices")
-    shoot(page, out, "timesheets", "/timesheets", "Timesheets")
+    today = datetime.now(UTC).date()
+    last_week = today - timedelta(days=today.weekday() + 7)  # the demo time is last week's
+    shoot(page, out, "timesheets", f"/timesheets?week={last_week.isoformat()}", "Timesheets")
     shoot(page, out, "change-orders", "/change-orders", "Change orders")
+    change_order = first_href(page, "/change-orders", "table a[href^='/change-orders/']")
+    shoot(page, out, "change-order", change_order, "Signature")
     shoot(page, out, "company", "/settings/company", "Company settings")
     shoot(page, out, "search", "/search?q=garcia", "Search")
 
@@ -233,6 +281,7 @@ def main() -> None:
         sign_in(page, OWNER)
         make_conflicts(office.request, phone.request, args.url)
         make_money_and_time(office.request, args.url)
+        make_change_orders(office.request, phone.request, args.url)
         shoot(page, out, "dashboard", "/", "Dashboard")
         shoot(page, out, "customers", "/customers", "Customers")
         customer = first_href(page, "/customers", "table a[href^='/customers/']")
