@@ -124,6 +124,9 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
         new = blank_line()
         self.focus_key = new.key
         self._recount([*self.lines[:at], new, *self.lines[at:]])
+        # autoFocus takes it when the row is drawn; on a busy machine the row can be drawn
+        # before the cell left behind has let go, so the focus is put there once more
+        return rx.call_function(focus_line(at))
 
     @rx.event
     def add_materials(self):
