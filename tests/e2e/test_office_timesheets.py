@@ -206,7 +206,9 @@ def test_hourly_costs_are_the_owners_and_workers_never_see_timesheets(
     box = office.get_by_role("dialog", name="Hourly cost")
     box.get_by_label("Cost per hour ($)").fill("28.5")
     box.get_by_role("button", name="Save cost").click()
-    expect(office.get_by_role("button", name=f"$28.50, hourly cost of {NAME}")).to_have_text("$28.50")
+    expect(office.get_by_role("button", name=f"$28.50, hourly cost of {NAME}")).to_have_text(
+        "$28.50"
+    )
 
     admin = _context(page, app_server["url"], ADMIN)
     try:
