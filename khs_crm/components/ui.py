@@ -14,6 +14,8 @@ from reflex_base.vars.base import Var
 from reflex_base.vars.function import ArgsFunctionOperation
 from reflex_components_core.core.banner import has_connection_errors
 
+from khs_crm.i18n import N_
+
 
 def button(*children: Any, variant: str = "primary", **props: Any) -> rx.Component:
     props.setdefault("type", "button")
@@ -77,6 +79,26 @@ def table(headers: list[str], body: rx.Component, caption: str = "") -> rx.Compo
             rx.el.thead(rx.el.tr(*[rx.el.th(h, scope="col") for h in headers])),
             rx.el.tbody(body),
             class_name="table",
+        ),
+        class_name="table-wrap",
+    )
+
+
+def lines_table(caption: str, first: str, body: rx.Component) -> rx.Component:
+    """A document's priced lines (an invoice's, a change order's): what, then Qty, Unit price
+    and Amount right-aligned."""
+    numbers = [N_("Qty"), N_("Unit price"), N_("Amount")]
+    return rx.el.div(
+        rx.el.table(
+            rx.el.caption(caption, class_name="sr-only"),
+            rx.el.thead(
+                rx.el.tr(
+                    rx.el.th(first, scope="col"),
+                    *[rx.el.th(h, scope="col", class_name="num") for h in numbers],
+                )
+            ),
+            rx.el.tbody(body),
+            class_name="table table-compact",
         ),
         class_name="table-wrap",
     )

@@ -9,7 +9,7 @@ import reflex as rx
 from khs_crm.components.forms import messages
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import download, link
-from khs_crm.components.ui import button, card, empty_state
+from khs_crm.components.ui import button, card, empty_state, lines_table
 from khs_crm.i18n import N_
 from khs_crm.pages.office.change_order_dialogs import price_dialog, reject_dialog
 from khs_crm.pages.office.estimates import doc_status
@@ -175,22 +175,7 @@ def _totals() -> rx.Component:
 def _work() -> rx.Component:
     return card(
         rx.el.p(S.co.description, class_name="chg-description"),
-        rx.el.div(
-            rx.el.table(
-                rx.el.caption(N_("Change order lines"), class_name="sr-only"),
-                rx.el.thead(
-                    rx.el.tr(
-                        rx.el.th(N_("Work or material"), scope="col"),
-                        rx.el.th(N_("Qty"), scope="col", class_name="num"),
-                        rx.el.th(N_("Unit price"), scope="col", class_name="num"),
-                        rx.el.th(N_("Amount"), scope="col", class_name="num"),
-                    )
-                ),
-                rx.el.tbody(rx.foreach(S.lines, _line)),
-                class_name="table table-compact",
-            ),
-            class_name="table-wrap",
-        ),
+        lines_table(N_("Change order lines"), N_("Work or material"), rx.foreach(S.lines, _line)),
         _totals(),
         title=N_("What was agreed"),
         class_name="chg-work",

@@ -8,7 +8,7 @@ import reflex as rx
 from khs_crm.components.forms import confirm, form_actions, form_error, input_field, messages, modal
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import download, link
-from khs_crm.components.ui import button, card, empty_state, field
+from khs_crm.components.ui import button, card, empty_state, field, lines_table
 from khs_crm.i18n import N_
 from khs_crm.office.money import METHODS
 from khs_crm.pages.office.estimates import doc_status
@@ -55,22 +55,7 @@ def _lines() -> rx.Component:
     i = S.invoice
     return card(
         rx.el.h2(i.kind, N_(" invoice"), class_name="card-title"),
-        rx.el.div(
-            rx.el.table(
-                rx.el.caption(N_("Invoice lines"), class_name="sr-only"),
-                rx.el.thead(
-                    rx.el.tr(
-                        rx.el.th(N_("Description"), scope="col"),
-                        rx.el.th(N_("Qty"), scope="col", class_name="num"),
-                        rx.el.th(N_("Unit price"), scope="col", class_name="num"),
-                        rx.el.th(N_("Amount"), scope="col", class_name="num"),
-                    )
-                ),
-                rx.el.tbody(rx.foreach(S.lines, _line)),
-                class_name="table table-compact",
-            ),
-            class_name="table-wrap",
-        ),
+        lines_table(N_("Invoice lines"), N_("Description"), rx.foreach(S.lines, _line)),
         rx.el.dl(
             rx.el.dt(N_("Subtotal")),
             rx.el.dd(i.subtotal),

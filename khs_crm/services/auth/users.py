@@ -207,9 +207,16 @@ def set_own_language(
     code = parse_language(language)
     user = _get(session, actor.id)
     check_version(user, expected_version)
-    if user.language == code:
+    return set_own(session, actor=actor, user=user, field="language", value=code)
+
+
+def set_own(session: Session, *, actor: User, user: User, field: str, value: object) -> User:
+    """A person's own setting (their language, whether they share their location) set,
+    written and logged; nothing happens when it already is ``value``."""
+    old = getattr(user, field)
+    if old == value and type(old) is type(value):
         return user
-    old, user.language = user.language, code
+    setattr(user, field, value)
     mark_written(session, user)
     activity.record(
         session,
@@ -217,7 +224,7 @@ def set_own_language(
         entity="user",
         entity_id=user.id,
         action=ActivityAction.update,
-        changes=activity.diff({"language": [old, code]}),
+        changes=activity.diff({field: [old, value]}),
     )
     session.flush()
     return user

@@ -18,9 +18,8 @@ from annotated_types import Ge, Le
 from pydantic import BeforeValidator, WithJsonSchema, model_validator
 from sqlmodel import Session
 
-from khs_crm.models import ActivityAction, User
-from khs_crm.services.core import activity
-from khs_crm.services.core.common import mark_written
+from khs_crm.models import User
+from khs_crm.services.auth import users
 from khs_crm.services.core.errors import NotFound
 from khs_crm.services.core.schemas import InputModel, real
 
@@ -109,17 +108,4 @@ def set_share_location(session: Session, *, actor: User, share: bool) -> User:
     user = session.get(User, actor.id)
     if user is None:
         raise NotFound("This user does not exist.")
-    if user.share_location is share:
-        return user
-    old, user.share_location = user.share_location, share
-    mark_written(session, user)
-    activity.record(
-        session,
-        actor=actor,
-        entity="user",
-        entity_id=user.id,
-        action=ActivityAction.update,
-        changes=activity.diff({"share_location": [old, share]}),
-    )
-    session.flush()
-    return user
+    return users.set_own(session, actor=actor, user=user, field="share_location", value=share)
