@@ -40,16 +40,24 @@ def update_company(
             changed[field] = (old, value)
             setattr(company, field, value)
     if changed:
-        company.version += 1
-        company.updated_at = utcnow()
-        session.add(company)
-        activity.record(
-            session,
-            actor=actor,
-            entity="company",
-            entity_id=COMPANY_ENTITY,
-            action=ActivityAction.update,
-            changes=activity.diff({k: (str(o), str(n)) for k, (o, n) in changed.items()}),
-        )
-        session.flush()
+        saved(session, company, actor, {k: (str(o), str(n)) for k, (o, n) in changed.items()})
+    return company
+
+
+def saved(
+    session: Session, company: CompanySettings, actor: User, changes: dict[str, tuple[str, str]]
+) -> CompanySettings:
+    """A change of the settings (or the logo beside them): a new version, logged."""
+    company.version += 1
+    company.updated_at = utcnow()
+    session.add(company)
+    activity.record(
+        session,
+        actor=actor,
+        entity="company",
+        entity_id=COMPANY_ENTITY,
+        action=ActivityAction.update,
+        changes=activity.diff(changes),
+    )
+    session.flush()
     return company

@@ -18,12 +18,10 @@ from PIL import Image, ImageOps
 from sqlmodel import Session
 
 from khs_crm.integrations.storage import get_storage
-from khs_crm.models import ActivityAction, CompanySettings, Role, User
-from khs_crm.models.base import utcnow
-from khs_crm.services.core import activity
+from khs_crm.models import CompanySettings, Role, User
 from khs_crm.services.core.errors import Forbidden, ValidationFailed
 from khs_crm.services.core.versioning import lock_writes
-from khs_crm.services.money.company import COMPANY_ENTITY, get_company
+from khs_crm.services.money.company import get_company, saved
 from khs_crm.services.photos.decode import check_decoded_bytes, decode_slots
 from khs_crm.services.photos.images import JPEG, MB, PNG, PayloadTooLarge, inspect_image, sniff
 
@@ -85,20 +83,7 @@ def logo_bytes() -> bytes | None:
 
 
 def _changed(session: Session, actor: User, what: tuple[str, str]) -> CompanySettings:
-    company = get_company(session)
-    company.version += 1
-    company.updated_at = utcnow()
-    session.add(company)
-    activity.record(
-        session,
-        actor=actor,
-        entity="company",
-        entity_id=COMPANY_ENTITY,
-        action=ActivityAction.update,
-        changes=activity.diff({"logo": what}),
-    )
-    session.flush()
-    return company
+    return saved(session, get_company(session), actor, {"logo": what})
 
 
 def _owner(actor: User) -> None:
