@@ -136,6 +136,9 @@ def _search_box() -> rx.Component:
             id="global-search-list",
             role="listbox",
             aria_label="Search results",
+            # the words these results answer (the box may already hold more): scripts and
+            # tests wait for their own words before choosing a result
+            custom_attrs={"data-query": B.box_query},
             hidden=~B.box_open | (B.box_count == 0),
             class_name="search-pop",
         ),

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = ({"width": 1440, "height": 900}, {"width": 1024, "height": 768})
+ACTIVE_OPTION = (
+    "() => document.getElementById('global-search').getAttribute('aria-activedescendant') || ''"
+)
 ACTIVE_GROUP = """() => {
   const box = document.getElementById('global-search');
   const id = box.getAttribute('aria-activedescendant');
@@ -53,12 +56,15 @@ def _find(page: Page, text: str, kind: str) -> None:
     page.keyboard.press("Control+A")
     page.keyboard.type(text)
     listbox = page.get_by_role("listbox", name="Search results")
+    # typed slowly, the box asks once per pause: choose among the results of the whole text
+    expect(listbox).to_have_attribute("data-query", text)
     expect(listbox.get_by_role("group", name=kind.title())).to_be_visible()
     expect(box).to_have_attribute("aria-expanded", "true")
     for _ in range(16):
+        before = page.evaluate(ACTIVE_OPTION)
         page.keyboard.press("ArrowDown")
-        page.wait_for_function("() => document.getElementById('global-search')"
-                               ".getAttribute('aria-activedescendant')")  # fmt: skip
+        # one step at a time: the server moves the choice, then the next key goes
+        page.wait_for_function(f"(before) => ({ACTIVE_OPTION})() !== before", arg=before)
         if page.evaluate(ACTIVE_GROUP) == f"search-group-{kind}":
             break
     assert page.evaluate(ACTIVE_GROUP) == f"search-group-{kind}"

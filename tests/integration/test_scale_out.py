@@ -262,7 +262,8 @@ def test_signed_in_session_survives_round_robin_and_a_killed_replica(stack, play
     survivor_address = survivor.url.removeprefix("http://")
     assert later and all(line["upstream"].endswith(survivor_address) for line in later)
     session_calls = [line for line in later if line["uri"] in ("/api/auth/me", "/_event/")]
-    assert session_calls and all(line["status"] in (101, 200) for line in session_calls)
+    answers = [(line["uri"], line["status"], line["upstream"]) for line in session_calls]
+    assert session_calls and all(status in (101, 200) for _uri, status, _up in answers), answers
     # the session and the password never reached a log line
     logs = "".join(p.output() for p in (*apps, nginx))
     assert cookies and not any(value in logs for value in cookies)
