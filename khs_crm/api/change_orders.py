@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import Field
 from pydantic.config import JsonDict
 
-from khs_crm.api.customer_links import _gone, _page
+from khs_crm.api.customer_links import _gone, _page, consented
 from khs_crm.api.deps import CurrentUser, IfMatch, OfficeUser, SessionDep, client_ip
 from khs_crm.api.envelope import ok
 from khs_crm.api.estimates import link_url
@@ -390,7 +390,7 @@ def customer_approve(
 ) -> HTMLResponse:
     """The customer approves (typed full name + "I agree"), once; the office then decides."""
     try:
-        if not name.strip() or agree not in ("yes", "on", "true"):
+        if not consented(name, agree):
             return _answered(session, token, ServiceError("form"))
         row = decisions.customer_approve(
             session, token=token, name=" ".join(name.split()), ip=client_ip(request),

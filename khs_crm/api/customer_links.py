@@ -157,6 +157,11 @@ def invoice_page(token: str, session: SessionDep) -> HTMLResponse:
     return _page(w, f"{w('invoice')} {invoice.number}", _document(session, invoice, w))
 
 
+def consented(name: str, agree: str) -> bool:
+    """An approval form filled in: a typed name and "I agree" ticked."""
+    return bool(name.strip()) and agree in ("yes", "on", "true")
+
+
 def _answered(session, token: str, exc: ServiceError) -> HTMLResponse:
     try:
         estimate = public.estimate_for_link(session, token=token)
@@ -179,8 +184,7 @@ def approve(
 ) -> HTMLResponse:
     """The customer approves (typed full name + "I agree"); once. 409 when already answered."""
     try:
-        if not name.strip() or agree not in ("yes", "on", "true"):
-            estimate = public.estimate_for_link(session, token=token)
+        if not consented(name, agree):
             return _answered(session, token, ServiceError("form"))
         estimate = public.approve(
             session,
