@@ -71,6 +71,15 @@ class Feedback(rx.State, mixin=True):
             return None
 
 
+class Paged(rx.State, mixin=True):
+    """A list screen's pager: another page of the list (the screen's ``_fetch``)."""
+
+    @rx.event
+    def go(self, page: int):
+        self.page = clean_page(page)  # type: ignore[attr-defined]
+        return self._run(self._fetch)  # type: ignore[attr-defined]
+
+
 class ConfirmDelete(rx.State, mixin=True):
     """A record page's delete button: ask, then cancel or delete (the page's ``_delete``)."""
 

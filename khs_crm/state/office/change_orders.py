@@ -15,10 +15,10 @@ from khs_crm.office.change_orders import (
     tabs as view_tabs,
 )
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
+from khs_crm.state.office.base import PAGE_SIZE, Feedback, Paged
 
 
-class ChangeOrdersState(Feedback, AuthState):
+class ChangeOrdersState(Paged, Feedback, AuthState):
     rows: list[ChangeOrderRow] = []
     tabs: list[Tab] = []
     view: str = "to_price"
@@ -46,9 +46,4 @@ class ChangeOrdersState(Feedback, AuthState):
     @rx.event
     def filter(self, view: str):
         self.view, self.page = pick_view(view), 1
-        return self._run(self._fetch)
-
-    @rx.event
-    def go(self, page: int):
-        self.page = clean_page(page)
         return self._run(self._fetch)

@@ -14,13 +14,13 @@ from khs_crm.services.customers import csv_transfer as customer_csv
 from khs_crm.services.customers import service as customers
 from khs_crm.services.customers.rules import digits_of
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
+from khs_crm.state.office.base import PAGE_SIZE, Feedback, Paged
 
 SORTS = ("name", "-name", "-updated_at", "updated_at")
 MAX_REPORT = 50
 
 
-class CustomersState(Feedback, AuthState):
+class CustomersState(Paged, Feedback, AuthState):
     rows: list[CustomerRow] = []
     page: int = 1
     pages: int = 0
@@ -57,11 +57,6 @@ class CustomersState(Feedback, AuthState):
     def sort_by(self, sort: str):
         if sort in SORTS:
             self.sort, self.page = sort, 1
-        return self._run(self._fetch)
-
-    @rx.event
-    def go(self, page: int):
-        self.page = clean_page(page)
         return self._run(self._fetch)
 
     @rx.event

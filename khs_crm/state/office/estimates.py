@@ -7,10 +7,10 @@ import reflex as rx
 
 from khs_crm.office.money import ESTIMATE_STATUSES, EstimateRow, estimates_page, pick
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
+from khs_crm.state.office.base import PAGE_SIZE, Feedback, Paged
 
 
-class EstimatesState(Feedback, AuthState):
+class EstimatesState(Paged, Feedback, AuthState):
     rows: list[EstimateRow] = []
     status: str = ""
     deleted: bool = False
@@ -46,9 +46,4 @@ class EstimatesState(Feedback, AuthState):
     @rx.event
     def show_deleted(self, checked: bool):
         self.deleted, self.page = bool(checked), 1
-        return self._run(self._fetch)
-
-    @rx.event
-    def go(self, page: int):
-        self.page = clean_page(page)
         return self._run(self._fetch)

@@ -6,10 +6,10 @@ import reflex as rx
 
 from khs_crm.office.money import INVOICE_STATUSES, InvoiceRow, invoices_page, pick
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
+from khs_crm.state.office.base import PAGE_SIZE, Feedback, Paged
 
 
-class InvoicesState(Feedback, AuthState):
+class InvoicesState(Paged, Feedback, AuthState):
     rows: list[InvoiceRow] = []
     status: str = ""
     overdue: bool = False
@@ -45,9 +45,4 @@ class InvoicesState(Feedback, AuthState):
     @rx.event
     def filter_overdue(self, overdue: bool):
         self.overdue, self.page = bool(overdue), 1
-        return self._run(self._fetch)
-
-    @rx.event
-    def go(self, page: int):
-        self.page = clean_page(page)
         return self._run(self._fetch)

@@ -16,14 +16,14 @@ from khs_crm.services.jobs import materials
 from khs_crm.services.jobs.materials import MaterialChanges, get_visible_material
 from khs_crm.services.money.units import set_unit_cost
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import Feedback, clean_page
+from khs_crm.state.office.base import Feedback, Paged
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of
 from khs_crm.state.office.money_job import JobMoneyState
 
 PAGE = 40
 
 
-class JobMaterialsState(Feedback, AuthState):
+class JobMaterialsState(Paged, Feedback, AuthState):
     items: list[MaterialRow] = []
     selected: list[str] = []
     page: int = 1
@@ -55,11 +55,6 @@ class JobMaterialsState(Feedback, AuthState):
         self.page, self.pages, self.total = info.page, info.pages, info.total
         live = {item.id for item in self.items if not item.purchased}
         self.selected = [i for i in self.selected if i in live]
-
-    @rx.event
-    def go(self, page: int):
-        self.page = clean_page(page)
-        return self._run(self._fetch)
 
     def _changed(self, session, user, notice: str):
         """Show the saved list; the timeline and the money card (costs) follow."""

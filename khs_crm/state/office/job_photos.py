@@ -17,7 +17,7 @@ from khs_crm.services.photos import service as photos
 from khs_crm.services.photos.batch import MAX_BATCH_FILES, PhotoFile, upload_photos
 from khs_crm.services.photos.images import ALLOWED, MAX_PHOTO_BYTES, MB
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import Feedback, clean_page
+from khs_crm.state.office.base import Feedback, Paged
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of
 
 PHOTOS_PAGE = 24
@@ -44,7 +44,7 @@ def _picker_refusal(rejected: list[dict[str, Any]]) -> str:
     return N_("Not added: ") + "; ".join(lines) + "."
 
 
-class JobPhotosState(Feedback, AuthState):
+class JobPhotosState(Paged, Feedback, AuthState):
     photos: list[dict[str, Any]] = []
     pairs: list[dict[str, Any]] = []
     page: int = 1
@@ -85,11 +85,6 @@ class JobPhotosState(Feedback, AuthState):
                 with session_scope() as session:
                     if self._fetch(session, user) is None:
                         return
-
-    @rx.event
-    def go(self, page: int):
-        self.page = clean_page(page)
-        return self._run(self._fetch)
 
     @rx.event
     def ask_delete(self, photo_id: str):

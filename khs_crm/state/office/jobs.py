@@ -17,7 +17,7 @@ from khs_crm.office.jobs import (
 from khs_crm.office.views import Option, parse_id, status_label
 from khs_crm.services.jobs import workflow
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
+from khs_crm.state.office.base import PAGE_SIZE, Feedback, Paged
 
 STATUSES = [s.value for s in JobStatus]
 
@@ -49,7 +49,7 @@ class BoardState(Feedback, AuthState):
         self.notice = f"Moved “{job.title}” to {status_label(status)}."
 
 
-class JobListState(Feedback, AuthState):
+class JobListState(Paged, Feedback, AuthState):
     rows: list[JobRow] = []
     workers: list[Option] = []
     status: str = ""
@@ -118,9 +118,4 @@ class JobListState(Feedback, AuthState):
     def clear_filters(self):
         self.status = self.worker = self.start_from = self.start_to = ""
         self.page = 1
-        return self._run(self._fetch)
-
-    @rx.event
-    def go(self, page: int):
-        self.page = clean_page(page)
         return self._run(self._fetch)

@@ -12,12 +12,12 @@ from khs_crm.office.views import page_info, parse_id
 from khs_crm.services.sync import conflicts as sync_conflicts
 from khs_crm.state.auth import AuthState
 from khs_crm.state.office.badges import NavBadgeState
-from khs_crm.state.office.base import PAGE_SIZE, Feedback, clean_page
+from khs_crm.state.office.base import PAGE_SIZE, Feedback, Paged
 
 CONFLICTS_PAGE = 10
 
 
-class ConflictsState(Feedback, AuthState):
+class ConflictsState(Paged, Feedback, AuthState):
     rows: list[ConflictRow] = []
     show_all: bool = False
     page: int = 1
@@ -48,11 +48,6 @@ class ConflictsState(Feedback, AuthState):
         return self._run(self._fetch)
 
     @rx.event
-    def go(self, page: int):
-        self.page = clean_page(page)
-        return self._run(self._fetch)
-
-    @rx.event
     def keep(self, conflict_id: str, side: str):
         """Keep the office's value ("server") or the phone's ("client")."""
         result = self._run(self._keep, conflict_id, side)
@@ -66,7 +61,7 @@ class ConflictsState(Feedback, AuthState):
         self.notice = N_("Settled. The value you kept is now on every device after its next sync.")
 
 
-class ActivityState(Feedback, AuthState):
+class ActivityState(Paged, Feedback, AuthState):
     rows: list[ActivityRow] = []
     entity: str = ""
     page: int = 1
@@ -90,9 +85,4 @@ class ActivityState(Feedback, AuthState):
     @rx.event
     def filter(self, entity: str):
         self.entity, self.page = (entity if entity in ENTITIES else ""), 1
-        return self._run(self._fetch)
-
-    @rx.event
-    def go(self, page: int):
-        self.page = clean_page(page)
         return self._run(self._fetch)
