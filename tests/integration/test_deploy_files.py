@@ -9,10 +9,13 @@ scale-out test uses to run the very same configuration).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +30,38 @@ sys.path.insert(0, str(DEPLOY))
 import nginx_headers  # noqa: E402
 
 # helpers shared with the scale-out test -----------------------------------------------------
+
+
+def access_log(
+    nginx, until: Callable[[list[dict]], bool] = bool, timeout: float = 15
+) -> list[dict]:
+    """nginx's JSON access lines (``nginx.output()``) once ``until`` holds for them.
+
+    nginx writes a request's line after the client has its answer, so a test that has just
+    been answered waits for the line instead of reading the log at once. Only whole lines
+    count. Past ``timeout`` the lines are returned as they are, for the test to judge.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        text = nginx.output()
+        whole = text[: text.rfind("\n") + 1]
+        lines = [json.loads(line) for line in whole.splitlines() if line.startswith("{")]
+        if until(lines) or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.1)
+
+
+def settled_access_log(nginx, quiet: float = 1.0, timeout: float = 15) -> list[dict]:
+    """The access lines once none has been added for ``quiet`` seconds (closed websockets
+    are logged when they close, a moment after the browser went away)."""
+    seen = {"count": -1, "since": time.monotonic()}
+
+    def settled(lines: list[dict]) -> bool:
+        if len(lines) != seen["count"]:
+            seen.update(count=len(lines), since=time.monotonic())
+        return time.monotonic() - seen["since"] >= quiet
+
+    return access_log(nginx, settled, timeout)
 
 
 def self_signed_cert(folder: Path, host: str = "khs.test") -> None:
