@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -37,8 +38,17 @@ def test_dashboard_renders_demo_numbers(page):
     assert shown_customer_count(page) >= 50  # the demo company, plus what other tests added
 
 
+def _built(path: str) -> Path:
+    """The build's file for a page path or an asset (its .gz when there is one)."""
+    name = path.strip("/") or "index"
+    file = BUILD / (name if path.startswith("/assets/") else f"{name}.html")
+    gz = file.with_name(file.name + ".gz")
+    return gz if gz.exists() else file
+
+
 def _first_load_gzip_bytes(page, path: str) -> int:
-    """Sum of the gzip sizes of every JS/CSS asset the browser fetched for ``path``."""
+    """Sum of the gzip sizes of the page's HTML (it carries the CSS, khs_crm/first_paint.py)
+    and of every JS/CSS asset the browser fetched for ``path``."""
     assets: set[str] = set()
 
     def remember(response):
@@ -49,13 +59,48 @@ def _first_load_gzip_bytes(page, path: str) -> int:
     page.on("response", remember)
     page.goto(path)
     page.wait_for_load_state("networkidle")
-    total = 0
+    total = _built(path).stat().st_size
     for asset in sorted(assets):
-        gz = BUILD / (asset.lstrip("/") + ".gz")
-        plain = BUILD / asset.lstrip("/")
-        total += (gz if gz.exists() else plain).stat().st_size
+        total += _built(asset).stat().st_size
     assert assets, "no JS/CSS assets were loaded"
     return total
+
+
+def _hydrated(page) -> None:
+    page.wait_for_function(
+        "() => Object.keys(document.querySelector('main') || {}).some("
+        "(k) => k.startsWith('__reactFiber'))"
+    )
+
+
+def test_pages_paint_without_waiting_for_a_stylesheet(page):
+    """The built pages carry the app's CSS inline (khs_crm/first_paint.py): the browser paints
+    them without fetching a stylesheet, the styles apply before and after React hydrates, and
+    the sign-in page starts its scripts after its first paint."""
+    login, field, home = (BUILD / name for name in ("login.html", "field.html", "index.html"))
+    for html in (f.read_text() for f in (login, field, home)):
+        assert '<style data-href="/assets/__reflex_global_styles-' in html
+        assert 'rel="stylesheet" type="text/css" disabled=""' in html
+    assert "modulepreload" not in login.read_text()
+    assert "requestAnimationFrame" in login.read_text()
+    assert "modulepreload" in field.read_text()  # shown only once hydrated: preloaded
+
+    stylesheets: list[str] = []
+    page.on("request", lambda r: r.resource_type == "stylesheet" and stylesheets.append(r.url))
+    page.goto("/login")
+    button = page.get_by_role("button", name="Sign in")
+    colour = "el => getComputedStyle(el).backgroundColor"
+    brand = button.evaluate(colour)
+    assert brand not in ("", "rgba(0, 0, 0, 0)")  # .btn-primary's colour, from the inline CSS
+    _hydrated(page)
+    assert button.evaluate(colour) == brand
+    sign_in(page, OWNER)
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    page.reload()
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    _hydrated(page)
+    assert page.locator(".sidebar").evaluate("el => getComputedStyle(el).display") == "flex"
+    assert stylesheets == []
 
 
 @pytest.mark.parametrize(("path", "email", "budget_kb"), BUDGETS)
