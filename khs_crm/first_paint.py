@@ -1,35 +1,32 @@
-"""A Reflex build plugin: the built pages carry their stylesheet inline, so the browser paints
-the prerendered page as soon as the HTML has arrived; the sign-in page starts its scripts
-after that first paint.
+"""A Reflex build plugin: the sign-in page is painted as soon as its HTML has arrived, and
+starts the app's scripts after that first paint.
 
-Every page Reflex prerenders links one stylesheet (``/assets/__reflex_global_styles-*.css``,
-the app's whole CSS, ≈ 9 KB gzip) from its ``<head>``, once as a preload and once as the
-stylesheet. A stylesheet blocks rendering: on a phone's first visit nothing is painted,
-not even the sign-in form that is already in the HTML, until that second request has come
-back over the mobile network. And while the browser waits, Reflex's runtime (≈ 155 KB gzip,
-preloaded from the same ``<head>``) arrives and is run first.
+The sign-in page is a plain HTML form (it posts to ``/api/auth/session/form``): it works
+before React has hydrated it, so nothing on it has to wait for Reflex's runtime. Yet as
+built, its ``<head>`` links the app's stylesheet (``/assets/__reflex_global_styles-*.css``,
+≈ 9 KB gzip), which blocks rendering until a second request has come back over the phone's
+network, and preloads the runtime (≈ 155 KB gzip), which arrives and runs first.
 
 After the production build (Reflex's ``post_build`` hook, before it compresses the output)
-this plugin copies the stylesheet's text into each page as a ``<style>`` element just before
-the link, and makes the two links inert: the stylesheet link gets ``disabled`` and the
-preload ``media="not all"``, so the browser neither waits for nor fetches the file. The
-links stay in place because React hydrates the ``<head>`` it rendered and matches them by
-``rel`` and ``href``; an inert attribute it did not render is left alone. The policy already
-allows inline styles (emotion inserts them at run time, see ``api/security_headers.py``).
+this plugin rewrites that page:
 
-The sign-in page is a plain HTML form (it posts to ``/api/auth/session/form``) and works
-before React has hydrated it, so nothing on it needs the runtime before the first paint. Its
-scripts start after that paint: the ``modulepreload`` links React Router puts in the head are
-dropped, and the inline module that imports the route modules and the client entry waits for
-the first frame (at most 0.5 s, for a tab opened in the background) and then imports them.
-React 19 does not match those links by position: it adds the ones it misses after hydrating,
-when the files are already loaded. The field and office pages keep their preloads: they show
-their content only once hydrated.
+- the stylesheet's text is copied in as a ``<style>`` element just before its link, and the
+  two links React rendered (the preload and the stylesheet) are made inert: ``disabled`` and
+  ``media="not all"``, so the browser neither waits for nor fetches the file. The links stay
+  because React hydrates the ``<head>`` it rendered and matches them by ``rel`` and ``href``;
+  an attribute it did not render is left alone. The policy allows inline styles (emotion
+  inserts them at run time, see ``api/security_headers.py``);
+- the ``modulepreload`` links are dropped and the inline module that imports the route
+  modules and the client entry waits for the first frame (at most 0.5 s, for a tab opened in
+  the background) before importing them. React 19 does not match those links by position:
+  it adds the ones it misses after hydrating, when the files are loaded already.
 
-The cost: each page's HTML carries the CSS (≈ 9 KB gzip more per page, cached by the
-service worker with the page), and a page the browser has cached no longer shares the file.
-Measured in BENCHMARKS.md ("Cold start"). ``tests/unit/test_first_paint.py`` fails if a
-Reflex or React Router upgrade changes the markup these rewrites expect.
+The other pages are left as built: the field and office pages show their content only once
+hydrated, and there the CSS carried in the HTML made the measured LCP of ``/field`` later
+(3.11 → 3.35 s, Lighthouse mobile: a larger document before the preloads start), not sooner.
+Measured in BENCHMARKS.md ("Cold start"). ``tests/unit/test_first_paint.py`` and
+``tests/e2e/test_app_loads.py`` fail if a Reflex or React Router upgrade changes the markup
+these rewrites expect.
 """
 
 from __future__ import annotations
@@ -80,8 +77,8 @@ _AFTER_FIRST_PAINT = (
     "await new Promise((go) => {"
     " requestAnimationFrame(() => setTimeout(go, 0)); setTimeout(go, 500); });\n"
 )
-# Pages whose prerendered HTML works without the runtime (see the module).
-AFTER_FIRST_PAINT_PAGES = ("login.html", "login/index.html")
+# The pages whose prerendered HTML works without the runtime (see the module).
+PLAIN_HTML_PAGES = ("login.html", "login/index.html")
 
 
 def scripts_after_first_paint(html: str) -> str:
@@ -102,9 +99,8 @@ def scripts_after_first_paint(html: str) -> str:
     return _MODULE_PRELOAD.sub("", page)
 
 
-class InlineStylesheet(Plugin):
-    """Runs ``inline_stylesheets`` on every page of the production build, and
-    ``scripts_after_first_paint`` on the sign-in page."""
+class SignInFirstPaint(Plugin):
+    """Rewrites the built sign-in page (``PLAIN_HTML_PAGES``) as the module says."""
 
     def post_build(self, **context: Any) -> None:
         static_dir = Path(context["static_dir"])
@@ -112,10 +108,11 @@ class InlineStylesheet(Plugin):
         def read(href: str) -> str:
             return (static_dir / href.lstrip("/")).read_text(encoding="utf-8")
 
-        for page in static_dir.rglob("*.html"):
+        for name in PLAIN_HTML_PAGES:
+            page = static_dir / name
+            if not page.exists():
+                continue
             html = page.read_text(encoding="utf-8")
-            changed = inline_stylesheets(html, read)
-            if page.relative_to(static_dir).as_posix() in AFTER_FIRST_PAINT_PAGES:
-                changed = scripts_after_first_paint(changed)
+            changed = scripts_after_first_paint(inline_stylesheets(html, read))
             if changed != html:
                 page.write_text(changed, encoding="utf-8")
