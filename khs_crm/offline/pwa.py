@@ -40,8 +40,16 @@ APP_MODULE = "/khs_page.js"
 # after another; tests/unit/test_pwa.py keeps this list equal to the import graph.
 FIELD_MODULES = (
     "/khs_app.js",
+    "/khs_start.js",
+    "/khs_edits.js",
+    "/khs_photos.js",
     "/khs_store.js",
     "/khs_views.js",
+    "/khs_views_jobs.js",
+    "/khs_views_job_page.js",
+    "/khs_views_change_order.js",
+    "/khs_views_sync.js",
+    "/khs_views_clock.js",
     "/khs_sync.js",
     "/khs_db.js",
     "/khs_i18n.js",
