@@ -151,7 +151,9 @@ def test_the_schedule_warns_and_moves_jobs(office, viewport, app_server):
     page, api = office
     page.set_viewport_size(viewport)
     tag = uuid.uuid4().hex[:5]
-    casey, robin = api.worker(f"Aaron Casey {tag}"), api.worker(f"Aaron Robin {tag}")
+    # first on the schedule, and next to each other whatever earlier runs left on it (rows
+    # are sorted by name: a drag from Casey's row to Robin's must fit in one window)
+    casey, robin = api.worker(f"Aaron {tag} Casey"), api.worker(f"Aaron {tag} Robin")
     today, other = _week(datetime.now(ZONE).date())
     deck = api.job(f"Deck {tag}", [casey], (at(today, 8), at(today, 12)))
     porch = api.job(f"Porch {tag}", [casey], (at(today, 10), at(today, 14)))
@@ -178,7 +180,7 @@ def test_the_schedule_warns_and_moves_jobs(office, viewport, app_server):
     _fits(page)
     page.screenshot(path=f"{shots}-week.png", full_page=True)
 
-    # the dashboard: "Aaron Casey … has 2 jobs at 10:00 AM today", with links to both
+    # the dashboard: "Aaron … Casey has 2 jobs at 10:00 AM today", with links to both
     page.goto("/")
     clashes = page.locator("section", has=page.get_by_role("heading", name="Double bookings"))
     line = clashes.get_by_role("listitem").filter(
