@@ -97,7 +97,7 @@ def tel_href(phone: str) -> str:
     leading +, before any extension marker (x, ext, ext., #, ;ext=) that follows them; the
     extension's digits as RFC 3966 ``;ext=``: "555-0101 x23" -> "tel:5550101;ext=23".
 
-    The field app's ``telHref`` (assets/khs_views.js) is the same rule: both are checked
+    The field app's ``telHref`` (assets/khs_views_jobs.js) is the same rule: both are checked
     against the vectors in tests/js/fixtures/tel_cases.json.
     """
     first = re.search(r"[0-9]", phone)
