@@ -23,6 +23,8 @@ from khs_crm.settings import get_settings
 Document = Estimate | Invoice
 TOKEN_BYTES = 32  # 256 bits: a link nobody can guess
 
+LINK_REVOKED = {"link": ("active", "revoked")}
+
 
 def today() -> date:
     """Today in the company's time zone (validity and due dates are days there)."""
@@ -148,3 +150,25 @@ def touch(doc: Document) -> None:
     """A new version of the document (If-Match reads it)."""
     doc.version += 1
     doc.updated_at = utcnow()
+
+
+def save(
+    session: Session,
+    doc: Document,
+    *,
+    actor: User | None,
+    action: ActivityAction,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> None:
+    """Keep a change to the document: a new version, its activity row, flushed."""
+    touch(doc)
+    session.add(doc)
+    log(session, actor=actor, doc=doc, action=action, changes=changes)
+    session.flush()
+
+
+def revoke_link(session: Session, doc: Document, *, actor: User) -> None:
+    """The document's customer link stops working (404); sending it again makes a new one."""
+    if doc.link_hash is not None:
+        doc.link_hash = None
+        save(session, doc, actor=actor, action=ActivityAction.update, changes=LINK_REVOKED)

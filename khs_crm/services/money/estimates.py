@@ -150,16 +150,13 @@ def update_estimate(
     estimate = _draft(session, estimate_id, expected_version)
     old_total = estimate.total
     _fill(session, estimate, data, list(data.lines))
-    documents.touch(estimate)
-    session.add(estimate)
-    documents.log(
+    documents.save(
         session,
+        estimate,
         actor=actor,
-        doc=estimate,
         action=ActivityAction.update,
         changes={"total": (old_total, estimate.total)},
     )
-    session.flush()
     return estimate
 
 
@@ -169,10 +166,7 @@ def delete_estimate(
     """Tombstone a draft: it keeps its number, so the sequence has no hole."""
     estimate = _draft(session, estimate_id, expected_version)
     estimate.deleted_at = utcnow()
-    documents.touch(estimate)
-    session.add(estimate)
-    documents.log(session, actor=actor, doc=estimate, action=ActivityAction.delete)
-    session.flush()
+    documents.save(session, estimate, actor=actor, action=ActivityAction.delete)
     return estimate
 
 
@@ -191,19 +185,12 @@ def send_estimate(session: Session, *, estimate_id: uuid.UUID, actor: User) -> t
     token = documents.new_link(estimate)
     estimate.status = EstimateStatus.sent
     estimate.sent_at = utcnow()
-    documents.touch(estimate)
-    session.add(estimate)
-    documents.log(
-        session,
-        actor=actor,
-        doc=estimate,
-        action=ActivityAction.status,
-        changes={"status": (old, estimate.status)},
-    )
+    changes = {"status": (old, estimate.status)}
+    documents.save(session, estimate, actor=actor, action=ActivityAction.status, changes=changes)
     job = get_visible_job(session, job_id=estimate.job_id, user=actor)
     if job.status == JobStatus.lead:
         workflow.change_status(session, job_id=job.id, status=JobStatus.quoted, actor=actor)
-    session.flush()
+        session.flush()
     return estimate, token
 
 
@@ -211,18 +198,7 @@ def revoke_link(session: Session, *, estimate_id: uuid.UUID, actor: User) -> Est
     """The estimate's customer link stops working (404); sending again makes a new one."""
     lock_writes(session)
     estimate = get_estimate(session, estimate_id=estimate_id)
-    if estimate.link_hash is not None:
-        estimate.link_hash = None
-        documents.touch(estimate)
-        session.add(estimate)
-        documents.log(
-            session,
-            actor=actor,
-            doc=estimate,
-            action=ActivityAction.update,
-            changes={"link": ("active", "revoked")},
-        )
-        session.flush()
+    documents.revoke_link(session, estimate, actor=actor)
     return estimate
 
 
@@ -248,16 +224,9 @@ def revise_estimate(session: Session, *, estimate_id: uuid.UUID, actor: User) ->
     previous = old.status
     old.status = EstimateStatus.superseded
     old.link_hash = None
-    documents.touch(old)
-    session.add_all([old, new])
-    documents.log(
-        session,
-        actor=actor,
-        doc=old,
-        action=ActivityAction.status,
-        changes={"status": (previous, old.status), "superseded_by": (None, new.number)},
-    )
-    session.flush()
+    session.add(new)
+    changes = {"status": (previous, old.status), "superseded_by": (None, new.number)}
+    documents.save(session, old, actor=actor, action=ActivityAction.status, changes=changes)
     return new
 
 

@@ -156,16 +156,13 @@ def update_invoice(
         invoice.due_date = data.due_date
     if data.notes is not None:
         invoice.notes = data.notes
-    documents.touch(invoice)
-    session.add(invoice)
-    documents.log(
+    documents.save(
         session,
+        invoice,
         actor=actor,
-        doc=invoice,
         action=ActivityAction.update,
         changes={"total": (old_total, invoice.total)},
     )
-    session.flush()
     return invoice
 
 
@@ -182,34 +179,20 @@ def send_invoice(session: Session, *, invoice_id: uuid.UUID, actor: User) -> tup
     if invoice.status == InvoiceStatus.draft:
         invoice.status = InvoiceStatus.sent
     invoice.sent_at = utcnow()
-    documents.touch(invoice)
-    session.add(invoice)
-    documents.log(
+    documents.save(
         session,
+        invoice,
         actor=actor,
-        doc=invoice,
         action=ActivityAction.status,
         changes={"status": (old, invoice.status)},
     )
-    session.flush()
     return invoice, token
 
 
 def revoke_link(session: Session, *, invoice_id: uuid.UUID, actor: User) -> Invoice:
     """The invoice's customer link stops working (404)."""
     invoice = locked_invoice(session, invoice_id)
-    if invoice.link_hash is not None:
-        invoice.link_hash = None
-        documents.touch(invoice)
-        session.add(invoice)
-        documents.log(
-            session,
-            actor=actor,
-            doc=invoice,
-            action=ActivityAction.update,
-            changes={"link": ("active", "revoked")},
-        )
-        session.flush()
+    documents.revoke_link(session, invoice, actor=actor)
     return invoice
 
 
@@ -228,16 +211,13 @@ def void_invoice(session: Session, *, invoice_id: uuid.UUID, actor: User) -> Inv
         )
     old = invoice.status
     invoice.status, invoice.voided_at, invoice.link_hash = InvoiceStatus.void, utcnow(), None
-    documents.touch(invoice)
-    session.add(invoice)
-    documents.log(
+    documents.save(
         session,
+        invoice,
         actor=actor,
-        doc=invoice,
         action=ActivityAction.status,
         changes={"status": (old, invoice.status)},
     )
-    session.flush()
     return invoice
 
 

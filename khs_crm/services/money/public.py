@@ -50,16 +50,13 @@ def approve(session: Session, *, token: str, name: str, ip: str, user_agent: str
     estimate.approved_name = name[:200]
     estimate.approved_ip = ip[:64]
     estimate.approved_user_agent = user_agent[:500]
-    documents.touch(estimate)
-    session.add(estimate)
-    documents.log(
+    documents.save(
         session,
+        estimate,
         actor=None,
-        doc=estimate,
         action=ActivityAction.status,
         changes={"status": ("sent", "approved"), "approved_name": (None, estimate.approved_name)},
     )
-    session.flush()
     return estimate
 
 
@@ -69,14 +66,11 @@ def decline(session: Session, *, token: str, reason: str) -> Estimate:
     estimate.status = EstimateStatus.declined
     estimate.declined_at = utcnow()
     estimate.decline_reason = reason[:2000]
-    documents.touch(estimate)
-    session.add(estimate)
-    documents.log(
+    documents.save(
         session,
+        estimate,
         actor=None,
-        doc=estimate,
         action=ActivityAction.status,
         changes={"status": ("sent", "declined"), "reason": (None, estimate.decline_reason)},
     )
-    session.flush()
     return estimate
