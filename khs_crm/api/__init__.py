@@ -10,17 +10,20 @@ from khs_crm.api import (
     activity,
     auth,
     calendar,
+    change_order_links,
     change_orders,
+    company,
     customer_links,
     customers,
     estimates,
     health,
     invoices,
+    job_money,
     jobs,
     materials,
     metrics,
     middleware,
-    money,
+    money_exports,
     notes,
     openapi,
     photos,
@@ -75,7 +78,9 @@ def create_api() -> FastAPI:
         photos,
         pwa,
         calendar,
-        money,  # before invoices: /invoices/export.csv is its own path
+        company,
+        job_money,
+        money_exports,  # before invoices: /invoices/export.csv is its own path
         estimates,
         invoices,
         time_entries,
@@ -87,7 +92,7 @@ def create_api() -> FastAPI:
         routes.include_router(module.router)
     api.include_router(routes)
     api.include_router(customer_links.router)  # /e/<token>, /i/<token>, their forms
-    api.include_router(change_orders.links)  # /c/<token>, its forms
+    api.include_router(change_order_links.router)  # /c/<token>, its forms
 
     @api.api_route(
         "/api/{path:path}",
