@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 from html import escape
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from khs_crm.api.deps import SessionDep
-from khs_crm.api.link_page import LinkAnswers, answer_forms, note, page
+from khs_crm.api.link_page import (
+    FormAgree,
+    FormName,
+    FormReason,
+    LinkAnswers,
+    answer_forms,
+    note,
+    page,
+)
 from khs_crm.models import ChangeOrder, ChangeOrderStatus, Customer, Job
 from khs_crm.services.change_orders import decisions, pdf
 from khs_crm.services.money.company import get_company
@@ -119,16 +127,14 @@ def customer_approve(
     token: str,
     request: Request,
     session: SessionDep,
-    name: Annotated[str, Form(max_length=1000)] = "",
-    agree: Annotated[str, Form(max_length=20)] = "",
+    name: FormName = "",
+    agree: FormAgree = "",
 ) -> HTMLResponse:
     """The customer approves (typed full name + "I agree"), once; the office then decides."""
     return CHANGE_ORDERS.answer_approve(session, token, request, name=name, agree=agree)
 
 
 @router.post("/api/public/change-orders/{token}/decline", response_class=HTMLResponse)
-def customer_decline(
-    token: str, session: SessionDep, reason: Annotated[str, Form(max_length=2000)] = ""
-) -> HTMLResponse:
+def customer_decline(token: str, session: SessionDep, reason: FormReason = "") -> HTMLResponse:
     """The customer declines, with an optional reason; once."""
     return CHANGE_ORDERS.answer_decline(session, token, reason=reason)

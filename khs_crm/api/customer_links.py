@@ -7,14 +7,24 @@ revoked or superseded link answers 404."""
 from __future__ import annotations
 
 from html import escape
-from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from khs_crm.api.deps import SessionDep
-from khs_crm.api.link_page import LinkAnswers, answer_forms, company_lines, gone, logo, note, page
+from khs_crm.api.link_page import (
+    FormAgree,
+    FormName,
+    FormReason,
+    LinkAnswers,
+    answer_forms,
+    company_lines,
+    gone,
+    logo,
+    note,
+    page,
+)
 from khs_crm.models import Customer, Estimate, EstimateStatus, Invoice
 from khs_crm.services.core.errors import ServiceError
 from khs_crm.services.money import public
@@ -142,16 +152,14 @@ def approve(
     token: str,
     request: Request,
     session: SessionDep,
-    name: Annotated[str, Form(max_length=1000)] = "",
-    agree: Annotated[str, Form(max_length=20)] = "",
+    name: FormName = "",
+    agree: FormAgree = "",
 ) -> HTMLResponse:
     """The customer approves (typed full name + "I agree"); once. 409 when already answered."""
     return ESTIMATES.answer_approve(session, token, request, name=name, agree=agree)
 
 
 @router.post("/api/public/estimates/{token}/decline", response_class=HTMLResponse)
-def decline(
-    token: str, session: SessionDep, reason: Annotated[str, Form(max_length=2000)] = ""
-) -> HTMLResponse:
+def decline(token: str, session: SessionDep, reason: FormReason = "") -> HTMLResponse:
     """The customer declines, with an optional reason; once."""
     return ESTIMATES.answer_decline(session, token, reason=reason)

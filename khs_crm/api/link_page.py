@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 from abc import ABC, abstractmethod
 from html import escape
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from fastapi import Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
@@ -37,6 +37,10 @@ button{font-size:1.1rem;padding:.7rem 1.4rem;margin-top:.5rem}
 .logo{display:block;max-width:min(240px,100%);max-height:80px;margin-bottom:.5rem}
 """
 Doc = TypeVar("Doc")
+# The answer forms' fields as a route reads them (the raw text's cap; the service checks the rest).
+FormName = Annotated[str, Form(max_length=1000)]
+FormAgree = Annotated[str, Form(max_length=20)]
+FormReason = Annotated[str, Form(max_length=2000)]
 
 
 def page(w: Words, title: str, body: str, status: int = 200) -> HTMLResponse:
