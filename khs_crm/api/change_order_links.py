@@ -22,6 +22,8 @@ from khs_crm.api.link_page import (
     FormReason,
     LinkAnswers,
     answer_forms,
+    company_lines,
+    logo,
     note,
     page,
 )
@@ -43,7 +45,8 @@ def _price(w: Words, value: Any) -> str:
 
 
 def _summary(session: Session, row: ChangeOrder, w: Words) -> str:
-    """The change order as the customer's page shows it: description, lines, total."""
+    """The change order as the customer's page shows it: the company as on the estimate's
+    page (logo, name, address, phone), the description, lines and total."""
     company = get_company(session)
     rows = "".join(
         f"<tr><td>{escape(str(line.get('description') or ''))}</td><td class=n>"
@@ -58,7 +61,7 @@ def _summary(session: Session, row: ChangeOrder, w: Words) -> str:
         else ""
     )
     return (
-        f"<header><strong>{escape(company.name)}</strong></header>"
+        f"<header>{logo()}{company_lines(company)}</header>"
         f"<h1>{escape(pdf.say(w, 'title'))} {escape(row.number)}</h1>"
         f"<p>{escape(row.description)}</p><table><thead><tr><th>{escape(w('description'))}</th>"
         f"<th class=n>{escape(w('quantity'))}</th><th class=n>{escape(w('unit_price'))}</th>"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import uuid
 
 import pytest
 from PIL import Image
@@ -16,7 +17,9 @@ from pypdf import PdfReader
 from khs_crm.integrations import storage
 from khs_crm.services.money import logo
 from khs_crm.settings import get_settings
+from tests.api.test_change_order_sync import draft, signature
 from tests.api.test_money import _estimate, _invoice, _send
+from tests.api.test_sync import push
 from tests.support.factories import bearer
 from tests.support.photo_files import image_bytes
 
@@ -124,3 +127,27 @@ def test_a_bad_unit_cost_is_422_naming_the_field(client, cast, value):
     assert response.status_code == 422
     detail = response.json()["error"]["details"][0]
     assert detail["field"] == "unitCost" and "2 decimals" in detail["message"]
+
+
+def test_the_change_order_page_shows_the_company_as_the_estimate_page_does(
+    client, cast, session, store
+):
+    co_id = uuid.uuid4()
+    push(client, cast.worker_a, draft(cast, co_id, signature=signature()))
+    body = {"lines": [{"kind": "labor", "description": "Move outlet", "quantity": "1",
+                       "unitPrice": "80.00", "taxable": False}]}  # fmt: skip
+    priced = client.post(f"/api/change-orders/{co_id}/price", json=body, headers=bearer(cast.owner))
+    path = "/c/" + priced.json()["data"]["link"]["url"].rsplit("/", 1)[1]
+    owner = bearer(cast.owner)
+    company = {
+        "name": "Harper Remodeling",
+        "address": "12 Oak St, Austin, TX",
+        "phone": "512-555-0100",
+    }
+    assert client.put("/api/company", json=company, headers=owner).status_code == 200
+    stored = _with_logo(session, cast)
+    page = client.get(path)
+    found = DATA_IMAGE.search(page.text)
+    assert page.status_code == 200 and found and base64.b64decode(found[1]) == stored
+    header = re.search(r"<header>(.*?)</header>", page.text, re.S)
+    assert header and all(value in header[1] for value in company.values())
