@@ -42,6 +42,7 @@ from khs_crm.state.office.job_photos import JobPhotosState
 from khs_crm.state.office.jobs import BoardState, JobListState
 from khs_crm.state.office.money_dashboard import DashboardMoneyState
 from khs_crm.state.office.money_job import JobMoneyState
+from khs_crm.state.office.page_load import OfficePageState, page_loads
 from khs_crm.state.office.people import PeopleState
 from khs_crm.state.office.review import ActivityState, ConflictsState
 from khs_crm.state.office.schedule import ScheduleState
@@ -90,7 +91,10 @@ PAGES = (
 
 def register(app: rx.App) -> None:
     """Add the office pages; every load checks the session and the office role first, and
-    the navigation's counts (conflicts waiting for review) are read again."""
+    the navigation's counts (conflicts waiting for review) are read again, all in one event
+    (state/office/page_load.py)."""
     for route, page, title, on_load in PAGES:
-        loads = [*(on_load if isinstance(on_load, list) else [on_load]), NavBadgeState.load]
-        app.add_page(page, route=route, title=f"{title} · KHS CRM", on_load=loads)
+        page_loads(
+            route, [*(on_load if isinstance(on_load, list) else [on_load]), NavBadgeState.load]
+        )
+        app.add_page(page, route=route, title=f"{title} · KHS CRM", on_load=OfficePageState.load)
