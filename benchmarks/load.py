@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.load [--seconds 15] [--concurrency 16] [--tabs 50]
                                         [--customers 10000] [--workers N]
+                                        [--page dashboard|job] [--events-only]
 
 Starts everything itself: a fresh PostgreSQL database (on KHS_TEST_PG_URL's server) with N
 synthetic customers plus the demo company, a private redis-server, and the app exactly as
@@ -10,8 +11,9 @@ granian workers) from a copy of the working tree. The load generator is this pro
 (asyncio; httpx for the API, a small wsproto socket.io client for Reflex "tabs") and shares
 the machine's cores with the server: the numbers are a floor, not a ceiling.
 
-Measures: API requests/s and latency for list, search and update; Reflex events per second
-(every tab sends the dashboard's page-load event, hydrate + on_load, in a closed loop); event
+Measures: API requests/s and latency for list, search and update (not with --events-only);
+Reflex events per second (every tab sends a page-load event, hydrate + on_load, in a closed
+loop: the dashboard's, or with --page job a demo job's page); event
 round-trip at 50 tabs at an office pace (one event per tab per second); the per-session state
 kept in Redis.
 Prints a Markdown table. Everything started is stopped and the database dropped at the end.
@@ -236,7 +238,7 @@ async def event_phases(port: int, cookie: str, origin: str, args, redis_url: str
         elapsed = time.monotonic() - started
         results.append(
             {
-                "what": f"Reflex events, {args.tabs} tabs, {name}",
+                "what": f"Reflex events ({args.page}), {args.tabs} tabs, {name}",
                 "cpu": cpu_per_op(args.meter, cpu, len(samples)),
                 "rate": len(samples) / elapsed,
                 "p50": pct(samples, 0.50),
@@ -302,7 +304,17 @@ async def measure(url: str, port: int, redis_url: str, args) -> list[dict]:
             headers={"Authorization": f"Bearer {tokens['accessToken']}"},
         )
         ids = [row["id"] for row in page.json()["data"]]
+        if args.page == "job":
+            jobs = await client.get(
+                "/api/jobs",
+                params={"pageSize": 1},
+                headers={"Authorization": f"Bearer {tokens['accessToken']}"},
+            )
+            path = f"/jobs/{jobs.json()['data'][0]['id']}"
+            PAGE_LOAD["router_data"] = {"pathname": path, "asPath": path}
     results = []
+    if args.events_only:
+        return await event_phases(port, cookie, url, args, redis_url)
     warm_up = argparse.Namespace(seconds=2, concurrency=args.concurrency, meter=None)
     for kind in ("list", "search", "update"):
         await api_phase(url, tokens["accessToken"], kind, ids, warm_up)  # not recorded
@@ -349,6 +361,10 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=0, help="granian workers (default: Reflex's)"
     )
+    parser.add_argument(
+        "--page", choices=("dashboard", "job"), default="dashboard", help="the page each tab loads"
+    )
+    parser.add_argument("--events-only", action="store_true", help="skip the API rows")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="khs-load-"))
     started: dict = {}
