@@ -3,21 +3,13 @@
 
 from __future__ import annotations
 
-from tests.api.test_money import _approved, _send
+from tests.api.test_money import _approved, _deposit, _send
 from tests.support.factories import bearer
 
 
 def test_customer_link_pages_are_never_stored(client, cast):
-    estimate = _approved(client, cast)
-    made = client.post(
-        f"/api/jobs/{cast.job.id}/invoices",
-        json={"kind": "deposit", "estimateId": estimate["id"], "percent": "50"},
-        headers=bearer(cast.owner),
-    )
-    assert made.status_code == 201, made.text
-    sent = client.post(
-        f"/api/invoices/{made.json()['data']['id']}/send", headers=bearer(cast.owner)
-    )
+    invoice = _deposit(client, cast, _approved(client, cast))
+    sent = client.post(f"/api/invoices/{invoice['id']}/send", headers=bearer(cast.owner))
     invoice_path = "/" + sent.json()["data"]["link"]["url"].split("/", 3)[3]
     second = client.post(
         f"/api/jobs/{cast.job.id}/estimates", json={"lines": []}, headers=bearer(cast.owner)

@@ -48,6 +48,17 @@ def _approved(client, cast, **body):
     return estimate
 
 
+def _deposit(client, cast, estimate, percent="50"):
+    """A deposit invoice on an approved estimate."""
+    response = client.post(
+        f"/api/jobs/{cast.job.id}/invoices",
+        json={"kind": "deposit", "estimateId": estimate["id"], "percent": percent},
+        headers=bearer(cast.owner),
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["data"]
+
+
 def test_the_worked_example_over_http(client, cast):
     data = _estimate(client, cast)
     assert data["number"].startswith("E-")
@@ -257,11 +268,7 @@ def test_company_settings_are_the_owners(client, cast):
 def test_the_job_money_card(client, cast, method):
     estimate = _approved(client, cast)
     owner = bearer(cast.owner)
-    invoice = client.post(
-        f"/api/jobs/{cast.job.id}/invoices",
-        json={"kind": "deposit", "estimateId": estimate["id"], "percent": "50"},
-        headers=owner,
-    ).json()["data"]
+    invoice = _deposit(client, cast, estimate)
     client.post(
         f"/api/invoices/{invoice['id']}/payments",
         json={"amount": "10.00", "method": "cash"},

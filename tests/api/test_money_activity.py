@@ -5,7 +5,7 @@ settings."""
 from __future__ import annotations
 
 from khs_crm.office.timelines import activity_page
-from tests.api.test_money import _approved
+from tests.api.test_money import _approved, _deposit
 from tests.support.factories import bearer
 
 
@@ -16,13 +16,7 @@ def _rows(session):
 
 def test_money_rows_read_as_sentences_and_open_their_pages(client, cast, session):
     estimate = _approved(client, cast)
-    made = client.post(
-        f"/api/jobs/{cast.job.id}/invoices",
-        json={"kind": "deposit", "estimateId": estimate["id"], "percent": "50"},
-        headers=bearer(cast.owner),
-    )
-    assert made.status_code == 201, made.text
-    invoice = made.json()["data"]
+    invoice = _deposit(client, cast, estimate)
     sent = client.post(f"/api/invoices/{invoice['id']}/send", headers=bearer(cast.owner))
     assert sent.status_code == 200, sent.text
     paid = client.post(
