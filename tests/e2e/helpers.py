@@ -48,3 +48,10 @@ def push_material_edit(phone, url: str, material: dict, changes: dict) -> dict:
     assert pushed.ok, pushed.text()
     (result,) = pushed.json()["data"]["results"]
     return result
+
+
+def approve_by_link(tab, name: str = "Ana Muñoz") -> None:
+    """The customer's answer on a link page (estimate, change order): name, "I agree", Approve."""
+    tab.get_by_label("Your full name").fill(name)
+    tab.get_by_label("I agree").check()
+    tab.get_by_role("button", name="Approve").click()

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e import test_field_pwa as field_pwa
-from tests.e2e.helpers import DEMO_PASSWORD, OWNER, sign_in
+from tests.e2e.helpers import DEMO_PASSWORD, OWNER, approve_by_link, sign_in
 from tests.e2e.test_office_axe import _problems, _settled
 from tests.e2e.test_office_flow import go
 
@@ -74,9 +74,7 @@ def _customer_approves(browser, url: str, link: str) -> None:
         tab = customer.new_page()
         tab.goto(link)
         expect(tab.get_by_text("$123.75").first).to_be_visible()
-        tab.get_by_label("Your full name").fill("Dana Customer")
-        tab.get_by_label("I agree").check()
-        tab.get_by_role("button", name="Approve").click()
+        approve_by_link(tab, "Dana Customer")
         expect(tab.get_by_text("the change order is approved")).to_be_visible()
     finally:
         customer.close()

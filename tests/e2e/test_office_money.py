@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import OWNER, sign_in
+from tests.e2e.helpers import OWNER, approve_by_link, sign_in
 from tests.e2e.test_office_flow import go, open_as
 
 pytestmark = pytest.mark.e2e
@@ -105,13 +105,9 @@ def test_estimate_keyboard_entry_send_approve_invoice_and_payment(page: Page, br
     for tab in (first, second):
         tab.goto(url)
         expect(tab.get_by_text("$64.92").first).to_be_visible()
-    first.get_by_label("Your full name").fill("Ana Muñoz")
-    first.get_by_label("I agree").check()
-    first.get_by_role("button", name="Approve").click()
+    approve_by_link(first)
     expect(first.get_by_text("the estimate is approved")).to_be_visible()
-    second.get_by_label("Your full name").fill("Ana Muñoz")
-    second.get_by_label("I agree").check()
-    second.get_by_role("button", name="Approve").click()
+    approve_by_link(second)
     expect(second.get_by_text("no longer open for an answer")).to_be_visible()
     customer.close()
 
@@ -178,9 +174,7 @@ def test_an_approved_job_waits_for_a_date_and_a_revoked_link_answers_404(
     )
     public = customer.new_page()
     public.goto(url)
-    public.get_by_label("Your full name").fill("Ana Muñoz")
-    public.get_by_label("I agree").check()
-    public.get_by_role("button", name="Approve").click()
+    approve_by_link(public)
     expect(public.get_by_text("the estimate is approved")).to_be_visible()
 
     page.goto("/")

@@ -18,6 +18,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from tests.e2e.helpers import approve_by_link
 from tests.e2e.test_office_flow import go, open_as
 from tests.e2e.test_office_money import _open_lead_job, _type_line
 
@@ -211,9 +212,7 @@ def _invoice_with_a_payment(page: Page, browser, app_server) -> str:
     customer = _customer(browser, app_server)
     public = customer.new_page()
     public.goto(url)
-    public.get_by_label("Your full name").fill("Ana Muñoz")
-    public.get_by_label("I agree").check()
-    public.get_by_role("button", name="Approve").click()
+    approve_by_link(public)
     expect(public.get_by_text("the estimate is approved")).to_be_visible()
     customer.close()
     page.goto(job_url)
