@@ -84,11 +84,18 @@ def table(headers: list[str], body: rx.Component, caption: str = "") -> rx.Compo
     )
 
 
+def scroll_box(table: rx.Component, label: Any) -> rx.Component:
+    """A table of text only that may be wider than a phone, in a box that scrolls sideways.
+    The box takes the keyboard's focus (Tab, then the arrow keys scroll it) and is named
+    after its table; a table with links or fields in it can be reached without this."""
+    return rx.el.div(table, class_name="table-wrap", tab_index=0, role="region", aria_label=label)
+
+
 def lines_table(caption: str, first: str, body: rx.Component) -> rx.Component:
     """A document's priced lines (an invoice's, a change order's): what, then Qty, Unit price
     and Amount right-aligned."""
     numbers = [N_("Qty"), N_("Unit price"), N_("Amount")]
-    return rx.el.div(
+    return scroll_box(
         rx.el.table(
             rx.el.caption(caption, class_name="sr-only"),
             rx.el.thead(
@@ -100,7 +107,7 @@ def lines_table(caption: str, first: str, body: rx.Component) -> rx.Component:
             rx.el.tbody(body),
             class_name="table table-compact",
         ),
-        class_name="table-wrap",
+        caption,
     )
 
 

@@ -135,7 +135,9 @@ def test_conflicts_show_both_values_and_settle(page: Page, app_server):
     go(page, "Conflicts")
     conflict = page.locator(".conflict", has_text=office_value)
     expect(conflict.get_by_text("Written by Alex Rivera")).to_be_visible()
-    conflict.get_by_role("button", name=f"Keep office value: {office_value}").click()
+    keep = conflict.get_by_role("button", name=f"Keep office value: {office_value}")
+    expect(keep).to_have_text("Keep office value")  # the words shown start its name (axe)
+    keep.click()
     expect(page.get_by_text("Settled.")).to_be_visible()
     expect(page.locator(".conflict", has_text=office_value)).to_have_count(0)
 

@@ -26,7 +26,7 @@ def _side(
         rx.cond(
             c.resolved == "",
             button(
-                N_("Keep this"),
+                N_("Keep ") + title.lower(),  # the name (with the value) starts with these words
                 variant="secondary",
                 on_click=S.keep(c.id, keep),
                 aria_label=N_("Keep ") + title.lower() + ": " + value,

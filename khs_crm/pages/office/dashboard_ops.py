@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.ui import banner, card
+from khs_crm.components.ui import banner, card, scroll_box
 from khs_crm.i18n import N_
 from khs_crm.office.vitals_chart import BASE, HEIGHT, LEFT, RIGHT, WIDTH
 from khs_crm.state.office.ops import DashboardOpsState, VitalRow
@@ -35,7 +35,7 @@ def _vital(row: VitalRow) -> rx.Component:
 
 
 def _this_week() -> rx.Component:
-    return rx.el.div(
+    return scroll_box(
         rx.el.table(
             rx.el.caption(N_("This week, 75th percentile per page")),
             rx.el.thead(
@@ -49,7 +49,7 @@ def _this_week() -> rx.Component:
             rx.el.tbody(rx.foreach(S.vitals, _vital)),
             class_name="table",
         ),
-        class_name="table-wrap",
+        N_("This week, 75th percentile per page"),
     )
 
 
@@ -68,7 +68,7 @@ def _tick(tick: rx.Var) -> rx.Component:
 
 
 def _figures(chart: rx.Var) -> rx.Component:
-    return rx.el.div(
+    return scroll_box(
         rx.el.table(
             rx.el.caption(chart.title),
             rx.el.thead(
@@ -88,7 +88,7 @@ def _figures(chart: rx.Var) -> rx.Component:
             ),
             class_name="table",
         ),
-        class_name="table-wrap",
+        chart.title,
     )
 
 

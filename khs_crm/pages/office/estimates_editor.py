@@ -12,7 +12,7 @@ from reflex_base.vars.function import ArgsFunctionOperation
 from khs_crm.components.forms import form_error, messages, textarea_field
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import link
-from khs_crm.components.ui import button, card, field
+from khs_crm.components.ui import button, card, field, scroll_box
 from khs_crm.i18n import N_
 from khs_crm.office.money import LINE_KINDS
 from khs_crm.pages.office.estimates import doc_status
@@ -156,7 +156,7 @@ def _lines() -> rx.Component:
         (N_("Tax"), "center col-tax"),
         (N_("Amount"), "num col-amount"),
     ]
-    return rx.el.div(
+    return scroll_box(
         rx.el.table(
             rx.el.caption(N_("Estimate lines"), class_name="sr-only"),
             rx.el.thead(
@@ -178,7 +178,7 @@ def _lines() -> rx.Component:
             ),
             class_name="table table-compact money-lines",
         ),
-        class_name="table-wrap",
+        N_("Estimate lines"),
     )
 
 

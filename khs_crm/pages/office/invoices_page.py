@@ -8,7 +8,7 @@ import reflex as rx
 from khs_crm.components.forms import confirm, form_actions, form_error, input_field, messages, modal
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import download, link
-from khs_crm.components.ui import button, card, empty_state, field, lines_table
+from khs_crm.components.ui import button, card, empty_state, field, lines_table, scroll_box
 from khs_crm.i18n import N_
 from khs_crm.office.money import METHODS
 from khs_crm.pages.office.estimates import doc_status
@@ -85,7 +85,7 @@ def _payments() -> rx.Component:
     return card(
         rx.cond(
             S.payments.length() > 0,
-            rx.el.div(
+            scroll_box(
                 rx.el.table(
                     rx.el.caption(N_("Payments"), class_name="sr-only"),
                     rx.el.thead(
@@ -100,7 +100,7 @@ def _payments() -> rx.Component:
                     rx.el.tbody(rx.foreach(S.payments, _payment)),
                     class_name="table table-compact",
                 ),
-                class_name="table-wrap",
+                N_("Payments"),
             ),
             empty_state(N_("No payments yet.")),
         ),
