@@ -47,6 +47,12 @@ def stored_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
+def originals(folder: Path) -> list[Path]:
+    """The uploaded files, not their thumbnails (.webp), which the background job may have
+    written already."""
+    return [p for p in stored_files(folder) if p.suffix != ".webp"]
+
+
 def settle(client, cast, photo_id) -> dict:
     assert jobqueue.get_queue().join(20)
     response = client.get(f"/api/photos/{photo_id}", headers=bearer(cast.owner))
@@ -110,7 +116,7 @@ def test_upload_stores_the_file_and_answers_with_the_photo(client, session, cast
     assert body["takenAt"].startswith("2026-11-20T15:30:00")
     assert body["uploadedBy"] == str(cast.worker_a.id) and body["version"] > 0
     assert body["fileUrl"] == f"/api/photos/{photo_id}/file" and body["thumbnailUrl"] is None
-    (stored,) = stored_files(uploads)
+    (stored,) = originals(uploads)
     assert stored.relative_to(uploads).parts[:2] == ("photos", str(cast.job.id))
     assert stored.name.startswith(f"{photo_id}-") and stored.suffix == ".jpg"
     assert [r.action for r in session.exec(select(ActivityLog)).all()] == ["create"]
@@ -205,7 +211,7 @@ def test_the_file_name_never_reaches_the_key(client, cast, uploads):
     photo_id = uuid.uuid4()
     response = upload(client, cast, photo_id=photo_id, filename="../../etc/passwd.jpg")
     assert response.status_code == 201
-    (stored,) = stored_files(uploads)
+    (stored,) = originals(uploads)
     assert "passwd" not in str(stored) and ".." not in stored.relative_to(uploads).parts
     assert not (uploads.parent.parent / "etc").exists()
     png = upload(client, cast, data=image_bytes("PNG"), filename="x.jpg")
