@@ -19,6 +19,7 @@ from khs_crm.models import Customer, User
 from khs_crm.services.core.access import visible_customer_condition
 from khs_crm.services.core.errors import ValidationFailed
 from khs_crm.services.customers.rules import digits_of, is_phone_query
+from khs_crm.services.search.by_name import search_page
 from khs_crm.services.search.totals import capped_count, is_capped
 
 # Database objects created by migration 0003 that the SQLModel metadata does not describe.
@@ -83,6 +84,11 @@ def parse_query(q: str) -> list[Term]:
 def _contains(column: Any, fragment: str) -> ColumnElement[bool]:
     escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.like(f"%{escaped}%", escape="\\")
+
+
+def _is_indexed(term: Term) -> bool:
+    """The trigram indexes find the term's matches (each text they search has a trigram)."""
+    return len(term.text) >= TRIGRAM and (not term.digits or len(term.digits) >= TRIGRAM)
 
 
 def _like_term(term: Term) -> ColumnElement[bool]:
@@ -159,42 +165,6 @@ def page_of(
     return list(rows), total
 
 
-def search_page(
-    session: Session, *, where: list[ColumnElement[bool]], page: int, page_size: int
-) -> tuple[list[Customer], int]:
-    """One page of matches sorted by name, and their total, in one statement.
-
-    The matches are found once, into a MATERIALIZED CTE of (id, sort key): the trigram or
-    FTS indexes do that work. The total counts the CTE, the page sorts it, and only the
-    page's rows are read in full. Without the fence PostgreSQL 15 may walk the whole
-    name-order index instead, filtering every row (seconds at a million customers).
-    """
-    matches = (
-        select(col(Customer.id).label("id"), func.lower(Customer.name).label("sort_key"))
-        .where(*where)
-        .cte("matches")
-        .prefix_with("MATERIALIZED")
-    )
-    total = select(func.count()).select_from(matches).scalar_subquery()
-    picked = (
-        select(matches.c.id, matches.c.sort_key)
-        .order_by(matches.c.sort_key, matches.c.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-        .subquery("picked")
-    )
-    rows = session.exec(
-        select(Customer, total.label("total"))
-        .join(picked, col(Customer.id) == picked.c.id)
-        .order_by(picked.c.sort_key, picked.c.id)
-    ).all()
-    if rows:
-        return [customer for customer, _ in rows], int(rows[0][1])
-    if page == 1:
-        return [], 0
-    return [], session.exec(select(func.count()).select_from(Customer).where(*where)).one()
-
-
 def _plan_each_search(session: Session) -> None:
     # psycopg prepares a statement after 5 runs and PostgreSQL may then reuse a generic
     # plan that cannot see the LIKE pattern (so cannot judge the trigram index). Plan
@@ -234,11 +204,8 @@ def search_customers(
     session: Session, *, user: User, q: str, page: int, page_size: int
 ) -> tuple[list[Customer], int]:
     """The customers the user may see that match every word of ``q``, sorted by name, and
-    how many match (the API answers more than TOTAL_CAP as capped).
-
-    Sorting by name needs every match anyway (found by the trigram or FTS indexes), so the
-    count comes with them: walking the name order instead to stop early was slower at a
-    million customers for fragments matching thousands (BENCHMARKS.md).
+    how many match, counted up to TOTAL_CAP + 1 (the API answers more than TOTAL_CAP as
+    capped). services/search/by_name.py says how a page is found without reading every match.
     """
     _check_paging(page, page_size)
     condition = search_condition(session, q)
@@ -248,4 +215,5 @@ def search_customers(
         where=[visible_customer_condition(user), condition],
         page=page,
         page_size=page_size,
+        indexed=any(_is_indexed(term) for term in parse_query(q)),
     )
