@@ -5,9 +5,10 @@
 
 Measures p50/p95 through the services exactly as the API calls them (a new Session per
 call, as an owner): ``search_everything`` (customers, jobs and people, 5 of each) for 3- and
-4-letter fragments and one-letter typos of surnames, ``search_customers`` (the capped search)
-and ``list_customers`` page 1 (the capped count). Loads a fresh database unless one is given
-(``benchmarks.search --keep`` or ``--database-url`` reuses one); prints a Markdown table.
+4-letter fragments and one-letter typos of surnames, ``search_customers`` (the capped search;
+also for 4-letter pieces of first names) and ``list_customers`` page 1 (the capped count).
+Loads a fresh database unless one is given (``benchmarks.search --keep`` or
+``--database-url`` reuses one); prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ from benchmarks.search import (
 from khs_crm.db import make_engine
 from khs_crm.services.customers.search import list_customers, search_customers
 from khs_crm.services.search.everything import search_everything
+
+
+def first_name_fragment(rng: random.Random) -> str:
+    """4 letters from inside a first name ("kath", "rine"): matches that gather in one
+    stretch of the name order (names start with the first name), the walk's worst case."""
+    first = rng.choice(search_data.FIRST).lower()
+    start = rng.randint(0, max(0, len(first) - 4))
+    return first[start : start + 4]
 
 
 def typo(rng: random.Random) -> str:
@@ -76,7 +85,8 @@ def measure(url: str, samples: int) -> list[tuple]:
     for label, make in fragments.items():
         call = lambda m=make: calls.everything(m(rng))  # noqa: E731
         results.append((f"global search, {label} (hits shown)", "service", *timed(call, samples)))
-    for label, make in list(fragments.items())[:2]:
+    searched = {**dict(list(fragments.items())[:2]), "first-name piece": first_name_fragment}
+    for label, make in searched.items():
         call = lambda m=make: calls.customers(m(rng))  # noqa: E731
         results.append(
             (f"customer search, {label} (capped total)", "service", *timed(call, samples))

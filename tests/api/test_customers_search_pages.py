@@ -97,9 +97,10 @@ def test_more_matches_than_the_cap_walk_the_name_order(session, cast, mesas, tak
     assert taken == list(WALK_STEPS)
 
 
-def test_every_page_is_the_sorted_query_s_page(session, cast, mesas):
-    for page in range(1, 7):
-        _same_as_sorted(session, cast.owner, "mesa", page)
+@pytest.mark.parametrize("q", ["mesa", "late", "e", "st"])
+def test_every_page_is_the_sorted_query_s_page(session, cast, mesas, q):
+    for page in [*range(1, 7), 40]:  # 40: past every match
+        _same_as_sorted(session, cast.owner, q, page)
     ids, total = _searched(session, cast.owner, "mesa", 5)
     assert len(ids) == 0 and total == CAP + 1
 
