@@ -11,6 +11,13 @@ phone digits, so every step of such a walk read the customer's row. This index I
 them (and deleted_at, always NULL here, which the search conditions test), so the walk
 reads the index only.
 
+A B-tree entry holds at most 2,704 bytes. Name (twice), email and address can exceed that
+only in CJK or emoji text near every length limit; such a customer is left out of this
+index (so saving it never fails) and goes into a second index, empty but for such data,
+which tells the search not to walk (the predicates are repeated word for word in
+khs_crm/services/search/by_name.py: PostgreSQL uses a partial index only for a query that
+states its predicate).
+
 Migration 0003's index stays: it is less than half the size, and the list's deep pages,
 which need only the name order, walk it (offset 500,000 at a million customers: 55-75 ms
 on it, 95-180 ms on this one).
@@ -30,6 +37,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 INDEX = "ix_customers_search_name_cover"
+LEFT_OUT_INDEX = "ix_customers_search_left_out"
+FITS = (
+    "octet_length(lower(name)) + octet_length(name) + octet_length(email)"
+    " + octet_length(address) + octet_length(phone_digits) <= 2500"
+)
 
 
 def upgrade() -> None:
@@ -37,10 +49,15 @@ def upgrade() -> None:
         op.execute(
             f"CREATE INDEX {INDEX} ON customers (lower(name), id)"
             " INCLUDE (name, email, address, phone_digits, deleted_at)"
-            " WHERE deleted_at IS NULL"
+            f" WHERE deleted_at IS NULL AND {FITS}"
+        )
+        op.execute(
+            f"CREATE INDEX {LEFT_OUT_INDEX} ON customers (lower(name), id)"
+            f" WHERE deleted_at IS NULL AND NOT ({FITS})"
         )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP INDEX IF EXISTS {LEFT_OUT_INDEX}")
         op.execute(f"DROP INDEX IF EXISTS {INDEX}")
