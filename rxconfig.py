@@ -5,7 +5,7 @@ import os
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
-from khs_crm.first_paint import SignInFirstPaint
+from khs_crm.first_paint import FirstPaint
 from khs_crm.settings import get_settings
 
 _settings = get_settings()
@@ -24,5 +24,5 @@ config = rx.Config(
     redis_url=_settings.redis_url or None,
     cors_allowed_origins=_settings.allowed_origins,
     disable_plugins=[SitemapPlugin],
-    plugins=[SignInFirstPaint()],
+    plugins=[FirstPaint()],
 )

@@ -12,6 +12,7 @@ import { createClock } from "./khs_clock.js";
 import { createEdits } from "./khs_edits.js";
 import { createPhotos } from "./khs_photos.js";
 import { createStart } from "./khs_start.js";
+import { LAYER_ID, retire } from "./khs_first_paint.js";
 
 /** @typedef {import("./khs_types.js").Mirror} Mirror */
 /** @typedef {import("./khs_views.js").Context} Context */
@@ -97,6 +98,13 @@ function context() {
   };
 }
 
+// What each view was last given, as JSON: a view that has not changed is not given again,
+// so React does not draw the screens again for nothing (every text reads `words`). A screen
+// that mounts later starts from the view's last value (a ClientStateVar keeps it). The words
+// start as their default, none (English: khs_crm/offline/views.py WORDS).
+/** @type {Map<ScreenName, string>} */
+const given = new Map([["words", "{}"]]);
+
 /** @param {ScreenName} name */
 function render(name) {
   const setter = setters.get(name);
@@ -104,7 +112,30 @@ function render(name) {
   const value = screens[name](app.store ? app.store.mem : EMPTY, context());
   // What could not be done on this screen (saving, a photo): said in red until the next screen.
   if (name === "status" && app.error) Object.assign(value, { showBanner: true, bannerText: app.error, bannerKind: "attention", bannerLink: false });
-  setter(value);
+  const json = JSON.stringify(value);
+  if (given.get(name) !== json) {
+    given.set(name, json);
+    setter(value);
+  }
+  retireFirstPaint(name);
+}
+
+/** The early paint of a cold start's jobs (khs_first_paint.js) goes once React shows them from
+ * the phone's data (the first pull is in), or the first pull failed, or another screen is
+ * open; two frames later, when React has painted what goes under it, so nothing blinks.
+ * A Clock in tapped on it is done then, on the phone's data (the job, any open entry).
+ * @param {ScreenName} name */
+function retireFirstPaint(name) {
+  if (!document.getElementById(LAYER_ID) || !app.store) return;
+  const shown = name === "today" && app.store.mem.meta.cursor != null;
+  const elsewhere = location.pathname.replace(/\/+$/, "") !== "/field";
+  const failed = app.syncState === "offline" || app.syncState === "stalled" || app.syncState === "signedOut";
+  if (!shown && !elsewhere && !failed) return;
+  const early = /** @type {Window & { khsTaps?: Array<[string, string]> }} */ (self);
+  const taps = early.khsTaps || [];
+  early.khsTaps = [];
+  for (const [action, jobId] of taps) if (action === "clockIn") khs.clockIn(jobId);
+  requestAnimationFrame(() => requestAnimationFrame(retire));
 }
 
 function renderAll() {

@@ -6,7 +6,8 @@
 import * as device from "./khs_device.js";
 import { open as openDb } from "./khs_db.js";
 import { createStore } from "./khs_store.js";
-import { SYNC_HEADERS, createSync, pullUrl } from "./khs_sync.js";
+import { createSync } from "./khs_sync.js";
+import { FIRST_PAGE, coldStart } from "./khs_first_paint.js";
 import * as i18n from "./khs_i18n.js";
 import * as vitals from "./khs_vitals.js";
 
@@ -21,15 +22,12 @@ import * as vitals from "./khs_vitals.js";
  *   syncDetail: string, error: string, updateReady: boolean }} App
  */
 
-// The first page of changes, asked for on a cold start (nothing on this phone yet) together
-// with "who am I", so the jobs arrive one round trip sooner. A worker's scope: for anyone
-// else the loop asks again with theirs.
-const FIRST_PAGE = 500;
-
 /** Start-up (`startField`), and the language chosen in Settings.
  * @param {{ app: App, views: Views, render: () => void, tick: () => unknown, saveError: (err: unknown) => void }} deps
  *   `tick`: called every second (the running clock) */
 export function createStart({ app, views, render: renderAll, tick, saveError }) {
+  // The first page of changes of a cold start (nothing on this phone yet), asked for together
+  // with "who am I" before this module loaded (khs_first_paint.js), so the jobs arrive sooner.
   /** @type {{ url: string, response: Promise<import("./khs_sync.js").Answer> } | null} */
   let early = null;
 
@@ -114,10 +112,11 @@ export function createStart({ app, views, render: renderAll, tick, saveError }) 
   }
 
   /** Who the server says is signed in: a user, "signed-out", or null when it cannot be asked.
+   * @param {Promise<Response> | null} asked the question already on its way, if it is
    * @returns {Promise<User | "signed-out" | null>} */
-  async function whoAmI() {
+  async function whoAmI(asked) {
     try {
-      const res = await fetch("/api/auth/me", { credentials: "same-origin" });
+      const res = await (asked || fetch("/api/auth/me", { credentials: "same-origin" }));
       if (res.status === 401) return "signed-out";
       return res.ok ? (await res.json()).data : null;
     } catch {
@@ -126,18 +125,14 @@ export function createStart({ app, views, render: renderAll, tick, saveError }) 
   }
 
   async function boot() {
-    const asking = whoAmI(); // in parallel with opening the device's data
+    const cold = coldStart(); // null when the phone has a user's data
+    const asking = whoAmI(cold && cold.me); // in parallel with opening the device's data
     const last = device.lastUser();
-    if (!last) {
-      const url = pullUrl(0, FIRST_PAGE, "all");
-      early = { url, response: fetch(url, { credentials: "same-origin", headers: SYNC_HEADERS }) };
-      early.response.catch(() => {}); // offline: the loop asks again, and says so
-    }
+    if (cold) early = cold.pull;
     if (last) await start(last).catch((err) => console.error("khs: local data", err));
     const me = await asking;
-    // Signed out while the server answers: the page's own session check (Reflex on_load)
-    // redirects to /login in-app; this is the fallback should that not happen.
-    if (me === "signed-out") return setTimeout(() => /^\/field(\/|$)/.test(location.pathname) && toLogin(), 3000);
+    // Signed out, the server says (never when it cannot be asked): to /login, and back here.
+    if (me === "signed-out") return toLogin();
     if (me) {
       const user = { id: me.id, name: me.name, role: me.role, language: i18n.languageOf(me.language), shareLocation: me.shareLocation ?? null };
       if (!app.user || app.user.id !== user.id) {

@@ -82,21 +82,32 @@ export function checkChanges(limits, entity, action, changes) {
   return null;
 }
 
+/** @type {Map<string, Intl.DateTimeFormat>} */
+const formatters = new Map();
+
+/** A date formatter, made once per page for each locale, time zone and shape (making one
+ * costs milliseconds on a phone, and a cold start's first paint and the app both need them).
+ * @param {string} locale @param {string} timeZone @param {Intl.DateTimeFormatOptions} options */
+function formatter(locale, timeZone, options) {
+  const key = JSON.stringify([locale, timeZone, options]);
+  let made = formatters.get(key);
+  if (!made) formatters.set(key, (made = new Intl.DateTimeFormat(locale, { ...options, timeZone })));
+  return made;
+}
+
 /** What the screens of every group use: days and times in the company's time zone, in the
  * person's language; status labels; who is doing what.
  * @param {ViewConfig} config */
 function createKit({ timezone, labels, officeRoles = [] }) {
-  const dayFmt = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
-  /** Dates and times as the person's language writes them (en-US, es-US), made once per language. */
-  const formats = { language: "", time: dayFmt, date: dayFmt };
+  const dayFmt = formatter("en-CA", timezone, { year: "numeric", month: "2-digit", day: "2-digit" });
+  /** Dates and times as the person's language writes them (en-US, es-US). */
   function fmt() {
-    if (formats.language !== language()) {
-      formats.language = language();
-      formats.time = new Intl.DateTimeFormat(locale(), { timeZone: timezone, hour: "numeric", minute: "2-digit" });
-      formats.date = new Intl.DateTimeFormat(locale(), { timeZone: timezone, weekday: "short", month: "short", day: "numeric" });
-    }
-    return formats;
+    return {
+      time: formatter(locale(), timezone, { hour: "numeric", minute: "2-digit" }),
+      date: formatter(locale(), timezone, { weekday: "short", month: "short", day: "numeric" }),
+    };
   }
+  fmt(); // made now, not in the middle of the first screen's drawing
 
   /** @param {string | null | undefined} iso */
   const day = (iso) => (iso ? dayFmt.format(new Date(iso)) : "");

@@ -12,7 +12,7 @@ jobs come from the first pull. Without ``--anchor-url`` it also builds and start
 Reflex app (``reflex init --template blank``) and measures its ``/``: the runtime every
 Reflex page carries, in the same run. Lighthouse 12.2.3 is installed into
 ``.tools/lighthouse`` on first use (npm). Prints a Markdown table: the median of the runs and
-each run's performance score, LCP and FCP.
+each run's performance score, LCP, FCP and total blocking time.
 """
 
 from __future__ import annotations
@@ -189,16 +189,20 @@ def lighthouse(url: str, cookie: str = "") -> dict[str, float]:
         "score": report["categories"]["performance"]["score"] * 100,
         "lcp": audits["largest-contentful-paint"]["numericValue"] / 1000,
         "fcp": audits["first-contentful-paint"]["numericValue"] / 1000,
+        "tbt": audits["total-blocking-time"]["numericValue"],
         "bytes": audits["total-byte-weight"]["numericValue"] / 1024,
     }
 
 
 def _row(name: str, runs: list[dict[str, float]]) -> str:
-    med = {k: statistics.median(r[k] for r in runs) for k in ("score", "lcp", "fcp", "bytes")}
-    each = ", ".join(f"{r['score']:.0f}/{r['lcp']:.2f}/{r['fcp']:.2f}" for r in runs)
+    keys = ("score", "lcp", "fcp", "tbt", "bytes")
+    med = {k: statistics.median(r[k] for r in runs) for k in keys}
+    each = ", ".join(
+        f"{r['score']:.0f}/{r['lcp']:.2f}/{r['fcp']:.2f}/{r['tbt']:.0f}" for r in runs
+    )
     return (
         f"| {name} | {med['score']:.0f} | {med['lcp']:.2f} s | {med['fcp']:.2f} s"
-        f" | {med['bytes']:.0f} KiB | {each} |"
+        f" | {med['tbt']:.0f} ms | {med['bytes']:.0f} KiB | {each} |"
     )
 
 
@@ -227,8 +231,8 @@ def main() -> None:
                 results[name].append(lighthouse(target, with_cookie))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
     print(f"Lighthouse 12.2.3 mobile, cold, {args.runs} runs each, {stamp} UTC")
-    print("| page | score | LCP | FCP | bytes | runs (score/LCP/FCP) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| page | score | LCP | FCP | TBT | bytes | runs (score/LCP/FCP/TBT ms) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, runs in results.items():
         print(_row(name, runs))
 

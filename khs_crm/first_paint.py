@@ -1,5 +1,5 @@
 """A Reflex build plugin: the sign-in page is painted as soon as its HTML has arrived, and
-starts the app's scripts after that first paint.
+the Today page as soon as the crew's jobs have; each starts Reflex's runtime after that.
 
 The sign-in page is a plain HTML form (it posts to ``/api/auth/session/form``): it works
 before React has hydrated it, so nothing on it has to wait for Reflex's runtime. Yet as
@@ -21,10 +21,16 @@ this plugin rewrites that page:
   the background) before importing them. React 19 does not match those links by position:
   it adds the ones it misses after hydrating, when the files are loaded already.
 
-The other pages are left as built: the field and office pages show their content only once
-hydrated, and there the CSS carried in the HTML made the measured LCP of ``/field`` later
-(3.11 → 3.35 s, Lighthouse mobile: a larger document before the preloads start), not sooner.
-Measured in BENCHMARKS.md ("Cold start"). ``tests/unit/test_first_paint.py`` and
+The field pages (``/field/...``) import the runtime once the field app's entry module
+(``assets/khs_page.js``) says "khs:runtime" (at most 3 s): it first tells the runtime there
+is no backend to connect to on those pages, which hold no server state. The Today page
+(``/field``, the crew's first screen) also paints first: on a cold start (nothing on the
+phone yet) its jobs come from the first pull, and ``assets/khs_first_paint.js`` paints them
+before React, from that answer (see there). Its modules are the only ones preloaded there.
+Its CSS stays linked: copied into that page it made the LCP later (3.11 → 3.35 s) while the
+jobs waited for React.
+
+The office pages are left as built. Measured in BENCHMARKS.md ("Cold start"). ``tests/unit/test_first_paint.py`` and
 ``tests/e2e/test_app_loads.py`` fail if a Reflex or React Router upgrade changes the markup
 these rewrites expect.
 """
@@ -79,11 +85,24 @@ _AFTER_FIRST_PAINT = (
 )
 # The pages whose prerendered HTML works without the runtime (see the module).
 PLAIN_HTML_PAGES = ("login.html", "login/index.html")
+# The field pages: the runtime starts once the field app's entry says "khs:runtime"
+# (assets/khs_page.js: no websocket on these pages; on Today, after a cold start's jobs are
+# painted); at most 3 s, should that script never run.
+FIELD_PAGES = ("field.html", "field/**/*.html")
+TODAY_PAGES = ("field.html", "field/index.html")
+_AFTER_FIELD_ENTRY = (
+    "await new Promise((go) => { if (window.khsRuntime) go();"
+    ' addEventListener("khs:runtime", go, { once: true }); setTimeout(go, 3000); });\n'
+)
+_OUR_MODULE_PRELOAD = re.compile(r'<link href="[^"]+" rel="modulepreload"/>')
 
 
-def scripts_after_first_paint(html: str) -> str:
-    """The page with its module preloads dropped and its route modules imported once the
-    first frame is painted (see the module). Unchanged when it has no such module script."""
+def scripts_after_first_paint(
+    html: str, wait: str = _AFTER_FIRST_PAINT, *, keep_preloads: bool = False
+) -> str:
+    """The page with its module preloads dropped (unless ``keep_preloads``) and its route
+    modules imported once ``wait`` (JS statements) is over: by default the first frame is
+    painted (see the module). Unchanged when it has no such module script."""
     match = _MODULE_SCRIPT.search(html)
     imports = list(_STATIC_IMPORT.finditer(match["body"])) if match else []
     if not match or not imports:
@@ -91,16 +110,38 @@ def scripts_after_first_paint(html: str) -> str:
     names = [m["name"] or f"_module{i}" for i, m in enumerate(imports)]
     loads = ", ".join(f'import("{m["url"]}")' for m in imports)
     body = (
-        _AFTER_FIRST_PAINT
+        wait
         + f"const [{', '.join(names)}] = await Promise.all([{loads}]);\n"
         + _STATIC_IMPORT.sub("", match["body"])
     )
     page = html[: match.start("body")] + body + html[match.end("body") :]
-    return _MODULE_PRELOAD.sub("", page)
+    return page if keep_preloads else _MODULE_PRELOAD.sub("", page)
 
 
-class SignInFirstPaint(Plugin):
-    """Rewrites the built sign-in page (``PLAIN_HTML_PAGES``) as the module says."""
+def runtime_after_field_entry(html: str) -> str:
+    """A field page (not Today) as built, but its runtime imported once the field app's
+    entry says so (see the module); its preloads stay: only the start waits."""
+    return scripts_after_first_paint(html, _AFTER_FIELD_ENTRY, keep_preloads=True)
+
+
+def jobs_before_runtime(html: str) -> str:
+    """The Today page as a cold start paints its jobs before React (see the module): only
+    the modules of that paint are preloaded, and the runtime is imported once it is done.
+    Unchanged when the page lacks the entry module or the runtime's module script."""
+    # Imported here: rxconfig.py imports this module, and the app's modules read settings.
+    from khs_crm.offline.pwa import APP_MODULE, FIRST_PAINT_MODULES
+
+    entry = f'<script src="{APP_MODULE}" type="module"></script>'
+    if entry not in html or not _MODULE_SCRIPT.search(html):
+        return html
+    page = scripts_after_first_paint(_OUR_MODULE_PRELOAD.sub("", html), _AFTER_FIELD_ENTRY)
+    preloads = "".join(f'<link rel="modulepreload" href="{m}"/>' for m in FIRST_PAINT_MODULES)
+    return page.replace(entry, preloads + entry, 1)
+
+
+class FirstPaint(Plugin):
+    """Rewrites the built sign-in page (``PLAIN_HTML_PAGES``) and the Today page
+    (``TODAY_PAGES``) as the module says."""
 
     def post_build(self, **context: Any) -> None:
         static_dir = Path(context["static_dir"])
@@ -108,11 +149,19 @@ class SignInFirstPaint(Plugin):
         def read(href: str) -> str:
             return (static_dir / href.lstrip("/")).read_text(encoding="utf-8")
 
-        for name in PLAIN_HTML_PAGES:
-            page = static_dir / name
+        def sign_in(html: str) -> str:
+            return scripts_after_first_paint(inline_stylesheets(html, read))
+
+        rewrites = [(static_dir / name, sign_in) for name in PLAIN_HTML_PAGES]
+        today = [static_dir / name for name in TODAY_PAGES]
+        for pattern in FIELD_PAGES:
+            for page in sorted(static_dir.glob(pattern)):
+                rewrite = jobs_before_runtime if page in today else runtime_after_field_entry
+                rewrites.append((page, rewrite))
+        for page, rewrite in rewrites:
             if not page.exists():
                 continue
             html = page.read_text(encoding="utf-8")
-            changed = scripts_after_first_paint(inline_stylesheets(html, read))
+            changed = rewrite(html)
             if changed != html:
                 page.write_text(changed, encoding="utf-8")

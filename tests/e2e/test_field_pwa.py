@@ -102,9 +102,14 @@ def phone(browser, app_server, server_log_clean):
 
 
 def open_field(page, email: str) -> None:
-    """Sign in, land on Today, and wait until the service worker controls the page."""
+    """Sign in, land on Today, and wait until the service worker controls the page and the
+    jobs painted before React (assets/khs_first_paint.js) are the app's, from the phone."""
     sign_in(page, email, start="/field")
     page.wait_for_url(re.compile(r"/field/?$"))
+    page.wait_for_function(
+        "() => window.khsRuntime === true && !document.getElementById('khs-first-paint')",
+        timeout=30_000,
+    )
     try:
         page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
     except Exception:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-from khs_crm.first_paint import inline_stylesheets, scripts_after_first_paint
+from khs_crm.first_paint import (
+    inline_stylesheets,
+    jobs_before_runtime,
+    runtime_after_field_entry,
+    scripts_after_first_paint,
+)
+from khs_crm.offline.pwa import FIELD_MODULES, FIRST_PAINT_MODULES
 
 CSS_HREF = "/assets/__reflex_global_styles-AbC123.css"
 CSS = ".btn{color:#92400e}.card{padding:8px}"
@@ -84,3 +90,51 @@ def test_sign_in_scripts_start_after_the_first_paint():
 def test_a_page_without_route_imports_is_unchanged():
     page = PAGE.replace(MODULE, "<script>window.x = 1;</script>")
     assert scripts_after_first_paint(page) == page
+
+
+TODAY_MODULE = MODULE.replace("_login_._index-4.js", "_field_._index-5.js").replace(
+    "[login]._index", "[field]._index"
+)
+FIELD_PRELOADS = "".join(f'<link href="{m}" rel="modulepreload"/>' for m in FIELD_MODULES)
+TODAY = PAGE.replace(MODULE, TODAY_MODULE).replace(
+    "<title>Sign in</title>", "<title>Today</title>" + FIELD_PRELOADS
+)
+
+
+def test_today_preloads_only_what_paints_the_jobs_and_starts_the_runtime_after_them():
+    page = jobs_before_runtime(TODAY)
+    preloaded = re.findall(r'<link[^>]*rel="modulepreload"[^>]*>', page)
+    assert preloaded == [f'<link rel="modulepreload" href="{m}"/>' for m in FIRST_PAINT_MODULES]
+    # the field app's other modules and the runtime are not preloaded
+    assert "/khs_store.js" not in "".join(preloaded) and "entry.client" not in "".join(preloaded)
+    assert page.index('href="/khs_page.js"') < page.index('<script src="/khs_page.js"')
+    module = re.search(r'<script type="module" async="">(.*?)</script>', page, re.S)
+    assert module
+    body = module[1]
+    assert not re.search(r"^import ", body, re.M)
+    wait = body.index('addEventListener("khs:runtime", go, { once: true })')
+    loads = body.index('await Promise.all([import("/assets/manifest-1.js")')
+    assert wait < loads < body.index('import("/assets/entry.client-2.js");')
+    assert "if (window.khsRuntime) go();" in body  # said before this module ran
+    assert "setTimeout(go, 3000)" in body  # never held back for longer
+    # the stylesheet stays linked (copied in, it made this page's paint later)
+    assert "<style" not in page and 'rel="stylesheet" type="text/css"/>' in page
+
+
+def test_a_page_without_the_entry_module_is_unchanged():
+    page = TODAY.replace('<script src="/khs_page.js" type="module"></script>', "")
+    assert jobs_before_runtime(page) == page
+    bare = TODAY.replace(TODAY_MODULE, "<script>window.x = 1;</script>")
+    assert jobs_before_runtime(bare) == bare
+
+
+def test_other_field_pages_start_the_runtime_when_the_field_entry_says_so():
+    jobs = TODAY.replace("<title>Today</title>", "<title>Jobs</title>")
+    page = runtime_after_field_entry(jobs)
+    # every preload stays: only the start waits
+    assert re.findall(r"<link[^>]*modulepreload[^>]*>", page) == re.findall(
+        r"<link[^>]*modulepreload[^>]*>", jobs
+    )
+    module = re.search(r'<script type="module" async="">(.*?)</script>', page, re.S)
+    assert module and 'addEventListener("khs:runtime"' in module[1]
+    assert not re.search(r"^import ", module[1], re.M)

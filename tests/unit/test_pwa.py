@@ -17,6 +17,8 @@ from khs_crm.api import pwa
 from khs_crm.api.envelope import install_error_handlers
 from khs_crm.offline.pwa import (
     APP_MODULE,
+    FIELD_MODULES,
+    FIRST_PAINT_MODULES,
     SW_URL,
     client_config,
     config_json,
@@ -138,10 +140,21 @@ def test_every_page_loads_one_module_and_only_field_pages_load_the_field_app():
         "/khs_signing.js",
         "/khs_clock.js",
         "/khs_change_order.js",
+        "/khs_first_paint.js",
     }
     assert "/khs_app.js" in graph["/khs_page.js"] and "/khs_db.js" in graph["/khs_store.js"]
     source = (ASSETS / "khs_page.js").read_text(encoding="utf-8")
     assert "location.pathname" in source and "/field" in source
+
+
+def test_the_first_paint_modules_are_what_the_entry_and_the_first_paint_import():
+    # khs_crm/first_paint.py preloads exactly these on the Today page: a module missing here
+    # would be fetched one import level later, one more on the list before the paint.
+    reached = set(module_graph(APP_MODULE, dynamic=False)) | set(
+        module_graph("/khs_first_paint.js", dynamic=False)
+    )
+    assert set(FIRST_PAINT_MODULES) == reached
+    assert set(FIELD_MODULES) == set(module_graph(APP_MODULE)) - {APP_MODULE}
 
 
 def test_the_service_worker_precaches_every_module_the_app_imports(build):

@@ -12,7 +12,6 @@ from khs_crm.pages.field.supply import supply
 from khs_crm.pages.field.sync import sync
 from khs_crm.pages.field.time import time_page
 from khs_crm.pages.field.today import today
-from khs_crm.state.field import FieldState
 
 PAGES = (
     ("/field", today, "Today"),
@@ -27,6 +26,8 @@ PAGES = (
 
 
 def register(app: rx.App) -> None:
-    """Add the field pages to the app; the server only checks the session (when reachable)."""
+    """Add the field pages to the app. They hold no server state and send no Reflex event:
+    the field app checks the session itself (assets/khs_start.js) and talks to the REST API,
+    so these pages never open Reflex's websocket (assets/khs_page.js)."""
     for route, page, title in PAGES:
-        app.add_page(page, route=route, title=f"{title} · KHS CRM", on_load=FieldState.check)
+        app.add_page(page, route=route, title=f"{title} · KHS CRM")
