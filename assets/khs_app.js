@@ -13,6 +13,7 @@ import { createEdits } from "./khs_edits.js";
 import { createPhotos } from "./khs_photos.js";
 import { createStart } from "./khs_start.js";
 import { LAYER_ID, retire } from "./khs_first_paint.js";
+import { emptyMirror } from "./khs_db.js";
 
 /** @typedef {import("./khs_types.js").Mirror} Mirror */
 /** @typedef {import("./khs_views.js").Context} Context */
@@ -36,19 +37,7 @@ const screens = {
   changeOrder: views.changeOrder,
   words: () => i18n.words(), // the screens' own words (khs_crm/offline/words.py)
 };
-/** @type {Mirror} */
-const EMPTY = {
-  customers: new Map(),
-  jobs: new Map(),
-  materials: new Map(),
-  notes: new Map(),
-  photos: new Map(),
-  timeEntries: new Map(),
-  changeOrders: new Map(),
-  uploads: new Map(),
-  queue: [],
-  meta: {},
-};
+const EMPTY = emptyMirror();
 /** @type {Map<ScreenName, Setter>} */
 const setters = new Map();
 /** @type {App} */

@@ -10,6 +10,7 @@
 /** @typedef {import("./khs_types.js").Row} Row */
 /** @typedef {import("./khs_types.js").Snapshot} Snapshot */
 /** @typedef {import("./khs_types.js").Meta} Meta */
+/** @typedef {import("./khs_types.js").Mirror} Mirror */
 
 export const DB_VERSION = 3;
 export const SCHEMA_VERSION = 2; // of the rows; a change re-downloads everything (the outbox stays)
@@ -29,6 +30,23 @@ export const ROW_STORES = Object.values(STORES);
 export const ALL_STORES = [...ROW_STORES, "syncQueue", "metadata", "photoUploads"];
 /** @type {readonly RowStore[]} rows that belong to one job */
 export const CHILD_STORES = ["materials", "notes", "photos"];
+
+/** The in-memory mirror of a database with nothing in it yet.
+ * @returns {Mirror} */
+export function emptyMirror() {
+  return {
+    customers: new Map(),
+    jobs: new Map(),
+    materials: new Map(),
+    notes: new Map(),
+    photos: new Map(),
+    timeEntries: new Map(),
+    changeOrders: new Map(),
+    uploads: new Map(),
+    queue: [],
+    meta: {},
+  };
+}
 
 /** @param {string} userId */
 export function dbName(userId) {

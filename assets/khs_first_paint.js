@@ -12,7 +12,7 @@
  * tap opens the job before React has hydrated. A browser test compares the layer's text with
  * the cards React paints afterwards (tests/e2e/test_field_first_paint.py). */
 import { config, lastUser } from "./khs_device.js";
-import { STORES } from "./khs_db.js";
+import { STORES, emptyMirror } from "./khs_db.js";
 import * as i18n from "./khs_i18n.js";
 import { SYNC_HEADERS, pullUrl } from "./khs_sync.js";
 import { createViews } from "./khs_views.js";
@@ -50,19 +50,7 @@ export function coldStart() {
 /** The rows of one page of changes, as the screens read the phone's data. @param {Change[]} changes
  * @returns {Mirror} */
 export function mirrorOf(changes) {
-  /** @type {Mirror} */
-  const mem = {
-    customers: new Map(),
-    jobs: new Map(),
-    materials: new Map(),
-    notes: new Map(),
-    photos: new Map(),
-    timeEntries: new Map(),
-    changeOrders: new Map(),
-    uploads: new Map(),
-    queue: [],
-    meta: {},
-  };
+  const mem = emptyMirror();
   for (const change of changes) {
     const name = /** @type {keyof Mirror | undefined} */ (STORES[/** @type {keyof typeof STORES} */ (change.entity)]);
     const rows = /** @type {Map<string, unknown> | undefined} */ (name && mem[name] instanceof Map ? mem[name] : undefined);

@@ -5,7 +5,7 @@
  * The database is the truth: the mirror takes a transaction's writes once it has committed
  * (only the rows it touched), and reads everything again only at load, when another tab
  * says it changed something, or when an edit in this tab raced the transaction. */
-import { ALL_STORES, CHILD_STORES, ROW_STORES, SCHEMA_VERSION, STORES, done, readAll, req, stored } from "./khs_db.js";
+import { ALL_STORES, CHILD_STORES, ROW_STORES, SCHEMA_VERSION, STORES, done, emptyMirror, readAll, req, stored } from "./khs_db.js";
 import { t } from "./khs_i18n.js";
 
 /** @typedef {import("./khs_types.js").Entity} Entity */
@@ -85,18 +85,7 @@ export function wire(op) {
  */
 export function createStore({ db, user, uuid, now = () => new Date(), onCommit = () => {} }) {
   /** @type {Mirror} */
-  const mem = {
-    customers: new Map(),
-    jobs: new Map(),
-    materials: new Map(),
-    notes: new Map(),
-    photos: new Map(),
-    timeEntries: new Map(),
-    changeOrders: new Map(),
-    uploads: new Map(),
-    queue: [],
-    meta: {},
-  };
+  const mem = emptyMirror();
   /** @type {Set<() => void>} */
   const listeners = new Set();
   let edits = 0; // bumped by every edit, so a reload that raced one reads again

@@ -197,9 +197,7 @@ def lighthouse(url: str, cookie: str = "") -> dict[str, float]:
 def _row(name: str, runs: list[dict[str, float]]) -> str:
     keys = ("score", "lcp", "fcp", "tbt", "bytes")
     med = {k: statistics.median(r[k] for r in runs) for k in keys}
-    each = ", ".join(
-        f"{r['score']:.0f}/{r['lcp']:.2f}/{r['fcp']:.2f}/{r['tbt']:.0f}" for r in runs
-    )
+    each = ", ".join(f"{r['score']:.0f}/{r['lcp']:.2f}/{r['fcp']:.2f}/{r['tbt']:.0f}" for r in runs)
     return (
         f"| {name} | {med['score']:.0f} | {med['lcp']:.2f} s | {med['fcp']:.2f} s"
         f" | {med['tbt']:.0f} ms | {med['bytes']:.0f} KiB | {each} |"

@@ -30,9 +30,10 @@ before React, from that answer (see there). Its modules are the only ones preloa
 Its CSS stays linked: copied into that page it made the LCP later (3.11 → 3.35 s) while the
 jobs waited for React.
 
-The office pages are left as built. Measured in BENCHMARKS.md ("Cold start"). ``tests/unit/test_first_paint.py`` and
-``tests/e2e/test_app_loads.py`` fail if a Reflex or React Router upgrade changes the markup
-these rewrites expect.
+The office pages are left as built. Measured in BENCHMARKS.md ("Cold start").
+``tests/unit/test_first_paint.py``, ``tests/e2e/test_app_loads.py`` and
+``tests/e2e/test_field_first_paint.py`` fail if a Reflex or React Router upgrade changes the
+markup these rewrites expect.
 """
 
 from __future__ import annotations

@@ -64,18 +64,13 @@ FIELD_MODULES = (
 # the field app (khs_crm/first_paint.py preloads these there; tests/unit/test_pwa.py keeps
 # the list equal to the import graph of khs_first_paint.js and the entry module).
 FIRST_PAINT_MODULES = (
-    "/khs_page.js",
+    APP_MODULE,
     "/khs_device.js",
     "/khs_db.js",
     "/khs_i18n.js",
     "/khs_first_paint.js",
     "/khs_sync.js",
-    "/khs_views.js",
-    "/khs_views_jobs.js",
-    "/khs_views_job_page.js",
-    "/khs_views_change_order.js",
-    "/khs_views_sync.js",
-    "/khs_views_clock.js",
+    *(module for module in FIELD_MODULES if module.startswith("/khs_views")),
 )
 
 

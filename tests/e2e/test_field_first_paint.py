@@ -24,7 +24,8 @@ CARDS = """(root) => [...document.querySelectorAll(root + ' .job-item')].map((ca
   text: card.innerText,
   links: [...card.querySelectorAll('a')].map((a) => [a.getAttribute('href'), a.className,
     a.getAttribute('aria-label')]),
-  buttons: [...card.querySelectorAll('button')].map((b) => [b.className, b.getAttribute('aria-label')]),
+  buttons: [...card.querySelectorAll('button')].map((b) => [b.className,
+    b.getAttribute('aria-label')]),
 }))"""
 
 
@@ -63,14 +64,20 @@ def hydrated(page) -> bool:
     return page.evaluate("() => window.__reactRouterRouteModules !== undefined")
 
 
+def painted_early(page, title: str):
+    """Open Today (a cold start) and wait for the job's card painted before React."""
+    page.goto("/field", wait_until="commit")
+    card = page.locator("#khs-first-paint .job-item", has_text=title)
+    expect(card).to_be_visible(timeout=20_000)
+    return card
+
+
 def test_the_jobs_are_painted_before_react_and_react_paints_the_same(cold_phone, crew_job):
     page, release = cold_phone
     sockets: list = []
     page.on("websocket", lambda socket: sockets.append(socket))
-    page.goto("/field", wait_until="commit")
     title = crew_job["job"]["title"]
-    early = page.locator("#khs-first-paint .job-item", has_text=title)
-    expect(early).to_be_visible(timeout=20_000)
+    early = painted_early(page, title)
     assert not hydrated(page)  # nothing of Reflex's runtime has run
     expect(early).to_contain_text(crew_job["customer"]["name"])
     expect(early).to_contain_text("3 to buy")
@@ -99,11 +106,8 @@ def test_the_jobs_are_painted_before_react_and_react_paints_the_same(cold_phone,
 
 def test_a_card_painted_early_opens_the_job_before_react_has_loaded(cold_phone, crew_job):
     page, release = cold_phone
-    page.goto("/field", wait_until="commit")
     title = crew_job["job"]["title"]
-    card = page.locator("#khs-first-paint .job-item", has_text=title)
-    expect(card).to_be_visible(timeout=20_000)
-    box = card.bounding_box()
+    box = painted_early(page, title).bounding_box()
     assert box
     page.touchscreen.tap(box["x"] + box["width"] - 12, box["y"] + box["height"] - 12)
     page.wait_for_url(re.compile(r"/field/job/?\?id="), wait_until="commit")
@@ -113,10 +117,8 @@ def test_a_card_painted_early_opens_the_job_before_react_has_loaded(cold_phone, 
 
 def test_clock_in_tapped_before_react_is_done_once_the_app_has_the_jobs(cold_phone, crew_job):
     page, release = cold_phone
-    page.goto("/field", wait_until="commit")
     title = crew_job["job"]["title"]
-    early = page.locator("#khs-first-paint .job-item", has_text=title)
-    expect(early).to_be_visible(timeout=20_000)
+    early = painted_early(page, title)
     early.get_by_role("button", name=f"Clock in on {title}").click()
     expect(early.get_by_role("button", name=f"Clock in on {title}")).to_have_attribute(
         "aria-pressed", "true"
