@@ -101,11 +101,17 @@ function formatter(locale, timeZone, options) {
 function createKit({ timezone, labels, officeRoles = [] }) {
   const dayFmt = formatter("en-CA", timezone, { year: "numeric", month: "2-digit", day: "2-digit" });
   /** Dates and times as the person's language writes them (en-US, es-US). */
+  let formats = { locale: "", time: dayFmt, date: dayFmt };
   function fmt() {
-    return {
-      time: formatter(locale(), timezone, { hour: "numeric", minute: "2-digit" }),
-      date: formatter(locale(), timezone, { weekday: "short", month: "short", day: "numeric" }),
-    };
+    const loc = locale();
+    if (formats.locale !== loc) {
+      formats = {
+        locale: loc,
+        time: formatter(loc, timezone, { hour: "numeric", minute: "2-digit" }),
+        date: formatter(loc, timezone, { weekday: "short", month: "short", day: "numeric" }),
+      };
+    }
+    return formats;
   }
   fmt(); // made now, not in the middle of the first screen's drawing
 
