@@ -288,6 +288,7 @@ def start_stack(folder: Path, args, started: dict) -> None:
     )
     if args.workers:
         env["GRANIAN_WORKERS"] = str(args.workers)
+    env.update(item.split("=", 1) for item in args.env)
     workdir = app_copy(folder / "app", with_web=True)
     run_cli([str(BIN / "khs-crm"), "seed-demo"], workdir, env)
     started["app"] = start_backend(workdir, env, port, single_port=True)
@@ -365,6 +366,9 @@ def main() -> None:
         "--page", choices=("dashboard", "job"), default="dashboard", help="the page each tab loads"
     )
     parser.add_argument("--events-only", action="store_true", help="skip the API rows")
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="NAME=VALUE", help="the app's environment"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="khs-load-"))
     started: dict = {}

@@ -4,13 +4,16 @@ next read compute again; a query, even one with a CTE, does not."""
 
 from __future__ import annotations
 
-import redis
+import time
+
 from sqlalchemy import text
 from sqlmodel import func, select
 
 from khs_crm.db import make_engine
 from khs_crm.integrations import read_cache
+from khs_crm.integrations.redis import get_redis
 from khs_crm.models import Customer
+from tests.support.databases import reset_caches
 from tests.support.factories import make_customer
 
 
@@ -55,24 +58,56 @@ def test_statements_that_write_and_those_that_do_not():
     assert read_cache.writes("ROLLBACK TO SAVEPOINT sa_1")
 
 
+def _soon(done, what: str) -> None:
+    """Wait (at most 10 s) for the listener thread to have done something."""
+    deadline = time.monotonic() + 10
+    while not done():
+        assert time.monotonic() < deadline, f"the listener never {what}"
+        time.sleep(0.005)
+
+
 def test_another_workers_commit_is_seen_through_redis(redis_url, tmp_path):
-    client = redis.Redis.from_url(redis_url)
+    client = get_redis()
+    assert client is not None
     calls: list[int] = []
     read_cache.cached("test-shared", lambda: calls.append(1))
+    _soon(lambda: read_cache.writes_seen()[1] >= 0, "subscribed")
     read_cache.cached("test-shared", lambda: calls.append(1))
-    assert len(calls) == 1
-    client.incr(read_cache.SHARED_KEY)  # what another worker's commit does
     read_cache.cached("test-shared", lambda: calls.append(1))
-    assert len(calls) == 2
+    assert len(calls) == 2  # nothing kept before it listened; kept since
+    heard = read_cache.writes_seen()[1]
+    client.publish(read_cache.channel(client), "wrote")  # what another worker's commit does
+    _soon(lambda: read_cache.writes_seen()[1] > heard, "heard the write")
+    read_cache.cached("test-shared", lambda: calls.append(1))
+    assert len(calls) == 3
 
     # and a commit that wrote here tells the others; one that only read does not
+    others = client.pubsub()
+    others.subscribe(read_cache.channel(client))
+    assert others.get_message(timeout=5)["type"] == "subscribe"
     engine = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
         conn.commit()
-        assert int(client.get(read_cache.SHARED_KEY)) == 1
         conn.execute(text("CREATE TABLE t (n INTEGER)"))
         conn.execute(text("INSERT INTO t VALUES (1)"))
         conn.commit()
     engine.dispose()
-    assert int(client.get(read_cache.SHARED_KEY)) == 2
+    announced = []
+    while (message := others.get_message(timeout=0.5)) is not None:
+        announced.append(message["data"])
+    others.close()
+    assert announced == [b"wrote"]  # the write's commit only
+
+
+def test_nothing_is_kept_while_redis_cannot_be_heard(monkeypatch):
+    monkeypatch.setenv("KHS_REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    reset_caches()
+    try:
+        calls: list[int] = []
+        for _ in range(3):
+            read_cache.cached("test-unheard", lambda: calls.append(1))
+        assert len(calls) == 3 and read_cache.writes_seen()[1] == -1
+    finally:
+        monkeypatch.delenv("KHS_REDIS_URL")
+        reset_caches()
