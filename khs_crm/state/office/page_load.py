@@ -43,13 +43,16 @@ def loads_for(route: str) -> tuple[EventHandler, ...]:
     return _LOADS.get(route_key(route), ())
 
 
-class OfficePageState(rx.State):
-    """Holds nothing: its one handler runs the page's loaders on their own states."""
+class OfficePageState(AuthState):
+    """Holds nothing: its one handler runs the page's loaders on their own states.
+
+    A substate of AuthState, like the states it loads: its event then reads from Redis only
+    its parents and the page's own states. (Asked for from the root, AuthState comes with
+    every office state under it: a page load read and wrote all of them.)"""
 
     @rx.event
     async def load(self) -> Any:
-        auth = await self.get_state(AuthState)
-        user, redirect = auth._gate(office=True)
+        user, redirect = self._gate(office=True)
         if user is None:
             return redirect
         answers: list[Any] = []
