@@ -7,6 +7,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,17 @@ def cast(session):
     from tests.support.factories import make_cast
 
     return make_cast(session)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The browser tests' own run (``-m e2e``, scripts/test) imports only the test modules
+    that name the marker: importing all the others, only to deselect their tests, took half
+    a minute before the production build could start (the schemathesis module alone
+    generates its coverage cases as it is collected). A module marked e2e names it."""
+    name = collection_path.name
+    if config.getoption("markexpr") != "e2e" or not fnmatch(name, "test_*.py"):
+        return None
+    return True if "e2e" not in collection_path.read_text(encoding="utf-8") else None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
