@@ -29,6 +29,7 @@ import os
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -47,7 +48,7 @@ _CHANGES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b")
 _local = itertools.count(1)
 _writes = 0
 _lock = threading.Lock()
-_entries: dict[str, tuple[tuple[int, int], float, Any]] = {}
+_entries: dict[str, tuple[tuple[int, int], float, Any, str]] = {}
 log = logging.getLogger("khs_crm.read_cache")
 
 
@@ -140,15 +141,23 @@ def cached(name: str, compute: Callable[[], T]) -> T:
 
     The answer is shared by every caller: treat it as read-only (copy lists before changing
     them)."""
+    return stamped(name, compute)[0]
+
+
+def stamped(name: str, compute: Callable[[], T]) -> tuple[T, str]:
+    """``cached``, and a stamp naming that one computation: the same stamp means the very
+    same answer (a screen already showing it need not be sent it again). An answer that was
+    not kept gets a stamp of its own."""
     seen = writes_seen()
     now = time.monotonic()
     kept = _entries.get(name)
     if kept is not None and kept[0] == seen and now - kept[1] < MAX_AGE and seen[1] >= 0:
-        return kept[2]
+        return kept[2], kept[3]
     value = compute()
+    stamp = uuid.uuid4().hex  # unique across processes and restarts (tabs keep stamps)
     if seen[1] >= 0 and writes_seen() == seen:  # nothing written while it was computed
-        _entries[name] = (seen, now, value)
-    return value
+        _entries[name] = (seen, now, value, stamp)
+    return value, stamp
 
 
 def forget() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from khs_crm.integrations.read_cache import cached
+from khs_crm.integrations.read_cache import cached, stamped
 from khs_crm.models import User
 from khs_crm.office import double_bookings
 from khs_crm.office import schedule as schedule
@@ -61,17 +61,19 @@ def read_figures(session: Session, user: User) -> DashboardFigures:
     )
 
 
-def figures(session: Session, user: User) -> DashboardFigures:
-    """``read_figures``, kept for the day until something is written (office users only)."""
+def figures(session: Session, user: User) -> tuple[DashboardFigures, str]:
+    """``read_figures``, kept for the day until something is written (office users only),
+    and the stamp of that computation (read_cache.stamped)."""
     assert is_office(user)  # noqa: S101 (the state's gate let only the office in)
     day = schedule.today().isoformat()
-    return cached(f"office-dashboard:{day}", lambda: read_figures(session, user))
+    return stamped(f"office-dashboard:{day}", lambda: read_figures(session, user))
 
 
-def money(session: Session) -> MoneyFigures:
-    """The money section's figures, kept for the day until something is written."""
+def money(session: Session) -> tuple[MoneyFigures, str]:
+    """The money section's figures, kept for the day until something is written, and the
+    stamp of that computation."""
     day = schedule.today().isoformat()
-    return cached(f"office-money:{day}", lambda: money_figures(dashboard_money(session)))
+    return stamped(f"office-money:{day}", lambda: money_figures(dashboard_money(session)))
 
 
 def open_conflicts(session: Session, user: User) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from functools import lru_cache
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import quote
 
@@ -18,8 +19,10 @@ from khs_crm.services.core.access import is_office
 COOKIE_NAMES = ("__Host-khs_session", "khs_session")
 
 
+@lru_cache(maxsize=1024)
 def session_id_from_cookie_header(header: str) -> str | None:
-    """The session id from a raw Cookie header, or None."""
+    """The session id from a raw Cookie header, or None (parsed once per header: each event
+    of a page load asks again)."""
     jar = SimpleCookie()
     try:
         jar.load(header or "")

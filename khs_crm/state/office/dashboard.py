@@ -28,14 +28,19 @@ class DashboardState(Feedback, AuthState):
     double_total: int = 0
     approved_waiting: list[WaitingJob] = []
     loaded: bool = False
+    _shown: str = ""  # the stamp of the figures this tab holds (read_cache.stamped)
 
     @rx.event
     def load(self):
         return self._run(self._fetch)
 
     def _fetch(self, session, user) -> None:
-        """Shared figures (office/dashboard.py), copied: the state's lists are its own."""
-        figures = dashboard.figures(session, user)
+        """Shared figures (office/dashboard.py), copied: the state's lists are its own.
+        Figures the tab already holds are not assigned again, so a page load sends them
+        once (in the hydrate), not twice."""
+        figures, stamp = dashboard.figures(session, user)
+        if stamp == self._shown and self.loaded:
+            return
         self.customers = figures.summary.customers
         self.open_jobs = figures.summary.open_jobs
         self.materials_to_buy = figures.summary.materials_to_buy
@@ -46,4 +51,4 @@ class DashboardState(Feedback, AuthState):
         self.double_bookings = list(figures.double_bookings)
         self.double_total = figures.double_total
         self.approved_waiting = list(figures.approved_waiting)
-        self.loaded = True
+        self.loaded, self._shown = True, stamp

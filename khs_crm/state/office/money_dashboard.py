@@ -13,11 +13,14 @@ from khs_crm.state.office.base import Feedback
 class DashboardMoneyState(Feedback, AuthState):
     figures: MoneyFigures = MoneyFigures()
     loaded: bool = False
+    _shown: str = ""  # the stamp of the figures this tab holds (read_cache.stamped)
 
     @rx.event
     def load(self):
         return self._run(self._fetch)
 
     def _fetch(self, session, _user) -> None:
-        self.figures = dashboard.money(session)
-        self.loaded = True
+        figures, stamp = dashboard.money(session)
+        if stamp == self._shown and self.loaded:
+            return  # already held: not sent again
+        self.figures, self.loaded, self._shown = figures, True, stamp
