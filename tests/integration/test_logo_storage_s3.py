@@ -11,17 +11,17 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from khs_crm.api import create_api
 from khs_crm.integrations.storage import S3Storage, get_storage
 from khs_crm.services.money import logo
 from tests.integration.test_photo_storage_s3 import bucket, keys, moto_url, s3  # noqa: F401
+from tests.support.api_app import api_app
 from tests.support.factories import bearer
 from tests.support.photo_files import image_bytes
 
 
 @pytest.fixture
 def client(bucket, engine) -> Iterator[TestClient]:  # noqa: F811 (bucket: the fixture)
-    with TestClient(create_api(), raise_server_exceptions=False) as c:
+    with TestClient(api_app(), raise_server_exceptions=False) as c:
         yield c
 
 

@@ -20,12 +20,12 @@ from fastapi.testclient import TestClient
 from moto.server import ThreadedMotoServer
 from sqlmodel import select
 
-from khs_crm.api import create_api
 from khs_crm.integrations import jobqueue
 from khs_crm.integrations.storage import S3Storage, get_storage
 from khs_crm.models import Photo
 from khs_crm.services.photos import images
 from tests.support import databases
+from tests.support.api_app import api_app
 from tests.support.factories import bearer
 from tests.support.photo_files import GPS_IFD, HTML, image_bytes
 
@@ -81,7 +81,7 @@ def s3(moto_url: str):
 
 @pytest.fixture
 def client(bucket, engine) -> Iterator[TestClient]:
-    with TestClient(create_api(), raise_server_exceptions=False) as c:
+    with TestClient(api_app(), raise_server_exceptions=False) as c:
         yield c
     assert jobqueue.get_queue().join(20)
     jobqueue.stop_all()

@@ -9,8 +9,9 @@ from fastapi import FastAPI
 from khs_crm.api import create_api
 
 _APPS: dict[tuple[tuple[str, str], ...], FastAPI] = {}
-# Folders are looked up when a file is stored or served, never when the app is built.
-READ_WHEN_USED = {"KHS_DATA_DIR", "KHS_UPLOADS_DIR"}
+# Folders and the bucket are looked up when a file is stored or served (the storage is made
+# then, ``get_storage``), never when the app is built.
+READ_WHEN_USED = {"KHS_DATA_DIR", "KHS_UPLOADS_DIR", "KHS_S3_BUCKET"}
 
 
 def api_app() -> FastAPI:

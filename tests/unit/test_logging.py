@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from khs_crm.api import create_api
 from khs_crm.models import Role
 from khs_crm.observability import (
     REDACTED,
@@ -20,6 +19,7 @@ from khs_crm.observability import (
     request_id_var,
     scrub,
 )
+from tests.support.api_app import api_app
 from tests.support.factories import PASSWORD, bearer, make_user
 
 ORIGIN = "https://testserver"
@@ -39,7 +39,7 @@ def captured() -> Iterator[Callable[[], list[dict]]]:
 
 @pytest.fixture
 def client(engine) -> Iterator[TestClient]:
-    with TestClient(create_api(), base_url=ORIGIN, raise_server_exceptions=False) as c:
+    with TestClient(api_app(), base_url=ORIGIN, raise_server_exceptions=False) as c:
         yield c
 
 
