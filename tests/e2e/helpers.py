@@ -8,6 +8,19 @@ WORKER = "alex@demo.khs-crm.test"
 
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD, start: str = "/") -> None:
+    """Signed in, then ``start`` opens: one page load instead of three (``start``, the sign-in
+    page, ``start`` again). The browser context gets its session cookie from
+    POST /api/auth/session, which makes the same server-side session as the sign-in page's
+    form; that page itself is driven by ``sign_in_on_the_page`` (test_sign_in.py, and the
+    security policy and scale-out tests)."""
+    answer = page.request.post("/api/auth/session", data={"email": email, "password": password})
+    assert answer.ok, answer.text()
+    page.goto(start)
+
+
+def sign_in_on_the_page(page, email: str, password: str = DEMO_PASSWORD, start: str = "/") -> None:
+    """As a person does: ``start`` sends a signed-out visitor to the sign-in page, which
+    signs them in and sends them back."""
     page.goto(start)
     page.wait_for_url("**/login**")
     page.get_by_label("Email").fill(email)

@@ -6,26 +6,26 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import OWNER, WORKER, shown_customer_count, sign_in
+from tests.e2e.helpers import OWNER, WORKER, shown_customer_count, sign_in_on_the_page
 
 pytestmark = pytest.mark.e2e
 
 
 def test_signed_out_visitor_goes_to_login_and_back_after_sign_in(page):
-    sign_in(page, OWNER, start="/field?from=test")
+    sign_in_on_the_page(page, OWNER, start="/field?from=test")
     page.wait_for_url(re.compile(r"/field/?\?from=test$"))
     # An owner may open the field screens too.
     page.get_by_role("heading", name="Today").wait_for()
 
 
 def test_bad_password_shows_a_clear_message(page):
-    sign_in(page, OWNER, password="not-the-password")
+    sign_in_on_the_page(page, OWNER, password="not-the-password")
     page.get_by_role("alert").filter(has_text="don't match").wait_for()
     assert "/login" in page.url
 
 
 def test_owner_sees_dashboard_and_signs_out(page):
-    sign_in(page, OWNER)
+    sign_in_on_the_page(page, OWNER)
     page.get_by_role("heading", name="Dashboard").wait_for()
     assert shown_customer_count(page) >= 50  # the demo company, plus what other tests added
     # A reload keeps the user signed in (the session lives on the server).
@@ -38,7 +38,7 @@ def test_owner_sees_dashboard_and_signs_out(page):
 
 
 def test_session_cookie_is_invisible_to_javascript(page):
-    sign_in(page, OWNER)
+    sign_in_on_the_page(page, OWNER)
     page.get_by_role("heading", name="Dashboard").wait_for()
     assert "khs_session" not in page.evaluate("document.cookie")
     cookies = {c["name"]: c for c in page.context.cookies()}
@@ -47,7 +47,7 @@ def test_session_cookie_is_invisible_to_javascript(page):
 
 
 def test_worker_gets_the_field_app_and_no_office_screens(page):
-    sign_in(page, WORKER)
+    sign_in_on_the_page(page, WORKER)
     page.wait_for_url(re.compile(r"/field/?$"))
     page.get_by_role("heading", name="Today").wait_for()
     field_nav = page.get_by_role("navigation", name="Field")

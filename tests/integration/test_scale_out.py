@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import PG_ADMIN_URL
-from tests.e2e.helpers import DEMO_PASSWORD, OWNER, sign_in
+from tests.e2e.helpers import DEMO_PASSWORD, OWNER, sign_in_on_the_page
 from tests.integration.test_deploy_files import (
     NGINX,
     access_log,
@@ -229,7 +229,7 @@ def test_signed_in_session_survives_round_robin_and_a_killed_replica(stack, play
     )
     context = browser.new_context(base_url=stack["public"], ignore_https_errors=True)
     page = csp_watched_page(context)
-    sign_in(page, OWNER)
+    sign_in_on_the_page(page, OWNER)
     _dashboard_ok(page)
     for turn in range(6):
         page.reload()

@@ -14,7 +14,13 @@ import socket
 import httpx
 import pytest
 
-from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, shown_customer_count, sign_in
+from tests.e2e.helpers import (
+    DEMO_PASSWORD,
+    OWNER,
+    WORKER,
+    shown_customer_count,
+    sign_in_on_the_page,
+)
 from tests.security.prod_stack import Process
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +62,7 @@ def test_pages_run_under_the_csp_with_no_violation(prod_app, browser):
     page.goto("/login")
     page.get_by_label("Email").wait_for()
     assert_no_violations(page)
-    sign_in(page, OWNER)
+    sign_in_on_the_page(page, OWNER)
     page.get_by_role("heading", name="Dashboard").wait_for()
     # the dashboard's numbers arrive over the websocket: the policy lets it connect (the
     # count is checked against the API's: the browser tests before may have added customers)
@@ -65,7 +71,7 @@ def test_pages_run_under_the_csp_with_no_violation(prod_app, browser):
 
     worker = browser.new_context(base_url=prod_app.url)
     field = watched_page(worker)
-    sign_in(field, WORKER, start="/field")
+    sign_in_on_the_page(field, WORKER, start="/field")
     field.wait_for_url(re.compile(r"/field/?$"))
     field.get_by_role("heading", name="Today").wait_for()
     field.wait_for_load_state("networkidle")
