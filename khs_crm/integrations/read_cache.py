@@ -67,6 +67,7 @@ class _Announcements:
 
     def __init__(self) -> None:
         self.heard = -1
+        self._last = 0  # never goes back: a new subscription must not reuse an old count
         self._client: redis.Redis | None = None
         self._pid = 0
         self._guard = threading.Lock()
@@ -102,10 +103,13 @@ class _Announcements:
                 return
             if message is None:
                 self.heard = -1
-            elif message["type"] == "subscribe":  # from now on nothing is missed
-                self.heard = 0
-            elif message["type"] == "message" and self.heard >= 0:
-                self.heard += 1
+            elif message["type"] == "subscribe" or (
+                message["type"] == "message" and self.heard >= 0
+            ):
+                # A (re)subscription counts as a write: what was announced while nobody
+                # listened is unknown, so nothing kept before it may be used after it.
+                self._last += 1
+                self.heard = self._last
 
     def _listen(self, client: redis.Redis) -> None:
         listener = client.pubsub()

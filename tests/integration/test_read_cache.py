@@ -4,6 +4,7 @@ next read compute again; a query, even one with a CTE, does not."""
 
 from __future__ import annotations
 
+import os
 import time
 
 from sqlalchemy import text
@@ -111,3 +112,18 @@ def test_nothing_is_kept_while_redis_cannot_be_heard(monkeypatch):
     finally:
         monkeypatch.delenv("KHS_REDIS_URL")
         reset_caches()
+
+
+def test_a_new_subscription_never_reuses_a_count_kept_before_it():
+    """Writes announced while the listener was down are unknown: after it subscribes again
+    nothing kept before may match (the count does not start over)."""
+    follower = read_cache._Announcements()
+    client = object()
+    follower._client, follower._pid = client, os.getpid()  # as count() would set them
+    follower._hear(client, {"type": "subscribe"})
+    follower._hear(client, {"type": "message"})
+    before = follower.heard
+    follower._hear(client, None)  # Redis lost
+    assert follower.heard == -1
+    follower._hear(client, {"type": "subscribe"})
+    assert follower.heard > before
