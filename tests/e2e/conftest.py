@@ -11,7 +11,9 @@ import pytest
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (used by other tests)
 
 ROOT = Path(__file__).resolve().parents[2]
-ERROR_MARKERS = ("Traceback (most recent call last)", "ERROR")
+# a frontend exception is one the browser reported to the server (e.g. a script the security
+# policy refused)
+ERROR_MARKERS = ("Traceback (most recent call last)", "ERROR", "[Reflex Frontend Exception]")
 
 
 @pytest.fixture

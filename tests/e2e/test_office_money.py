@@ -97,6 +97,10 @@ def test_estimate_keyboard_entry_send_approve_invoice_and_payment(page: Page, br
     expect(link).to_have_value(re.compile(r"/e/[A-Za-z0-9_-]{20,}$"))
     url = link.input_value()
     expect(page.locator(".page-subtitle")).to_contain_text("Sent")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_text("Link copied.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == url
 
     customer = browser.new_context(
         base_url=app_server["url"], viewport={"width": 390, "height": 844}

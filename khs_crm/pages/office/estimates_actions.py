@@ -53,7 +53,13 @@ def link_box(state: type[rx.State] = S) -> rx.Component:
                         id="customer-link",
                         class_name="input link-input",
                     ),
-                    button(N_("Copy link"), variant="secondary", on_click=state.copy_link),
+                    button(
+                        N_("Copy link"),
+                        variant="secondary",
+                        # copied in the browser: a script sent by the server would need
+                        # eval, which the security policy refuses
+                        on_click=[rx.set_clipboard(state.link), state.link_copied],
+                    ),
                     class_name="link-row",
                 ),
                 class_name="field",

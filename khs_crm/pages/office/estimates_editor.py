@@ -22,14 +22,23 @@ from khs_crm.state.office.estimates_editor import NOTES, EstimateState
 S = EstimateState
 
 
-# Enter in a line's cell: leave the cell (its value is sent), and when the next line is blank
-# go there at once, in the browser; the server then adds a line when one is needed.
-_TO_NEXT = """(() => { const row = e.currentTarget.closest('tr');
-  let next = row.nextElementSibling;
-  while (next && !next.dataset.line) next = next.nextElementSibling;
+# Enter in a line's cell: leave the cell (its value is sent) and go to the next line's first
+# cell, in the browser: at once when that line is blank, else once the server has drawn the
+# blank line it adds there, unless the person has moved on (or the cell's autoFocus took it).
+# It is done here because a script sent by the server would need eval, which the security
+# policy refuses.
+_TO_NEXT = """(() => {
+  const lines = () => [...document.querySelectorAll('.money-lines tr[data-line]')];
+  const at = lines().indexOf(e.currentTarget.closest('tr')) + 1;
+  const blank = (row) => { const cells = row ? [...row.querySelectorAll('input:not([type])')] : [];
+    return cells.length && cells.every((c) => !c.value) ? cells[0] : null; };
   e.currentTarget.blur();
-  const cells = next ? [...next.querySelectorAll('input:not([type])')] : [];
-  if (cells.length && cells.every((c) => !c.value)) cells[0].focus(); })()"""
+  let tries = 0;
+  const go = () => { const now = document.activeElement;
+    if (now && now !== document.body) return;
+    const cell = blank(lines()[at]);
+    if (cell) cell.focus(); else if (++tries < 100) setTimeout(go, 30); };
+  go(); })()"""
 # "Add line": the blank line at the end takes the focus.
 FOCUS_LAST = ArgsFunctionOperation.create(
     (),

@@ -5,8 +5,6 @@ and delete."""
 from __future__ import annotations
 
 import reflex as rx
-from reflex_base.vars.base import Var
-from reflex_base.vars.function import ArgsFunctionOperation
 
 from khs_crm.i18n import N_
 from khs_crm.office.limits import max_length
@@ -29,17 +27,6 @@ from khs_crm.state.auth import AuthState
 from khs_crm.state.office.base import ConfirmDelete, Feedback, path_id
 
 NOTES = max_length(EstimateIn, "notes")  # the notes' limit, from the one source
-
-
-def focus_line(index: int) -> Var:
-    """Put the focus in line ``index``'s first cell, unless a cell of the lines has it."""
-    body = (
-        "(() => setTimeout(() => { const now = document.activeElement;"
-        " if (now && now.closest && now.closest('.money-lines')) return;"
-        " const rows = document.querySelectorAll('.money-lines tr[data-line]');"
-        f" rows[{int(index)}]?.querySelector('input')?.focus(); }}, 30))"
-    )
-    return ArgsFunctionOperation.create((), Var(body))
 
 
 def link_address(state: rx.State, token: str) -> str:
@@ -119,14 +106,11 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
             return
         at = next((i + 1 for i, x in enumerate(self.lines) if x.key == after_key), len(self.lines))
         if at < len(self.lines) and is_blank(self.lines[at]):
-            # the browser has moved there, unless that line was not drawn yet: then now
-            return rx.call_function(focus_line(at))
+            return  # the browser has moved there (on_enter in the page)
         new = blank_line()
         self.focus_key = new.key
+        # autoFocus takes it when the row is drawn; the page's on_enter does it if not
         self._recount([*self.lines[:at], new, *self.lines[at:]])
-        # autoFocus takes it when the row is drawn; on a busy machine the row can be drawn
-        # before the cell left behind has let go, so the focus is put there once more
-        return rx.call_function(focus_line(at))
 
     @rx.event
     def add_materials(self):
@@ -221,8 +205,7 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
         return rx.redirect(f"/jobs/{self.estimate.job_id}")
 
     @rx.event
-    def copy_link(self):
-        if not self.link:
-            return None
-        self.notice = N_("Link copied.")
-        return rx.set_clipboard(self.link)
+    def link_copied(self):
+        """The page has put the link on the clipboard (see link_box)."""
+        if self.link:
+            self.notice = N_("Link copied.")

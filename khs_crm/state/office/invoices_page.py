@@ -118,8 +118,7 @@ class InvoiceState(Feedback, AuthState):
         self.notice = N_("The invoice is void.")
 
     @rx.event
-    def copy_link(self):
-        if not self.link:
-            return None
-        self.notice = N_("Link copied.")
-        return rx.set_clipboard(self.link)
+    def link_copied(self):
+        """The page has put the link on the clipboard (see link_box)."""
+        if self.link:
+            self.notice = N_("Link copied.")
