@@ -77,10 +77,11 @@ class AuthState(rx.State):
             # Another person (or nobody) on this tab's token: nothing loaded for the previous
             # one may reach them. (Sign-out also gives the tab a new token: khs_device.js.)
             self._get_root_state().reset()
-        if user is None:
-            self.user_name, self.user_role, self._user_id = "", "", ""
-            return None
-        self.user_name, self.user_role, self._user_id = user.name, str(user.role), str(user.id)
+        face = ("", "", "") if user is None else (user.name, str(user.role), str(user.id))
+        if (self.user_name, self.user_role, self._user_id) != face:
+            # assigned only when changed: an assignment sends the vars (and those computed
+            # from them) to the tab again, on every event that checks who is signed in
+            self.user_name, self.user_role, self._user_id = face
         return user
 
     def _here(self) -> str:

@@ -46,3 +46,30 @@ def test_another_tab_gets_the_figures_in_full(session, world, registered):  # no
     call(OfficePageState.load, sub(second, OfficePageState))
     assert sub(second, DashboardState).dirty_vars >= LISTS
     assert sub(second, DashboardState).today == sub(first, DashboardState).today
+
+
+def test_a_page_load_with_nothing_changed_sends_nothing(session, world, registered):  # noqa: F811
+    """Who is signed in, the messages and the badge are assigned only when they change: an
+    assignment sends the var (and the vars computed from it) to the tab again."""
+    from khs_crm.state.auth import AuthState
+    from khs_crm.state.office.badges import NavBadgeState
+
+    root = root_state(signed_in(session, world.owner), "/")
+    call(OfficePageState.load, sub(root, OfficePageState))
+    auth = sub(root, AuthState)
+    assert auth.user_role == "owner" and {"user_name", "user_role"} <= auth.dirty_vars
+
+    root._clean()
+    call(OfficePageState.load, sub(root, OfficePageState))
+    touched = {
+        type(state).__name__: state.dirty_vars
+        for state in (auth, sub(root, DashboardState), sub(root, DashboardMoneyState))
+        if state.dirty_vars
+    }
+    assert touched == {}
+    assert not sub(root, NavBadgeState).dirty_vars
+
+    sub(root, DashboardState).error = "Shown before"
+    root._clean()
+    call(OfficePageState.load, sub(root, OfficePageState))
+    assert sub(root, DashboardState).error == "" and "error" in sub(root, DashboardState).dirty_vars

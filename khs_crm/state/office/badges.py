@@ -16,8 +16,9 @@ class NavBadgeState(AuthState):
     def load(self):
         """On every office page (beside the page's own load, which turns visitors away)."""
         user = self._office_user()
-        if user is None:
-            self.open_conflicts = 0
-            return
-        with session_scope() as session:
-            self.open_conflicts = dashboard.open_conflicts(session, user)
+        count = 0
+        if user is not None:
+            with session_scope() as session:
+                count = dashboard.open_conflicts(session, user)
+        if count != self.open_conflicts:  # sent to the tab only when it changed
+            self.open_conflicts = count

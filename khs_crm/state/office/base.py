@@ -41,7 +41,9 @@ class Feedback(rx.State, mixin=True):
     field_errors: dict[str, str] = {}
 
     def _clear(self) -> None:
-        self.error, self.notice, self.field_errors = "", "", {}
+        # only what is shown: an assignment sends the var to the tab again
+        if self.error or self.notice or self.field_errors:
+            self.error, self.notice, self.field_errors = "", "", {}
 
     def _fail(self, exc: ServiceError) -> None:
         """Show a rule's message, and each field's next to its input (named in snake_case)."""
