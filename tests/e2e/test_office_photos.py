@@ -54,7 +54,16 @@ def test_two_before_photos_uploaded_at_once_show_in_the_gallery(page: Page, tmp_
     expect(chosen.get_by_role("listitem")).to_have_text(["wall.jpg", "floor.png"])
     form.get_by_label("Tag").select_option(label="Before")
     form.get_by_label("Caption").fill(caption)
+    # a slow office line (8 KB at 2 KB/s): while the batch is on its way the form says so
+    # and sends no other
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    slow = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 2_000}
+    network.send("Network.emulateNetworkConditions", slow)
     form.get_by_role("button", name="Upload photos").click()
+    expect(form.get_by_role("status")).to_contain_text("Uploading the photos:")
+    expect(form.get_by_role("button", name="Uploading…")).to_be_disabled()
+    network.send("Network.emulateNetworkConditions", {**slow, "uploadThroughput": -1})
 
     expect(page.get_by_role("status").filter(has_text="2 photos uploaded.")).to_be_visible()
     gallery = page.get_by_role("region", name="Photos")

@@ -115,7 +115,14 @@ def test_the_upload_button_reports_each_file_and_shows_the_new_photos(session, c
     state = sub(root_state(signed_in(session, cast.owner), f"/jobs/{cast.job.id}"), JobPhotosState)
     files = [uploaded(f.read(), f.name) for f in mixed_batch()]
 
+    call(JobPhotosState.begin_upload, state)  # the form's first event: it waits and says so
+    assert state.sending and state.sent_percent == 0
+    call(JobPhotosState.upload_progress, state, {"loaded": 512, "total": 1024, "progress": 0.5})
+    assert state.sent_percent == 50
+    call(JobPhotosState.upload_progress, state, {"progress": "not a number"})
+    assert state.sent_percent == 50
     result = call(JobPhotosState.upload, state, files, {"tag": "after", "caption": "Done"})
+    assert not state.sending
 
     events = result if isinstance(result, list) else [result]
     assert events[0] is JobActivityState.refresh
@@ -132,8 +139,10 @@ def test_the_upload_button_reports_each_file_and_shows_the_new_photos(session, c
 def test_a_batch_of_only_bad_files_says_so_and_uploads_nothing(session, cast):
     state = sub(root_state(signed_in(session, cast.owner), f"/jobs/{cast.job.id}"), JobPhotosState)
     files = [uploaded(b"not a photo", "photo.txt")]
+    call(JobPhotosState.begin_upload, state)
     call(JobPhotosState.upload, state, files, {"tag": "progress", "caption": ""})
     assert state.notice == "" and state.refused == [f"photo.txt: {NOT_A_PHOTO}"]
+    assert not state.sending  # the form takes a new batch after a refused one too
     assert state.photos == [] and session.exec(select(Photo)).all() == []
 
 

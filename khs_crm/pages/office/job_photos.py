@@ -98,17 +98,31 @@ def _uploader() -> rx.Component:
                 rx.el.input(name="caption", max_length=CAPTION_MAX_LENGTH, class_name="input"),
             ),
             rx.el.button(
-                N_("Upload photos"),
+                rx.cond(P.sending, N_("Uploading…"), N_("Upload photos")),
                 type="submit",
                 class_name="btn btn-primary filter-clear",
-                disabled=rx.selected_files(UPLOAD_ID).length() == 0,
+                disabled=(rx.selected_files(UPLOAD_ID).length() == 0) | P.sending,
             ),
             class_name="filters",
         ),
-        _chosen(),
+        rx.cond(
+            P.sending,
+            rx.el.p(
+                N_("Uploading the photos: "),
+                P.sent_percent,
+                " %",
+                rx.el.progress(value=P.sent_percent, max=100, aria_hidden="true"),
+                role="status",
+                class_name="muted small",
+            ),
+            _chosen(),
+        ),
         # The files are taken when the form is sent, so the list can be emptied at once.
         on_submit=lambda form: [
-            P.upload(rx.upload_files(upload_id=UPLOAD_ID), form),
+            P.begin_upload,
+            P.upload(
+                rx.upload_files(upload_id=UPLOAD_ID, on_upload_progress=P.upload_progress), form
+            ),
             rx.clear_selected_files(UPLOAD_ID),
         ],
         aria_label=N_("Upload photos"),

@@ -52,12 +52,30 @@ class JobPhotosState(Paged, Feedback, AuthState):
     total: int = 0
     confirm_id: str = ""
     refused: list[str] = []
+    # A batch on its way: the browser starts no second upload from this form until the first
+    # one's answer (Reflex would drop it without a word), so the form waits and says so.
+    sending: bool = False
+    sent_percent: int = 0
 
     @rx.event
     def load(self):
         self.photos, self.pairs, self.page, self.confirm_id = [], [], 1, ""
-        self.refused = []
+        self.refused, self.sending = [], False
         return self._run(self._fetch)
+
+    @rx.event
+    def begin_upload(self):
+        """Sent just before the batch: the form shows its progress until ``upload`` ends."""
+        self._clear()
+        self.refused, self.sending, self.sent_percent = [], True, 0
+
+    @rx.event
+    def upload_progress(self, progress: dict[str, Any]):
+        try:
+            percent = int(float(progress.get("progress", 0)) * 100)
+        except (TypeError, ValueError):
+            return
+        self.sent_percent = max(0, min(percent, 100))
 
     def _fetch(self, session, user) -> Any:
         try:
@@ -109,7 +127,10 @@ class JobPhotosState(Paged, Feedback, AuthState):
     async def upload(self, files: list[rx.UploadFile], form: dict[str, Any]):
         chosen = [PhotoFile(f.name or "photo", f.file) for f in files]  # read one at a time
         self.refused = []
-        return self._run(self._upload, chosen, form)
+        try:
+            return self._run(self._upload, chosen, form)
+        finally:
+            self.sending = False
 
     def _upload(self, session, user, chosen: list[PhotoFile], form: dict[str, Any]):
         outcome = upload_photos(
