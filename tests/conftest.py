@@ -225,8 +225,7 @@ def cast(session):
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """The browser tests' own run (``-m e2e``, scripts/test) imports only the test modules
     that name the marker: importing all the others, only to deselect their tests, took half
-    a minute before the production build could start (the schemathesis module alone
-    generates its coverage cases as it is collected). A module marked e2e names it."""
+    a minute before the production build could start. A module marked e2e names it."""
     name = collection_path.name
     if config.getoption("markexpr") != "e2e" or not fnmatch(name, "test_*.py"):
         return None
