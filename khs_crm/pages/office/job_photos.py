@@ -107,13 +107,11 @@ def _uploader() -> rx.Component:
         ),
         rx.cond(
             P.sending,
-            rx.el.p(
-                N_("Uploading the photos: "),
-                P.sent_percent,
-                " %",
+            rx.el.div(
+                rx.el.span(N_("Uploading the photos: "), P.sent_percent, " %"),
                 rx.el.progress(value=P.sent_percent, max=100, aria_hidden="true"),
                 role="status",
-                class_name="muted small",
+                class_name="sending muted small",
             ),
             _chosen(),
         ),
