@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cache
 
 from sqlmodel import Session
 
@@ -11,8 +12,17 @@ from khs_crm.models import Customer, Job, JobAssignment, JobStatus, Role, User
 from khs_crm.security import hash_password
 from khs_crm.services.auth.service import issue_access_token
 from khs_crm.services.core.versioning import next_version
+from khs_crm.settings import get_settings
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
+
+
+@cache
+def _password_hash(password: str, cost: int) -> str:
+    """One bcrypt hash per password and cost (the settings' bcrypt rounds, which
+    hash_password reads) for the whole run: a test's users need a hash that signs them in,
+    not a salt of their own (four users a cast, thousands of casts)."""
+    return hash_password(password)
 
 
 def make_user(session: Session, role: Role | str = Role.worker, **fields) -> User:
@@ -21,7 +31,9 @@ def make_user(session: Session, role: Role | str = Role.worker, **fields) -> Use
         email=fields.pop("email", f"{role}-{suffix}@example.com"),
         name=fields.pop("name", f"{str(role).title()} {suffix}"),
         role=role,
-        password_hash=hash_password(fields.pop("password", PASSWORD)),
+        password_hash=_password_hash(
+            fields.pop("password", PASSWORD), get_settings().bcrypt_rounds
+        ),
         **fields,
     )
     session.add(user)
