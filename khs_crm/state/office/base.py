@@ -82,6 +82,19 @@ class Paged(rx.State, mixin=True):
         return self._run(self._fetch)  # type: ignore[attr-defined]
 
 
+class CustomerLink(rx.State, mixin=True):
+    """A money document's customer link, shown once after sending (pages/office/
+    estimates_actions.link_box). The page copies it in the browser, then says so here: a
+    script sent by the server would need eval, which the security policy refuses."""
+
+    link: str = ""
+
+    @rx.event
+    def link_copied(self):
+        if self.link:
+            self.notice = N_("Link copied.")  # type: ignore[attr-defined]
+
+
 class ConfirmDelete(rx.State, mixin=True):
     """A record page's delete button: ask, then cancel or delete (the page's ``_delete``)."""
 

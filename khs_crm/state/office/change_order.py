@@ -23,18 +23,17 @@ from khs_crm.services.change_orders import service as change_orders
 from khs_crm.services.change_orders.schemas import DecisionIn
 from khs_crm.services.core.errors import NotFound, ValidationFailed
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import Feedback, path_id
+from khs_crm.state.office.base import CustomerLink, Feedback, path_id
 
 REASON_LIMIT = max_length(DecisionIn, "reason")
 
 
-class ChangeOrderState(Feedback, AuthState):
+class ChangeOrderState(CustomerLink, Feedback, AuthState):
     co: ChangeOrderView = ChangeOrderView()
     lines: list[ChangeLine] = []
     photos: list[PhotoRef] = []
     signature: SignatureView = SignatureView()
     signed: bool = False
-    link: str = ""
     missing: bool = False
     loaded: bool = False
     pricing: bool = False
@@ -121,12 +120,6 @@ class ChangeOrderState(Feedback, AuthState):
         self.notice = N_(
             "Priced as {number}: copy the link below and send it to the customer."
         ).format(number=revision.number)
-
-    @rx.event
-    def link_copied(self):
-        """The page has put the link on the clipboard (see link_box)."""
-        if self.link:
-            self.notice = N_("Link copied.")
 
     # Decisions --------------------------------------------------------------------------
 

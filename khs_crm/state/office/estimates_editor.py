@@ -24,7 +24,7 @@ from khs_crm.services.core.errors import NotFound
 from khs_crm.services.money import estimates as service
 from khs_crm.services.money.schemas import EstimateIn
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import ConfirmDelete, Feedback, path_id
+from khs_crm.state.office.base import ConfirmDelete, CustomerLink, Feedback, path_id
 
 NOTES = max_length(EstimateIn, "notes")  # the notes' limit, from the one source
 
@@ -35,7 +35,7 @@ def link_address(state: rx.State, token: str) -> str:
     return f"{origin.rstrip('/')}/e/{token}"
 
 
-class EstimateState(ConfirmDelete, Feedback, AuthState):
+class EstimateState(CustomerLink, ConfirmDelete, Feedback, AuthState):
     estimate: EstimateView = EstimateView()
     lines: list[LineDraft] = []
     rows: list[LineRow] = []  # the lines as read once the estimate is no longer a draft
@@ -43,7 +43,6 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
     tax_rate: str = ""
     valid_until: str = ""
     notes: str = ""
-    link: str = ""  # the customer link, shown once after sending
     focus_key: str = ""  # the line just added (its first cell takes the focus)
     dirty: bool = False
     missing: bool = False
@@ -203,9 +202,3 @@ class EstimateState(ConfirmDelete, Feedback, AuthState):
             expected_version=self.estimate.version,
         )
         return rx.redirect(f"/jobs/{self.estimate.job_id}")
-
-    @rx.event
-    def link_copied(self):
-        """The page has put the link on the clipboard (see link_box)."""
-        if self.link:
-            self.notice = N_("Link copied.")

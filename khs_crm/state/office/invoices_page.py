@@ -20,14 +20,13 @@ from khs_crm.services.core.errors import NotFound
 from khs_crm.services.money import invoices as service
 from khs_crm.services.money import payments
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import Feedback, path_id
+from khs_crm.state.office.base import CustomerLink, Feedback, path_id
 
 
-class InvoiceState(Feedback, AuthState):
+class InvoiceState(CustomerLink, Feedback, AuthState):
     invoice: InvoiceView = InvoiceView()
     lines: list[LineRow] = []
     payments: list[PaymentRow] = []
-    link: str = ""
     recording: bool = False
     confirming_void: bool = False
     missing: bool = False
@@ -116,9 +115,3 @@ class InvoiceState(Feedback, AuthState):
         service.void_invoice(session, invoice_id=self._id(), actor=user)
         self._fetch(session, user)
         self.notice = N_("The invoice is void.")
-
-    @rx.event
-    def link_copied(self):
-        """The page has put the link on the clipboard (see link_box)."""
-        if self.link:
-            self.notice = N_("Link copied.")

@@ -75,7 +75,9 @@ class JobPhotosState(Paged, Feedback, AuthState):
             percent = int(float(progress.get("progress", 0)) * 100)
         except (TypeError, ValueError):
             return
-        self.sent_percent = max(0, min(percent, 100))
+        percent = max(0, min(percent, 100))
+        if percent != self.sent_percent:  # the browser reports many times a second
+            self.sent_percent = percent
 
     def _fetch(self, session, user) -> Any:
         try:
