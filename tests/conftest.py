@@ -92,20 +92,21 @@ def engine(
     Ordinarily the test runs inside one transaction that is rolled back at its end: the
     fixture yields that connection, and the app's ``get_engine()`` hands out the same one, so
     every session (the test's, the API's, a page's) joins it through a SAVEPOINT and sees what
-    the others wrote. Tests marked ``real_commits`` (several connections or threads: locking,
+    the others wrote. That connection comes from one engine per database kept for the whole
+    run, as a server process keeps one: its pool and its compiled statements are reused. Tests marked ``real_commits`` (several connections or threads: locking,
     lost updates, concurrency, crash recovery) get the real engine, tables emptied around them.
     """
     monkeypatch.setenv("KHS_DATABASE_URL", db_url)
     databases.reset_caches()
     from khs_crm.db import get_engine
 
-    eng = get_engine()
     if needs_real_commits(request):
+        eng = get_engine()
         databases.empty_tables(eng)
         yield eng
         databases.empty_tables(eng)  # the rolled-back tests after it start from no rows
     else:
-        with databases.rolled_back(eng) as conn:
+        with databases.rolled_back(databases.kept_engine(db_url)) as conn:
             yield conn  # type: ignore[misc]  # used as an engine: Session(engine), get_engine()
     databases.reset_caches()
 
