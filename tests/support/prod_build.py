@@ -2,12 +2,22 @@
 the demo company), shared by every test that needs the app served the production way.
 
 ``reflex run --env prod`` compiles and builds the frontend on every start (DESIGN), about a
-minute here, so the run starts it once. (The scale-out test exports a build of its own: it
+minute here, so the run builds it once. (The scale-out test exports a build of its own: it
 bakes a different public origin, https behind nginx, into the bundle.)
+
+The browser tests run in two pytest-xdist processes. Each has a server of its own, with its
+own data (tests in one process never see the other's customers, clock-ins or counts), and
+both serve the one build: the first process to ask builds and serves it
+(``reflex run --env prod``); the others serve that build (``serve_build.py``, no compile).
+The bundle names the port, not the host (Reflex swaps in the page's own host name), so every
+server listens on the same port, each on its own loopback address: 127.0.0.1 (reached as
+``localhost``), 127.0.0.2, ...
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import signal
 import socket
@@ -15,6 +25,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,13 +56,56 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     raise RuntimeError(f"app did not start in time:\n{log.read_text()[-4000:]}")
 
 
+def _worker_index() -> int:
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def _run_folder(tmp_path_factory) -> Path:
+    """A folder every pytest-xdist process of this run sees (and no other run)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory) -> Iterator[dict]:
-    """Build and start the production app on a free port with its own data folder: the one
-    production build of a test run, shared by the browser tests (tests/e2e) and the security
-    policy tests (tests/security), which used to build a second copy of the same app."""
+    """The production app with its own data folder, on this process's loopback address: the
+    one production build of a test run, shared by the browser tests (tests/e2e) and the
+    security policy tests (tests/security)."""
     data = tmp_path_factory.mktemp("e2e-data")
-    port = _free_port()
+    index = _worker_index()
+    host = f"127.0.0.{index + 1}"
+    url_host = "localhost" if index == 0 else host
+    shared = _run_folder(tmp_path_factory)
+    with _locked(shared / "app-build.lock"):
+        built = shared / "app-build.json"
+        port = json.loads(built.read_text())["port"] if built.exists() else _free_port()
+        proc, log, env = _start(data, host, url_host, port, build=not built.exists())
+        url = f"http://{url_host}:{port}"
+        try:
+            _wait_healthy(url, proc, log)
+        except BaseException:
+            _stop(proc)
+            raise
+        built.write_text(json.dumps({"port": port}))
+    try:
+        yield {"url": url, "env": env, "log": log, "data": data, "process": proc}
+    finally:
+        _stop(proc)
+
+
+def _start(
+    data: Path, host: str, url_host: str, port: int, build: bool
+) -> tuple[subprocess.Popen, Path, dict]:
     env = {
         **os.environ,
         "KHS_DATA_DIR": str(data),
@@ -61,28 +115,27 @@ def app_server(tmp_path_factory) -> Iterator[dict]:
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "KHS_METRICS_TOKEN": METRICS_TOKEN,
+        "KHS_PUBLIC_URL": f"http://{url_host}:{port}",
     }
     env.pop("KHS_DATABASE_URL", None)
     env.pop("KHS_REDIS_URL", None)
     for args in (["migrate"], ["seed-demo"]):
         subprocess.run([str(ROOT / ".venv/bin/khs-crm"), *args], env=env, cwd=ROOT, check=True)
     log = data / "server.log"
+    if build:
+        command = [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod", "--backend-host", host]
+    else:
+        command = [str(ROOT / ".venv/bin/python"), "-m", "tests.support.serve_build", host, str(port)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-    url = f"http://localhost:{port}"
+    return proc, log, env
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
     try:
-        _wait_healthy(url, proc, log)
-        yield {"url": url, "env": env, "log": log, "data": data, "process": proc}
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
