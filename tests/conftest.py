@@ -93,8 +93,9 @@ def engine(
     fixture yields that connection, and the app's ``get_engine()`` hands out the same one, so
     every session (the test's, the API's, a page's) joins it through a SAVEPOINT and sees what
     the others wrote. That connection comes from one engine per database kept for the whole
-    run, as a server process keeps one: its pool and its compiled statements are reused. Tests marked ``real_commits`` (several connections or threads: locking,
-    lost updates, concurrency, crash recovery) get the real engine, tables emptied around them.
+    run, as a server process keeps one: its pool and its compiled statements are reused.
+    Tests marked ``real_commits`` (several connections or threads: locking, lost updates,
+    concurrency, crash recovery) get the real engine, tables emptied around them.
     """
     monkeypatch.setenv("KHS_DATABASE_URL", db_url)
     databases.reset_caches()

@@ -125,7 +125,13 @@ def _start(
     if build:
         command = [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod", "--backend-host", host]
     else:
-        command = [str(ROOT / ".venv/bin/python"), "-m", "tests.support.serve_build", host, str(port)]
+        command = [
+            str(ROOT / ".venv/bin/python"),
+            "-m",
+            "tests.support.serve_build",
+            host,
+            str(port),
+        ]
     with log.open("wb") as out:
         proc = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
