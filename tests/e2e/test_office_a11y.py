@@ -1,8 +1,9 @@
-"""Every office control has an accessible name, and no Radix Themes CSS ships."""
+"""No Radix Themes CSS ships, and the sidebar keeps its names as a rail of icons.
+
+(That every control on every office page has an accessible name is judged in the axe sweep,
+test_office_axe.py, on the same page loads.)"""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -11,38 +12,6 @@ from tests.e2e.conftest import ROOT
 from tests.e2e.helpers import OWNER, sign_in
 
 pytestmark = pytest.mark.e2e
-
-SCREENS = {
-    "/": "Dashboard",
-    "/customers": "Customers",
-    "/jobs": "Jobs",
-    "/jobs/list": "Jobs",
-    "/schedule": "Schedule",
-    "/people": "People",
-    "/conflicts": "Sync conflicts",
-    "/activity": "Activity",
-}
-# An interactive role with nothing after it in the aria snapshot has no accessible name.
-UNNAMED = re.compile(r"^\s*- (button|link|textbox|searchbox|combobox|checkbox|spinbutton)\s*:?$")
-
-
-def _unnamed(page: Page) -> list[str]:
-    snapshot = page.locator("main").aria_snapshot()
-    return [line.strip() for line in snapshot.splitlines() if UNNAMED.match(line)]
-
-
-def test_every_control_on_every_office_screen_has_a_name(page: Page):
-    sign_in(page, OWNER)
-    page.get_by_role("heading", name="Dashboard").wait_for()
-    for path, heading in SCREENS.items():
-        page.goto(path)
-        page.get_by_role("heading", name=heading, level=1).wait_for()
-        page.locator(".empty[role=status]").wait_for(state="detached")
-        assert _unnamed(page) == [], path
-    page.goto("/jobs/list?status=in_progress")
-    page.get_by_role("table", name="Jobs").get_by_role("link").first.click()
-    page.get_by_role("heading", name="Materials").wait_for()
-    assert _unnamed(page) == [], "job page"
 
 
 def test_no_radix_themes_stylesheet_is_built(app_server):

@@ -1,9 +1,16 @@
 """axe-core finds nothing critical or serious on any office page (and in its dialogs) at
-1440×900 and 1024×768; no office page scrolls sideways at 1024; a dialog keeps the focus
-inside and Escape closes it."""
+1440×900 and 1024×768; every control on them has an accessible name; no office page scrolls
+sideways at 1024; a dialog keeps the focus inside and Escape closes it.
+
+Each page is opened once and judged at both widths: the window is narrowed after the first
+judgement. The office's layout follows the width by CSS alone (no script reads the window's
+size), so a narrowed page lays out as one opened at that width does. One sweep instead of
+one per width (and a third, for the names, in test_office_a11y) opens each page once instead
+of three times."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +27,13 @@ VIEWPORTS = ({"width": 1440, "height": 900}, {"width": 1024, "height": 768})
 # Every rule axe runs by default, and the one the issue names that axe marks experimental.
 RUN = "() => axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } })"
 SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
+# An interactive role with nothing after it in the aria snapshot has no accessible name.
+UNNAMED = re.compile(r"^\s*- (button|link|textbox|searchbox|combobox|checkbox|spinbutton)\s*:?$")
+
+
+def _unnamed(page: Page) -> list[str]:
+    snapshot = page.locator("main").aria_snapshot()
+    return [line.strip() for line in snapshot.splitlines() if UNNAMED.match(line)]
 
 
 def _settled(page: Page) -> None:
@@ -61,27 +75,38 @@ def office(browser, app_server, server_log_clean):
     context.close()
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v['width']}x{v['height']}")
-def test_axe_finds_nothing_critical_or_serious_on_any_office_page(office: Page, viewport):
+def _judge(page: Page, where: str, found: dict, sideways: dict) -> None:
+    """axe at each width (the window narrowed between them), and no page wider than 1024."""
+    for viewport in VIEWPORTS:
+        page.set_viewport_size(viewport)
+        if bad := _problems(page):
+            found[f"{where} at {viewport['width']}"] = bad
+        if viewport["width"] == 1024 and (extra := page.evaluate(SIDEWAYS)) > 0:
+            sideways[where] = extra
+    page.set_viewport_size(VIEWPORTS[0])
+
+
+def test_axe_and_names_find_nothing_wrong_on_any_office_page_at_either_width(office: Page):
     assert AXE.exists(), "cd tests/js && npm install (axe-core)"
-    office.set_viewport_size(viewport)
+    office.set_viewport_size(VIEWPORTS[0])
     records = _record_pages(office)
-    found, sideways = {}, {}
+    found, sideways, unnamed = {}, {}, {}
     for path in (*SCREENS, records["customer"], records["job"]):
         office.goto(path)
         _settled(office)
-        if bad := _problems(office):
-            found[path] = bad
-        if viewport["width"] == 1024 and (extra := office.evaluate(SIDEWAYS)) > 0:
-            sideways[path] = extra
+        if path == records["job"]:  # its sections come after the heading
+            office.get_by_role("heading", name="Materials").wait_for()
+        if bad := _unnamed(office):
+            unnamed[path] = bad
+        _judge(office, path, found, sideways)
     office.goto("/customers")
     _settled(office)
     office.get_by_role("button", name="New customer").click()
     office.get_by_role("dialog", name="New customer").wait_for()
-    if bad := _problems(office):
-        found["/customers (New customer dialog)"] = bad
+    _judge(office, "/customers (New customer dialog)", found, sideways)
     assert not found, "\n".join(f"{path}: {bad}" for path, bad in found.items())
     assert not sideways, f"pages wider than the window at 1024 px: {sideways}"
+    assert not unnamed, f"controls with no accessible name: {unnamed}"
 
 
 def test_a_dialog_keeps_the_focus_and_escape_closes_it(office: Page):
