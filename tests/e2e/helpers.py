@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 OWNER = "owner@demo.khs-crm.test"
 WORKER = "alex@demo.khs-crm.test"
+
+AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
+# Every rule axe runs by default, and the one the issue names that axe marks experimental.
+AXE_RUN = "() => axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } })"
+SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
+# The office's two widths: a desktop, and a laptop (the narrowest the office is built for).
+WIDTHS = ({"width": 1440, "height": 900}, {"width": 1024, "height": 768})
 
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD, start: str = "/") -> None:
@@ -68,3 +77,31 @@ def approve_by_link(tab, name: str = "Ana Muñoz") -> None:
     tab.get_by_label("Your full name").fill(name)
     tab.get_by_label("I agree").check()
     tab.get_by_role("button", name="Approve").click()
+
+
+def axe_problems(page) -> list[str]:
+    """What axe-core finds critical or serious on the page as it is now."""
+    assert AXE.exists(), "cd tests/js && npm install (axe-core)"
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(AXE_RUN)
+    return [
+        f"{v['id']} ({v['impact']}): "
+        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+def judge_at_both_widths(page, where: str, found: dict, sideways: dict) -> None:
+    """axe at each of WIDTHS, the window narrowed between them, and at 1024 no sideways
+    scroll; what is wrong is added to ``found`` and ``sideways`` under ``where``. The page is
+    opened once: the office lays out by CSS alone (no script reads the window's size), so a
+    narrowed page lays out as one opened at that width does. The window is left at 1440."""
+    for viewport in WIDTHS:
+        page.set_viewport_size(viewport)
+        if bad := axe_problems(page):
+            found[f"{where} at {viewport['width']}"] = bad
+        if viewport["width"] == 1024 and (extra := page.evaluate(SIDEWAYS)) > 0:
+            sideways[where] = extra
+    page.set_viewport_size(WIDTHS[0])

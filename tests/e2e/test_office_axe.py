@@ -11,22 +11,16 @@ of three times."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import OWNER, sign_in
+from tests.e2e.helpers import OWNER, WIDTHS, judge_at_both_widths, sign_in
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENS = ("/", "/customers", "/jobs", "/jobs/list", "/schedule", "/people", "/conflicts",
            "/activity", "/change-orders")  # fmt: skip
-VIEWPORTS = ({"width": 1440, "height": 900}, {"width": 1024, "height": 768})
-# Every rule axe runs by default, and the one the issue names that axe marks experimental.
-RUN = "() => axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } })"
-SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 # An interactive role with nothing after it in the aria snapshot has no accessible name.
 UNNAMED = re.compile(r"^\s*- (button|link|textbox|searchbox|combobox|checkbox|spinbutton)\s*:?$")
 
@@ -39,18 +33,6 @@ def _unnamed(page: Page) -> list[str]:
 def _settled(page: Page) -> None:
     page.locator("main h1").first.wait_for()
     page.wait_for_function("() => !document.querySelector('main .empty[role=status]')")
-
-
-def _problems(page: Page) -> list[str]:
-    if not page.evaluate("() => typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(RUN)
-    return [
-        f"{v['id']} ({v['impact']}): "
-        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
-        for v in result["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
 
 
 def _record_pages(page: Page) -> dict[str, str]:
@@ -75,20 +57,8 @@ def office(browser, app_server, server_log_clean):
     context.close()
 
 
-def _judge(page: Page, where: str, found: dict, sideways: dict) -> None:
-    """axe at each width (the window narrowed between them), and no page wider than 1024."""
-    for viewport in VIEWPORTS:
-        page.set_viewport_size(viewport)
-        if bad := _problems(page):
-            found[f"{where} at {viewport['width']}"] = bad
-        if viewport["width"] == 1024 and (extra := page.evaluate(SIDEWAYS)) > 0:
-            sideways[where] = extra
-    page.set_viewport_size(VIEWPORTS[0])
-
-
 def test_axe_and_names_find_nothing_wrong_on_any_office_page_at_either_width(office: Page):
-    assert AXE.exists(), "cd tests/js && npm install (axe-core)"
-    office.set_viewport_size(VIEWPORTS[0])
+    office.set_viewport_size(WIDTHS[0])
     records = _record_pages(office)
     found, sideways, unnamed = {}, {}, {}
     for path in (*SCREENS, records["customer"], records["job"]):
@@ -98,12 +68,12 @@ def test_axe_and_names_find_nothing_wrong_on_any_office_page_at_either_width(off
             office.get_by_role("heading", name="Materials").wait_for()
         if bad := _unnamed(office):
             unnamed[path] = bad
-        _judge(office, path, found, sideways)
+        judge_at_both_widths(office, path, found, sideways)
     office.goto("/customers")
     _settled(office)
     office.get_by_role("button", name="New customer").click()
     office.get_by_role("dialog", name="New customer").wait_for()
-    _judge(office, "/customers (New customer dialog)", found, sideways)
+    judge_at_both_widths(office, "/customers (New customer dialog)", found, sideways)
     assert not found, "\n".join(f"{path}: {bad}" for path, bad in found.items())
     assert not sideways, f"pages wider than the window at 1024 px: {sideways}"
     assert not unnamed, f"controls with no accessible name: {unnamed}"

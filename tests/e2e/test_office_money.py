@@ -14,14 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import OWNER, approve_by_link, sign_in
+from tests.e2e.helpers import OWNER, approve_by_link, judge_at_both_widths, sign_in
 from tests.e2e.test_office_flow import go, open_as
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
-RUN = "() => axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } })"
-SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 SHOTS = Path(__file__).resolve().parents[2] / "data" / "screenshots" / "money"
 
 
@@ -208,23 +205,8 @@ def test_an_approved_job_waits_for_a_date_and_a_revoked_link_answers_404(
     customer.close()
 
 
-def _problems(page: Page) -> list[str]:
-    if not page.evaluate("() => typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(RUN)
-    return [
-        f"{v['id']} ({v['impact']}): " + "; ".join(n["target"][0] for n in v["nodes"][:3])
-        for v in result["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
-
-
-@pytest.mark.parametrize("width,height", [(1440, 900), (1024, 768)])
-def test_money_screens_are_clean_for_axe(browser, app_server, server_log_clean, width, height):
-    assert AXE.exists(), "cd tests/js && npm install (axe-core)"
-    context = browser.new_context(
-        base_url=app_server["url"], bypass_csp=True, viewport={"width": width, "height": height}
-    )
+def test_money_screens_are_clean_for_axe_at_either_width(browser, app_server, server_log_clean):
+    context = browser.new_context(base_url=app_server["url"], bypass_csp=True)
     page = context.new_page()
     sign_in(page, OWNER)
     page.get_by_role("heading", name="Dashboard").wait_for()
@@ -240,10 +222,7 @@ def test_money_screens_are_clean_for_axe(browser, app_server, server_log_clean, 
     for path in paths:
         page.goto(path)
         _settled(page)
-        if bad := _problems(page):
-            found[path] = bad
-        if width == 1024 and (extra := page.evaluate(SIDEWAYS)) > 0:
-            sideways[path] = extra
+        judge_at_both_widths(page, path, found, sideways)
     context.close()
     assert not found, found
     assert not sideways, sideways

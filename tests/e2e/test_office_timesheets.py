@@ -14,13 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.helpers import DEMO_PASSWORD, OWNER
+from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WIDTHS, judge_at_both_widths
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
-RUN = "() => axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } })"
-SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 CREW = "jordan@demo.khs-crm.test"
 ADMIN = "office@demo.khs-crm.test"
 NAME = "Jordan Blake"
@@ -168,34 +165,25 @@ def _local_end(office: Page, utc: str) -> str:
     )
 
 
-def _problems(page: Page) -> list[str]:
-    if not page.evaluate("() => typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(RUN)
-    return [
-        f"{v['id']} ({v['impact']}): "
-        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
-        for v in result["violations"]
-        if v["impact"] in ("critical", "serious")
-    ]
-
-
-@pytest.mark.parametrize("width,height", [(1440, 900), (1024, 768)])
-def test_timesheets_pass_axe_and_fit(office: Page, app_server, width, height):
-    assert AXE.exists(), "cd tests/js && npm install (axe-core)"
-    office.set_viewport_size({"width": width, "height": height})
+def test_timesheets_pass_axe_and_fit_at_either_width(office: Page, app_server):
     office.goto(f"/timesheets?week={WEEK}")
     office.get_by_role("heading", name="Timesheets").wait_for()
     office.get_by_role("table", name="Hours by person and day").wait_for()
-    assert _problems(office) == []
-    if width == 1024:
-        assert office.evaluate(SIDEWAYS) <= 0
+    found, sideways = {}, {}
+    judge_at_both_widths(office, "/timesheets", found, sideways)
     office.get_by_role("button", name="Add time").click()
     office.get_by_role("dialog", name="Add time").wait_for()
-    assert _problems(office) == []
-    office.screenshot(path=str(app_server["data"] / f"timesheets-add-{width}.png"))
+    judge_at_both_widths(office, "/timesheets (Add time dialog)", found, sideways)
+    assert not found, found
+    assert not sideways, sideways
+    for size in WIDTHS:
+        office.set_viewport_size(size)
+        office.screenshot(path=str(app_server["data"] / f"timesheets-add-{size['width']}.png"))
     office.keyboard.press("Escape")
-    office.screenshot(path=str(app_server["data"] / f"timesheets-{width}.png"), full_page=True)
+    for size in WIDTHS:
+        office.set_viewport_size(size)
+        path = app_server["data"] / f"timesheets-{size['width']}.png"
+        office.screenshot(path=str(path), full_page=True)
 
 
 def test_hourly_costs_are_the_owners_and_workers_never_see_timesheets(
