@@ -12,10 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import test_field_pwa as field_pwa
-from tests.e2e.helpers import DEMO_PASSWORD, OWNER
+from tests.e2e.helpers import DEMO_PASSWORD, OWNER, axe_problems
 from tests.e2e.test_field_pwa import PHONE, banner, open_field
 from tests.e2e.test_field_sync import server, wait_synced
-from tests.e2e.test_office_timesheets import _problems
 
 office, crew_job = field_pwa.office, field_pwa.crew_job
 
@@ -106,7 +105,7 @@ def test_offline_with_location_on_the_office_sees_the_rounded_stamp(located, cre
         "href", "https://www.openstreetmap.org/?mlat=41.878&mlon=-87.630#map=17/41.878/-87.630"
     )
     expect(row.get_by_role("link", name=re.compile(r"^out, where "))).to_be_visible()
-    assert _problems(sheet) == []
+    assert axe_problems(sheet) == []
     row.scroll_into_view_if_needed()
     _shot(sheet, "office-map-links")
     desk.close()

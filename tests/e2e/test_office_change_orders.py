@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e import test_field_pwa as field_pwa
-from tests.e2e.helpers import DEMO_PASSWORD, OWNER, approve_by_link, sign_in
-from tests.e2e.test_office_axe import _problems, _settled
+from tests.e2e.helpers import DEMO_PASSWORD, OWNER, SIDEWAYS, approve_by_link, axe_problems, sign_in
+from tests.e2e.test_office_axe import _settled
 from tests.e2e.test_office_flow import go
 
 office = field_pwa.office
@@ -22,7 +22,6 @@ office = field_pwa.office
 pytestmark = pytest.mark.e2e
 
 VIEWPORTS = ({"width": 1440, "height": 900}, {"width": 1024, "height": 768})
-SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 SIGNED = {"name": "Dana Customer", "svgPath": "M20 80 L60 20 L100 70 M130 40 L220 60",
           "signedAt": "2026-12-01T14:02:10.123Z"}  # fmt: skip
 LINE = {"kind": "labor", "description": "Move outlet", "quantity": "2.5", "unit": "h",
@@ -62,7 +61,7 @@ def signed_on_the_phone(browser, url: str, crew: dict) -> str:
 
 def _check(page: Page, viewport: dict, found: dict, name: str) -> None:
     """axe (critical/serious) and, at 1024, no sideways scroll, on what shows now."""
-    if bad := _problems(page):
+    if bad := axe_problems(page):
         found[name] = bad
     if viewport["width"] == 1024 and (extra := page.evaluate(SIDEWAYS)) > 0:
         found[name + " (sideways)"] = [f"{extra}px"]
@@ -184,7 +183,7 @@ def test_the_owner_lets_a_worker_price_change_orders(browser, app_server, office
         expect(switch).to_be_checked()
         page.screenshot(path=str(app_server["data"] / "co-people-1024.png"), full_page=True)
         assert page.evaluate(SIDEWAYS) <= 0
-        assert not _problems(page)
+        assert not axe_problems(page)
         allowed = office.call("GET", f"/api/users/{worker['id']}/may-price-change-orders")
         assert allowed["mayPriceChangeOrders"] is True
         switch.click()

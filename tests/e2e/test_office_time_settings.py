@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from khs_crm.services.time.schemas import OVERTIME_SAID
-from tests.e2e.test_office_timesheets import ADMIN, SIDEWAYS, WEEK, _context, _problems, office
+from tests.e2e.helpers import SIDEWAYS, axe_problems
+from tests.e2e.test_office_timesheets import ADMIN, WEEK, _context, office
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "time-settings"
@@ -32,7 +33,7 @@ def test_the_owner_is_told_what_to_type_and_nothing_is_saved(office: Page, app_s
     box.get_by_role("button", name="Save settings").click()
     expect(box.get_by_text(OVERTIME_SAID)).to_be_visible()
     expect(hours).to_have_attribute("aria-invalid", "true")
-    assert _problems(office) == []
+    assert axe_problems(office) == []
     assert office.evaluate(SIDEWAYS) <= 0
     SHOTS.mkdir(parents=True, exist_ok=True)
     office.screenshot(path=str(SHOTS / "refused-1024.png"))
