@@ -131,7 +131,7 @@ def _upgrade(url: str, origin: str) -> str:
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         f"Origin: {origin}\r\n\r\n"
     )
-    with socket.create_connection(("127.0.0.1", int(port)), timeout=10) as sock:
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(request.encode())
         return sock.recv(1024).decode("latin-1").split("\r\n")[0]
 
