@@ -25,9 +25,9 @@ def _password_hash(password: str, cost: int) -> str:
     return hash_password(password)
 
 
-def make_user(session: Session, role: Role | str = Role.worker, **fields) -> User:
+def _new_user(role: Role | str, **fields) -> User:
     suffix = uuid.uuid4().hex[:8]
-    user = User(
+    return User(
         email=fields.pop("email", f"{role}-{suffix}@example.com"),
         name=fields.pop("name", f"{str(role).title()} {suffix}"),
         role=role,
@@ -36,6 +36,20 @@ def make_user(session: Session, role: Role | str = Role.worker, **fields) -> Use
         ),
         **fields,
     )
+
+
+def make_users(session: Session, *roles: Role | str) -> list[User]:
+    """Users of these roles, written together: one INSERT and one commit, not one each."""
+    users = [_new_user(role) for role in roles]
+    session.add_all(users)
+    session.commit()
+    for user in users:
+        session.refresh(user)
+    return users
+
+
+def make_user(session: Session, role: Role | str = Role.worker, **fields) -> User:
+    user = _new_user(role, **fields)
     session.add(user)
     session.commit()
     session.refresh(user)
@@ -84,10 +98,9 @@ class Cast:
 
 
 def make_cast(session: Session) -> Cast:
-    owner = make_user(session, Role.owner)
-    admin = make_user(session, Role.admin)
-    worker_a = make_user(session, Role.worker)
-    worker_b = make_user(session, Role.worker)
+    owner, admin, worker_a, worker_b = make_users(
+        session, Role.owner, Role.admin, Role.worker, Role.worker
+    )
     customer = make_customer(session)
     job = make_job(session, customer, crew=[worker_a], status=JobStatus.scheduled)
     return Cast(owner, admin, worker_a, worker_b, customer, job)
