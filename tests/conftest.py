@@ -234,6 +234,14 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return True if "e2e" not in collection_path.read_text(encoding="utf-8") else None
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log) -> object:
+    """A module that starts something for its tests runs in one xdist process
+    (tests/support/xdist_scopes.py)."""
+    from tests.support.xdist_scopes import make_scheduler
+
+    return make_scheduler(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an event loop running in the
     main thread for the rest of the session, which code under test may not expect.

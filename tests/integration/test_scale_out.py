@@ -4,7 +4,14 @@ The production shape on loopback: the shipped deploy/nginx.conf (TLS, HTTP->HTTP
 frontend, /api and /_event proxied round-robin), two ``reflex run --env prod --backend-only``
 processes (two workers each) sharing PostgreSQL and a Redis of their own (Reflex's Redis
 state manager, sessions, limits), KHS_ENV=production. The browser reaches it as
-https://khs.test:<port> (Chromium maps the name to 127.0.0.1; the certificate is self-signed).
+https://khs.test (Chromium maps the name to 127.0.0.1; the certificate is self-signed).
+
+nginx serves the test run's one production build (``app_server``, tests/support/prod_build.py).
+That bundle names http://localhost:<port> as its backend; a page on https reaches the backend on
+the page's own host at the default port (Reflex swaps the host and drops the port, as behind a
+real TLS front), so nginx listens on 443 as it does in production. Where this process may not
+listen on 443 (not root, or the port taken), the test exports a build of its own instead, with
+its https port baked in.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -60,6 +68,7 @@ pytestmark = [
     pytest.mark.skipif(not redis_available(), reason="redis-server missing"),
 ]
 HOST = "khs.test"
+HTTPS = 443
 
 
 def _jwt_keys(folder: Path) -> dict[str, str]:
@@ -100,19 +109,38 @@ def _start_nginx(folder: Path, build: Path, upstreams: list[str], ports: tuple[i
     return nginx
 
 
+def _may_listen(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _frontend(workdir: Path, shared_build: Path, env: dict[str, str], https_port: int) -> Path:
+    """The frontend nginx serves, in the app's own folder (the backends hash its inline
+    scripts for their security policy): a copy of the run's build, or (off 443) an export."""
+    if https_port == HTTPS:
+        return Path(shutil.copytree(shared_build, workdir / ".web" / "build" / "client"))
+    app_copy(workdir, with_web=True)
+    return export_frontend(workdir, {**env, "REFLEX_API_URL": env["KHS_PUBLIC_URL"]})
+
+
 @pytest.fixture(scope="module")
-def stack() -> Iterator[dict]:
+def stack(app_server) -> Iterator[dict]:
     folder = Path(tempfile.mkdtemp(prefix="khs-scale-"))
     folder.chmod(0o755)  # nginx workers (nobody) read the build from here
-    http_port, https_port = free_port(), free_port()
-    public = f"https://{HOST}:{https_port}"
+    http_port = free_port()
+    https_port = HTTPS if _may_listen(HTTPS) else free_port()
+    public = f"https://{HOST}" + ("" if https_port == HTTPS else f":{https_port}")
     db_url = databases.create_pg_database(PG_ADMIN_URL, f"khs_scale_{uuid.uuid4().hex[:8]}")
     redis = Redis(folder / "redis")
     processes: list[Process] = []
     try:
         databases.migrate(db_url)
         redis.start()
-        workdir = app_copy(folder / "app", with_web=True)
+        workdir = app_copy(folder / "app")
         env = app_env(
             folder / "data",
             KHS_ENV="production",
@@ -126,7 +154,7 @@ def stack() -> Iterator[dict]:
             **_jwt_keys(folder / "keys"),
         )
         run_cli([str(BIN / "khs-crm"), "seed-demo"], workdir, env)
-        build = export_frontend(workdir, {**env, "REFLEX_API_URL": public})
+        build = _frontend(workdir, app_server["build"], env, https_port)
         for _ in range(2):
             processes.append(start_backend(workdir, env, free_port()))
         upstreams = [p.url.removeprefix("http://") for p in processes]
@@ -134,6 +162,7 @@ def stack() -> Iterator[dict]:
         yield {
             "public": public,
             "http_port": http_port,
+            "https_port": https_port,
             "apps": processes[:2],
             "nginx": processes[2],
         }
@@ -157,8 +186,8 @@ def test_http_redirects_to_https_and_pages_carry_the_headers(stack):
     )
     assert redirect.status_code == 301
     assert redirect.headers["location"] == f"https://{HOST}/login?next=%2F"
-    port = stack["public"].rsplit(":", 1)[1]
-    headers = {"Host": f"{HOST}:{port}"}
+    port = stack["https_port"]
+    headers = {"Host": stack["public"].removeprefix("https://")}
     with httpx.Client(base_url=f"https://127.0.0.1:{port}", headers=headers, verify=False) as c:  # noqa: S501
         page = c.get("/login")
         api = c.get("/api/health")
@@ -193,8 +222,8 @@ def _sent_estimate_link(client: httpx.Client) -> tuple[str, str]:
 def test_a_customer_link_is_the_apps_page_and_its_token_is_in_no_log(stack):
     """Behind nginx /e/<token> is the app's estimate page (not the office shell), the
     customer can approve it, and the token reaches neither nginx's log nor the app's."""
-    port = stack["public"].rsplit(":", 1)[1]
-    headers = {"Host": f"{HOST}:{port}"}
+    port = stack["https_port"]
+    headers = {"Host": stack["public"].removeprefix("https://")}
     with httpx.Client(base_url=f"https://127.0.0.1:{port}", headers=headers, verify=False) as c:  # noqa: S501
         number, path = _sent_estimate_link(c)
         token = path.removeprefix("/e/")

@@ -2,8 +2,8 @@
 the demo company), shared by every test that needs the app served the production way.
 
 ``reflex run --env prod`` compiles and builds the frontend on every start (DESIGN), about a
-minute here, so the run builds it once. (The scale-out test exports a build of its own: it
-bakes a different public origin, https behind nginx, into the bundle.)
+minute here, so the run builds it once; the scale-out test's nginx serves the same build
+(``build``, tests/integration/test_scale_out.py).
 
 The browser tests run in two pytest-xdist processes. Each has a server of its own, with its
 own data (tests in one process never see the other's customers, clock-ins or counts), and
@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / ".web" / "build" / "client"  # what ``reflex run --env prod`` built
 METRICS_TOKEN = "e2e-metrics-token"  # noqa: S105  (/metrics of the test server)
 
 
@@ -98,7 +99,7 @@ def app_server(tmp_path_factory) -> Iterator[dict]:
             raise
         built.write_text(json.dumps({"port": port}))
     try:
-        yield {"url": url, "env": env, "log": log, "data": data, "process": proc}
+        yield {"url": url, "env": env, "log": log, "data": data, "process": proc, "build": BUILD}
     finally:
         _stop(proc)
 
