@@ -7,12 +7,12 @@ move back; axe-core finds nothing critical or serious on any field screen."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import test_field_pwa as field_pwa
+from tests.e2e.helpers import axe_violations
 from tests.e2e.test_field_photos import add_photo, wait_on_device
 from tests.e2e.test_field_pwa import PHONE, banner, open_field
 from tests.e2e.test_field_sync import add_note, open_job, server, wait_synced
@@ -21,8 +21,8 @@ office, crew_job = field_pwa.office, field_pwa.crew_job
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENS = ("/field", "/field/jobs", "/field/supply", "/field/sync", "/field/settings")
+WCAG_A_AA = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 
 # Every control a finger can hit, as the boxes it offers: a checkbox counts by its label row.
 TARGETS = """() => {
@@ -179,7 +179,6 @@ def test_the_strip_and_the_sync_screen_always_agree(phone, crew_job):
 
 
 def test_axe_finds_nothing_critical_or_serious_on_any_field_screen(browser, app_server, crew_job):
-    assert AXE.exists(), "npm install in tests/js (axe-core)"
     context = browser.new_context(
         base_url=app_server["url"], viewport=PHONE, has_touch=True, bypass_csp=True
     )
@@ -193,13 +192,9 @@ def test_axe_finds_nothing_critical_or_serious_on_any_field_screen(browser, app_
             page.wait_for_function(
                 "() => !document.querySelector('.field-main .empty[role=status]')"
             )
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate(
-                "() => axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })"
-            )
             bad = [
                 f"{v['id']} ({v['impact']}): {len(v['nodes'])}"
-                for v in result["violations"]
+                for v in axe_violations(page, WCAG_A_AA)
                 if v["impact"] in ("critical", "serious")
             ]
             if bad:

@@ -9,20 +9,18 @@ from __future__ import annotations
 import re
 import urllib.request
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from khs_crm.services.ops import vitals
-from tests.e2e.helpers import OWNER, sign_in
+from tests.e2e.helpers import OWNER, axe_violations, sign_in
 from tests.support import databases
 from tests.support.prod_build import METRICS_TOKEN
 
 pytestmark = pytest.mark.e2e
 
 SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
-AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 PAGE = "/field/jobs/:id"
 OTHER = "/field/clock"  # a second line on the chart, in its own colour
 
@@ -60,11 +58,9 @@ def _handler_count(url: str, handler: str) -> float:
 
 
 def _axe_problems(page: Page, selector: str) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("(s) => axe.run(document.querySelector(s))", selector)
     return [
         f"{v['id']} ({v['impact']}): " + "; ".join(n["target"][0] for n in v["nodes"][:3])
-        for v in result["violations"]
+        for v in axe_violations(page, within=selector)
         if v["impact"] in ("critical", "serious")
     ]
 

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from khs_crm.settings import get_settings
-from tests.e2e.helpers import OWNER, sign_in
+from tests.e2e.helpers import AXE, OWNER, axe_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = ({"width": 1440, "height": 900}, {"width": 1024, "height": 768})
 SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 # The elements reaching past the window's right edge (for the failure message).
@@ -149,10 +147,9 @@ def _drag(page: Page, source, target) -> None:
 
 
 def _serious(page: Page) -> list[str]:
-    result = page.evaluate("() => axe.run(document)")
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
+        for v in axe_violations(page)
         if v["impact"] in ("critical", "serious")
     ]
 

@@ -5,16 +5,13 @@ comes first; axe-core finds nothing critical or serious on /search."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import OWNER, sign_in
+from tests.e2e.helpers import AXE, OWNER, axe_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = ({"width": 1440, "height": 900}, {"width": 1024, "height": 768})
 ACTIVE_OPTION = (
     "() => document.getElementById('global-search').getAttribute('aria-activedescendant') || ''"
@@ -135,9 +132,8 @@ def test_axe_finds_nothing_critical_or_serious_on_search(browser, app_server, vi
 
 
 def _serious(page: Page) -> list[str]:
-    result = page.evaluate("() => axe.run(document)")
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
+        for v in axe_violations(page)
         if v["impact"] in ("critical", "serious")
     ]
