@@ -3,9 +3,11 @@ the service worker controls the page, the manifest is valid, and the app opens o
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -166,6 +168,38 @@ def test_service_worker_controls_the_page_and_precaches_this_build(phone, crew_j
     assert len(names) == 1
     expected = {"/field/", "/field/job/", "/field/supply/", "/khs_store.js", "/icons/icon-192.png"}
     assert expected <= set(paths)
+
+
+def test_the_install_takes_the_bundles_the_page_loaded_from_the_browser_cache(phone, app_server):
+    """A first visit downloads each hashed bundle once: the worker's install takes the ones
+    the page has just loaded from the browser's HTTP cache (they never change under their
+    name) and fetches only the others, instead of downloading the whole app a second time.
+    (Chromium may still ask the server whether a loaded one changed, because the page's
+    module requests carry an Origin header and the install's do not: a 304, with no body.)"""
+    log = app_server["log"]
+    start = log.stat().st_size
+    phone.goto("/login")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+    cached = phone.evaluate(
+        """async () => {
+            const names = (await caches.keys()).filter((k) => k.startsWith("khs-shell-"));
+            const keys = await (await caches.open(names[0])).keys();
+            return keys.map((r) => new URL(r.url).pathname);
+        }"""
+    )
+    with log.open("rb") as handle:
+        handle.seek(start)
+        lines = handle.read().decode("utf-8", "replace").splitlines()
+    entries = [json.loads(line) for line in lines if line.startswith("{")]
+    downloads = Counter(
+        entry["path"]
+        for entry in entries
+        if entry.get("path", "").startswith("/assets/") and entry.get("status") == 200
+    )
+    bundles = {path for path in cached if path.startswith("/assets/")}
+    assert bundles and bundles <= set(downloads), "every bundle of the shell came from the server"
+    twice = {path: count for path, count in downloads.items() if count > 1}
+    assert not twice, f"downloaded more than once on a first visit: {twice}"
 
 
 def test_manifest_is_linked_from_every_page_and_valid(phone):
