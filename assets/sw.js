@@ -12,6 +12,9 @@
 // This file runs as the worker: `self` is its global scope.
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const VERSION = "__KHS_VERSION__";
+// Where the build's hashed files live (khs_crm/api/pwa.py: HASHED): they never change under
+// their name.
+const HASHED = "__KHS_HASHED__";
 /** @type {string[]} */
 const PRECACHE = /*__KHS_PRECACHE__*/ [];
 const SHELL = "khs-shell-" + VERSION;
@@ -49,15 +52,15 @@ sw.addEventListener("install", (event) => {
 });
 
 /**
- * How the install fetches one file of the shell. A hashed build file (/assets/) never changes
- * under its name, so the copy the page has just loaded is taken from the browser's HTTP cache
+ * How the install fetches one file of the shell. A hashed build file never changes under its
+ * name, so the copy the page has just loaded is taken from the browser's HTTP cache
  * instead of downloading the bundles a second time (on a crew phone's data plan); pages and
  * our un-hashed files are checked with the server ("no-cache": a 304 costs no body), so the
  * shell never keeps a stale one.
  * @param {string} url
  */
 function precacheRequest(url) {
-  return new Request(url, { cache: url.startsWith("/assets/") ? "default" : "no-cache" });
+  return new Request(url, { cache: url.startsWith(HASHED) ? "default" : "no-cache" });
 }
 
 sw.addEventListener("activate", (event) => {
@@ -110,7 +113,7 @@ async function fromShell(request) {
   const hit = await cache.match(request, { ignoreVary: true });
   if (hit) return hit;
   const response = await fetch(request);
-  if (response.ok && new URL(request.url).pathname.startsWith("/assets/")) cache.put(request, response.clone());
+  if (response.ok && new URL(request.url).pathname.startsWith(HASHED)) cache.put(request, response.clone());
   return response;
 }
 

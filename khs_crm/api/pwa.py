@@ -29,6 +29,7 @@ router = APIRouter(prefix="/pwa", tags=["pwa"])
 
 ROOT = Path(__file__).resolve().parents[2]
 SW_TEMPLATE = ROOT / "assets" / "sw.js"
+HASHED = "/assets/"  # the build's hashed files: immutable here, cache-first in the worker
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 SKIP_SUFFIXES = (".gz", ".br", ".zst", ".map")
@@ -93,6 +94,7 @@ def service_worker_source(client: Path | None = None) -> str:
         entries = precache_entries(client)
         source = SW_TEMPLATE.read_text(encoding="utf-8")
         source = source.replace("__KHS_VERSION__", build_version(entries))
+        source = source.replace("__KHS_HASHED__", HASHED)
         source = source.replace("/*__KHS_PRECACHE__*/ []", json.dumps([u for u, _ in entries]))
         _cache.clear()
         _cache[key] = source
@@ -119,7 +121,7 @@ def cache_policy(path: str) -> str | None:
     customer link pages)."""
     if path.startswith(OWN_POLICY) or path in ("/api", "/ping"):
         return None
-    return IMMUTABLE if path.startswith("/assets/") else REVALIDATE
+    return IMMUTABLE if path.startswith(HASHED) else REVALIDATE
 
 
 class CacheHeaders:
