@@ -242,6 +242,20 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log) -> object:
     return make_scheduler(config, log)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection imported and built (the app's modules, the test modules, their
+    parameters) lives as long as the run: move it out of the cyclic garbage collector's sight,
+    as the app's start-up does with what it built (khs_crm/api/__init__.py), and let the
+    collector run after 20,000 new objects instead of 700. About 5 % less CPU for the API
+    tests and the schemathesis test (BENCHMARKS.md); no test measures memory in its own
+    process."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an event loop running in the
     main thread for the rest of the session, which code under test may not expect.
