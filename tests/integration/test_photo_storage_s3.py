@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import uuid
 from collections.abc import Iterator
 
@@ -24,6 +23,7 @@ from khs_crm.integrations import jobqueue
 from khs_crm.integrations.storage import S3Storage, get_storage
 from khs_crm.models import Photo
 from khs_crm.services.photos import images
+from tests.security.prod_stack import free_port
 from tests.support import databases
 from tests.support.api_app import api_app
 from tests.support.factories import bearer
@@ -33,15 +33,9 @@ from tests.support.photo_files import GPS_IFD, HTML, image_bytes
 pytestmark = pytest.mark.real_commits
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     yield f"http://127.0.0.1:{port}"

@@ -19,8 +19,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -30,15 +28,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.security.prod_stack import Process, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".web" / "build" / "client"  # what ``reflex run --env prod`` built
 METRICS_TOKEN = "e2e-metrics-token"  # noqa: S105  (/metrics of the test server)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 900) -> None:
@@ -89,19 +83,19 @@ def app_server(tmp_path_factory) -> Iterator[dict]:
     shared = _run_folder(tmp_path_factory)
     with _locked(shared / "app-build.lock"):
         built = shared / "app-build.json"
-        port = json.loads(built.read_text())["port"] if built.exists() else _free_port()
+        port = json.loads(built.read_text())["port"] if built.exists() else free_port()
         proc, log, env = _start(data, host, url_host, port, build=not built.exists())
         url = f"http://{url_host}:{port}"
         try:
             _wait_healthy(url, proc, log)
         except BaseException:
-            _stop(proc)
+            Process("app", proc, log).stop()
             raise
         built.write_text(json.dumps({"port": port}))
     try:
         yield {"url": url, "env": env, "log": log, "data": data, "process": proc, "build": BUILD}
     finally:
-        _stop(proc)
+        Process("app", proc, log).stop()
 
 
 def _start(
@@ -138,11 +132,3 @@ def _start(
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     return proc, log, env
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
