@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -27,12 +28,23 @@ def inline_script_hashes(build_dir: Path) -> list[str]:
     React Router's prerendered pages carry a few inline scripts (theme, scroll restoration,
     route module imports, hydration); hashing them lets the policy refuse every other inline
     script without 'unsafe-inline'.
+
+    A folder or page that is gone by the time it is read (a build replacing the folder, e.g.
+    the test suite's production build beside an in-process app) is skipped, not a 500 on
+    every route: ``os.walk`` passes over folders it cannot list.
     """
     hashes: set[str] = set()
-    for page in sorted(build_dir.rglob("*.html")):
-        for body in _INLINE_SCRIPT.findall(page.read_bytes()):
-            digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
-            hashes.add(f"'sha256-{digest}'")
+    for folder, _subfolders, files in os.walk(build_dir):
+        for name in files:
+            if not name.endswith(".html"):
+                continue
+            try:
+                html = (Path(folder) / name).read_bytes()
+            except FileNotFoundError:
+                continue
+            for body in _INLINE_SCRIPT.findall(html):
+                digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
+                hashes.add(f"'sha256-{digest}'")
     return sorted(hashes)
 
 
