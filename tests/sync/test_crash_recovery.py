@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,17 +18,12 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from khs_crm.models import Material, SyncOperation
+from tests.security.prod_stack import free_port
 from tests.support.factories import bearer
 
 pytestmark = pytest.mark.postgres
 
 OPS = 400
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start(url: str, port: int, data_dir: str) -> subprocess.Popen:
@@ -81,7 +75,7 @@ def _push_in_flight(engine) -> bool:
 
 
 def test_kill_mid_batch_then_retry(pg_engine, pg_cast, postgres_url, run_dir):
-    port = _port()
+    port = free_port()
     proc = _start(postgres_url, port, str(run_dir / "data"))
     ops = [
         {
