@@ -35,6 +35,7 @@ from tests.support.factories import bearer, make_job, make_user
 pytestmark = pytest.mark.real_commits
 
 PAIRS = 10
+PULL_PAUSE = 0.01  # seconds between a caught-up device's pulls (test_pulls_paging_...)
 
 
 @dataclass
@@ -363,6 +364,7 @@ class Puller:
         self.headers = bearer(user)
         self.cursor = 0
         self.seen: dict[tuple[str, str], int] = {}
+        self.pulls = 0
 
     def pull_once(self) -> bool:
         response = self.client.get(
@@ -371,6 +373,7 @@ class Puller:
             headers=self.headers,
         )
         assert response.status_code == 200, response.text
+        self.pulls += 1
         data = response.json()["data"]
         for change in data["changes"]:
             key = (change["entity"], change["entityId"])
@@ -418,19 +421,28 @@ def test_pulls_paging_while_pushes_commit_miss_nothing(engine, session, cast):
         try:
             while not done.is_set():
                 puller.catch_up()
+                # Caught up: a short pause before the next pull, not a loop holding the
+                # interpreter lock the pushes' threads need (a push of 200 operations still
+                # sees dozens of pulls, counted below).
+                done.wait(PULL_PAUSE)
         except Exception as exc:  # reported below, in the test's own thread
             failed.append(exc)
 
     reader = threading.Thread(target=follow)
     reader.start()
+    pulls_during: list[int] = []
     try:
         for round_ in range(5):
-            (response,) = send_together([_push(cast.owner, _mixed_push(session, cast, round_))])
+            push = _push(cast.owner, _mixed_push(session, cast, round_))
+            before = puller.pulls
+            (response,) = send_together([push])
+            pulls_during.append(puller.pulls - before)
             assert response.status_code == 200, response.text
     finally:
         done.set()
         reader.join(timeout=120)
     assert failed == []
+    assert min(pulls_during) >= 3, pulls_during  # the device pulled while each push ran
     puller.catch_up()
     assert _missed(puller, engine) == []
 
