@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from khs_crm.state.office.job_photos import UPLOAD_STALL_S
 from tests.e2e.test_office_flow import open_as
 from tests.support.photo_files import image_bytes
 
@@ -107,3 +108,29 @@ def test_files_that_are_not_photos_are_named_and_nothing_is_stored(page: Page, t
     )
     expect(page.get_by_role("status").filter(has_text="uploaded.")).to_have_count(0)
     assert photo_count(page) == before
+
+
+def test_a_batch_the_network_drops_is_said_and_can_be_sent_again(page: Page, tmp_path: Path):
+    """The browser tells the page nothing when an upload's connection fails: the form stops
+    waiting once the batch has made no progress for UPLOAD_STALL_S, says nothing was stored,
+    and the same photo chosen again goes up."""
+    files = written(tmp_path, {"porch.jpg": image_bytes("JPEG", (320, 240))})
+    open_demo_job(page, 2)
+    before = photo_count(page)
+    form = page.get_by_role("form", name="Upload photos")
+    page.route("**/_upload", lambda route: route.abort("internetdisconnected"))
+    choose(page, files)
+    form.get_by_role("button", name="Upload photos").click()
+    expect(form.get_by_role("button", name="Uploading…")).to_be_disabled()
+
+    lost = page.get_by_role("alert").filter(has_text="did not reach the server")
+    expect(lost).to_contain_text("Nothing was uploaded", timeout=(UPLOAD_STALL_S + 15) * 1000)
+    expect(form.get_by_role("button", name="Uploading…")).to_have_count(0)
+    assert photo_count(page) == before
+
+    page.unroute("**/_upload")
+    choose(page, files)
+    form.get_by_role("button", name="Upload photos").click()
+    expect(page.get_by_role("status").filter(has_text="1 photo uploaded.")).to_be_visible()
+    expect(lost).to_have_count(0)
+    assert photo_count(page) == before + 1

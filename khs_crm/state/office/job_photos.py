@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import reflex as rx
@@ -25,6 +26,15 @@ PHOTOS_PAGE = 24
 # for at most this many times, while the page shows photos whose thumbnail is on its way.
 THUMBNAIL_POLL_S = 1.0
 THUMBNAIL_POLLS = 20
+# A batch whose upload has reported no progress for this long, and whose answer has not come,
+# did not get through (the browser tells the page nothing when the connection drops or a proxy
+# refuses the request): the form stops waiting and says so. Checked this often.
+UPLOAD_STALL_S = 20.0
+UPLOAD_CHECK_S = 1.0
+UPLOAD_LOST = N_(
+    "The photos did not reach the server (the connection may have dropped). Nothing was "
+    "uploaded: choose them again and retry."
+)
 # Why the browser's file picker turned a file away (react-dropzone's error codes).
 PICKER_REASONS = {
     "file-invalid-type": N_("not a {types} image").format(types=ALLOWED),
@@ -56,6 +66,8 @@ class JobPhotosState(Paged, Feedback, AuthState):
     # one's answer (Reflex would drop it without a word), so the form waits and says so.
     sending: bool = False
     sent_percent: int = 0
+    # time.time() of the batch's start or its last progress (wall time: any process may answer)
+    _heard_at: float = 0.0
 
     @rx.event
     def load(self):
@@ -68,6 +80,21 @@ class JobPhotosState(Paged, Feedback, AuthState):
         """Sent just before the batch: the form shows its progress until ``upload`` ends."""
         self._clear()
         self.refused, self.sending, self.sent_percent = [], True, 0
+        self._heard_at = time.time()
+        return JobPhotosState.watch_upload
+
+    @rx.event(background=True)
+    async def watch_upload(self):
+        """Stop waiting for a batch that stalled: its answer never comes (``UPLOAD_STALL_S``)."""
+        while True:
+            await asyncio.sleep(UPLOAD_CHECK_S)
+            async with self:
+                if not self.sending:
+                    return
+                if time.time() - self._heard_at >= UPLOAD_STALL_S:
+                    self.sending = False
+                    self.error = UPLOAD_LOST
+                    return
 
     @rx.event
     def upload_progress(self, progress: dict[str, Any]):
@@ -75,6 +102,7 @@ class JobPhotosState(Paged, Feedback, AuthState):
             percent = int(float(progress.get("progress", 0)) * 100)
         except (TypeError, ValueError):
             return
+        self._heard_at = time.time()
         percent = max(0, min(percent, 100))
         if percent != self.sent_percent:  # the browser reports many times a second
             self.sent_percent = percent
