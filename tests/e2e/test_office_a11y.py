@@ -1,4 +1,5 @@
-"""No Radix Themes CSS ships, and the sidebar keeps its names as a rail of icons.
+"""No Radix Themes CSS ships, the sidebar keeps its names as a rail of icons, and on a phone
+the office keeps its navigation to one row and its search box usable.
 
 (That every control on every office page has an accessible name is judged in the axe sweep,
 test_office_axe.py, on the same page loads.)"""
@@ -38,3 +39,21 @@ def test_sidebar_is_a_rail_of_icons_at_laptop_width_and_keeps_its_names(page: Pa
     page.wait_for_url("**/jobs")
     expect(jobs).to_have_attribute("aria-current", "page")
     assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
+
+
+def test_on_a_phone_the_navigation_is_one_row_and_the_search_box_has_room(page: Page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, OWNER)
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Customers", exact=True)).to_be_visible()
+    height = nav.evaluate("el => el.getBoundingClientRect().height")
+    assert height <= 64, height  # one row of links, not four over the page
+    # the links past the screen's edge are reached by scrolling the row, not the page
+    activity = nav.get_by_role("link", name="Activity", exact=True)
+    activity.scroll_into_view_if_needed()
+    activity.click()
+    page.wait_for_url("**/activity")
+    expect(page.get_by_role("heading", name="Activity", level=1)).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
+    search = page.get_by_role("combobox", name="Find a customer, job or person")
+    assert search.evaluate("el => el.getBoundingClientRect().width") >= 140
