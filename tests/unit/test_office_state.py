@@ -188,7 +188,7 @@ READ_ONLY = {
     "ask_delete", "cancel_delete", "ask_remove", "cancel_remove", "open_add", "close_add",
     "ask", "close_dialog", "ask_revoke", "cancel_revoke", "close_link", "open_new",
     "open_for", "close", "watch_thumbnails", "ask_cost", "close_cost",
-    "open_move", "close_move", "pick_worker", "begin_upload", "upload_progress",
+    "open_move", "close_move", "pick_worker", "begin_upload", "upload_progress", "watch_upload",
 }  # fmt: skip
 
 
