@@ -52,13 +52,38 @@ def _damaged(archive: Path, why: str) -> BackupError:
     return BackupError(f"{archive} is damaged ({why}); nothing was restored.")
 
 
+def _extract(archive: Path, tar: tarfile.TarFile, into: Path) -> None:
+    """Write the archive's plain files and folders under ``into``, nothing else.
+
+    A backup holds only those (``backup.make_backup``): a link, a device, an absolute name or
+    one climbing out with ``..`` means the archive is not one of ours, and it is refused before
+    anything is written. (Not ``extractall(filter="data")``: Python 3.11 before 3.11.4, such
+    as Debian 12's, has no filters.)"""
+    members = tar.getmembers()
+    for member in members:
+        parts = Path(member.name).parts
+        if not (member.isfile() or member.isdir()) or member.name.startswith("/") or ".." in parts:
+            raise _damaged(archive, f"it holds {member.name!r}, which a backup never does")
+    for member in members:
+        target = into / member.name
+        if member.isdir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = tar.extractfile(member)
+        if source is None:  # a regular file always has its data: the archive is broken
+            raise _damaged(archive, f"{member.name} cannot be read")
+        with source, target.open("wb") as out:
+            shutil.copyfileobj(source, out)
+
+
 def unpack(archive: Path, into: Path) -> dict[str, Any]:
     """Extract the archive and check every file against the manifest; return the manifest."""
     if not archive.is_file():
         raise BackupError(f"There is no archive at {archive}.")
     try:
         with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(into, filter="data")
+            _extract(archive, tar, into)
         manifest = json.loads((into / MANIFEST).read_text())
         files: dict[str, dict[str, Any]] = manifest["files"]
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:

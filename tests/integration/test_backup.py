@@ -194,6 +194,50 @@ def test_a_damaged_archive_is_refused_and_nothing_is_half_restored(
     assert not list(target.uploads_dir.parent.glob(".khs-restore-*"))
 
 
+def _hostile(archive: Path, member: tarfile.TarInfo) -> Path:
+    """The archive with one more member, which a backup never holds."""
+    out = archive.with_name("hostile.tar.gz")
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(out, "w:gz") as tar:
+        for item in source.getmembers():
+            tar.addfile(item, source.extractfile(item) if item.isfile() else None)
+        tar.addfile(member, io.BytesIO(b"owned") if member.isfile() else None)
+    return out
+
+
+def _member(name: str, kind: bytes = tarfile.REGTYPE, link: str = "") -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, link
+    info.size = 5 if kind == tarfile.REGTYPE else 0
+    return info
+
+
+@databases.sqlite_only
+@pytest.mark.parametrize(
+    "member",
+    [
+        _member("../escaped.txt"),
+        _member("uploads/../../escaped.txt"),
+        _member("/khs-escaped.txt"),
+        _member("uploads/link", tarfile.SYMTYPE, "/etc/passwd"),
+        _member("uploads/hard", tarfile.LNKTYPE, "manifest.json"),
+        _member("uploads/fifo", tarfile.FIFOTYPE),
+    ],
+    ids=["parent", "climbs-out", "absolute", "symlink", "hardlink", "fifo"],
+)
+def test_an_archive_holding_more_than_files_is_refused_and_writes_nothing(
+    db_url, engine, cast, uploads, tmp_path, place, member
+):
+    """Only plain files and folders are unpacked, on every Python 3.11 (3.11.0-3.11.3 have no
+    tarfile filters): anything else refuses the whole archive before a file is written."""
+    archive = backup.make_backup(tmp_path / "b", settings=source(db_url, uploads, tmp_path))
+    target = place("target")
+    with pytest.raises(BackupError, match="which a backup never does"):
+        restore(_hostile(archive, member), migrate=cli.migrate, settings=target, force=True)
+    staging = target.uploads_dir.parent  # where the archive is unpacked, in a folder of its own
+    assert not (staging / "escaped.txt").exists() and not Path("/khs-escaped.txt").exists()
+    assert not list(staging.glob(".khs-restore-*"))
+
+
 @databases.sqlite_only
 def test_a_target_holding_data_is_refused_without_force(db_url, engine, cast, uploads, tmp_path):
     archive = backup.make_backup(tmp_path / "b", settings=source(db_url, uploads, tmp_path))
