@@ -102,7 +102,9 @@ class JobPhotosState(Paged, Feedback, AuthState):
             percent = int(float(progress.get("progress", 0)) * 100)
         except (TypeError, ValueError):
             return
-        self._heard_at = time.time()
+        now = time.time()
+        if now - self._heard_at >= UPLOAD_CHECK_S:  # once a second is enough for the watch
+            self._heard_at = now
         percent = max(0, min(percent, 100))
         if percent != self.sent_percent:  # the browser reports many times a second
             self.sent_percent = percent
