@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import Match, Router
 
 from khs_crm.services.core.errors import ServiceError, error_details
 
@@ -86,18 +86,42 @@ UNKNOWN_ROUTE = "_unknown"  # the /api catch-all's name: it serves no method of 
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route serves at this request's path (what a 405's Allow lists)."""
+    router, scope = request.app.router, request.scope
+    key = (scope["path"], scope.get("root_path", ""))
+    owner, known = _ALLOWED.get(id(router), (None, {}))
+    if owner is not router:  # the first question to this app (or one gone, its id reused)
+        known = {}
+        _ALLOWED[id(router)] = (router, known)
+    if key not in known:
+        if len(known) >= _PATHS_KEPT:
+            known.clear()
+        known[key] = _methods_at(router, *key)
+    return list(known[key])
+
+
+# Which routes match depends on the path alone, and the routes do not change once the app
+# runs: the answer is kept per app for the paths last asked about. Every refused request
+# asks (each 422 checks that its method is served at all), and matching every route took
+# ~0.6 ms. Keyed by the router's id (FastAPI's routers cannot be hashed), the router kept
+# beside it so that a new app given a dead one's id starts afresh.
+_PATHS_KEPT = 1024
+_ALLOWED: dict[int, tuple[Router, dict[tuple[str, str], tuple[str, ...]]]] = {}
+
+
+def _methods_at(router: Router, path: str, root_path: str) -> tuple[str, ...]:
+    scope = {"type": "http", "path": path, "root_path": root_path, "method": ""}
     fixed: set[str] = set()
     patterned: set[str] = set()
-    for route in iter_route_contexts(request.app.router.routes):
+    for route in iter_route_contexts(router.routes):
         if route.name == UNKNOWN_ROUTE:
             continue
-        match, _ = route.matches(request.scope)
+        match, _ = route.matches(scope)
         if match != Match.NONE:
             methods = patterned if getattr(route, "param_convertors", None) else fixed
             methods |= route.methods or set()
     # A path some route names literally (/customers/search) is that route's own, whatever
     # a pattern beside it (/customers/{customer_id}) would also match.
-    return sorted(fixed or patterned)
+    return tuple(sorted(fixed or patterned))
 
 
 def method_not_allowed(request: Request) -> ApiError:

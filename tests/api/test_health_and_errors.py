@@ -58,3 +58,23 @@ def test_wrong_method_is_405_in_the_envelope(client):
     response = client.post("/api/health")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+def test_each_app_lists_its_own_methods_at_a_path_asked_about_again():
+    """What a path allows is kept once found (envelope.allowed_methods): asked again, the
+    answer is the same, and another app with other routes at that path gets its own."""
+    from fastapi import FastAPI
+
+    from khs_crm.api.envelope import install_error_handlers
+
+    def app_serving(*methods: str) -> TestClient:
+        app = FastAPI()
+        install_error_handlers(app)
+        app.add_api_route("/things/{thing}", lambda thing: {"thing": thing}, methods=list(methods))
+        return TestClient(app)
+
+    reads, writes = app_serving("GET"), app_serving("PUT", "POST")
+    for _ in range(2):
+        assert reads.delete("/things/1").headers["allow"] == "GET"
+        assert writes.delete("/things/1").headers["allow"] == "POST, PUT"
+        assert writes.delete("/things/2").headers["allow"] == "POST, PUT"
