@@ -407,3 +407,28 @@ def test_numbers_beyond_the_columns_are_422_not_500(client, cast):
     bad = op("note", "create", changes={"jobId": str(cast.job.id), "body": "x"}, seq=huge)
     result = push(client, cast.worker_a, bad)["results"][0]
     assert result["status"] == "rejected" and result["error"]["code"] == "VALIDATION_ERROR"
+
+
+def test_a_caught_up_pull_reads_only_the_counter_and_the_next_change_still_comes(
+    client, session, engine, cast
+):
+    """A phone's usual poll finds nothing new: the counter says so in one read, without
+    asking each kind of row; a change committed after it comes with the next pull."""
+    from khs_crm.services.sync import pull as sync_pull
+    from tests.api.test_sync_runs import counted_statements
+
+    _, cursor = pull_all(client, cast.worker_a, scope="all")
+    with counted_statements(engine) as statements:
+        page = sync_pull.pull(
+            session, user=cast.worker_a, cursor=cursor, limit=7, scope="all", tz_name="UTC"
+        )
+    assert (page.changes, page.cursor, page.has_more) == ([], cursor, False)
+    assert [s for s in statements if s.lstrip().upper().startswith("SELECT")] == [
+        s for s in statements if "change_counter" in s
+    ]
+    assert len(statements) <= 2  # the counter's read, and the SAVEPOINT that may begin it
+
+    material = add_material(session, cast.job, name="Caulk")
+    changes, after = pull_all(client, cast.worker_a, cursor=cursor, scope="all")
+    assert [(c["entity"], c["entityId"]) for c in changes] == [("material", str(material.id))]
+    assert after == material.version

@@ -260,6 +260,10 @@ def pull(
     above the counter as first read is sent (see the module's docstring): it comes next time.
     """
     committed = current_version(session)  # read first: every version up to it is visible
+    if committed <= cursor:
+        # Caught up (a phone's usual poll): each source would read only rows above the
+        # cursor, which are above the counter too and wait for the next pull anyway.
+        return PullPage([], cursor, has_more=False)
     cond = _job_scope(user, scope, tz_name)
     sources = _direct(session, cond, cursor, limit) + _crew_moves(session, user, cursor, limit)
     sources.append(_own_time(session, user, cursor, limit))
