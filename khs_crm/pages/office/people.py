@@ -132,7 +132,7 @@ def _table() -> rx.Component:
                         for h in (N_("Person"), N_("Role"), N_("Language"), N_("Sign-in"))
                     ],
                     cost_header(S),
-                    rx.el.th("", scope="col"),
+                    rx.el.th(rx.el.span(N_("Actions"), class_name="sr-only"), scope="col"),
                 )
             ),
             rx.el.tbody(rx.foreach(S.rows, _row)),
