@@ -192,3 +192,13 @@ def confirm(
         open=open,
         on_close=on_cancel,
     )
+
+
+def sending_status(state: Any, words: str) -> rx.Component:
+    """While a form's file is on its way (an ``UploadWatch`` state): how far it has got."""
+    return rx.cond(
+        state.sending,
+        rx.el.span(
+            words, state.sent_percent, " %", role="status", class_name="sending muted small"
+        ),
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from khs_crm.state.office.job_photos import UPLOAD_STALL_S
+from khs_crm.state.office.base import UPLOAD_STALL_S
 from tests.e2e.test_office_flow import open_as
 from tests.support.photo_files import image_bytes
 

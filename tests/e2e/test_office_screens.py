@@ -8,8 +8,10 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from khs_crm.state.office.base import UPLOAD_STALL_S
 from tests.e2e.helpers import DEMO_PASSWORD, OWNER, WORKER, push_material_edit, sign_in
 from tests.e2e.test_office_flow import go, open_as
+from tests.support.photo_files import image_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -59,6 +61,46 @@ def test_csv_import_reports_bad_rows_then_imports_and_exports(page: Page):
     expect(page.get_by_role("link", name=f"Imported {tag}")).to_be_visible()
     export = page.request.get(page.get_by_role("link", name="Export CSV").get_attribute("href"))
     assert export.ok and f"Imported {tag}" in export.text()
+
+
+def test_a_csv_or_a_logo_the_network_drops_is_said_and_can_be_sent_again(page: Page):
+    """The browser tells the page nothing when an upload's connection drops: the import
+    button and the logo picker say they are sending, stop waiting once nothing has moved for
+    UPLOAD_STALL_S, say nothing was stored, and take the file again. The two pages wait at
+    the same time, in two tabs."""
+    open_as(page, "/customers")
+    company = page.context.new_page()
+    company.goto("/settings/company")
+    logo_card = company.get_by_role("region", name="Logo")
+    page.context.route("**/_upload", lambda route: route.abort("internetdisconnected"))
+    tag = uuid.uuid4().hex[:6]
+    csv = [{"name": "c.csv", "mimeType": "text/csv", "buffer": f"name\nDropped {tag}\n".encode()}]
+    page.locator("input[type=file]").set_input_files(csv)
+    expect(page.get_by_role("button", name="Importing…")).to_be_disabled()
+    expect(page.get_by_role("status").filter(has_text="Sending the file:")).to_be_visible()
+    logo = [{"name": "l.png", "mimeType": "image/png", "buffer": image_bytes("PNG", (300, 100))}]
+    logo_card.get_by_label("Logo image file").set_input_files(logo)
+    expect(logo_card.get_by_role("button", name="Uploading…")).to_be_disabled()
+
+    wait = (UPLOAD_STALL_S + 15) * 1000
+    lost = page.get_by_role("alert").filter(has_text="did not reach the server")
+    expect(lost).to_contain_text("Nothing was imported", timeout=wait)
+    expect(logo_card.get_by_role("alert")).to_contain_text("Nothing was stored", timeout=wait)
+    expect(page.get_by_role("button", name="Import CSV…")).to_be_enabled()
+    expect(
+        logo_card.get_by_role("button", name=re.compile(r"^(Upload|Replace) logo…$"))
+    ).to_be_enabled()
+    found = f"/api/customers/search?q=Dropped {tag}"
+    assert f"Dropped {tag}" not in page.request.get(found).text()
+
+    page.context.unroute("**/_upload")
+    page.locator("input[type=file]").set_input_files(csv)
+    expect(page.get_by_text("Imported 1 customer.")).to_be_visible()
+    expect(lost).to_have_count(0)
+    assert f"Dropped {tag}" in page.request.get(found).text()
+    logo_card.get_by_label("Logo image file").set_input_files(logo)
+    expect(company.get_by_text("Logo saved.")).to_be_visible()
+    expect(logo_card.get_by_role("alert")).to_have_text("")
 
 
 def test_schedule_weeks_and_a_private_calendar_link(page: Page):

@@ -171,11 +171,16 @@ def test_the_owner_uploads_replaces_and_removes_the_logo(session, cast, store):
     assert Image.open(io.BytesIO(logo.logo_bytes() or b"")).format == "PNG"
     call(CompanyState.upload_logo, state, [uploaded(image_bytes("PNG", (300, 100)), "l.png")])
     assert state.logo_url not in ("", first)  # a new address: no stale logo from a cache
+    call(CompanyState.begin_upload, state)  # the picker's first event: it waits and says so
+    assert state.sending
     call(CompanyState.upload_logo, state, [uploaded(b"not an image", "fake.png")])
     assert state.logo_error == "A logo must be a PNG or JPEG image." and state.error == ""
+    assert not state.sending  # the picker takes another file after a refused one
     assert Image.open(io.BytesIO(logo.logo_bytes() or b"")).size == (300, 100)  # kept
+    call(CompanyState.begin_upload, state)
+    assert state.logo_error == ""  # the refusal goes as the next file is sent
     call(CompanyState.upload_logo, state, [uploaded(image_bytes("PNG", (300, 100)), "l.png")])
-    assert state.logo_error == ""  # a good file clears the refusal
+    assert state.logo_error == "" and not state.sending
     call(CompanyState.remove_logo, state)
     assert state.logo_url == "" and logo.logo_bytes() is None
     changes = [

@@ -347,11 +347,19 @@ def test_csv_import_reports_bad_rows_and_imports_nothing(session, world):
     state = sub(root_state(signed_in(session, world.owner), "/customers"), CustomersState)
     before = snapshot(session)["customers"]
     csv = b"name,email\nGood Person,good@example.com\n,missing@example.com\nBad,nope\n"
+    call(CustomersState.begin_upload, state)  # the picker's first event: it waits and says so
+    assert state.sending and state.sent_percent == 0
     call(CustomersState.import_csv, state, [uploaded(csv)])
     assert [p.where for p in state.import_report] == ["row 3.name", "row 4.email"]
     assert snapshot(session)["customers"] == before
+    assert not state.sending  # the picker takes another file after a refused one
+    call(CustomersState.begin_upload, state)
+    assert state.import_report == []  # the last file's report goes as the next one is sent
+    call(CustomersState.upload_progress, state, {"progress": 0.25})
+    assert state.sent_percent == 25
     call(CustomersState.import_csv, state, [uploaded(b"name\nAna\nBo\n")])
     assert state.import_report == [] and state.notice == "Imported 2 customers."
+    assert not state.sending
 
 
 def test_a_csv_past_the_limit_is_refused_without_reading_it_whole(session, world):

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.forms import form_error, input_field, labelled_upload, messages
+from khs_crm.components.forms import (
+    form_error,
+    input_field,
+    labelled_upload,
+    messages,
+    sending_status,
+)
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.ui import button, card
 from khs_crm.i18n import N_
@@ -70,9 +76,14 @@ def _logo_picker() -> rx.Component:
     return labelled_upload(
         rx.upload.root(
             rx.el.button(
-                rx.cond(S.logo_url != "", N_("Replace logo…"), N_("Upload logo…")),
+                rx.cond(
+                    S.sending,
+                    N_("Uploading…"),
+                    rx.cond(S.logo_url != "", N_("Replace logo…"), N_("Upload logo…")),
+                ),
                 type="button",
                 class_name="btn btn-secondary",
+                disabled=S.sending,
             ),
             id=LOGO_UPLOAD,
             accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"]},
@@ -80,7 +91,13 @@ def _logo_picker() -> rx.Component:
             max_files=1,
             max_size=MAX_LOGO_BYTES,
             no_keyboard=True,
-            on_drop=S.upload_logo(rx.upload_files(upload_id=LOGO_UPLOAD)),
+            disabled=S.sending,
+            on_drop=[
+                S.begin_upload,
+                S.upload_logo(
+                    rx.upload_files(upload_id=LOGO_UPLOAD, on_upload_progress=S.upload_progress)
+                ),
+            ],
             on_drop_rejected=S.logo_rejected,
             class_name="upload",
         ),
@@ -111,6 +128,7 @@ def _logo() -> rx.Component:
                     S.logo_url != "",
                     button(N_("Remove logo"), variant="danger-outline", on_click=S.remove_logo),
                 ),
+                sending_status(S, N_("Sending the logo: ")),
                 class_name="actions",
             ),
         ),

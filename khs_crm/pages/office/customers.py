@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from khs_crm.components.forms import labelled_upload, messages
+from khs_crm.components.forms import labelled_upload, messages, sending_status
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import download, link
 from khs_crm.components.pager import pager
 from khs_crm.components.ui import button, card, empty_state
+from khs_crm.i18n import N_
 from khs_crm.pages.office.customer_form import customer_form
 from khs_crm.services.customers.csv_transfer import MAX_IMPORT_BYTES
 from khs_crm.services.customers.search import MAX_QUERY_LENGTH
@@ -75,22 +76,35 @@ def _table() -> rx.Component:
 
 
 def _import() -> rx.Component:
-    """A real button inside the drop zone: its click (or Enter) opens the file picker."""
-    return labelled_upload(
+    """A real button inside the drop zone: its click (or Enter) opens the file picker; the
+    chosen file is sent at once, and how far it has got is said while it goes."""
+    picker = labelled_upload(
         rx.upload.root(
-            rx.el.button("Import CSV…", type="button", class_name="btn btn-secondary"),
+            rx.el.button(
+                rx.cond(S.sending, N_("Importing…"), N_("Import CSV…")),
+                type="button",
+                class_name="btn btn-secondary",
+                disabled=S.sending,
+            ),
             id="customers-csv",
             accept={"text/csv": [".csv"], "application/vnd.ms-excel": [".csv"]},
             multiple=False,
             max_files=1,
             max_size=MAX_IMPORT_BYTES,
             no_keyboard=True,
-            on_drop=S.import_csv(rx.upload_files(upload_id="customers-csv")),
+            disabled=S.sending,
+            on_drop=[
+                S.begin_upload,
+                S.import_csv(
+                    rx.upload_files(upload_id="customers-csv", on_upload_progress=S.upload_progress)
+                ),
+            ],
             on_drop_rejected=S.rejected,
             class_name="upload",
         ),
         "CSV file of customers to import",
     )
+    return rx.fragment(picker, sending_status(S, N_("Sending the file: ")))
 
 
 def _report_line(p: rx.Var) -> rx.Component:

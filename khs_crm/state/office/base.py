@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -132,3 +134,72 @@ class EditDialog(rx.State, mixin=True):
     @rx.event
     def save(self, form: dict[str, Any]):
         return self._run(self._save, form)
+
+
+# A file whose upload has reported no progress for this long, and whose answer has not come,
+# did not get through (the browser tells the page nothing when the connection drops or a proxy
+# refuses the request): the form stops waiting and says so. Checked this often.
+UPLOAD_STALL_S = 20.0
+UPLOAD_CHECK_S = 1.0
+
+
+class UploadWatch(rx.State, mixin=True):
+    """A form's files on their way to the server: the form says so while they go, and gives
+    up with ``_lost_message()`` when the upload stalls. The form sends ``begin_upload`` just
+    before the upload (whose ``on_upload_progress`` is ``upload_progress``); the upload's
+    handler ends with ``sending = False``. The browser starts no second upload from a form
+    until the first one's answer (Reflex would drop it without a word): the form's button is
+    disabled while ``sending``."""
+
+    sending: bool = False
+    sent_percent: int = 0
+    # time.time() of the upload's start or its last progress (wall time: any process may answer)
+    _heard_at: float = 0.0
+
+    def _lost_message(self) -> str:
+        return N_(
+            "The file did not reach the server (the connection may have dropped). Nothing was "
+            "stored: choose it again and retry."
+        )
+
+    def _upload_lost(self) -> None:
+        """Say the upload was given up (on the screen's message line unless a form has its own)."""
+        self.error = self._lost_message()  # type: ignore[attr-defined]  # a Feedback state
+
+    def _before_upload(self) -> None:
+        """What the form clears as the upload starts, besides its messages."""
+
+    @rx.event
+    def begin_upload(self):
+        """Sent just before the upload: the form shows its progress until the upload ends."""
+        self._clear()  # type: ignore[attr-defined]  # every UploadWatch state is a Feedback one
+        self._before_upload()
+        self.sending, self.sent_percent = True, 0
+        self._heard_at = time.time()
+        return type(self).watch_upload
+
+    @rx.event(background=True)
+    async def watch_upload(self):
+        """Stop waiting for an upload that stalled: its answer never comes (``UPLOAD_STALL_S``)."""
+        while True:
+            await asyncio.sleep(UPLOAD_CHECK_S)
+            async with self:
+                if not self.sending:
+                    return
+                if time.time() - self._heard_at >= UPLOAD_STALL_S:
+                    self.sending = False
+                    self._upload_lost()
+                    return
+
+    @rx.event
+    def upload_progress(self, progress: dict[str, Any]):
+        try:
+            percent = int(float(progress.get("progress", 0)) * 100)
+        except (TypeError, ValueError):
+            return
+        now = time.time()
+        if now - self._heard_at >= UPLOAD_CHECK_S:  # once a second is enough for the watch
+            self._heard_at = now
+        percent = max(0, min(percent, 100))
+        if percent != self.sent_percent:  # the browser reports many times a second
+            self.sent_percent = percent

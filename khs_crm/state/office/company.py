@@ -13,12 +13,12 @@ from khs_crm.services.core.errors import ServiceError
 from khs_crm.services.money import company as service
 from khs_crm.services.money import logo
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import Feedback
+from khs_crm.state.office.base import Feedback, UploadWatch
 
 LOGO_REFUSED = N_("That file can't be used: choose one PNG or JPEG image of at most {size} MB.")
 
 
-class CompanyState(Feedback, AuthState):
+class CompanyState(UploadWatch, Feedback, AuthState):
     company: CompanyView = CompanyView()
     logo_url: str = ""  # the current logo's address (its version in it), "" without one
     logo_error: str = ""  # why the chosen file was refused, said in the logo's card
@@ -56,7 +56,16 @@ class CompanyState(Feedback, AuthState):
     async def upload_logo(self, files: list[rx.UploadFile]):
         # one byte past the limit is enough for the service to say the file is too large
         data = await files[0].read(logo.MAX_LOGO_BYTES + 1) if files else b""
-        return self._run(self._upload_logo, data)
+        try:
+            return self._run(self._upload_logo, data)
+        finally:
+            self.sending = False  # the picker takes another file
+
+    def _before_upload(self) -> None:
+        self.logo_error = ""
+
+    def _upload_lost(self) -> None:
+        self.logo_error = self._lost_message()  # said beside the picker, as its refusals are
 
     def _upload_logo(self, session, user, data: bytes) -> None:
         self.logo_error = ""

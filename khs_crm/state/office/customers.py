@@ -14,13 +14,13 @@ from khs_crm.services.customers import csv_transfer as customer_csv
 from khs_crm.services.customers import service as customers
 from khs_crm.services.customers.rules import digits_of
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import PAGE_SIZE, Feedback, Paged
+from khs_crm.state.office.base import PAGE_SIZE, Feedback, Paged, UploadWatch
 
 SORTS = ("name", "-name", "-updated_at", "updated_at")
 MAX_REPORT = 50
 
 
-class CustomersState(Paged, Feedback, AuthState):
+class CustomersState(UploadWatch, Paged, Feedback, AuthState):
     rows: list[CustomerRow] = []
     page: int = 1
     pages: int = 0
@@ -96,7 +96,19 @@ class CustomersState(Paged, Feedback, AuthState):
         # one byte past the limit is enough for the service to say the file is too large
         content = await files[0].read(customer_csv.MAX_IMPORT_BYTES + 1) if files else b""
         self.import_report = []
-        return self._run(self._import, content)
+        try:
+            return self._run(self._import, content)
+        finally:
+            self.sending = False  # the form takes another file
+
+    def _before_upload(self) -> None:
+        self.import_report = []
+
+    def _lost_message(self) -> str:
+        return N_(
+            "The file did not reach the server (the connection may have dropped). Nothing was "
+            "imported: choose it again and retry."
+        )
 
     def _import(self, session, user, content: bytes) -> None:
         if not content:

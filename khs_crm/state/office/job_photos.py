@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 import reflex as rx
@@ -18,7 +17,7 @@ from khs_crm.services.photos import service as photos
 from khs_crm.services.photos.batch import MAX_BATCH_FILES, PhotoFile, upload_photos
 from khs_crm.services.photos.images import ALLOWED, MAX_PHOTO_BYTES, MB
 from khs_crm.state.auth import AuthState
-from khs_crm.state.office.base import Feedback, Paged
+from khs_crm.state.office.base import Feedback, Paged, UploadWatch
 from khs_crm.state.office.job_activity import JobActivityState, job_id_of
 
 PHOTOS_PAGE = 24
@@ -26,11 +25,6 @@ PHOTOS_PAGE = 24
 # for at most this many times, while the page shows photos whose thumbnail is on its way.
 THUMBNAIL_POLL_S = 1.0
 THUMBNAIL_POLLS = 20
-# A batch whose upload has reported no progress for this long, and whose answer has not come,
-# did not get through (the browser tells the page nothing when the connection drops or a proxy
-# refuses the request): the form stops waiting and says so. Checked this often.
-UPLOAD_STALL_S = 20.0
-UPLOAD_CHECK_S = 1.0
 UPLOAD_LOST = N_(
     "The photos did not reach the server (the connection may have dropped). Nothing was "
     "uploaded: choose them again and retry."
@@ -54,7 +48,7 @@ def _picker_refusal(rejected: list[dict[str, Any]]) -> str:
     return N_("Not added: ") + "; ".join(lines) + "."
 
 
-class JobPhotosState(Paged, Feedback, AuthState):
+class JobPhotosState(UploadWatch, Paged, Feedback, AuthState):
     photos: list[dict[str, Any]] = []
     pairs: list[dict[str, Any]] = []
     page: int = 1
@@ -62,12 +56,6 @@ class JobPhotosState(Paged, Feedback, AuthState):
     total: int = 0
     confirm_id: str = ""
     refused: list[str] = []
-    # A batch on its way: the browser starts no second upload from this form until the first
-    # one's answer (Reflex would drop it without a word), so the form waits and says so.
-    sending: bool = False
-    sent_percent: int = 0
-    # time.time() of the batch's start or its last progress (wall time: any process may answer)
-    _heard_at: float = 0.0
 
     @rx.event
     def load(self):
@@ -75,39 +63,11 @@ class JobPhotosState(Paged, Feedback, AuthState):
         self.refused, self.sending = [], False
         return self._run(self._fetch)
 
-    @rx.event
-    def begin_upload(self):
-        """Sent just before the batch: the form shows its progress until ``upload`` ends."""
-        self._clear()
-        self.refused, self.sending, self.sent_percent = [], True, 0
-        self._heard_at = time.time()
-        return JobPhotosState.watch_upload
+    def _before_upload(self) -> None:
+        self.refused = []
 
-    @rx.event(background=True)
-    async def watch_upload(self):
-        """Stop waiting for a batch that stalled: its answer never comes (``UPLOAD_STALL_S``)."""
-        while True:
-            await asyncio.sleep(UPLOAD_CHECK_S)
-            async with self:
-                if not self.sending:
-                    return
-                if time.time() - self._heard_at >= UPLOAD_STALL_S:
-                    self.sending = False
-                    self.error = UPLOAD_LOST
-                    return
-
-    @rx.event
-    def upload_progress(self, progress: dict[str, Any]):
-        try:
-            percent = int(float(progress.get("progress", 0)) * 100)
-        except (TypeError, ValueError):
-            return
-        now = time.time()
-        if now - self._heard_at >= UPLOAD_CHECK_S:  # once a second is enough for the watch
-            self._heard_at = now
-        percent = max(0, min(percent, 100))
-        if percent != self.sent_percent:  # the browser reports many times a second
-            self.sent_percent = percent
+    def _lost_message(self) -> str:
+        return UPLOAD_LOST
 
     def _fetch(self, session, user) -> Any:
         try:
