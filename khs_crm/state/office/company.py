@@ -31,6 +31,7 @@ class CompanyState(UploadWatch, Feedback, AuthState):
 
     @rx.event
     def load(self):
+        self.sending = False  # a page opened afresh has no file of its own on the way
         return self._run(self._fetch)
 
     def _fetch(self, session, _user) -> None:

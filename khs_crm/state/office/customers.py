@@ -36,6 +36,7 @@ class CustomersState(UploadWatch, Paged, Feedback, AuthState):
     @rx.event
     def load(self):
         deleted = self.router.url.query_parameters.get("deleted") == "1"
+        self.sending = False  # a page opened afresh has no file of its own on the way
         result = self._run(self._fetch)
         if deleted:
             self.notice = N_("The customer was deleted. Their jobs are kept.")
