@@ -78,6 +78,39 @@ class _SlashToSearch(rx.Fragment):
         ]
 
 
+class _CurrentLinkInView(rx.Fragment):
+    """On a phone the office navigation is one row that scrolls sideways (khs.css), and each
+    page draws it anew, scrolled to its start: "People" or "Company" would be off the screen
+    on their own page. When the row overflows, it is scrolled so the current page's link
+    shows in its middle; the page itself does not move. The links appear once the user is
+    known, after the page (where Reflex runs this hook) has mounted: until then the row is
+    watched for them."""
+
+    def add_imports(self):
+        return {"react": "useEffect"}
+
+    def add_hooks(self) -> list[str | Var]:
+        return [
+            """useEffect(() => {
+  const row = document.querySelector("nav.sidebar");
+  if (!row) return;
+  const show = () => {
+    const here = row.querySelector('[aria-current="page"]');
+    if (!here) return false;
+    if (row.scrollWidth > row.clientWidth) {
+      const off = here.getBoundingClientRect().left - row.getBoundingClientRect().left;
+      row.scrollLeft += off - (row.clientWidth - here.offsetWidth) / 2;
+    }
+    return true;
+  };
+  if (show()) return;
+  const watch = new MutationObserver(() => { if (show()) watch.disconnect(); });
+  watch.observe(row, { childList: true, subtree: true });
+  return () => watch.disconnect();
+}, []);"""
+        ]
+
+
 B = SearchBoxState
 
 
@@ -170,6 +203,7 @@ def office_shell(title: str, *children: rx.Component) -> rx.Component:
                 AuthState.is_office,
                 rx.fragment(*[nav_item(text, href) for text, href in OFFICE_NAV]),
             ),
+            _CurrentLinkInView.create(),
             class_name="sidebar",
             aria_label="Main",
         ),

@@ -55,6 +55,21 @@ def test_on_a_phone_the_navigation_is_one_row_and_the_search_box_has_room(page: 
     page.wait_for_url("**/activity")
     expect(page.get_by_role("heading", name="Activity", level=1)).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
+    # each page draws the row anew: its own link is scrolled into sight, not left past the edge
+    _current_link_is_on_the_screen(page, "Activity")
+    page.goto("/settings/company")
+    expect(page.get_by_role("heading", name="Company", level=1)).to_be_visible()
+    _current_link_is_on_the_screen(page, "Company")
+    # the customers table keeps each e-mail whole (it scrolls sideways in its box instead)
+    page.goto("/customers")
+    email = page.get_by_role("table").locator("tbody tr").first.locator("td").nth(2)
+    expect(email).to_contain_text("@")
+    lines = email.evaluate(
+        "el => { const r = document.createRange(); r.selectNodeContents(el);"
+        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+    )
+    assert lines == 1, lines
+    assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
     search = page.get_by_role("combobox", name="Find a customer, job or person")
     assert search.evaluate("el => el.getBoundingClientRect().width") >= 140
     # a job page's wide materials table scrolls in its own box, its hidden words with it
@@ -62,3 +77,15 @@ def test_on_a_phone_the_navigation_is_one_row_and_the_search_box_has_room(page: 
     page.get_by_role("table", name="Jobs").get_by_role("link").first.click()
     expect(page.get_by_role("table", name="Materials")).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
+
+
+def _current_link_is_on_the_screen(page: Page, name: str) -> None:
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=name, exact=True)
+    expect(link).to_have_attribute("aria-current", "page")
+    page.wait_for_function(
+        """name => { const a = document.querySelector('nav.sidebar [aria-current="page"]');
+        if (!a || a.textContent.trim() !== name) return false;
+        const b = a.getBoundingClientRect(); return b.left >= 0 && b.right <= innerWidth; }""",
+        arg=name,
+    )
