@@ -1,10 +1,11 @@
 import pytest
-from fastapi.testclient import TestClient
 
 from tests.support.api_app import api_app
+from tests.support.app_client import AppClient
 
 
 @pytest.fixture
 def client(engine):
-    with TestClient(api_app(), raise_server_exceptions=False) as c:
+    """The REST app in-process, run in the test's own thread (tests/support/app_client.py)."""
+    with AppClient(api_app(), raise_server_exceptions=False) as c:
         yield c

@@ -9,13 +9,13 @@ import time
 
 import jwt
 import pytest
-from fastapi.testclient import TestClient
 
 from khs_crm.api import create_api
 from khs_crm.models import Role
 from khs_crm.security import signing_keys
 from khs_crm.services.auth import users as user_service
 from tests.support.api_app import api_app
+from tests.support.app_client import AppClient
 from tests.support.databases import reset_caches
 from tests.support.factories import PASSWORD, make_user
 
@@ -25,7 +25,7 @@ CSRF = {"X-KHS-CSRF": "1", "Origin": ORIGIN}
 
 @pytest.fixture
 def https_client(engine):
-    with TestClient(api_app(), base_url=ORIGIN, raise_server_exceptions=False) as c:
+    with AppClient(api_app(), base_url=ORIGIN, raise_server_exceptions=False) as c:
         yield c
 
 
@@ -68,7 +68,7 @@ def test_session_cookie_is_httponly_secure_strict_and_body_has_only_the_user(htt
 
 def test_plain_http_uses_the_unprefixed_cookie(engine, session):
     user = make_user(session)
-    with TestClient(create_api()) as client:
+    with AppClient(create_api()) as client:
         response = client.post(
             "/api/auth/session", json={"email": user.email, "password": PASSWORD}
         )
@@ -80,7 +80,7 @@ def test_sessions_live_in_redis_when_configured(engine, session, redis_url):
     import redis
 
     user = make_user(session)
-    with TestClient(create_api(), base_url=ORIGIN) as client:
+    with AppClient(create_api(), base_url=ORIGIN) as client:
         client.post("/api/auth/session", json={"email": user.email, "password": PASSWORD})
         keys = redis.Redis.from_url(redis_url).keys("khs:sess:*")
         assert len(keys) == 1
@@ -250,7 +250,7 @@ def test_refresh_rotation_and_reuse_detection_database(https_client, session):
 @pytest.mark.redis
 def test_refresh_rotation_and_reuse_detection_redis(engine, session, redis_url):
     user = make_user(session)
-    with TestClient(create_api(), base_url=ORIGIN) as client:
+    with AppClient(create_api(), base_url=ORIGIN) as client:
         _rotation_and_reuse(client, user)
 
 
@@ -282,7 +282,7 @@ def test_simultaneous_refreshes_exactly_one_wins_database(https_client, session)
 @pytest.mark.redis
 def test_simultaneous_refreshes_exactly_one_wins_redis(engine, session, redis_url):
     user = make_user(session)
-    with TestClient(create_api(), base_url=ORIGIN) as client:
+    with AppClient(create_api(), base_url=ORIGIN) as client:
         for _ in range(5):
             assert _race(client, user) == [200, 401]
 
@@ -333,7 +333,7 @@ def test_five_failures_lock_the_account_for_a_minute(https_client, session, monk
 @pytest.mark.redis
 def test_lockout_is_shared_through_redis(engine, session, redis_url, monkeypatch):
     user = make_user(session)
-    with TestClient(create_api(), base_url=ORIGIN) as client:
+    with AppClient(create_api(), base_url=ORIGIN) as client:
         _lockout(client, monkeypatch, user)
     from khs_crm.integrations.limits import clear_all_local, peek
 

@@ -10,13 +10,13 @@ import sys
 import uuid
 
 import pytest
-from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
 from khs_crm.integrations import jobqueue
 from tests.api.test_sync import op, push
 from tests.support import databases
 from tests.support.api_app import api_app
+from tests.support.app_client import AppClient
 from tests.support.databases import sqlite_only
 from tests.support.factories import bearer
 
@@ -32,7 +32,7 @@ def sample(name: str, **labels: str) -> float:
 def scraper(engine, monkeypatch):
     monkeypatch.setenv("KHS_METRICS_TOKEN", TOKEN)
     databases.reset_caches()
-    with TestClient(api_app(), raise_server_exceptions=False) as c:
+    with AppClient(api_app(), raise_server_exceptions=False) as c:
         yield c
     databases.reset_caches()
 
@@ -95,7 +95,7 @@ def test_sync_results_failed_sign_ins_and_rate_limits_are_counted(scraper, cast,
     limited = sample("khs_rate_limited_total", limit="api")
     monkeypatch.setenv("KHS_API_CALLS_PER_MINUTE", "1")
     databases.reset_caches()
-    with TestClient(api_app(), raise_server_exceptions=False) as tight:
+    with AppClient(api_app(), raise_server_exceptions=False) as tight:
         statuses = [tight.get("/api/jobs", headers=bearer(cast.owner)).status_code for _ in "ab"]
     assert statuses == [200, 429]
     assert sample("khs_rate_limited_total", limit="api") == limited + 1

@@ -4,10 +4,10 @@ cookie (logout CSRF); the app's own same-origin post does both."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from khs_crm.api.deps import SECURE_SESSION_COOKIE
 from tests.support.api_app import api_app
+from tests.support.app_client import AppClient
 from tests.support.databases import sqlite_only
 from tests.support.factories import PASSWORD, make_user
 
@@ -17,7 +17,7 @@ ORIGIN = "https://testserver"
 @pytest.fixture
 def tab(engine, session):
     user = make_user(session)
-    with TestClient(api_app(), base_url=ORIGIN, raise_server_exceptions=False) as client:
+    with AppClient(api_app(), base_url=ORIGIN, raise_server_exceptions=False) as client:
         signed_in = client.post(
             "/api/auth/session", json={"email": user.email, "password": PASSWORD}
         )

@@ -7,12 +7,12 @@ import time
 
 import jwt
 import pytest
-from fastapi.testclient import TestClient
 
 from khs_crm.api import create_api
 from khs_crm.security import signing_keys
 from khs_crm.settings import get_settings
 from tests.support.api_app import api_app
+from tests.support.app_client import AppClient
 from tests.support.factories import PASSWORD, make_user
 
 ORIGIN = "https://testserver"
@@ -20,7 +20,7 @@ ORIGIN = "https://testserver"
 
 @pytest.fixture
 def https_client(engine):
-    with TestClient(api_app(), base_url=ORIGIN, raise_server_exceptions=False) as c:
+    with AppClient(api_app(), base_url=ORIGIN, raise_server_exceptions=False) as c:
         yield c
 
 
@@ -70,7 +70,7 @@ def test_logout_and_reuse_end_the_access_tokens_redis(engine, session, redis_url
     import redis
 
     user = make_user(session)
-    with TestClient(create_api(), base_url=ORIGIN) as client:
+    with AppClient(create_api(), base_url=ORIGIN) as client:
         _logout_ends_the_access_token(client, user)
         _reuse_ends_the_access_tokens(client, user)
     marks = redis.Redis.from_url(redis_url).keys("khs:rtrev:*")

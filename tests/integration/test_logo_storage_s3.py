@@ -8,20 +8,20 @@ import io
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from khs_crm.integrations.storage import S3Storage, get_storage
 from khs_crm.services.money import logo
 from tests.integration.test_photo_storage_s3 import bucket, keys, moto_url, s3  # noqa: F401
 from tests.support.api_app import api_app
+from tests.support.app_client import AppClient
 from tests.support.factories import bearer
 from tests.support.photo_files import image_bytes
 
 
 @pytest.fixture
-def client(bucket, engine) -> Iterator[TestClient]:  # noqa: F811 (bucket: the fixture)
-    with TestClient(api_app(), raise_server_exceptions=False) as c:
+def client(bucket, engine) -> Iterator[AppClient]:  # noqa: F811 (bucket: the fixture)
+    with AppClient(api_app(), raise_server_exceptions=False) as c:
         yield c
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from khs_crm.models import Customer, Job, JobAssignment, JobNote, Material, Photo, Role, User
@@ -29,6 +28,7 @@ from khs_crm.services.jobs import service as jobs
 from khs_crm.services.photos import service as photos
 from khs_crm.services.sync import pull as sync_pull
 from tests.support.api_app import api_app
+from tests.support.app_client import AppClient
 from tests.support.factories import bearer, make_job, make_user
 
 # Two requests at once, each on its own connection and thread: real commits.
@@ -58,11 +58,11 @@ def send_together(calls: list[Call]) -> list[httpx.Response]:
             sent["If-Match"] = f'"{call.version}"'
 
     def send(index: int, call: Call) -> None:
-        client = TestClient(app, raise_server_exceptions=False)
-        barrier.wait(timeout=30)
-        responses[index] = client.request(
-            call.method, call.url, json=call.json, headers=headers[index]
-        )
+        with contextlib.closing(AppClient(app, raise_server_exceptions=False)) as client:
+            barrier.wait(timeout=30)
+            responses[index] = client.request(
+                call.method, call.url, json=call.json, headers=headers[index]
+            )
 
     threads = [threading.Thread(target=send, args=pair) for pair in enumerate(calls)]
     for thread in threads:
@@ -360,7 +360,7 @@ class Puller:
     """A device following the cursor with small pages; remembers the newest version it saw."""
 
     def __init__(self, user: User) -> None:
-        self.client = TestClient(api_app(), raise_server_exceptions=False)
+        self.client = AppClient(api_app(), raise_server_exceptions=False)
         self.headers = bearer(user)
         self.cursor = 0
         self.seen: dict[tuple[str, str], int] = {}

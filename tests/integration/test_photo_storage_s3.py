@@ -15,7 +15,6 @@ from collections.abc import Iterator
 import boto3
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from moto.server import ThreadedMotoServer
 from sqlmodel import select
 
@@ -26,6 +25,7 @@ from khs_crm.services.photos import images
 from tests.security.prod_stack import free_port
 from tests.support import databases
 from tests.support.api_app import api_app
+from tests.support.app_client import AppClient
 from tests.support.factories import bearer
 from tests.support.photo_files import GPS_IFD, HTML, image_bytes
 
@@ -74,8 +74,8 @@ def s3(moto_url: str):
 
 
 @pytest.fixture
-def client(bucket, engine) -> Iterator[TestClient]:
-    with TestClient(api_app(), raise_server_exceptions=False) as c:
+def client(bucket, engine) -> Iterator[AppClient]:
+    with AppClient(api_app(), raise_server_exceptions=False) as c:
         yield c
     assert jobqueue.get_queue().join(20)
     jobqueue.stop_all()
