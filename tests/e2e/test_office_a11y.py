@@ -6,6 +6,8 @@ test_office_axe.py, on the same page loads.)"""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -72,6 +74,14 @@ def test_on_a_phone_the_navigation_is_one_row_and_the_search_box_has_room(page: 
     assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
     search = page.get_by_role("combobox", name="Find a customer, job or person")
     assert search.evaluate("el => el.getBoundingClientRect().width") >= 140
+    # the timesheet's seven days keep readable columns; the table scrolls in its box
+    page.goto("/timesheets")
+    sheet = page.get_by_role("table", name=re.compile("^Hours by person and day"))
+    days = sheet.locator("thead th")
+    expect(days.nth(1)).to_be_visible()
+    widths = days.evaluate_all("cells => cells.map(c => c.getBoundingClientRect().width)")
+    assert len(widths) == 9 and min(widths[1:8]) >= 44, widths
+    assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
     # a job page's wide materials table scrolls in its own box, its hidden words with it
     page.goto("/jobs/list")
     page.get_by_role("table", name="Jobs").get_by_role("link").first.click()
