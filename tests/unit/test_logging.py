@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable, Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 
 from khs_crm.models import Role
 from khs_crm.observability import (
@@ -20,6 +19,7 @@ from khs_crm.observability import (
     scrub,
 )
 from tests.support.api_app import api_app
+from tests.support.app_client import AppClient
 from tests.support.factories import PASSWORD, bearer, make_user
 
 ORIGIN = "https://testserver"
@@ -38,8 +38,8 @@ def captured() -> Iterator[Callable[[], list[dict]]]:
 
 
 @pytest.fixture
-def client(engine) -> Iterator[TestClient]:
-    with TestClient(api_app(), base_url=ORIGIN, raise_server_exceptions=False) as c:
+def client(engine) -> Iterator[AppClient]:
+    with AppClient(api_app(), base_url=ORIGIN, raise_server_exceptions=False) as c:
         yield c
 
 
