@@ -30,6 +30,14 @@ CLIENT = ("testclient", 50000)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class _InThread(httpx.BaseTransport):
     """Each request is one run of the app on ``loop``, its body read whole before it returns.
     A request from another thread (a test sending two at once) runs on a loop of its own."""
@@ -41,7 +49,7 @@ class _InThread(httpx.BaseTransport):
         self.raise_errors = raise_errors
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if asyncio._get_running_loop() is not None:
+        if _loop_running():
             raise RuntimeError("AppClient cannot run inside a running event loop")
         if threading.get_ident() == self.owner:
             return self.loop.run_until_complete(self._send(request))
