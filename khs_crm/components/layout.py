@@ -112,6 +112,7 @@ class _CurrentLinkInView(rx.Fragment):
 
 
 B = SearchBoxState
+_BOX_TEXT = rx.Var('document.getElementById("global-search")?.value ?? ""').to(str)
 
 
 def _option(hit: Hit) -> rx.Component:
@@ -158,7 +159,8 @@ def _search_box() -> rx.Component:
             aria_activedescendant=rx.cond(B.box_open, B.box_active_id, ""),
             default_value=B.box_query,
             on_change=B.type_text.debounce(200),
-            on_key_down=B.key,
+            # the box's words go with the key: typing reaches the server only 200 ms later
+            on_key_down=lambda key, _info: B.key(key, _BOX_TEXT),
             on_blur=B.close.debounce(250),
             auto_complete="off",
             max_length=MAX_QUERY_LENGTH,

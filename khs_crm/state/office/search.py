@@ -96,9 +96,14 @@ class SearchBoxState(Feedback, AuthState):
     box_open: bool = False
     box_active: int = -1
     box_count: int = 0
+    # words Enter has already opened the results of, before their debounced typing arrived
+    _box_opened: str = ""
 
     @rx.event
     def type_text(self, text: str):
+        opened, self._box_opened = self._box_opened, ""
+        if opened and text[:MAX_TEXT] == opened:
+            return None  # late typing of words already shown: the list stays closed
         self.box_query, self.box_active = text[:MAX_TEXT], -1
         if not self.box_query.strip():
             self.box_groups, self.box_open, self.box_count = [], False, 0
@@ -110,9 +115,14 @@ class SearchBoxState(Feedback, AuthState):
         self.box_groups, self.box_count, self.box_open = groups_of(found), found.count, True
 
     @rx.event
-    def key(self, key: str):
+    def key(self, key: str, text: str | None = None):
         """ArrowDown/ArrowUp move through the options, Enter opens one (or every result),
-        Escape closes the list."""
+        Escape closes the list.
+
+        ``text`` is what the box holds as the key is pressed. Typing reaches the server
+        200 ms after the last key (debounced), so "smith" typed and Enter pressed at once
+        would otherwise open the results of "s", or nothing: Enter goes by the box's words,
+        and opens the chosen option only when the list answers those words."""
         if key == "Escape":
             self.box_open, self.box_active = False, -1
         elif key in ("ArrowDown", "ArrowUp") and self.box_query.strip():
@@ -120,14 +130,20 @@ class SearchBoxState(Feedback, AuthState):
             self.box_open = True
             if self.box_count:
                 self.box_active = (self.box_active + step) % self.box_count
-        elif key == "Enter" and self.box_query.strip():
+        elif key == "Enter":
+            words = self.box_query if text is None else text[:MAX_TEXT]
+            if not words.strip():
+                return None
             hrefs = _hrefs(self.box_groups)
+            chosen = words == self.box_query and self.box_open
             target = (
                 hrefs[self.box_active]
-                if self.box_open and 0 <= self.box_active < len(hrefs)
-                else f"/search?q={quote(self.box_query.strip())}"
+                if chosen and 0 <= self.box_active < len(hrefs)
+                else f"/search?q={quote(words.strip())}"
             )
-            self.box_open, self.box_active = False, -1
+            if words != self.box_query:
+                self._box_opened = words
+            self.box_query, self.box_open, self.box_active = words, False, -1
             return rx.redirect(target)
         return None
 
