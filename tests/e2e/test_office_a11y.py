@@ -81,6 +81,10 @@ def test_on_a_phone_the_navigation_is_one_row_and_the_search_box_has_room(page: 
     expect(days.nth(1)).to_be_visible()
     widths = days.evaluate_all("cells => cells.map(c => c.getBoundingClientRect().width)")
     assert len(widths) == 9 and min(widths[1:8]) >= 44, widths
+    # the box that scrolls is a named region the keyboard can reach (axe: scrollable-region)
+    expect(page.get_by_role("region", name="Hours by person and day")).to_have_attribute(
+        "tabindex", "0"
+    )
     assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
     # a job page's wide materials table scrolls in its own box, its hidden words with it
     page.goto("/jobs/list")

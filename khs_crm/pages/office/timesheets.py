@@ -9,7 +9,7 @@ from khs_crm.components.forms import messages
 from khs_crm.components.layout import loading, office_shell
 from khs_crm.components.links import download
 from khs_crm.components.status import pill
-from khs_crm.components.ui import button, card, empty_state
+from khs_crm.components.ui import button, card, empty_state, scroll_box
 from khs_crm.i18n import N_
 from khs_crm.pages.office.timesheets_dialogs import dialogs
 from khs_crm.pages.office.timesheets_settings import settings_button, settings_dialog
@@ -110,7 +110,8 @@ def _header(day: rx.Var) -> rx.Component:
 
 
 def _grid() -> rx.Component:
-    return rx.el.div(
+    # on a phone the week is wider than the screen: its box scrolls, and takes the keyboard
+    return scroll_box(
         rx.el.table(
             rx.el.caption(N_("Hours by person and day, week of "), S.title, class_name="sr-only"),
             rx.el.thead(
@@ -134,7 +135,7 @@ def _grid() -> rx.Component:
             ),
             class_name="table sheet",
         ),
-        class_name="table-wrap",
+        N_("Hours by person and day"),
     )
 
 
